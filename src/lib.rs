@@ -1,0 +1,10 @@
+//! pubconv: researchers' publication lists from profile dumps and BibTeX into
+//! BibTeX, BibLaTeX, CSL-JSON and Markdown CV sections.
+//!
+//! Readers (`read`) turn each input format into the [`model`]; writers
+//! (`write`) turn the model into each output format. Neither side knows the
+//! other.
+
+pub mod diagnostic;
+pub mod model;
+pub mod tex;

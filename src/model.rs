@@ -1,0 +1,44 @@
+//! The intermediate model every reader produces and every writer consumes.
+//!
+//! A [`Library`] holds an optional researcher [`Profile`] and a list of
+//! [`Work`]s. Readers know nothing of writers and writers know nothing of
+//! readers: anything one format can say that another cannot still has a place
+//! here (the `extra` map on a work), so nothing is lost on the way through.
+
+mod date;
+mod person;
+mod text;
+mod work;
+
+pub use date::{Date, Month};
+pub use person::{Person, PersonalName};
+pub use text::{Casing, Inline, Text};
+pub use work::{Category, Identifiers, Venue, Work, WorkType};
+
+/// Everything read from one or more inputs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Library {
+    pub profile: Option<Profile>,
+    pub works: Vec<Work>,
+}
+
+/// The researcher a profile dump is about.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Profile {
+    pub name: String,
+    /// The researcher's primary arXiv field, when the profile gives one.
+    pub primary_field: Option<Category>,
+    pub metrics: Metrics,
+}
+
+/// Profile metrics as the profile page showed them; any may be missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metrics {
+    pub h_index: Option<u64>,
+    pub papers: Option<u64>,
+    pub citations: Option<u64>,
+    /// Scholar Feed's "Novelty" percentage.
+    pub novelty_percent: Option<u64>,
+    /// Scholar Feed's "AI Score".
+    pub ai_score: Option<u64>,
+}

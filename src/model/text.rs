@@ -1,0 +1,70 @@
+//! Rich text: titles and abstracts that keep case protection, emphasis and
+//! math as spans, so that each writer renders them its own way (braces and
+//! `$…$` in BibTeX, `<span class="nocase">` and Unicode in CSL-JSON,
+//! `*…*` in Markdown).
+
+/// A run of rich text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    pub inlines: Vec<Inline>,
+    pub casing: Casing,
+}
+
+/// What the capital letters of a text mean.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Casing {
+    /// Every capital is meant as written: the source had no way to mark case
+    /// protection (a profile dump, CSL-JSON). A BibTeX writer protects
+    /// acronyms and words with inner capitals.
+    #[default]
+    AsWritten,
+    /// The source marked which capitals must survive re-casing (BibTeX
+    /// braces): [`Inline::Protected`] spans say it all.
+    Marked,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inline {
+    Plain(String),
+    /// Text whose letter case must not be changed by a style.
+    Protected(Vec<Inline>),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    /// TeX math, without its `$` delimiters: `\beta_1`.
+    Math(String),
+    /// A TeX command pubconv does not know, kept verbatim so nothing is lost.
+    Tex(String),
+}
+
+impl Text {
+    pub fn plain(text: impl Into<String>) -> Text {
+        Text {
+            inlines: vec![Inline::Plain(text.into())],
+            casing: Casing::AsWritten,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inlines.is_empty()
+    }
+
+    /// The characters of the text with all markup dropped and math and
+    /// unknown commands as their TeX source: for keys, matching and sorting,
+    /// never for output.
+    pub fn raw_string(&self) -> String {
+        let mut out = String::new();
+        collect_raw(&self.inlines, &mut out);
+        out
+    }
+}
+
+fn collect_raw(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Plain(text) | Inline::Math(text) | Inline::Tex(text) => out.push_str(text),
+            Inline::Protected(inner) | Inline::Emphasis(inner) | Inline::Strong(inner) => {
+                collect_raw(inner, out)
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Works: the papers, books and theses of a publication list.
+
+use std::collections::BTreeMap;
+
+use super::{Date, Person, Text};
+
+/// One publication.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Work {
+    /// The citation key the input gave it, if any. Writers generate one
+    /// where this is missing.
+    pub key: Option<String>,
+    pub kind: WorkType,
+    pub title: Option<Text>,
+    pub authors: Vec<Person>,
+    /// The source listed only the first authors ("et al."): more exist.
+    pub authors_truncated: bool,
+    pub editors: Vec<Person>,
+    pub date: Option<Date>,
+    /// arXiv subject classes, primary first.
+    pub categories: Vec<Category>,
+    pub abstract_text: Option<Text>,
+    pub ids: Identifiers,
+    pub venue: Venue,
+    pub keywords: Vec<String>,
+    /// Fields of the source that no writer knows, by their source name, so
+    /// that later readers lose nothing.
+    pub extra: BTreeMap<String, String>,
+}
+
+/// What kind of work it is, in terms every output format can map.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum WorkType {
+    JournalArticle,
+    ConferencePaper,
+    Chapter,
+    Book,
+    Proceedings,
+    Thesis,
+    Report,
+    /// A paper posted to a preprint server such as arXiv.
+    Preprint,
+    Manuscript,
+    Webpage,
+    Dataset,
+    Software,
+    #[default]
+    Misc,
+}
+
+/// An arXiv subject class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    /// The code as the source wrote it: `LG`, or `cs.LG`.
+    pub code: String,
+    /// The full arXiv category (`cs.LG`) when the code names exactly one.
+    pub arxiv: Option<String>,
+}
+
+impl Category {
+    /// The full category if known, else the code as written.
+    pub fn best(&self) -> &str {
+        self.arxiv.as_deref().unwrap_or(&self.code)
+    }
+}
+
+/// Identifiers that locate a work.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identifiers {
+    /// A bare DOI (`10.1000/xyz`), never a URL.
+    pub doi: Option<String>,
+    /// A bare arXiv identifier (`2210.13533`), without `arXiv:`.
+    pub arxiv: Option<String>,
+    pub url: Option<String>,
+    pub isbn: Option<String>,
+    pub issn: Option<String>,
+}
+
+/// Where a work appeared.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Venue {
+    /// The journal, proceedings or book the work is part of.
+    pub container_title: Option<Text>,
+    pub publisher: Option<String>,
+    pub place: Option<String>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+    pub pages: Option<String>,
+}
+
+impl Work {
+    /// True when the work is on arXiv as far as the source tells: it has an
+    /// arXiv identifier or arXiv subject classes.
+    pub fn is_on_arxiv(&self) -> bool {
+        self.ids.arxiv.is_some() || !self.categories.is_empty()
+    }
+}

@@ -1,0 +1,513 @@
+//! LaTeX in titles and abstracts, read into rich text.
+//!
+//! arXiv text and BibTeX fields both carry inline TeX: `$\beta$`,
+//! `\emph{…}`, `{\"o}`, case-protecting braces. This module turns it into
+//! [`Inline`] spans: accents and symbols become Unicode (NFC), math and
+//! emphasis become spans, and commands it does not know are kept verbatim
+//! as [`Inline::Tex`] so nothing is silently deleted.
+
+pub mod math;
+mod symbols;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::model::Inline;
+
+/// Which TeX conventions a text follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// A BibTeX field: `~` is a no-break space; `--`, `---`, ``` `` ``` and
+    /// `''` are typographic ligatures.
+    Bibtex,
+    /// arXiv's plain text with inline TeX: `~` and `--` mean themselves.
+    ArxivText,
+}
+
+/// Reads TeX text into inline spans, with the number of commands it kept
+/// verbatim because it does not know them.
+pub fn parse(source: &str, dialect: Dialect) -> Parsed {
+    let mut parser = Parser {
+        chars: source.char_indices().peekable(),
+        source,
+        dialect,
+        unknown_commands: Vec::new(),
+    };
+    let inlines = parser.sequence(0, false);
+    Parsed {
+        inlines: normalize(inlines),
+        unknown_commands: parser.unknown_commands,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub inlines: Vec<Inline>,
+    /// Commands kept verbatim, as written (`\foo`).
+    pub unknown_commands: Vec<String>,
+}
+
+/// Braces nested deeper than this are read as plain grouping, so that no
+/// input can exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+struct Parser<'a> {
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    source: &'a str,
+    dialect: Dialect,
+    unknown_commands: Vec<String>,
+}
+
+/// Collects inline spans, merging neighbouring plain text.
+#[derive(Default)]
+struct Builder {
+    inlines: Vec<Inline>,
+    text: String,
+}
+
+impl Builder {
+    fn push_str(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn push_char(&mut self, c: char) {
+        self.text.push(c);
+    }
+
+    fn push(&mut self, inline: Inline) {
+        self.flush();
+        self.inlines.push(inline);
+    }
+
+    fn push_all(&mut self, inlines: Vec<Inline>) {
+        for inline in inlines {
+            match inline {
+                Inline::Plain(text) => self.push_str(&text),
+                other => self.push(other),
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            self.inlines
+                .push(Inline::Plain(std::mem::take(&mut self.text)));
+        }
+    }
+
+    fn finish(mut self) -> Vec<Inline> {
+        self.flush();
+        self.inlines
+    }
+}
+
+impl Parser<'_> {
+    /// Reads until the end of input or, inside a group, its closing brace.
+    fn sequence(&mut self, depth: usize, in_group: bool) -> Vec<Inline> {
+        let mut out = Builder::default();
+        // Braces below MAX_DEPTH are only counted, never recursed into.
+        let mut flat_levels = 0usize;
+        while let Some(&(at, c)) = self.chars.peek() {
+            match c {
+                '}' if flat_levels > 0 => {
+                    self.chars.next();
+                    flat_levels -= 1;
+                }
+                '}' if in_group => {
+                    self.chars.next();
+                    return out.finish();
+                }
+                '{' if depth >= MAX_DEPTH => {
+                    self.chars.next();
+                    flat_levels += 1;
+                }
+                '{' => {
+                    self.chars.next();
+                    let inner = self.group(depth);
+                    out.push(Inline::Protected(inner));
+                }
+                '$' => self.math_dollar(at, &mut out),
+                '\\' => {
+                    if self.command(depth, &mut out) {
+                        return out.finish();
+                    }
+                }
+                c if c.is_whitespace() => {
+                    self.skip_whitespace();
+                    out.push_char(' ');
+                }
+                _ => {
+                    self.chars.next();
+                    self.ligature(c, &mut out);
+                }
+            }
+        }
+        out.finish()
+    }
+
+    /// The contents of a group whose `{` was just read.
+    fn group(&mut self, depth: usize) -> Vec<Inline> {
+        self.sequence(depth + 1, true)
+    }
+
+    fn ligature(&mut self, c: char, out: &mut Builder) {
+        if self.dialect == Dialect::ArxivText {
+            out.push_char(c);
+            return;
+        }
+        match c {
+            '~' => out.push_char('\u{a0}'),
+            '-' if self.eat('-') => out.push_char(if self.eat('-') { '—' } else { '–' }),
+            '`' if self.eat('`') => out.push_char('“'),
+            '\'' if self.eat('\'') => out.push_char('”'),
+            c => out.push_char(c),
+        }
+    }
+
+    fn eat(&mut self, expected: char) -> bool {
+        self.chars.next_if(|&(_, c)| c == expected).is_some()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while self.chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+    }
+
+    /// `$…$` or `$$…$$`; a `$` that is never closed is a literal dollar.
+    fn math_dollar(&mut self, at: usize, out: &mut Builder) {
+        self.chars.next();
+        let display = self.eat('$');
+        let delimiter = if display { "$$" } else { "$" };
+        let start = at + delimiter.len();
+        match find_unescaped(&self.source[start..], delimiter) {
+            Some(length) => {
+                out.push(Inline::Math(
+                    self.source[start..start + length].trim().to_owned(),
+                ));
+                self.skip_to(start + length + delimiter.len());
+            }
+            None => out.push_str(delimiter),
+        }
+    }
+
+    fn skip_to(&mut self, offset: usize) {
+        while self.chars.next_if(|&(at, _)| at < offset).is_some() {}
+    }
+
+    /// A command at a backslash. Returns true when it was a declaration
+    /// (`\em`) that read to the end of the enclosing group.
+    fn command(&mut self, depth: usize, out: &mut Builder) -> bool {
+        let Some((start, _)) = self.chars.next() else {
+            return false;
+        };
+        let Some(&(_, first)) = self.chars.peek() else {
+            out.push_char('\\');
+            return false;
+        };
+        if depth >= MAX_DEPTH {
+            self.chars.next();
+            self.keep_unknown(start, out);
+            return false;
+        }
+        if !first.is_ascii_alphabetic() {
+            self.chars.next();
+            self.control_symbol(start, first, depth, out);
+            return false;
+        }
+        let mut end = start + 1;
+        while let Some((at, c)) = self.chars.next_if(|(_, c)| c.is_ascii_alphabetic()) {
+            end = at + c.len_utf8();
+        }
+        self.control_word(start, &self.source[start + 1..end], depth, out)
+    }
+
+    fn control_symbol(&mut self, start: usize, symbol: char, depth: usize, out: &mut Builder) {
+        if let Some(mark) = symbols::accent(symbol.encode_utf8(&mut [0; 4])) {
+            let base = self.argument_text(depth);
+            return out.push_str(&accented(&base, mark));
+        }
+        match symbol {
+            '(' => self.math_paren(start, out),
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' => out.push_char(symbol),
+            ' ' | '\n' | '\\' => out.push_char(' '),
+            ',' => out.push_char('\u{2009}'),
+            '-' | '@' | '/' => {}
+            _ => self.keep_unknown(start, out),
+        }
+    }
+
+    /// `\(…\)` inline math.
+    fn math_paren(&mut self, start: usize, out: &mut Builder) {
+        let body = start + 2;
+        match self.source[body..].find("\\)") {
+            Some(length) => {
+                out.push(Inline::Math(
+                    self.source[body..body + length].trim().to_owned(),
+                ));
+                self.skip_to(body + length + 2);
+            }
+            None => self.keep_unknown(start, out),
+        }
+    }
+
+    fn control_word(&mut self, start: usize, name: &str, depth: usize, out: &mut Builder) -> bool {
+        if let Some(mark) = symbols::accent(name) {
+            let base = self.argument_text(depth);
+            out.push_str(&accented(&base, mark));
+            return false;
+        }
+        if let Some(symbol) = symbols::symbol(name) {
+            self.skip_whitespace();
+            self.eat_empty_group();
+            out.push_str(symbol);
+            return false;
+        }
+        match name {
+            "emph" | "textit" | "textsl" => {
+                let inner = self.argument(depth);
+                out.push(Inline::Emphasis(inner));
+            }
+            "textbf" => {
+                let inner = self.argument(depth);
+                out.push(Inline::Strong(inner));
+            }
+            "textrm" | "textsf" | "texttt" | "textnormal" | "textup" | "textsc" | "mbox"
+            | "text" => {
+                let inner = self.argument(depth);
+                out.push_all(inner);
+            }
+            "url" => {
+                self.skip_whitespace();
+                let url = self.verbatim_group();
+                out.push_str(&url);
+            }
+            // Declarations: the rest of the enclosing group takes the style.
+            "em" | "it" | "itshape" | "sl" | "bf" | "bfseries" => {
+                self.skip_whitespace();
+                let rest = self.sequence(depth + 1, true);
+                out.push(if name.starts_with('b') {
+                    Inline::Strong(rest)
+                } else {
+                    Inline::Emphasis(rest)
+                });
+                return true;
+            }
+            _ => self.keep_unknown(start, out),
+        }
+        false
+    }
+
+    /// A command's argument: a group, or else the next character.
+    fn argument(&mut self, depth: usize) -> Vec<Inline> {
+        self.skip_whitespace();
+        match self.chars.peek() {
+            Some(&(_, '{')) => {
+                self.chars.next();
+                self.group(depth)
+            }
+            Some(&(_, '\\')) => {
+                let mut out = Builder::default();
+                self.command(depth + 1, &mut out);
+                out.finish()
+            }
+            Some(&(_, c)) => {
+                self.chars.next();
+                vec![Inline::Plain(c.to_string())]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// An accent's argument as plain characters. A dotless `\i` or `\j`
+    /// under an accent is the ordinary letter (`{\'\i}` is í).
+    fn argument_text(&mut self, depth: usize) -> String {
+        let mut base = String::new();
+        collect_plain(&self.argument(depth), &mut base);
+        match base.chars().next() {
+            Some('ı') => base.replacen('ı', "i", 1),
+            Some('ȷ') => base.replacen('ȷ', "j", 1),
+            _ => base,
+        }
+    }
+
+    /// The text of a `{…}` group exactly as written (for `\url`).
+    fn verbatim_group(&mut self) -> String {
+        if !self.eat('{') {
+            return String::new();
+        }
+        let mut level = 1;
+        let mut text = String::new();
+        for (_, c) in self.chars.by_ref() {
+            match c {
+                '{' => level += 1,
+                '}' if level == 1 => break,
+                '}' => level -= 1,
+                _ => {}
+            }
+            text.push(c);
+        }
+        text
+    }
+
+    fn eat_empty_group(&mut self) {
+        let mut lookahead = self.chars.clone();
+        if matches!(lookahead.next(), Some((_, '{'))) && matches!(lookahead.next(), Some((_, '}')))
+        {
+            self.chars = lookahead;
+        }
+    }
+
+    /// Keeps an unknown command and the groups right after it verbatim.
+    fn keep_unknown(&mut self, start: usize, out: &mut Builder) {
+        while matches!(self.chars.peek(), Some(&(_, '{'))) {
+            self.verbatim_group();
+        }
+        let end = self.chars.peek().map_or(self.source.len(), |&(at, _)| at);
+        let raw = &self.source[start..end];
+        let name_end = raw[1..]
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .map_or(raw.len(), |i| (i + 1).max(2));
+        self.unknown_commands.push(raw[..name_end].to_owned());
+        out.push(Inline::Tex(raw.to_owned()));
+    }
+}
+
+/// The byte length up to the first `delimiter` not preceded by a backslash.
+fn find_unescaped(text: &str, delimiter: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find(delimiter) {
+        let at = from + found;
+        if !text[..at].ends_with('\\') {
+            return Some(at);
+        }
+        from = at + delimiter.len();
+    }
+    None
+}
+
+/// Puts a combining mark on the first character of `base` and composes.
+fn accented(base: &str, mark: char) -> String {
+    let mut chars = base.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first)
+            .chain(std::iter::once(mark))
+            .chain(chars)
+            .nfc()
+            .collect(),
+        None => mark.to_string(),
+    }
+}
+
+fn collect_plain(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Plain(text) | Inline::Math(text) | Inline::Tex(text) => out.push_str(text),
+            Inline::Protected(inner) | Inline::Emphasis(inner) | Inline::Strong(inner) => {
+                collect_plain(inner, out)
+            }
+        }
+    }
+}
+
+/// NFC-normalises plain text and drops empty spans.
+fn normalize(inlines: Vec<Inline>) -> Vec<Inline> {
+    inlines
+        .into_iter()
+        .filter_map(|inline| match inline {
+            Inline::Plain(text) if text.is_empty() => None,
+            Inline::Plain(text) => Some(Inline::Plain(text.nfc().collect())),
+            Inline::Protected(inner) => Some(Inline::Protected(normalize(inner))),
+            Inline::Emphasis(inner) => Some(Inline::Emphasis(normalize(inner))),
+            Inline::Strong(inner) => Some(Inline::Strong(normalize(inner))),
+            other => Some(other),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Inline::*;
+
+    fn bib(source: &str) -> Vec<Inline> {
+        parse(source, Dialect::Bibtex).inlines
+    }
+
+    fn plain(text: &str) -> Inline {
+        Plain(text.to_owned())
+    }
+
+    #[test]
+    fn accents_in_every_spelling() {
+        let cases = [
+            (r#"{\"o}"#, vec![Protected(vec![plain("ö")])]),
+            (r#"\"{o}"#, vec![plain("ö")]),
+            (r#"\"o"#, vec![plain("ö")]),
+            (r"{\'\i}", vec![Protected(vec![plain("í")])]),
+            (r"\c{c}\v{s}\H{o}\k{a}\={a}\.{z}", vec![plain("çšőąāż")]),
+            (r"{\ss}", vec![Protected(vec![plain("ß")])]),
+            (r"\o\ \L{}\aa", vec![plain("ø Łå")]),
+            (r"Stra\ss e", vec![plain("Straße")]),
+        ];
+        for (tex, expected) in cases {
+            assert_eq!(bib(tex), expected, "{tex}");
+        }
+    }
+
+    #[test]
+    fn ligatures_only_in_bibtex() {
+        assert_eq!(bib("1--2---3 ``q'' a~b"), vec![plain("1–2—3 “q” a\u{a0}b")]);
+        let arxiv = parse("1--2 ~10x", Dialect::ArxivText).inlines;
+        assert_eq!(arxiv, vec![plain("1--2 ~10x")]);
+    }
+
+    #[test]
+    fn math_emphasis_and_protection_become_spans() {
+        assert_eq!(
+            bib(r"The $\beta$-{VAE} is \emph{fast} and \textbf{big} 5\%"),
+            vec![
+                plain("The "),
+                Math(r"\beta".into()),
+                plain("-"),
+                Protected(vec![plain("VAE")]),
+                plain(" is "),
+                Emphasis(vec![plain("fast")]),
+                plain(" and "),
+                Strong(vec![plain("big")]),
+                plain(" 5%"),
+            ]
+        );
+        assert_eq!(
+            bib(r"{\em a b} c"),
+            vec![Protected(vec![Emphasis(vec![plain("a b")])]), plain(" c")]
+        );
+    }
+
+    #[test]
+    fn unknown_commands_are_kept_and_counted() {
+        let parsed = parse(r"see \cite{x} and \foo", Dialect::Bibtex);
+        assert_eq!(
+            parsed.inlines,
+            vec![
+                plain("see "),
+                Tex(r"\cite{x}".into()),
+                plain(" and "),
+                Tex(r"\foo".into())
+            ]
+        );
+        assert_eq!(parsed.unknown_commands, vec![r"\cite", r"\foo"]);
+    }
+
+    #[test]
+    fn a_lone_dollar_is_a_dollar() {
+        assert_eq!(bib("costs $5"), vec![plain("costs $5")]);
+    }
+
+    #[test]
+    fn hostile_nesting_ends_without_overflow() {
+        let braces = "{".repeat(100_000) + "x" + &"}".repeat(100_000);
+        assert_eq!(parse(&braces, Dialect::Bibtex).inlines.len(), 1);
+        let emph = r"\emph".repeat(100_000) + "x";
+        let _ = parse(&emph, Dialect::Bibtex);
+        let em = r"{\em ".repeat(50_000);
+        let _ = parse(&em, Dialect::Bibtex);
+    }
+}

@@ -1,0 +1,101 @@
+//! The TeX text-mode commands pubconv turns into Unicode: accents (as
+//! combining marks) and named symbols. One table each; the BibTeX writer
+//! reads them backwards for `--ascii` output.
+
+/// Accent commands and the combining mark each puts on its argument.
+pub const ACCENTS: &[(&str, char)] = &[
+    ("'", '\u{301}'),  // acute
+    ("`", '\u{300}'),  // grave
+    ("^", '\u{302}'),  // circumflex
+    ("\"", '\u{308}'), // diaeresis
+    ("~", '\u{303}'),  // tilde
+    ("=", '\u{304}'),  // macron
+    (".", '\u{307}'),  // dot above
+    ("u", '\u{306}'),  // breve
+    ("v", '\u{30c}'),  // caron
+    ("H", '\u{30b}'),  // double acute
+    ("r", '\u{30a}'),  // ring above
+    ("c", '\u{327}'),  // cedilla
+    ("k", '\u{328}'),  // ogonek
+    ("d", '\u{323}'),  // dot below
+    ("b", '\u{331}'),  // macron below
+    ("t", '\u{361}'),  // tie
+];
+
+/// Named symbols in text mode.
+pub const SYMBOLS: &[(&str, &str)] = &[
+    ("ss", "ß"),
+    ("SS", "SS"),
+    ("o", "ø"),
+    ("O", "Ø"),
+    ("aa", "å"),
+    ("AA", "Å"),
+    ("ae", "æ"),
+    ("AE", "Æ"),
+    ("oe", "œ"),
+    ("OE", "Œ"),
+    ("l", "ł"),
+    ("L", "Ł"),
+    ("i", "ı"),
+    ("j", "ȷ"),
+    ("dh", "ð"),
+    ("DH", "Ð"),
+    ("th", "þ"),
+    ("TH", "Þ"),
+    ("ng", "ŋ"),
+    ("NG", "Ŋ"),
+    ("dag", "†"),
+    ("ddag", "‡"),
+    ("S", "§"),
+    ("P", "¶"),
+    ("copyright", "©"),
+    ("textcopyright", "©"),
+    ("textregistered", "®"),
+    ("texttrademark", "™"),
+    ("pounds", "£"),
+    ("textsterling", "£"),
+    ("texteuro", "€"),
+    ("euro", "€"),
+    ("textdegree", "°"),
+    ("textendash", "–"),
+    ("textemdash", "—"),
+    ("ldots", "…"),
+    ("dots", "…"),
+    ("textellipsis", "…"),
+    ("textquoteleft", "‘"),
+    ("textquoteright", "’"),
+    ("textquotedblleft", "“"),
+    ("textquotedblright", "”"),
+    ("guillemotleft", "«"),
+    ("guillemotright", "»"),
+    ("textbackslash", "\\"),
+    ("textasciitilde", "~"),
+    ("textasciicircum", "^"),
+    ("textbar", "|"),
+    ("textless", "<"),
+    ("textgreater", ">"),
+    ("textunderscore", "_"),
+    ("textbraceleft", "{"),
+    ("textbraceright", "}"),
+    ("textbullet", "•"),
+    ("textperiodcentered", "·"),
+    ("textexclamdown", "¡"),
+    ("textquestiondown", "¿"),
+    ("quad", "\u{2003}"),
+    ("qquad", "\u{2003}\u{2003}"),
+    ("LaTeX", "LaTeX"),
+    ("TeX", "TeX"),
+    ("BibTeX", "BibTeX"),
+];
+
+pub fn accent(command: &str) -> Option<char> {
+    ACCENTS
+        .iter()
+        .find_map(|&(name, mark)| (name == command).then_some(mark))
+}
+
+pub fn symbol(command: &str) -> Option<&'static str> {
+    SYMBOLS
+        .iter()
+        .find_map(|&(name, text)| (name == command).then_some(text))
+}
