@@ -5,6 +5,11 @@
 //! (`write`) turn the model into each output format. Neither side knows the
 //! other.
 
+pub mod arxiv;
+pub mod convert;
 pub mod diagnostic;
+pub mod key;
 pub mod model;
+pub mod read;
 pub mod tex;
+pub mod write;

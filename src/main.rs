@@ -1,1 +1,165 @@
-fn main() {}
+//! The `pubconv` command: arguments and I/O only; everything else is in the
+//! library.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Parser, Subcommand};
+
+use pubconv::convert::{convert, Input, Request};
+use pubconv::model::Date;
+use pubconv::read::{InputFormat, ReadOptions};
+use pubconv::write::OutputFormat;
+
+const EXAMPLES: &str = "\
+Examples:
+  pubconv convert profile.txt --to bibtex -o cv.bib
+  pubconv convert profile.txt --to biblatex -o cv.bib
+  pubconv convert profile.txt --to csl-json -o refs.json
+  pubconv convert profile.txt --to markdown --as-of 2026-11-27 > publications.md
+  cat profile.txt | pubconv convert --to markdown
+
+Exit status: 0 everything converted; 1 some entries were skipped (each
+reported on stderr, the rest written); 2 nothing could be done.";
+
+#[derive(Parser)]
+#[command(name = "pubconv", version, about = "Convert publication lists: profile dumps to BibTeX, BibLaTeX, CSL-JSON and Markdown CV sections", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read publication lists and write them in another format.
+    #[command(after_help = EXAMPLES)]
+    Convert(ConvertArgs),
+}
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    /// Input files; `-` or none reads standard input.
+    inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_parser = PossibleValuesParser::new(OutputFormat::ALL.iter().map(|f| f.name())))]
+    to: String,
+    /// Input format; guessed from each file's extension and content if not given.
+    #[arg(long, value_parser = PossibleValuesParser::new(InputFormat::ALL.iter().map(|f| f.name())))]
+    from: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The day a profile dump was captured (YYYY-MM-DD, default today): dates
+    /// without a year are read as the latest such date not after it.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_full_date)]
+    as_of: Option<Date>,
+}
+
+fn parse_full_date(text: &str) -> Result<Date, String> {
+    let date: Date = text.parse()?;
+    match date.day {
+        Some(_) => Ok(date),
+        None => Err(format!("`{text}` needs a day: give it as YYYY-MM-DD")),
+    }
+}
+
+fn main() -> ExitCode {
+    let Command::Convert(args) = Cli::parse().command;
+    match run_convert(&args) {
+        Ok(status) => ExitCode::from(status),
+        Err(message) => {
+            eprintln!("pubconv: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
+    let inputs = read_inputs(&args.inputs)?;
+    let request = Request {
+        from: args.from.as_deref().and_then(InputFormat::from_name),
+        to: OutputFormat::from_name(&args.to).ok_or("unknown output format")?,
+        read: ReadOptions {
+            as_of: args.as_of.unwrap_or_else(Date::today),
+        },
+    };
+    let conversion = convert(&inputs, &request).map_err(|diagnostic| diagnostic.to_string())?;
+    for diagnostic in &conversion.diagnostics {
+        eprintln!("{diagnostic}");
+    }
+    match &args.output {
+        Some(path) => write_atomically(path, conversion.output.as_bytes())
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = stdout.write_all(conversion.output.as_bytes());
+        }
+    }
+    if conversion.skipped > 0 {
+        eprintln!(
+            "pubconv: {} entr{} skipped, {} written; see the errors above",
+            conversion.skipped,
+            if conversion.skipped == 1 { "y" } else { "ies" },
+            conversion.written
+        );
+    }
+    Ok(conversion.exit_status() as u8)
+}
+
+fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+    let stdin_only = [PathBuf::from("-")];
+    let paths = if paths.is_empty() {
+        &stdin_only[..]
+    } else {
+        paths
+    };
+    paths
+        .iter()
+        .map(|path| {
+            if path.as_os_str() == "-" {
+                if std::io::stdin().is_terminal() {
+                    eprintln!("pubconv: reading standard input (end with Ctrl-D)");
+                }
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .read_to_end(&mut bytes)
+                    .map_err(|error| format!("cannot read standard input: {error}"))?;
+                Ok(Input {
+                    name: "-".into(),
+                    path: None,
+                    bytes,
+                })
+            } else {
+                let bytes = std::fs::read(path)
+                    .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+                Ok(Input {
+                    name: path.display().to_string(),
+                    path: Some(path.clone()),
+                    bytes,
+                })
+            }
+        })
+        .collect()
+}
+
+/// Writes to a temporary file beside `path`, then renames it into place, so
+/// that no half-written output is ever left behind.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let directory = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = directory.join(format!(".{file_name}.pubconv-{}.tmp", std::process::id()));
+    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}

@@ -162,6 +162,47 @@ impl Date {
     }
 }
 
+impl std::str::FromStr for Date {
+    type Err = String;
+
+    /// `2022-10-24`, `2022-10` or `2022`, checked against the calendar.
+    fn from_str(text: &str) -> Result<Date, String> {
+        let invalid = || format!("`{text}` is not a date in the form YYYY-MM-DD");
+        let mut parts = text.trim().split('-');
+        let year = parts
+            .next()
+            .filter(|y| y.len() == 4)
+            .and_then(|y| y.parse().ok())
+            .ok_or_else(invalid)?;
+        let mut number = |length: std::ops::RangeInclusive<usize>| -> Result<Option<u8>, String> {
+            parts
+                .next()
+                .map(|part| {
+                    (length.contains(&part.len()))
+                        .then(|| part.parse::<u8>().ok())
+                        .flatten()
+                        .ok_or_else(invalid)
+                })
+                .transpose()
+        };
+        let month = number(2..=2)?
+            .map(|m| Month::new(m).ok_or_else(invalid))
+            .transpose()?;
+        let day = number(2..=2)?;
+        if parts.next().is_some() {
+            return Err(invalid());
+        }
+        match (month, day) {
+            (Some(month), Some(day)) => Date::from_ymd(year, month, day).map_err(|e| e.to_string()),
+            (month, _) => Ok(Date {
+                year,
+                month,
+                day: None,
+            }),
+        }
+    }
+}
+
 impl fmt::Display for Date {
     /// `October 24, 2022`, `October 2022` or `2022`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -209,6 +250,23 @@ mod tests {
         assert!(Date::from_ymd(1900, feb, 29).is_err());
         assert!(Date::from_ymd(2023, Month::new(4).unwrap(), 31).is_err());
         assert!(Date::from_ymd(2023, Month::new(4).unwrap(), 0).is_err());
+    }
+
+    #[test]
+    fn iso_dates_parse_and_print() {
+        for text in ["2022-10-24", "2022-10", "2022"] {
+            assert_eq!(text.parse::<Date>().map(|d| d.iso()), Ok(text.to_owned()));
+        }
+        for bad in [
+            "2022-02-30",
+            "22-10-24",
+            "2022-13",
+            "2022-1-5",
+            "x",
+            "2022-10-24-1",
+        ] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,0 +1,114 @@
+//! One conversion: inputs read, combined into one library, written in one
+//! output format. The binary calls this; scripts using the library can too.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Library;
+use crate::read::{self, InputFormat, ReadOptions, Source};
+use crate::write::OutputFormat;
+
+/// One input as the user named it, with its bytes.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// `-` for standard input.
+    pub name: String,
+    /// The path, if it is a file (used to guess the format).
+    pub path: Option<PathBuf>,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// `None` guesses each input's format from its name and content.
+    pub from: Option<InputFormat>,
+    pub to: OutputFormat,
+    pub read: ReadOptions,
+}
+
+/// A finished conversion.
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    pub output: String,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Works written to the output.
+    pub written: usize,
+    /// Entries that could not be converted, each with an error diagnostic.
+    pub skipped: usize,
+}
+
+impl Conversion {
+    /// 0 when everything converted, 1 when some entries were skipped.
+    pub fn exit_status(&self) -> i32 {
+        i32::from(self.skipped > 0)
+    }
+}
+
+/// Reads every input and writes them as one library. Fails, with nothing
+/// written, only when an input's format cannot be told.
+pub fn convert(inputs: &[Input], request: &Request) -> Result<Conversion, Diagnostic> {
+    let mut library = Library::default();
+    let mut diagnostics = Vec::new();
+    for input in inputs {
+        let (text, decoding) = read::decode(&input.bytes, &input.name);
+        diagnostics.extend(decoding);
+        let format = match request.from {
+            Some(format) => format,
+            None => InputFormat::detect(input.path.as_deref(), &text).ok_or_else(|| {
+                Diagnostic::new(
+                    Severity::Error,
+                    "input::unknown-format",
+                    "cannot tell what format this input is in",
+                )
+                .at(&input.name, 0, 0)
+                .hint(format!("name it with --from ({})", format_names()))
+            })?,
+        };
+        let source = Source {
+            name: &input.name,
+            text: &text,
+        };
+        let reading = format.read(source, &request.read);
+        diagnostics.extend(reading.diagnostics);
+        merge(&mut library, reading.library, &input.name, &mut diagnostics);
+    }
+    let skipped = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == Severity::Error)
+        .count();
+    Ok(Conversion {
+        output: request.to.write(&library),
+        written: library.works.len(),
+        diagnostics,
+        skipped,
+    })
+}
+
+/// Adds one input's library to the combined one. Only one profile can
+/// lead a CV section: the first one read.
+fn merge(into: &mut Library, from: Library, name: &str, diagnostics: &mut Vec<Diagnostic>) {
+    into.works.extend(from.works);
+    match (&into.profile, from.profile) {
+        (None, profile) => into.profile = profile,
+        (Some(kept), Some(other)) if kept.name != other.name => diagnostics.push(
+            Diagnostic::new(
+                Severity::Warning,
+                "input::second-profile",
+                format!(
+                    "this profile is of {}, but {} was read first and is the one the output names",
+                    other.name, kept.name
+                ),
+            )
+            .at(name, 0, 0),
+        ),
+        _ => {}
+    }
+}
+
+fn format_names() -> String {
+    InputFormat::ALL
+        .iter()
+        .map(|format| format.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

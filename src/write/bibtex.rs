@@ -1,0 +1,362 @@
+//! The BibTeX and BibLaTeX writers.
+//!
+//! Both dialects share the entry layout: fields in a fixed order, one per
+//! line, two-space indent, values in braces. They differ in entry types and
+//! a few field names (`journal`/`journaltitle`, `year`+`month`/`date`,
+//! `archivePrefix`/`eprinttype`), which the tables below hold.
+
+use std::fmt::Write as _;
+
+use crate::key::citation_keys;
+use crate::model::{Casing, Inline, Library, Person, Text, Work, WorkType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Classic BibTeX, as the standard `.bst` styles read it.
+    Bibtex,
+    /// BibLaTeX's data model, as biber reads it.
+    Biblatex,
+}
+
+/// Entry types: the model's type, then the BibTeX and the BibLaTeX type.
+const ENTRY_TYPES: &[(WorkType, &str, &str)] = &[
+    (WorkType::JournalArticle, "article", "article"),
+    (WorkType::ConferencePaper, "inproceedings", "inproceedings"),
+    (WorkType::Chapter, "incollection", "incollection"),
+    (WorkType::Book, "book", "book"),
+    (WorkType::Proceedings, "proceedings", "proceedings"),
+    (WorkType::Thesis, "phdthesis", "thesis"),
+    (WorkType::Report, "techreport", "report"),
+    (WorkType::Preprint, "misc", "online"),
+    (WorkType::Manuscript, "unpublished", "unpublished"),
+    (WorkType::Webpage, "misc", "online"),
+    (WorkType::Dataset, "misc", "dataset"),
+    (WorkType::Software, "misc", "software"),
+    (WorkType::Misc, "misc", "misc"),
+];
+
+/// A field value: braced text, or a bare macro name such as `oct`.
+enum Value {
+    Braced(String),
+    Macro(&'static str),
+}
+
+/// Writes the library as a `.bib` file, works in input order.
+pub fn write(library: &Library, dialect: Dialect) -> String {
+    let keys = citation_keys(&library.works);
+    let mut out = String::new();
+    for (work, key) in library.works.iter().zip(&keys) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        write_entry(&mut out, work, key, dialect);
+    }
+    out
+}
+
+fn write_entry(out: &mut String, work: &Work, key: &str, dialect: Dialect) {
+    let _ = writeln!(out, "@{}{{{key},", entry_type(work.kind, dialect));
+    for (name, value) in fields(work, dialect) {
+        let _ = match value {
+            Value::Braced(text) => writeln!(out, "  {name} = {{{text}}},"),
+            Value::Macro(name_of_macro) => writeln!(out, "  {name} = {name_of_macro},"),
+        };
+    }
+    out.push_str("}\n");
+}
+
+fn entry_type(kind: WorkType, dialect: Dialect) -> &'static str {
+    ENTRY_TYPES
+        .iter()
+        .find(|(work_type, _, _)| *work_type == kind)
+        .map_or("misc", |&(_, bibtex, biblatex)| match dialect {
+            Dialect::Bibtex => bibtex,
+            Dialect::Biblatex => biblatex,
+        })
+}
+
+/// The fields of one entry, in the order they are written.
+fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
+    let biblatex = dialect == Dialect::Biblatex;
+    let mut fields: Vec<(&'static str, Option<Value>)> = Vec::new();
+    let mut push = |name: &'static str, value: Option<Value>| fields.push((name, value));
+    let braced = |text: Option<String>| text.map(Value::Braced);
+    let verbatim = |text: &Option<String>| text.as_deref().map(|t| Value::Braced(escape(t)));
+
+    push(
+        "author",
+        braced(names(&work.authors, work.authors_truncated)),
+    );
+    push("editor", braced(names(&work.editors, false)));
+    push("title", braced(work.title.as_ref().map(|t| rich(t, true))));
+    let container = work.venue.container_title.as_ref().map(|t| rich(t, true));
+    let container_field = match (work.kind, biblatex) {
+        (WorkType::JournalArticle, false) => "journal",
+        (WorkType::JournalArticle, true) => "journaltitle",
+        (WorkType::ConferencePaper | WorkType::Chapter, _) => "booktitle",
+        _ => "howpublished",
+    };
+    let container = container.or_else(|| preprint_note(work, dialect));
+    push(container_field, braced(container));
+    if biblatex {
+        push("date", work.date.map(|date| Value::Braced(date.iso())));
+    } else {
+        push(
+            "year",
+            work.date.map(|date| Value::Braced(date.year.to_string())),
+        );
+        push(
+            "month",
+            work.date
+                .and_then(|date| date.month)
+                .map(|m| Value::Macro(m.bibtex_macro())),
+        );
+    }
+    push("volume", verbatim(&work.venue.volume));
+    push("number", verbatim(&work.venue.issue));
+    push("pages", verbatim(&work.venue.pages));
+    push("publisher", verbatim(&work.venue.publisher));
+    push(
+        if biblatex { "location" } else { "address" },
+        verbatim(&work.venue.place),
+    );
+    push("doi", verbatim(&work.ids.doi));
+    push("url", verbatim(&work.ids.url));
+    push("eprint", verbatim(&work.ids.arxiv));
+    let on_arxiv = work
+        .is_on_arxiv()
+        .then(|| Value::Braced("arXiv".to_owned()));
+    push(
+        if biblatex {
+            "eprinttype"
+        } else {
+            "archivePrefix"
+        },
+        on_arxiv,
+    );
+    let primary = work
+        .categories
+        .first()
+        .map(|c| Value::Braced(escape(c.best())));
+    push(
+        if biblatex {
+            "eprintclass"
+        } else {
+            "primaryClass"
+        },
+        primary,
+    );
+    push("isbn", verbatim(&work.ids.isbn));
+    push("issn", verbatim(&work.ids.issn));
+    let keywords = (!work.keywords.is_empty()).then(|| work.keywords.join(", "));
+    push("keywords", keywords.map(|k| Value::Braced(escape(&k))));
+    push(
+        "abstract",
+        braced(work.abstract_text.as_ref().map(|t| rich(t, false))),
+    );
+    let mut fields: Vec<(String, Value)> = fields
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|value| (name.to_owned(), value)))
+        .collect();
+    fields.extend(
+        work.extra
+            .iter()
+            .filter(|(name, _)| is_safe_field_name(name))
+            .map(|(name, value)| (name.clone(), Value::Braced(escape(value)))),
+    );
+    fields
+}
+
+/// Where a preprint appeared, for classic styles that show no eprint
+/// fields: `arXiv preprint arXiv:2210.13533`, or `arXiv preprint`.
+fn preprint_note(work: &Work, dialect: Dialect) -> Option<String> {
+    if dialect == Dialect::Biblatex || work.kind != WorkType::Preprint || !work.is_on_arxiv() {
+        return None;
+    }
+    Some(match &work.ids.arxiv {
+        Some(id) => format!("arXiv preprint arXiv:{}", escape(id)),
+        None => "arXiv preprint".to_owned(),
+    })
+}
+
+/// Extra fields are written only under names BibTeX can read back.
+fn is_safe_field_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c))
+}
+
+/// `Kim, Taero and van Beethoven, Ludwig and others`.
+fn names(people: &[Person], truncated: bool) -> Option<String> {
+    if people.is_empty() {
+        return None;
+    }
+    let mut written: Vec<String> = people.iter().map(name).collect();
+    if truncated {
+        written.push("others".to_owned());
+    }
+    Some(written.join(" and "))
+}
+
+/// One name as `von Last, Jr, First`; a literal name in braces.
+fn name(person: &Person) -> String {
+    match person {
+        Person::Literal(literal) => format!("{{{}}}", escape(literal)),
+        Person::Personal(name) => {
+            let mut last = escape(&name.family);
+            // A family name with spaces or "and" must stay one token.
+            if last.contains(' ') || last.contains(',') {
+                last = format!("{{{last}}}");
+            }
+            if let Some(particle) = &name.particle {
+                last = format!("{} {last}", escape(particle));
+            }
+            let mut parts = vec![last];
+            if let Some(suffix) = &name.suffix {
+                parts.push(escape(suffix));
+            }
+            if let Some(given) = &name.given {
+                parts.push(escape(given));
+            }
+            parts.join(", ")
+        }
+    }
+}
+
+/// Rich text as TeX. `protect_case` adds braces around acronyms and words
+/// with inner capitals when the source had no case protection of its own.
+fn rich(text: &Text, protect_case: bool) -> String {
+    let mut out = String::new();
+    let auto_protect = protect_case && text.casing == Casing::AsWritten;
+    render(&text.inlines, auto_protect, &mut out);
+    out
+}
+
+fn render(inlines: &[Inline], auto_protect: bool, out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Plain(text) if auto_protect => protect_words(text, out),
+            Inline::Plain(text) => out.push_str(&escape(text)),
+            Inline::Protected(inner) => wrap(out, "{", inner, false, "}"),
+            Inline::Emphasis(inner) => wrap(out, "\\emph{", inner, auto_protect, "}"),
+            Inline::Strong(inner) => wrap(out, "\\textbf{", inner, auto_protect, "}"),
+            // Math in a title is protected, or sentence-casing styles would
+            // lower-case its letters.
+            Inline::Math(math) if auto_protect => {
+                let _ = write!(out, "{{${math}$}}");
+            }
+            Inline::Math(math) => {
+                let _ = write!(out, "${math}$");
+            }
+            Inline::Tex(raw) => out.push_str(raw),
+        }
+    }
+}
+
+fn wrap(out: &mut String, open: &str, inner: &[Inline], auto_protect: bool, close: &str) {
+    out.push_str(open);
+    render(inner, auto_protect, out);
+    out.push_str(close);
+}
+
+/// Escapes each word, bracing those whose capitals must survive a style's
+/// re-casing: acronyms (CNN), inner capitals (CycleGAN, S-MoE, 8B).
+fn protect_words(text: &str, out: &mut String) {
+    for (index, word) in text.split(' ').enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        let core_start = word.find(char::is_alphanumeric).unwrap_or(word.len());
+        let core_end = word.rfind(char::is_alphanumeric).map_or(core_start, |i| {
+            i + word[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let core = &word[core_start..core_end.max(core_start)];
+        if has_inner_capital(core) {
+            out.push_str(&escape(&word[..core_start]));
+            let _ = write!(out, "{{{}}}", escape(core));
+            out.push_str(&escape(&word[core_end..]));
+        } else {
+            out.push_str(&escape(word));
+        }
+    }
+}
+
+fn has_inner_capital(word: &str) -> bool {
+    word.chars()
+        .zip(word.chars().skip(1))
+        .any(|(before, c)| c.is_uppercase() && before.is_alphanumeric())
+}
+
+/// Escapes the characters TeX would read as commands; braces become
+/// commands too, since BibTeX counts even escaped braces.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' | '%' | '#' | '_' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' => out.push_str("\\textbraceleft{}"),
+            '}' => out.push_str("\\textbraceright{}"),
+            '\u{a0}' => out.push('~'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tex::{self, Dialect as TexDialect};
+
+    fn arxiv_title(text: &str) -> String {
+        let parsed = tex::parse(text, TexDialect::ArxivText);
+        rich(
+            &Text {
+                inlines: parsed.inlines,
+                casing: Casing::AsWritten,
+            },
+            true,
+        )
+    }
+
+    #[test]
+    fn acronyms_and_inner_capitals_are_protected() {
+        assert_eq!(
+            arxiv_title("CycleGAN with a Blur Kernel (CNN) for S-MoE on Llama3-8B"),
+            "{CycleGAN} with a Blur Kernel ({CNN}) for {S-MoE} on {Llama3-8B}"
+        );
+        assert_eq!(
+            arxiv_title("Speech-to-Text for All"),
+            "Speech-to-Text for All"
+        );
+        assert_eq!(arxiv_title(r"The $\beta$-VAE"), r"The {$\beta$}-{VAE}");
+    }
+
+    #[test]
+    fn tex_specials_are_escaped_outside_math() {
+        assert_eq!(
+            arxiv_title(r"50% of R&D_x #1 costs $5 ~ {a} \emph{b}"),
+            r"50\% of R\&D\_x \#1 costs \$5 \textasciitilde{} {a} \emph{b}"
+        );
+    }
+
+    #[test]
+    fn names_in_von_last_jr_first_form() {
+        let people: Vec<Person> = ["Ludwig van Beethoven", "Martin Luther King Jr.", "Plato"]
+            .iter()
+            .map(|n| Person::from_display_name(n))
+            .chain([Person::Literal("R&D Team".into())])
+            .collect();
+        assert_eq!(
+            names(&people, true).unwrap(),
+            r"van Beethoven, Ludwig and King, Jr., Martin Luther and Plato and {R\&D Team} and others"
+        );
+    }
+}
