@@ -20,7 +20,7 @@ pub fn write(library: &Library) -> String {
     let mut works: Vec<&Work> = library.works.iter().collect();
     // Newest first and undated last (`None` sorts below any date); the sort
     // is stable, so works of one date keep their input order.
-    works.sort_by(|a, b| b.date.cmp(&a.date));
+    works.sort_by_key(|work| std::cmp::Reverse(work.date));
 
     let mut out = String::from("## Publications\n");
     let mut current_group = None;
