@@ -75,96 +75,125 @@ fn entry_type(kind: WorkType, dialect: Dialect) -> &'static str {
         })
 }
 
-/// The fields of one entry, in the order they are written.
-fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
-    let biblatex = dialect == Dialect::Biblatex;
-    let mut fields: Vec<(&'static str, Option<Value>)> = Vec::new();
-    let mut push = |name: &'static str, value: Option<Value>| fields.push((name, value));
-    let braced = |text: Option<String>| text.map(Value::Braced);
-    let verbatim = |text: &Option<String>| text.as_deref().map(|t| Value::Braced(escape(t)));
+/// Reads one field's value from a work.
+type Getter = fn(&Work, Dialect) -> Option<Value>;
 
-    push(
-        "author",
-        braced(names(&work.authors, work.authors_truncated)),
-    );
-    push("editor", braced(names(&work.editors, false)));
-    push("title", braced(work.title.as_ref().map(|t| rich(t, true))));
-    let container = work.venue.container_title.as_ref().map(|t| rich(t, true));
-    let container_field = match (work.kind, biblatex) {
-        (WorkType::JournalArticle, false) => "journal",
-        (WorkType::JournalArticle, true) => "journaltitle",
-        (WorkType::ConferencePaper | WorkType::Chapter, _) => "booktitle",
-        _ => "howpublished",
+/// The fields, in the order they are written: the BibTeX name, the
+/// BibLaTeX name (empty where a dialect has no such field), the value.
+const FIELDS: &[(&str, &str, Getter)] = &[
+    ("author", "author", |w, _| {
+        names(&w.authors, w.authors_truncated).map(Value::Braced)
+    }),
+    ("editor", "editor", |w, _| {
+        names(&w.editors, false).map(Value::Braced)
+    }),
+    ("title", "title", |w, _| title(&w.title)),
+    ("journal", "journaltitle", |w, d| {
+        container(w, d, ContainerField::Journal)
+    }),
+    ("booktitle", "booktitle", |w, d| {
+        container(w, d, ContainerField::Booktitle)
+    }),
+    ("howpublished", "howpublished", |w, d| {
+        container(w, d, ContainerField::Howpublished)
+    }),
+    ("year", "", |w, _| {
+        w.date.map(|date| Value::Braced(date.year.to_string()))
+    }),
+    ("month", "", |w, _| {
+        w.date?
+            .month
+            .map(|month| Value::Macro(month.bibtex_macro()))
+    }),
+    ("", "date", |w, _| {
+        w.date.map(|date| Value::Braced(date.iso()))
+    }),
+    ("volume", "volume", |w, _| verbatim(&w.venue.volume)),
+    ("number", "number", |w, _| verbatim(&w.venue.issue)),
+    ("pages", "pages", |w, _| verbatim(&w.venue.pages)),
+    ("publisher", "publisher", |w, _| {
+        verbatim(&w.venue.publisher)
+    }),
+    ("address", "location", |w, _| verbatim(&w.venue.place)),
+    ("doi", "doi", |w, _| verbatim(&w.ids.doi)),
+    ("url", "url", |w, _| verbatim(&w.ids.url)),
+    ("eprint", "eprint", |w, _| verbatim(&w.ids.arxiv)),
+    ("archivePrefix", "", |w, _| {
+        w.is_on_arxiv().then(|| Value::Braced("arXiv".into()))
+    }),
+    ("", "eprinttype", |w, _| {
+        w.is_on_arxiv().then(|| Value::Braced("arxiv".into()))
+    }),
+    ("primaryClass", "eprintclass", |w, _| {
+        w.categories
+            .first()
+            .map(|c| Value::Braced(escape(c.best())))
+    }),
+    ("isbn", "isbn", |w, _| verbatim(&w.ids.isbn)),
+    ("issn", "issn", |w, _| verbatim(&w.ids.issn)),
+    ("keywords", "keywords", |w, _| {
+        (!w.keywords.is_empty()).then(|| Value::Braced(escape(&w.keywords.join(", "))))
+    }),
+    ("abstract", "abstract", |w, _| {
+        w.abstract_text
+            .as_ref()
+            .map(|text| Value::Braced(rich(text, false)))
+    }),
+];
+
+/// The fields of one entry, in the order they are written; fields the
+/// source had that no writer knows come last, in name order.
+fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
+    let known = FIELDS.iter().filter_map(|&(bibtex, biblatex, value)| {
+        let name = match dialect {
+            Dialect::Bibtex => bibtex,
+            Dialect::Biblatex => biblatex,
+        };
+        let value = (!name.is_empty()).then(|| value(work, dialect)).flatten()?;
+        Some((name.to_owned(), value))
+    });
+    let extra = work
+        .extra
+        .iter()
+        .filter(|(name, _)| is_safe_field_name(name))
+        .map(|(name, value)| (name.clone(), Value::Braced(escape(value))));
+    known.chain(extra).collect()
+}
+
+fn title(title: &Option<Text>) -> Option<Value> {
+    title.as_ref().map(|text| Value::Braced(rich(text, true)))
+}
+
+fn verbatim(text: &Option<String>) -> Option<Value> {
+    text.as_deref().map(|text| Value::Braced(escape(text)))
+}
+
+/// The three fields a container title can go to, by entry type.
+#[derive(PartialEq, Eq)]
+enum ContainerField {
+    Journal,
+    Booktitle,
+    Howpublished,
+}
+
+/// The journal, proceedings or book title, in the field the work's type
+/// calls for; an arXiv preprint without one says so for classic styles.
+fn container(work: &Work, dialect: Dialect, field: ContainerField) -> Option<Value> {
+    let wanted = match work.kind {
+        WorkType::JournalArticle => ContainerField::Journal,
+        WorkType::ConferencePaper | WorkType::Chapter => ContainerField::Booktitle,
+        _ => ContainerField::Howpublished,
     };
-    let container = container.or_else(|| preprint_note(work, dialect));
-    push(container_field, braced(container));
-    if biblatex {
-        push("date", work.date.map(|date| Value::Braced(date.iso())));
-    } else {
-        push(
-            "year",
-            work.date.map(|date| Value::Braced(date.year.to_string())),
-        );
-        push(
-            "month",
-            work.date
-                .and_then(|date| date.month)
-                .map(|m| Value::Macro(m.bibtex_macro())),
-        );
+    if field != wanted {
+        return None;
     }
-    push("volume", verbatim(&work.venue.volume));
-    push("number", verbatim(&work.venue.issue));
-    push("pages", verbatim(&work.venue.pages));
-    push("publisher", verbatim(&work.venue.publisher));
-    push(
-        if biblatex { "location" } else { "address" },
-        verbatim(&work.venue.place),
-    );
-    push("doi", verbatim(&work.ids.doi));
-    push("url", verbatim(&work.ids.url));
-    push("eprint", verbatim(&work.ids.arxiv));
-    let on_arxiv = work
-        .is_on_arxiv()
-        .then(|| Value::Braced("arXiv".to_owned()));
-    push(
-        if biblatex {
-            "eprinttype"
-        } else {
-            "archivePrefix"
-        },
-        on_arxiv,
-    );
-    let primary = work
-        .categories
-        .first()
-        .map(|c| Value::Braced(escape(c.best())));
-    push(
-        if biblatex {
-            "eprintclass"
-        } else {
-            "primaryClass"
-        },
-        primary,
-    );
-    push("isbn", verbatim(&work.ids.isbn));
-    push("issn", verbatim(&work.ids.issn));
-    let keywords = (!work.keywords.is_empty()).then(|| work.keywords.join(", "));
-    push("keywords", keywords.map(|k| Value::Braced(escape(&k))));
-    push(
-        "abstract",
-        braced(work.abstract_text.as_ref().map(|t| rich(t, false))),
-    );
-    let mut fields: Vec<(String, Value)> = fields
-        .into_iter()
-        .filter_map(|(name, value)| value.map(|value| (name.to_owned(), value)))
-        .collect();
-    fields.extend(
-        work.extra
-            .iter()
-            .filter(|(name, _)| is_safe_field_name(name))
-            .map(|(name, value)| (name.clone(), Value::Braced(escape(value)))),
-    );
-    fields
+    let text = work
+        .venue
+        .container_title
+        .as_ref()
+        .map(|text| rich(text, true));
+    text.or_else(|| preprint_note(work, dialect))
+        .map(Value::Braced)
 }
 
 /// Where a preprint appeared, for classic styles that show no eprint

@@ -1,0 +1,63 @@
+//! Helpers the integration tests share.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use pubconv::convert::{convert, Conversion, Input, Request};
+use pubconv::read::ReadOptions;
+use pubconv::write::OutputFormat;
+
+/// The capture date the fixtures are converted as of, so that yearless
+/// dates resolve the same way every day.
+pub const AS_OF: &str = "2026-11-27";
+
+pub fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(relative)
+}
+
+/// Every profile dump under `fixtures/profile/` that converts cleanly.
+pub fn clean_profile_fixtures() -> Vec<PathBuf> {
+    ["profile/sungjun-lim.txt", "profile/variations.txt"]
+        .iter()
+        .map(|name| fixture(name))
+        .collect()
+}
+
+pub fn convert_bytes(name: &str, bytes: Vec<u8>, to: OutputFormat) -> Conversion {
+    let input = Input {
+        name: name.to_owned(),
+        path: Some(PathBuf::from(name)),
+        bytes,
+    };
+    let request = Request {
+        from: None,
+        to,
+        read: ReadOptions {
+            as_of: AS_OF.parse().expect("AS_OF is a date"),
+        },
+    };
+    convert(&[input], &request).expect("the input's format is recognised")
+}
+
+pub fn convert_fixture(path: &Path, to: OutputFormat) -> Conversion {
+    let bytes = std::fs::read(path).expect("fixture is readable");
+    convert_bytes(&path.display().to_string(), bytes, to)
+}
+
+/// Whether a check that needs an external tool must run: set
+/// `PUBCONV_REQUIRE_TOOLS=1` (CI does) to make a missing tool a failure.
+pub fn tool_available(tool: &str) -> bool {
+    let found = std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        if std::env::var_os("PUBCONV_REQUIRE_TOOLS").is_some_and(|v| v != "0") {
+            panic!("{tool} is not on PATH, and PUBCONV_REQUIRE_TOOLS is set");
+        }
+        eprintln!("skipped: {tool} is not on PATH (install it, or run .ci/run, to check with it)");
+    }
+    found
+}
