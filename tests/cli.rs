@@ -1,0 +1,173 @@
+//! The `pubconv` binary as scripts use it: inputs, standard streams, the
+//! output file and exit statuses.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use common::fixture;
+
+fn pubconv(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pubconv"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn reference() -> String {
+    fixture("profile/sungjun-lim.txt").display().to_string()
+}
+
+#[test]
+fn converts_a_file_to_standard_output() {
+    let output = pubconv(
+        &[
+            "convert",
+            &reference(),
+            "--to",
+            "markdown",
+            "--as-of",
+            common::AS_OF,
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).starts_with("## Publications\n\n### 2026\n\n1. **Sungjun Lim**"));
+    assert!(
+        text(&output.stderr).contains(":19:7: note: `LGMay 21` has no year: read as 2026-05-21")
+    );
+}
+
+#[test]
+fn reads_standard_input_and_detects_the_format() {
+    let dump = std::fs::read(fixture("profile/sungjun-lim.txt")).unwrap();
+    for args in [
+        &["convert", "--to", "bibtex"][..],
+        &["convert", "-", "--to", "bibtex"],
+    ] {
+        let output = pubconv(args, Some(&dump));
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        assert_eq!(text(&output.stdout).matches("@misc{").count(), 10);
+    }
+}
+
+#[test]
+fn writes_the_output_file_with_dash_o() {
+    let directory = tempfile::tempdir().unwrap();
+    let target = directory.path().join("cv.json");
+    let target_name = target.display().to_string();
+    let output = pubconv(
+        &[
+            "convert",
+            &reference(),
+            "--to",
+            "csl-json",
+            "-o",
+            &target_name,
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty());
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    assert_eq!(written.as_array().map(Vec::len), Some(10));
+    let leftovers = std::fs::read_dir(directory.path()).unwrap().count();
+    assert_eq!(leftovers, 1, "no temporary file is left behind");
+}
+
+#[test]
+fn skipped_entries_give_exit_status_1_with_their_location() {
+    let broken = fixture("profile/broken.txt").display().to_string();
+    let output = pubconv(&["convert", &broken, "--to", "bibtex"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("broken.txt:8:7: error: February 2023 has only 28 days"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("broken.txt:15:1: error: expected a month name"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 entries skipped, 1 written"), "{stderr}");
+    assert!(text(&output.stdout).contains("A Good Paper"));
+}
+
+#[test]
+fn nothing_is_written_when_nothing_can_be_done() {
+    let directory = tempfile::tempdir().unwrap();
+    let target = directory.path().join("out.bib");
+    let target_name = target.display().to_string();
+    let missing = directory.path().join("missing.txt").display().to_string();
+    let unknown = directory.path().join("notes.dat");
+    std::fs::write(&unknown, "just some notes\nnothing bibliographic\n").unwrap();
+    let unknown = unknown.display().to_string();
+    for (input, complaint) in [
+        (&missing, "cannot read"),
+        (&unknown, "cannot tell what format"),
+    ] {
+        let output = pubconv(
+            &["convert", input, "--to", "bibtex", "-o", &target_name],
+            None,
+        );
+        assert_eq!(output.status.code(), Some(2), "{input}");
+        assert!(
+            text(&output.stderr).contains(complaint),
+            "{}",
+            text(&output.stderr)
+        );
+        assert!(!target.exists(), "no output file after exit 2");
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    for args in [
+        &["convert", "x.txt", "--to", "docx"][..],
+        &[
+            "convert",
+            "x.txt",
+            "--to",
+            "bibtex",
+            "--as-of",
+            "2026-02-30",
+        ],
+        &["convert", "x.txt", "--to", "bibtex", "--as-of", "2026-02"],
+        &["convert", "x.txt"],
+    ] {
+        let output = pubconv(args, None);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn help_shows_an_example_per_output_format() {
+    for args in [&["--help"][..], &["convert", "--help"]] {
+        let help = text(&pubconv(args, None).stdout);
+        for format in ["bibtex", "biblatex", "csl-json", "markdown"] {
+            assert!(
+                help.contains(&format!("--to {format}")),
+                "{args:?} lacks {format}:\n{help}"
+            );
+        }
+        assert!(help.contains("Exit status"));
+    }
+}

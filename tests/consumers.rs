@@ -1,0 +1,217 @@
+//! Real consumers read every output of the fixtures: pdflatex with bibtex
+//! and with biber compile the `.bib` files, the official CSL schema
+//! validates the CSL-JSON, and a CommonMark parser reads the Markdown.
+//!
+//! The TeX tools are looked up on PATH; without them these checks print
+//! that they were skipped, unless `PUBCONV_REQUIRE_TOOLS=1` (set by
+//! `.ci/run`) makes that a failure.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{clean_profile_fixtures, convert_fixture, tool_available};
+use pubconv::write::OutputFormat;
+
+/// Which bibliography processor a document uses.
+#[derive(Clone, Copy, Debug)]
+enum Processor {
+    Bibtex,
+    Biber,
+}
+
+fn document(processor: Processor) -> &'static str {
+    match processor {
+        Processor::Bibtex => concat!(
+            "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n",
+            "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n"
+        ),
+        Processor::Biber => concat!(
+            "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n",
+            "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n",
+            "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n"
+        ),
+    }
+}
+
+fn run(directory: &Path, program: &str, args: &[&str]) -> (bool, String) {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(directory)
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {program}: {error}"));
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// Compiles `bib` in a fresh directory and returns the processor's log.
+/// Panics with the logs when anything reports an error.
+fn compile(bib: &str, processor: Processor, label: &str) -> String {
+    let directory = tempfile::tempdir().unwrap();
+    let dir = directory.path();
+    std::fs::write(dir.join("refs.bib"), bib).unwrap();
+    std::fs::write(dir.join("doc.tex"), document(processor)).unwrap();
+    let latex = ["-interaction=nonstopmode", "-halt-on-error", "doc.tex"];
+    let (ok, log) = run(dir, "pdflatex", &latex);
+    assert!(ok, "{label}: first pdflatex run failed:\n{log}");
+    let (program, extension) = match processor {
+        Processor::Bibtex => ("bibtex", "blg"),
+        Processor::Biber => ("biber", "blg"),
+    };
+    let (ok, output) = run(dir, program, &["doc"]);
+    let blg = std::fs::read_to_string(dir.join(format!("doc.{extension}"))).unwrap_or_default();
+    assert!(ok, "{label}: {program} failed:\n{output}\n{blg}");
+    for _ in 0..2 {
+        let (ok, log) = run(dir, "pdflatex", &latex);
+        assert!(ok, "{label}: pdflatex failed after {program}:\n{log}");
+    }
+    let latex_log = std::fs::read_to_string(dir.join("doc.log")).unwrap_or_default();
+    for line in latex_log.lines() {
+        assert!(
+            !line.starts_with('!'),
+            "{label}: LaTeX error `{line}`:\n{latex_log}"
+        );
+        assert!(!line.contains("undefined"), "{label}: `{line}`");
+    }
+    assert!(dir.join("doc.pdf").exists(), "{label}: no PDF");
+    blg
+}
+
+/// No error and no warning in the processor's log: bibtex writes
+/// `Warning--…` and `… error message`, biber `WARN -` and `ERROR -`.
+fn assert_clean_log(blg: &str, processor: Processor, label: &str) {
+    let complaints: &[&str] = match processor {
+        Processor::Bibtex => &["Warning--", "error message", "I was expecting", "---line"],
+        Processor::Biber => &["WARN -", "ERROR -"],
+    };
+    for line in blg.lines() {
+        assert!(
+            !complaints.iter().any(|complaint| line.contains(complaint)),
+            "{label}: `{line}` in the log:\n{blg}"
+        );
+    }
+    if let Processor::Bibtex = processor {
+        assert!(
+            blg.contains("You've used"),
+            "{label}: bibtex did not finish:\n{blg}"
+        );
+    }
+}
+
+fn tools_for(processor: Processor) -> bool {
+    let program = match processor {
+        Processor::Bibtex => "bibtex",
+        Processor::Biber => "biber",
+    };
+    tool_available("pdflatex") && tool_available(program)
+}
+
+#[test]
+fn bibtex_output_compiles_with_bibtex_and_biber() {
+    for processor in [Processor::Bibtex, Processor::Biber] {
+        if !tools_for(processor) {
+            return;
+        }
+        for path in clean_profile_fixtures() {
+            let bib = convert_fixture(&path, OutputFormat::Bibtex).output;
+            let label = format!("{} as BibTeX, with {processor:?}", path.display());
+            let log = compile(&bib, processor, &label);
+            assert_clean_log(&log, processor, &label);
+        }
+    }
+}
+
+#[test]
+fn biblatex_output_compiles_with_biber() {
+    if !tools_for(Processor::Biber) {
+        return;
+    }
+    for path in clean_profile_fixtures() {
+        let bib = convert_fixture(&path, OutputFormat::Biblatex).output;
+        let label = format!("{} as BibLaTeX, with biber", path.display());
+        let log = compile(&bib, Processor::Biber, &label);
+        assert_clean_log(&log, Processor::Biber, &label);
+    }
+}
+
+#[test]
+fn csl_json_output_is_valid_against_the_csl_schema() {
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/csl-data.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the CSL schema compiles");
+    let mut fixtures = clean_profile_fixtures();
+    fixtures.push(common::fixture("profile/broken.txt"));
+    for path in fixtures {
+        let json = convert_fixture(&path, OutputFormat::CslJson).output;
+        let items: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&items)
+            .map(|error| format!("{} at {}", error, error.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+        assert!(!items.as_array().unwrap().is_empty());
+    }
+}
+
+/// The plain text of each list item, as a CommonMark reader sees it.
+fn list_items(markdown: &str) -> (Vec<String>, Vec<String>) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut items = Vec::new();
+    let mut headings = Vec::new();
+    let mut current: Option<String> = None;
+    let mut heading: Option<String> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Item) => current = Some(String::new()),
+            Event::End(TagEnd::Item) => items.extend(current.take()),
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => headings.extend(heading.take()),
+            Event::Start(Tag::List(Some(_)) | Tag::List(None)) if current.is_some() => {
+                panic!("a list nested inside an item:\n{markdown}")
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(buffer) = current.as_mut().or(heading.as_mut()) {
+                    buffer.push_str(&text);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                panic!("raw HTML `{html}` in:\n{markdown}")
+            }
+            _ => {}
+        }
+    }
+    (headings, items)
+}
+
+#[test]
+fn markdown_output_reads_back_as_written() {
+    for path in clean_profile_fixtures() {
+        let conversion = convert_fixture(&path, OutputFormat::Markdown);
+        let (headings, items) = list_items(&conversion.output);
+        assert_eq!(items.len(), conversion.written, "{}", path.display());
+        assert_eq!(headings[0], "Publications");
+        let years: Vec<i32> = headings[1..].iter().map(|h| h.parse().unwrap()).collect();
+        assert!(
+            years.windows(2).all(|pair| pair[0] > pair[1]),
+            "newest first: {years:?}"
+        );
+    }
+    let (_, items) = list_items(
+        &convert_fixture(
+            &common::fixture("profile/variations.txt"),
+            OutputFormat::Markdown,
+        )
+        .output,
+    );
+    assert_eq!(
+        items[0],
+        "Jean-Luc Picard, José Ñúñez, Ludwig van Beethoven. Self-Attention_in <HTML> & [Brackets]: 2. A *Marked* Title. arXiv preprint (cs.CL), January 2, 2026."
+    );
+    assert_eq!(
+        items[1],
+        "Zoë Kovács-Müller. Sharp Bounds for ℓ₁-Regularised Learning & the 50% Rule. arXiv preprint (cs.LG), December 30, 2025."
+    );
+}
