@@ -1,9 +1,27 @@
-//! pubconv: researchers' publication lists from profile dumps and BibTeX into
-//! BibTeX, BibLaTeX, CSL-JSON and Markdown CV sections.
+//! pubconv: researchers' publication lists from profile dumps into BibTeX,
+//! BibLaTeX, CSL-JSON and Markdown CV sections.
 //!
-//! Readers (`read`) turn each input format into the [`model`]; writers
-//! (`write`) turn the model into each output format. Neither side knows the
-//! other.
+//! Readers ([`read`]) turn each input format into the [`model`]; writers
+//! ([`write`]) turn the model into each output format. Neither side knows
+//! the other. [`convert`] ties them together for the binary and for scripts:
+//!
+//! ```
+//! use pubconv::convert::{convert, Input, Request};
+//! use pubconv::read::ReadOptions;
+//! use pubconv::write::OutputFormat;
+//!
+//! let dump = "Jane Doe\n\n1 Paper\n\nLGOct 24, 2022\nA {CNN} Study\n\nJane Doe, John Roe et al.\n";
+//! let input = Input { name: "jane.txt".into(), path: None, bytes: dump.into() };
+//! let request = Request {
+//!     from: None,
+//!     to: OutputFormat::Bibtex,
+//!     read: ReadOptions { as_of: "2026-11-27".parse().unwrap() },
+//! };
+//! let conversion = convert(&[input], &request).unwrap();
+//! assert_eq!(conversion.exit_status(), 0);
+//! assert!(conversion.output.starts_with("@misc{doe2022cnn,\n"));
+//! assert!(conversion.output.contains("author = {Doe, Jane and Roe, John and others},"));
+//! ```
 
 pub mod arxiv;
 pub mod convert;

@@ -362,10 +362,16 @@ impl Parser<'_> {
         }
         let end = self.chars.peek().map_or(self.source.len(), |&(at, _)| at);
         let raw = &self.source[start..end];
-        let name_end = raw[1..]
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .map_or(raw.len(), |i| (i + 1).max(2));
-        self.unknown_commands.push(raw[..name_end].to_owned());
+        let after = &raw[1..];
+        let name_length = match after.chars().next() {
+            Some(c) if c.is_ascii_alphabetic() => after
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(after.len()),
+            Some(c) => c.len_utf8(),
+            None => 0,
+        };
+        self.unknown_commands
+            .push(raw[..1 + name_length].to_owned());
         out.push(Inline::Tex(raw.to_owned()));
     }
 }
@@ -494,6 +500,8 @@ mod tests {
             ]
         );
         assert_eq!(parsed.unknown_commands, vec![r"\cite", r"\foo"]);
+        let non_ascii = parse(r"a \é b", Dialect::Bibtex);
+        assert_eq!(non_ascii.unknown_commands, vec![r"\é"]);
     }
 
     #[test]

@@ -1,0 +1,76 @@
+//! Bad input never panics: arbitrary text, and dumps assembled from the
+//! pieces real dumps are made of, go through every reader and writer.
+
+mod common;
+
+use proptest::prelude::*;
+use pubconv::read::{profile::read_profile, ReadOptions, Source};
+use pubconv::tex::{self, Dialect};
+use pubconv::write::OutputFormat;
+
+fn options() -> ReadOptions {
+    ReadOptions {
+        as_of: common::AS_OF.parse().unwrap(),
+    }
+}
+
+fn write_all(text: &str) {
+    let reading = read_profile(
+        Source {
+            name: "fuzz.txt",
+            text,
+        },
+        &options(),
+    );
+    for format in OutputFormat::ALL {
+        let _ = format.write(&reading.library);
+    }
+}
+
+/// Lines of the kinds a dump holds, some of them broken.
+fn dump_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("LGOct 24, 2022".to_owned()),
+        Just("CLFeb 29".to_owned()),
+        Just("IVFeb 30, 2023".to_owned()),
+        Just("XXFoo 3".to_owned()),
+        Just("10 Papers".to_owned()),
+        Just("h-index5".to_owned()),
+        Just("Taero Kim, Subeen Park, Sungjun Lim et al.".to_owned()),
+        Just("Zoë Kovács-Müller".to_owned()),
+        Just(r"A $\beta$-{VAE} with \emph{x} & 50% $\frac{a}{b}$ \é".to_owned()),
+        "[A-Za-z0-9 ,.$\\\\{}%&#_^~*\\[\\]<>`é-]{0,40}",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in any::<String>()) {
+        write_all(&text);
+        let _ = tex::parse(&text, Dialect::Bibtex);
+        let _ = tex::parse(&text, Dialect::ArxivText);
+        let _ = tex::math::to_unicode(&text);
+    }
+
+    #[test]
+    fn assembled_dumps_never_panic(lines in prop::collection::vec(dump_line(), 0..40), crlf in any::<bool>()) {
+        let text = lines.join(if crlf { "\r\n" } else { "\n" });
+        write_all(&text);
+    }
+
+    #[test]
+    fn tex_like_text_never_panics(text in "[a-z{}$\\\\'\"`~^_ -]{0,60}") {
+        for dialect in [Dialect::Bibtex, Dialect::ArxivText] {
+            let parsed = tex::parse(&text, dialect);
+            for inline in &parsed.inlines {
+                if let pubconv::model::Inline::Math(math) = inline {
+                    let _ = tex::math::to_unicode(math);
+                }
+            }
+        }
+    }
+}
