@@ -3,6 +3,7 @@
 //! [`InputFormat`] is the list of readers. Adding a format is one module
 //! here and one variant there.
 
+pub mod bibtex;
 pub mod profile;
 
 use std::path::Path;

@@ -1,0 +1,3 @@
+//! The BibTeX and BibLaTeX reader.
+
+pub mod syntax;

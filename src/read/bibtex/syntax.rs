@@ -1,0 +1,575 @@
+//! The BibTeX syntax layer: splits a `.bib` file into blocks (entries,
+//! `@string`s, `@preamble`s, `@comment`s), each with its byte offset, and
+//! recovers after a broken entry.
+//!
+//! It follows what BibTeX and biber accept: `@type{…}` and `@type(…)` in
+//! any letter case, values in braces, in quotes, bare numbers and `@string`
+//! names joined with `#`, `%` comments between fields, trailing commas,
+//! and any text between entries. It reads no LaTeX and resolves no
+//! `@string`: values come back as borrowed pieces of the input.
+//!
+//! A broken entry is reported with the offset where the problem is and
+//! what was expected there; reading resumes at the next line that starts
+//! with `@`.
+
+use nom::bytes::complete::take_while1;
+use nom::character::complete::digit1;
+use nom::{IResult, Parser};
+
+/// Everything the file holds, in file order, and what could not be read.
+#[derive(Debug, Default)]
+pub struct Syntax<'a> {
+    pub blocks: Vec<Block<'a>>,
+    pub errors: Vec<SyntaxError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block<'a> {
+    Entry(Entry<'a>),
+    String(StringDefinition<'a>),
+    Preamble(Value<'a>),
+    Comment,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry<'a> {
+    /// The entry type as written (`Article`).
+    pub kind: &'a str,
+    pub key: &'a str,
+    pub fields: Vec<Field<'a>>,
+    /// Byte offset of the `@`.
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field<'a> {
+    /// The field name as written (`Title`).
+    pub name: &'a str,
+    pub value: Value<'a>,
+    /// Byte offset of the field name.
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringDefinition<'a> {
+    pub name: &'a str,
+    pub value: Value<'a>,
+    pub offset: usize,
+}
+
+/// A field value: the parts joined with `#`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Value<'a> {
+    pub pieces: Vec<Piece<'a>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text from braces or quotes (without them), or a bare number.
+    Text(&'a str),
+    /// A `@string` name, to be looked up.
+    Macro { name: &'a str, offset: usize },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Byte offset of the problem.
+    pub offset: usize,
+    pub message: String,
+    /// The key of the entry it is in, when known.
+    pub key: Option<String>,
+}
+
+/// Splits `text` into blocks.
+pub fn parse(text: &str) -> Syntax<'_> {
+    let mut parser = Scanner { text, pos: 0 };
+    let mut syntax = Syntax::default();
+    while let Some(found) = text[parser.pos..].find('@') {
+        let start = parser.pos + found;
+        parser.pos = start;
+        match parser.block() {
+            Ok(Some(block)) => syntax.blocks.push(block),
+            // An `@` that starts no entry (an e-mail address in a note
+            // between entries) is text, as BibTeX has it.
+            Ok(None) => parser.pos = start + 1,
+            Err(error) => {
+                syntax.errors.push(error);
+                parser.pos = next_entry_line(text, start + 1);
+            }
+        }
+    }
+    syntax
+}
+
+/// The start of the next line (at or after `from`) whose first non-blank
+/// character is `@`, or the end of the text.
+fn next_entry_line(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut line_start = match text[from..].find('\n') {
+        Some(newline) => from + newline + 1,
+        None => return text.len(),
+    };
+    loop {
+        let blank = bytes[line_start..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+            .count();
+        if bytes.get(line_start + blank) == Some(&b'@') {
+            return line_start + blank;
+        }
+        match text[line_start..].find('\n') {
+            Some(newline) => line_start += newline + 1,
+            None => return text.len(),
+        }
+    }
+}
+
+/// True when `text` at `at` reads `@name{` or `@name(`: the start of an
+/// entry, which a value's braces cannot sensibly span.
+fn starts_entry(text: &str, at: usize) -> bool {
+    let Some(rest) = text[at..].strip_prefix('@') else {
+        return false;
+    };
+    let Ok((rest, _)) = identifier(rest) else {
+        return false;
+    };
+    rest.trim_start().starts_with(['{', '('])
+}
+
+/// Entry types, field and `@string` names: BibTeX allows most printable
+/// characters; these are the ones real files use.
+fn identifier(input: &str) -> IResult<&str, &str> {
+    take_while1(|c: char| c.is_alphanumeric() || "_-:.+/'!?*&;<>[]".contains(c)).parse(input)
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+type Result<T> = std::result::Result<T, SyntaxError>;
+
+impl<'a> Scanner<'a> {
+    fn rest(&self) -> &'a str {
+        &self.text[self.pos..]
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn error(&self, offset: usize, message: impl Into<String>, key: Option<&str>) -> SyntaxError {
+        SyntaxError {
+            offset,
+            message: message.into(),
+            key: key.map(str::to_owned),
+        }
+    }
+
+    /// Skips white space and `%` comments (to the end of their line).
+    fn skip_blank(&mut self) {
+        let bytes = self.text.as_bytes();
+        while let Some(&byte) = bytes.get(self.pos) {
+            match byte {
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => self.pos += 1,
+                b'%' => {
+                    self.pos = self
+                        .rest()
+                        .find('\n')
+                        .map_or(self.text.len(), |n| self.pos + n + 1)
+                }
+                _ => break,
+            }
+        }
+    }
+
+    /// Consumes `parsed`'s output, returning it.
+    fn take<T>(&mut self, parsed: IResult<&'a str, T>) -> Option<T> {
+        let (rest, value) = parsed.ok()?;
+        self.pos = self.text.len() - rest.len();
+        Some(value)
+    }
+
+    /// One block at an `@`; `None` when the `@` starts none.
+    fn block(&mut self) -> Result<Option<Block<'a>>> {
+        let start = self.pos;
+        self.pos += 1;
+        self.skip_blank();
+        let Some(kind) = self.take(identifier(self.rest())) else {
+            return Ok(None);
+        };
+        self.skip_blank();
+        let close = match self.peek() {
+            Some(b'{') => b'}',
+            Some(b'(') => b')',
+            _ => return Ok(None),
+        };
+        self.pos += 1;
+        let block = if kind.eq_ignore_ascii_case("comment") {
+            self.skip_comment(start, close)?;
+            Block::Comment
+        } else if kind.eq_ignore_ascii_case("preamble") {
+            self.skip_blank();
+            let value = self.value(None)?;
+            self.close(close, None, "the @preamble's value")?;
+            Block::Preamble(value)
+        } else if kind.eq_ignore_ascii_case("string") {
+            Block::String(self.string_definition(close)?)
+        } else {
+            Block::Entry(self.entry(kind, start, close)?)
+        };
+        Ok(Some(block))
+    }
+
+    /// `@comment{…}`: everything up to the matching closing delimiter.
+    fn skip_comment(&mut self, start: usize, close: u8) -> Result<()> {
+        let open = if close == b'}' { b'{' } else { b'(' };
+        let mut depth = 1usize;
+        for (index, &byte) in self.text.as_bytes()[self.pos..].iter().enumerate() {
+            if byte == open {
+                depth += 1;
+            } else if byte == close {
+                depth -= 1;
+                if depth == 0 {
+                    self.pos += index + 1;
+                    return Ok(());
+                }
+            }
+        }
+        Err(self.error(start, "this @comment is never closed", None))
+    }
+
+    fn string_definition(&mut self, close: u8) -> Result<StringDefinition<'a>> {
+        self.skip_blank();
+        let offset = self.pos;
+        let name = self
+            .take(identifier(self.rest()))
+            .ok_or_else(|| self.error(self.pos, "expected the @string's name", None))?;
+        self.skip_blank();
+        self.expect(
+            b'=',
+            || format!("expected `=` after the @string name `{name}`"),
+            None,
+        )?;
+        self.skip_blank();
+        let value = self.value(None)?;
+        self.skip_blank();
+        if self.peek() == Some(b',') {
+            self.pos += 1;
+        }
+        self.close(close, None, "the @string's value")?;
+        Ok(StringDefinition {
+            name,
+            value,
+            offset,
+        })
+    }
+
+    fn expect(&mut self, byte: u8, message: impl Fn() -> String, key: Option<&str>) -> Result<()> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error(self.pos, message(), key))
+        }
+    }
+
+    fn close(&mut self, close: u8, key: Option<&str>, after: &str) -> Result<()> {
+        self.skip_blank();
+        self.expect(
+            close,
+            || format!("expected `{}` after {after}", close as char),
+            key,
+        )
+    }
+
+    fn entry(&mut self, kind: &'a str, start: usize, close: u8) -> Result<Entry<'a>> {
+        self.skip_blank();
+        let key_length = self
+            .rest()
+            .find(|c: char| c == ',' || c.is_whitespace() || c == '}' || c == close as char)
+            .unwrap_or(self.rest().len());
+        let key = &self.rest()[..key_length];
+        self.pos += key_length;
+        let mut entry = Entry {
+            kind,
+            key,
+            fields: Vec::new(),
+            offset: start,
+        };
+        self.skip_blank();
+        match self.peek() {
+            Some(b',') => self.pos += 1,
+            Some(byte) if byte == close => {
+                self.pos += 1;
+                return Ok(entry);
+            }
+            _ => {
+                let message = format!("expected `,` after the key `{key}`");
+                return Err(self.error(self.pos, message, Some(key)));
+            }
+        }
+        loop {
+            self.skip_blank();
+            match self.peek() {
+                Some(byte) if byte == close => {
+                    self.pos += 1;
+                    return Ok(entry);
+                }
+                // Leniency: a run of commas between fields.
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let field = self.field(key, close)?;
+            entry.fields.push(field);
+            // A missing comma is reported right after the value, not at
+            // whatever follows it lines later.
+            let after_value = self.pos;
+            self.skip_blank();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(byte) if byte == close => {
+                    self.pos += 1;
+                    return Ok(entry);
+                }
+                _ => {
+                    let name = entry.fields.last().map_or("", |f| f.name);
+                    let message = format!(
+                        "expected `,` or `{}` after the value of `{name}`",
+                        close as char
+                    );
+                    return Err(self.error(after_value, message, Some(key)));
+                }
+            }
+        }
+    }
+
+    fn field(&mut self, key: &str, close: u8) -> Result<Field<'a>> {
+        let offset = self.pos;
+        let Some(name) = self.take(identifier(self.rest())) else {
+            let message = if self.pos >= self.text.len() {
+                format!("the entry is never closed: expected `{}`", close as char)
+            } else {
+                format!("expected a field name or `{}`", close as char)
+            };
+            return Err(self.error(self.pos, message, Some(key)));
+        };
+        self.skip_blank();
+        self.expect(
+            b'=',
+            || format!("expected `=` after the field name `{name}`"),
+            Some(key),
+        )?;
+        self.skip_blank();
+        let value = self.value(Some(key))?;
+        Ok(Field {
+            name,
+            value,
+            offset,
+        })
+    }
+
+    /// Pieces joined by `#`.
+    fn value(&mut self, key: Option<&str>) -> Result<Value<'a>> {
+        let mut value = Value::default();
+        loop {
+            value.pieces.push(self.piece(key)?);
+            let after_piece = self.pos;
+            self.skip_blank();
+            if self.peek() != Some(b'#') {
+                self.pos = after_piece;
+                return Ok(value);
+            }
+            self.pos += 1;
+            self.skip_blank();
+        }
+    }
+
+    fn piece(&mut self, key: Option<&str>) -> Result<Piece<'a>> {
+        let start = self.pos;
+        match self.peek() {
+            Some(b'{') => self.delimited(b'}', key).map(Piece::Text),
+            Some(b'"') => self.delimited(b'"', key).map(Piece::Text),
+            _ => {
+                let digits: IResult<&str, &str> = digit1(self.rest());
+                if let Some(number) = self.take(digits) {
+                    return Ok(Piece::Text(number));
+                }
+                match self.take(identifier(self.rest())) {
+                    Some(name) => Ok(Piece::Macro {
+                        name,
+                        offset: start,
+                    }),
+                    None => Err(self.error(
+                        start,
+                        "expected a value: `{…}`, `\"…\"`, a number or a @string name",
+                        key,
+                    )),
+                }
+            }
+        }
+    }
+
+    /// The text between an opening `{` or `"` and its closing partner,
+    /// with braces balanced inside. A value may not run into the next
+    /// entry: a line starting with `@name{` inside it means a brace was
+    /// never closed.
+    fn delimited(&mut self, close: u8, key: Option<&str>) -> Result<&'a str> {
+        let open_at = self.pos;
+        let bytes = self.text.as_bytes();
+        let mut depth = 0usize;
+        let mut index = open_at + 1;
+        while let Some(&byte) = bytes.get(index) {
+            match byte {
+                b'\\' if close == b'"' && bytes.get(index + 1) == Some(&b'"') => index += 1,
+                b'"' if close == b'"' && depth == 0 => break,
+                b'{' => depth += 1,
+                b'}' if depth == 0 => {
+                    if close == b'}' {
+                        break;
+                    }
+                    let message = "a `}` closes a brace that was never opened in this quoted value";
+                    return Err(self.error(index, message, key));
+                }
+                b'}' => depth -= 1,
+                b'\n' => {
+                    let next = index + 1;
+                    let blank = bytes[next..]
+                        .iter()
+                        .take_while(|b| matches!(b, b' ' | b'\t'))
+                        .count();
+                    if starts_entry(self.text, next + blank) {
+                        let message = format!(
+                            "the value opened here is not closed before the next entry (unbalanced braces or a missing `{}`)",
+                            close as char
+                        );
+                        return Err(self.error(open_at, message, key));
+                    }
+                }
+                _ => {}
+            }
+            index += 1;
+        }
+        if index >= bytes.len() {
+            let message = format!(
+                "the value opened here is never closed: expected `{}`",
+                close as char
+            );
+            return Err(self.error(open_at, message, key));
+        }
+        self.pos = index + 1;
+        Ok(&self.text[open_at + 1..index])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries<'a>(syntax: &'a Syntax<'_>) -> Vec<&'a Entry<'a>> {
+        syntax
+            .blocks
+            .iter()
+            .filter_map(|block| match block {
+                Block::Entry(entry) => Some(entry),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn braces_parentheses_and_any_case() {
+        let syntax =
+            parse("@ARTICLE{a, title = {T}}\n@misc(b, title = \"Q {\"} x\", year = 2020,)\n");
+        assert!(syntax.errors.is_empty(), "{:?}", syntax.errors);
+        let found = entries(&syntax);
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].kind, found[0].key), ("ARTICLE", "a"));
+        assert_eq!(
+            found[1].fields[0].value.pieces,
+            vec![Piece::Text("Q {\"} x")]
+        );
+        assert_eq!(found[1].fields[1].value.pieces, vec![Piece::Text("2020")]);
+    }
+
+    #[test]
+    fn strings_concatenation_preamble_and_comments() {
+        let text = r#"junk text, mail me@example.org
+@String{ACM = "Assoc." # " Comp."}
+@preamble{ "\newcommand{\noop}[1]{}" }
+@comment{ old {stuff} @misc{ghost, title={G}} }
+@misc{k, publisher = acm # { Press}, % a comment, with {braces
+  month = jan}"#;
+        let syntax = parse(text);
+        assert!(syntax.errors.is_empty(), "{:?}", syntax.errors);
+        assert_eq!(syntax.blocks.len(), 4);
+        assert!(
+            matches!(&syntax.blocks[0], Block::String(s) if s.name == "ACM" && s.value.pieces.len() == 2)
+        );
+        assert!(matches!(syntax.blocks[2], Block::Comment));
+        let found = entries(&syntax);
+        assert_eq!(found.len(), 1, "the ghost inside the comment is no entry");
+        assert_eq!(
+            found[0].fields[0].value.pieces,
+            vec![
+                Piece::Macro {
+                    name: "acm",
+                    offset: text.find("acm #").unwrap()
+                },
+                Piece::Text(" Press")
+            ]
+        );
+        assert_eq!(found[0].fields[1].name, "month");
+    }
+
+    #[test]
+    fn a_broken_entry_costs_only_itself() {
+        let text =
+            "@misc{a, title = {A}}\n@misc{b, title = {B} year = {2020}}\n@misc{c, title = {C}}\n";
+        let syntax = parse(text);
+        let keys: Vec<&str> = entries(&syntax).iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["a", "c"]);
+        assert_eq!(syntax.errors.len(), 1);
+        let error = &syntax.errors[0];
+        assert_eq!(error.offset, text.find(" year").unwrap());
+        assert_eq!(error.key.as_deref(), Some("b"));
+        assert!(
+            error.message.contains("after the value of `title`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn an_unclosed_brace_stops_at_the_next_entry() {
+        let text = "@misc{a, title = {Unclosed, year = 2020}\n\n@misc{b, title = {B}}\n";
+        let syntax = parse(text);
+        let keys: Vec<&str> = entries(&syntax).iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["b"]);
+        assert_eq!(syntax.errors[0].offset, text.find("\n\n@misc{b").unwrap());
+    }
+
+    #[test]
+    fn an_unclosed_entry_at_the_end_is_reported() {
+        let syntax = parse("@misc{a, title = {A},\n");
+        assert_eq!(syntax.errors.len(), 1);
+        assert!(
+            syntax.errors[0].message.contains("never closed"),
+            "{:?}",
+            syntax.errors
+        );
+    }
+
+    #[test]
+    fn hostile_inputs_end() {
+        let braces = format!("@misc{{a, title = {}}}", "{".repeat(100_000));
+        assert_eq!(parse(&braces).errors.len(), 1);
+        let _ = parse(&"@".repeat(10_000));
+        let _ = parse("@misc{");
+        let _ = parse("@misc{k, t = \"");
+        let _ = parse("@misc{k, t = {é\n@x{");
+    }
+}
