@@ -103,37 +103,125 @@ impl InputFormat {
     }
 }
 
-/// Decodes an input's bytes: UTF-8 with or without a byte-order mark. Bytes
-/// that are not UTF-8 are replaced (U+FFFD) and reported.
+/// Decodes an input's bytes: UTF-8 with or without a byte-order mark,
+/// UTF-16 with one. Bytes that are not UTF-8 are read as Windows-1252, the
+/// usual encoding of old `.bib` files, with a warning naming the file.
 pub fn decode(bytes: &[u8], name: &str) -> (String, Option<Diagnostic>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(utf8) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return decode_utf8(utf8, name);
+    }
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|pair| unit([pair[0], pair[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return (utf16(rest, u16::from_le_bytes), None);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return (utf16(rest, u16::from_be_bytes), None);
+    }
+    decode_utf8(bytes, name)
+}
+
+fn decode_utf8(bytes: &[u8], name: &str) -> (String, Option<Diagnostic>) {
     match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_owned(), None),
         Err(error) => {
-            let (line, column) = line_column(bytes, error.valid_up_to());
+            let valid = &bytes[..error.valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let (line, column) = LineIndex::new(valid).line_column(valid.len());
             let warning = Diagnostic::new(
                 Severity::Warning,
                 "input::not-utf8",
-                "the file is not valid UTF-8; undecodable bytes were replaced by U+FFFD",
+                "the file is not valid UTF-8; it was read as Windows-1252",
             )
             .at(name, line, column)
-            .hint("save the file as UTF-8");
-            (String::from_utf8_lossy(bytes).into_owned(), Some(warning))
+            .hint("if accents look wrong, save the file as UTF-8");
+            (
+                bytes.iter().map(|&b| windows_1252(b)).collect(),
+                Some(warning),
+            )
         }
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
-    (line, column)
+/// Windows-1252: Latin-1 but for the printable characters at 0x80–0x9F.
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9f => HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
+}
+
+/// Turns byte offsets into 1-based lines and columns (in characters).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        LineIndex { text, line_starts }
+    }
+
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |before| before.chars().count() + 1);
+        (line, column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_decode_to_the_same_text() {
+        let text = "Müller – “x”";
+        let utf16le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let utf16be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let bom = [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat();
+        let cp1252 = b"M\xfcller \x96 \x93x\x94".to_vec();
+        for bytes in [text.as_bytes().to_vec(), bom, utf16le, utf16be] {
+            assert_eq!(decode(&bytes, "f"), (text.to_owned(), None));
+        }
+        let (decoded, warning) = decode(&cp1252, "old.bib");
+        assert_eq!(decoded, text);
+        assert!(warning
+            .unwrap()
+            .to_string()
+            .starts_with("old.bib:1:2: warning: the file is not valid UTF-8"));
+    }
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        let index = LineIndex::new("ab\nçd\n\nx");
+        assert_eq!(index.line_column(0), (1, 1));
+        assert_eq!(index.line_column(3), (2, 1));
+        assert_eq!(index.line_column(5), (2, 2));
+        assert_eq!(index.line_column(7), (3, 1));
+        assert_eq!(index.line_column(99), (4, 2));
+    }
 }
