@@ -402,6 +402,14 @@ fn accented(base: &str, mark: char) -> String {
     }
 }
 
+/// The characters of rich text without its markup; math and unknown
+/// commands as their TeX source.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    collect_plain(inlines, &mut out);
+    out
+}
+
 fn collect_plain(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {

@@ -1,3 +1,4 @@
 //! The BibTeX and BibLaTeX reader.
 
+pub mod names;
 pub mod syntax;

@@ -1,0 +1,335 @@
+//! BibTeX name lists: `Last, First and von Last, Jr, First and others`.
+//!
+//! Follows BibTeX's rules (the *Tame the BeaST* reading of them): names are
+//! separated by `and` at brace level 0 in any letter case; a name has up to
+//! two commas; the "von" part is the run of words starting in lower case;
+//! a name wholly in braces is a literal (an organisation). `others` marks
+//! a list cut short. biblatex's `family=…, given=…` form is read too.
+
+use crate::model::{Person, PersonalName};
+use crate::tex::{self, Dialect};
+
+/// The people of a name list, and whether it ended in `and others`.
+pub fn parse_names(raw: &str) -> (Vec<Person>, bool) {
+    let mut truncated = false;
+    let people = split_top_level(raw, is_and_separator)
+        .into_iter()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .filter_map(|name| {
+            if name.eq_ignore_ascii_case("others") {
+                truncated = true;
+                None
+            } else {
+                Some(parse_name(name))
+            }
+        })
+        .collect();
+    (people, truncated)
+}
+
+/// One name in any of BibTeX's three forms, or the extended form.
+fn parse_name(name: &str) -> Person {
+    if is_single_group(name) {
+        return Person::Literal(plain(&name[1..name.len() - 1]));
+    }
+    let parts: Vec<&str> = split_top_level(name, |rest| rest.starts_with(',').then_some(1))
+        .into_iter()
+        .map(str::trim)
+        .collect();
+    if parts.iter().all(|part| part.contains('=')) {
+        if let Some(person) = extended_name(&parts) {
+            return person;
+        }
+    }
+    let (von_last, suffix, first): (&str, &str, String) = match parts.as_slice() {
+        [whole] => return first_von_last(whole),
+        [von_last, first] => (von_last, "", (*first).to_owned()),
+        [von_last, suffix, first @ ..] => (von_last, suffix, first.join(", ")),
+        [] => return Person::Literal(String::new()),
+    };
+    let words = words(von_last);
+    // In `von Last`, the von part is the leading lower-case words, but the
+    // last word always belongs to Last.
+    let von_end = words[..words.len().saturating_sub(1)]
+        .iter()
+        .rposition(|word| starts_lowercase(word))
+        .map_or(0, |i| i + 1);
+    personal(
+        &first,
+        &words[..von_end].join(" "),
+        &words[von_end..].join(" "),
+        suffix,
+    )
+}
+
+/// `First von Last`: First is the words before the first lower-case word,
+/// von runs to the last lower-case word, Last is the rest (at least the
+/// last word).
+fn first_von_last(name: &str) -> Person {
+    let words = words(name);
+    let Some((last_word, before)) = words.split_last() else {
+        return Person::Literal(String::new());
+    };
+    let von_start = before.iter().position(|word| starts_lowercase(word));
+    let (first, von, last) = match von_start {
+        Some(start) => {
+            let von_end = before
+                .iter()
+                .rposition(|word| starts_lowercase(word))
+                .unwrap_or(start)
+                + 1;
+            let mut last: Vec<&str> = before[von_end..].to_vec();
+            last.push(last_word);
+            (
+                before[..start].join(" "),
+                before[start..von_end].join(" "),
+                last.join(" "),
+            )
+        }
+        None => (before.join(" "), String::new(), (*last_word).to_owned()),
+    };
+    personal(&first, &von, &last, "")
+}
+
+fn personal(first: &str, von: &str, last: &str, suffix: &str) -> Person {
+    let part = |text: &str| {
+        let text = plain(text);
+        (!text.is_empty()).then_some(text)
+    };
+    match part(last) {
+        Some(family) => Person::Personal(PersonalName {
+            given: part(first),
+            family,
+            particle: part(von),
+            suffix: part(suffix),
+        }),
+        None => Person::Literal(plain(first)),
+    }
+}
+
+/// biblatex's `family=Harman, given=Hans, prefix=van, suffix=Jr`.
+fn extended_name(parts: &[&str]) -> Option<Person> {
+    let mut name = PersonalName::default();
+    for part in parts {
+        let (key, value) = part.split_once('=')?;
+        let value = plain(value.trim().trim_matches(|c| c == '{' || c == '}'));
+        match key.trim().to_ascii_lowercase().as_str() {
+            "family" => name.family = value,
+            "given" => name.given = Some(value),
+            "prefix" => name.particle = Some(value),
+            "suffix" => name.suffix = Some(value),
+            _ => {}
+        }
+    }
+    (!name.family.is_empty()).then_some(Person::Personal(name))
+}
+
+/// A name part's TeX as plain text: accents resolved, braces dropped,
+/// ties as spaces.
+fn plain(tex: &str) -> String {
+    let parsed = tex::parse(tex, Dialect::Bibtex);
+    tex::plain_text(&parsed.inlines)
+        .replace('\u{a0}', " ")
+        .trim()
+        .to_owned()
+}
+
+/// Words at brace level 0, split at white space and ties.
+fn words(text: &str) -> Vec<&str> {
+    split_top_level(text, |rest| {
+        let c = rest.chars().next()?;
+        (c.is_whitespace() || c == '~').then_some(c.len_utf8())
+    })
+    .into_iter()
+    .filter(|word| !word.is_empty())
+    .collect()
+}
+
+/// BibTeX's case test for a word: its first letter at brace level 0, or,
+/// for a `{\command …}` special character, the letter after the command.
+fn starts_lowercase(word: &str) -> bool {
+    let mut depth = 0usize;
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' => {
+                depth += 1;
+                if depth == 1 && chars.peek() == Some(&'\\') {
+                    chars.next();
+                    // Skip the command name; the next letter decides.
+                    while chars.next_if(|c| c.is_ascii_alphabetic()).is_some() {}
+                    return chars
+                        .find(|c| c.is_alphabetic())
+                        .is_some_and(char::is_lowercase);
+                }
+            }
+            '}' => depth = depth.saturating_sub(1),
+            '\\' if depth == 0 => while chars.next_if(|c| c.is_ascii_alphabetic()).is_some() {},
+            c if depth == 0 && c.is_alphabetic() => return c.is_lowercase(),
+            _ => {}
+        }
+    }
+    false
+}
+
+fn is_single_group(name: &str) -> bool {
+    if !name.starts_with('{') || !name.ends_with('}') {
+        return false;
+    }
+    let mut depth = 0usize;
+    for (index, byte) in name.bytes().enumerate() {
+        match byte {
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && index + 1 < name.len() {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+/// ` and ` between words, in any case.
+fn is_and_separator(rest: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    let space = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace());
+    (space(bytes.first())
+        && bytes
+            .get(1..4)
+            .is_some_and(|word| word.eq_ignore_ascii_case(b"and"))
+        && space(bytes.get(4)))
+    .then_some(5)
+}
+
+/// Splits where `separator` matches at brace level 0; it returns the
+/// separator's length in bytes.
+fn split_top_level(text: &str, separator: impl Fn(&str) -> Option<usize>) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut index = 0;
+    while index < text.len() {
+        let byte = text.as_bytes()[index];
+        match byte {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 && text.is_char_boundary(index) => {
+                if let Some(length) = separator(&text[index..]) {
+                    parts.push(&text[start..index]);
+                    index += length;
+                    start = index;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(raw: &str) -> Vec<(String, String, String, String)> {
+        let (people, _) = parse_names(raw);
+        people
+            .into_iter()
+            .map(|person| match person {
+                Person::Personal(p) => (
+                    p.given.unwrap_or_default(),
+                    p.particle.unwrap_or_default(),
+                    p.family,
+                    p.suffix.unwrap_or_default(),
+                ),
+                Person::Literal(literal) => (
+                    String::new(),
+                    String::new(),
+                    format!("literal:{literal}"),
+                    String::new(),
+                ),
+            })
+            .collect()
+    }
+
+    fn one(given: &str, von: &str, family: &str, suffix: &str) -> (String, String, String, String) {
+        (given.into(), von.into(), family.into(), suffix.into())
+    }
+
+    #[test]
+    fn the_three_bibtex_forms() {
+        assert_eq!(
+            parts("Ludwig van Beethoven"),
+            [one("Ludwig", "van", "Beethoven", "")]
+        );
+        assert_eq!(
+            parts("van Beethoven, Ludwig"),
+            [one("Ludwig", "van", "Beethoven", "")]
+        );
+        assert_eq!(
+            parts("King, Jr., Martin Luther"),
+            [one("Martin Luther", "", "King", "Jr.")]
+        );
+        assert_eq!(
+            parts("Charles Louis Xavier Joseph de la Vall{\\'e}e Poussin"),
+            [one(
+                "Charles Louis Xavier Joseph",
+                "de la",
+                "Vallée Poussin",
+                ""
+            )]
+        );
+        assert_eq!(
+            parts("{van der Waals}, J. D."),
+            [one("J. D.", "", "van der Waals", "")]
+        );
+        assert_eq!(parts("Plato"), [one("", "", "Plato", "")]);
+    }
+
+    #[test]
+    fn separators_literals_and_others() {
+        let (people, truncated) =
+            parse_names("Li, Wei AND Wang, Fang and {World Health Organization} and others");
+        assert!(truncated);
+        assert_eq!(people.len(), 3);
+        assert_eq!(people[1].family_name(), "Wang");
+        assert_eq!(
+            people[2],
+            Person::Literal("World Health Organization".into())
+        );
+        assert_eq!(parse_names("{Barnes and Noble, Inc.}").0.len(), 1);
+        assert_eq!(parts("Anderson, Sandy"), [one("Sandy", "", "Anderson", "")]);
+    }
+
+    #[test]
+    fn accents_and_ties_in_names() {
+        assert_eq!(
+            parts(r#"{\"O}zt{\"u}rk, Ay{\c{s}}e"#),
+            [one("Ayşe", "", "Öztürk", "")]
+        );
+        assert_eq!(parts(r"Smith, J.~R."), [one("J. R.", "", "Smith", "")]);
+        assert_eq!(
+            parts(r"Jos{\'e} Mar{\'\i}a {\'A}lvarez"),
+            [one("José María", "", "Álvarez", "")]
+        );
+        // `{\"u}ber` starts lower-case, so it is a von word.
+        assert_eq!(
+            parts(r#"Hans {\"u}ber Meier"#),
+            [one("Hans", "über", "Meier", "")]
+        );
+    }
+
+    #[test]
+    fn the_extended_biblatex_form() {
+        assert_eq!(
+            parts("given=Hans, family=Harman, prefix=van, useprefix=true"),
+            [one("Hans", "van", "Harman", "")]
+        );
+    }
+}
