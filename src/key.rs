@@ -65,7 +65,7 @@ fn generated_key(work: &Work) -> String {
     );
     let year = work
         .date
-        .map(|date| date.year.to_string())
+        .map(|date| date.start.year.to_string())
         .unwrap_or_default();
     let title = work
         .title
@@ -102,7 +102,7 @@ mod tests {
     fn work(author: &str, year: i32, title: &str) -> Work {
         Work {
             authors: vec![Person::from_display_name(author)],
-            date: Some(Date::year(year)),
+            date: Some(Date::year(year).into()),
             title: Some(Text::plain(title)),
             ..Work::default()
         }

@@ -10,10 +10,10 @@ mod person;
 mod text;
 mod work;
 
-pub use date::{Date, Month};
+pub use date::{Date, DateValue, Month, RangeEnd};
 pub use person::{Person, PersonalName};
 pub use text::{Casing, Inline, Text};
-pub use work::{Category, Identifiers, Venue, Work, WorkType};
+pub use work::{Category, DateVariable, Identifiers, Role, Variable, Venue, Work, WorkType};
 
 /// Everything read from one or more inputs.
 #[derive(Debug, Clone, Default, PartialEq)]

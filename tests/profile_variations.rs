@@ -75,15 +75,15 @@ fn yearless_dates_resolve_on_both_sides_of_as_of() {
     let works = read(&variations()).library.works;
     // Dec 30 is after 2026-11-27, so it lies in 2025; Jan 2 lies in 2026.
     assert_eq!(
-        works[0].date.map(|d| d.iso()).as_deref(),
+        works[0].date.map(|d| d.edtf()).as_deref(),
         Some("2025-12-30")
     );
     assert_eq!(
-        works[1].date.map(|d| d.iso()).as_deref(),
+        works[1].date.map(|d| d.edtf()).as_deref(),
         Some("2026-01-02")
     );
     assert_eq!(
-        works[2].date.map(|d| d.iso()).as_deref(),
+        works[2].date.map(|d| d.edtf()).as_deref(),
         Some("2024-02-29")
     );
 }
@@ -93,7 +93,7 @@ fn a_yearless_29_february_takes_the_last_leap_year() {
     let dump = "Jane Doe\n\n1 Paper\n\nLGFeb 29\nLeap\n\nJane Doe\n";
     let works = read(dump).library.works;
     assert_eq!(
-        works[0].date.map(|d| d.iso()).as_deref(),
+        works[0].date.map(|d| d.edtf()).as_deref(),
         Some("2024-02-29")
     );
 }

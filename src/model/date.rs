@@ -12,6 +12,68 @@ pub struct Date {
     pub day: Option<u8>,
 }
 
+/// A date as a bibliography field gives it: one day, month or year, or a
+/// range from it, perhaps approximate. Ordered by its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateValue {
+    pub start: Date,
+    pub end: Option<RangeEnd>,
+    /// "circa": the source marked the date as approximate.
+    pub circa: bool,
+}
+
+/// Where a date range ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RangeEnd {
+    Closed(Date),
+    /// An open range: `1998/..` ("since 1998").
+    Open,
+}
+
+impl From<Date> for DateValue {
+    fn from(start: Date) -> Self {
+        DateValue {
+            start,
+            end: None,
+            circa: false,
+        }
+    }
+}
+
+impl DateValue {
+    /// As BibLaTeX's `date` field (ISO 8601-2, EDTF): `2020-05/2020-07`,
+    /// `1998/..`, `1850~`.
+    pub fn edtf(&self) -> String {
+        let mut text = self.start.iso();
+        if self.circa {
+            text.push('~');
+        }
+        match self.end {
+            Some(RangeEnd::Closed(end)) => {
+                text.push('/');
+                text.push_str(&end.iso());
+            }
+            Some(RangeEnd::Open) => text.push_str("/.."),
+            None => {}
+        }
+        text
+    }
+}
+
+impl fmt::Display for DateValue {
+    /// `October 24, 2022`, `2019–2021`, `since 1998`, `circa 1850`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.circa {
+            f.write_str("circa ")?;
+        }
+        match self.end {
+            Some(RangeEnd::Closed(end)) => write!(f, "{}–{}", self.start, end),
+            Some(RangeEnd::Open) => write!(f, "since {}", self.start),
+            None => write!(f, "{}", self.start),
+        }
+    }
+}
+
 /// A month of the year, 1 = January.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month(u8);

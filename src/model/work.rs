@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Date, Person, Text};
+use super::{DateValue, Person, Text};
 
 /// One publication.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,13 +16,20 @@ pub struct Work {
     /// The source listed only the first authors ("et al."): more exist.
     pub authors_truncated: bool,
     pub editors: Vec<Person>,
-    pub date: Option<Date>,
+    /// People in other roles: translators, series editors, ….
+    pub contributors: BTreeMap<Role, Vec<Person>>,
+    /// When the work was published ("issued").
+    pub date: Option<DateValue>,
+    /// Other dates: accessed, event, original publication.
+    pub dates: BTreeMap<DateVariable, DateValue>,
     /// arXiv subject classes, primary first.
     pub categories: Vec<Category>,
     pub abstract_text: Option<Text>,
     pub ids: Identifiers,
     pub venue: Venue,
     pub keywords: Vec<String>,
+    /// Further bibliographic data, by what it means.
+    pub fields: BTreeMap<Variable, Text>,
     /// Fields of the source that no writer knows, by their source name, so
     /// that later readers lose nothing.
     pub extra: BTreeMap<String, String>,
@@ -46,6 +53,77 @@ pub enum WorkType {
     Software,
     #[default]
     Misc,
+}
+
+/// Bibliographic data beyond the core of [`Work`], named after the CSL
+/// variable it corresponds to (CSL has the richest common vocabulary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Variable {
+    TitleShort,
+    ContainerTitleShort,
+    /// The series a book belongs to.
+    CollectionTitle,
+    CollectionNumber,
+    /// The title of the multi-volume work a volume belongs to.
+    VolumeTitle,
+    Edition,
+    NumberOfVolumes,
+    NumberOfPages,
+    /// A report, patent or standard number.
+    Number,
+    ChapterNumber,
+    /// The kind of work in words: "PhD thesis", "Technical report".
+    Genre,
+    /// Publication status: "in press", "submitted".
+    Status,
+    Version,
+    Medium,
+    Language,
+    Note,
+    Annote,
+    EventTitle,
+    EventPlace,
+    Authority,
+    Archive,
+    ArchiveLocation,
+    OriginalTitle,
+    OriginalPublisher,
+    OriginalPublisherPlace,
+    Pmid,
+    Pmcid,
+    CallNumber,
+    Section,
+    Source,
+}
+
+/// Roles people have besides author and editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Translator,
+    /// The author of the book a chapter is in.
+    ContainerAuthor,
+    CollectionEditor,
+    EditorialDirector,
+    Compiler,
+    Contributor,
+    Director,
+    Illustrator,
+    Interviewer,
+    Recipient,
+    Reviewed,
+    OriginalAuthor,
+    Organizer,
+    Guest,
+    Host,
+}
+
+/// Dates besides the publication date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DateVariable {
+    Accessed,
+    EventDate,
+    OriginalDate,
+    Submitted,
 }
 
 /// An arXiv subject class.

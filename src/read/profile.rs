@@ -212,7 +212,7 @@ impl ProfileReader<'_> {
         let mut work = Work {
             kind: WorkType::Preprint,
             title: Some(self.rich_text(title)),
-            date,
+            date: date.map(Into::into),
             categories: vec![category],
             ..Work::default()
         };

@@ -98,15 +98,17 @@ const FIELDS: &[(&str, &str, Getter)] = &[
         container(w, d, ContainerField::Howpublished)
     }),
     ("year", "", |w, _| {
-        w.date.map(|date| Value::Braced(date.year.to_string()))
+        w.date
+            .map(|date| Value::Braced(date.start.year.to_string()))
     }),
     ("month", "", |w, _| {
         w.date?
+            .start
             .month
             .map(|month| Value::Macro(month.bibtex_macro()))
     }),
     ("", "date", |w, _| {
-        w.date.map(|date| Value::Braced(date.iso()))
+        w.date.map(|date| Value::Braced(date.edtf()))
     }),
     ("volume", "volume", |w, _| verbatim(&w.venue.volume)),
     ("number", "number", |w, _| verbatim(&w.venue.issue)),

@@ -15,7 +15,7 @@
 use serde::Serialize;
 
 use crate::key::citation_keys;
-use crate::model::{Date, Inline, Library, Person, Text, Work, WorkType};
+use crate::model::{Date, DateValue, Inline, Library, Person, RangeEnd, Text, Work, WorkType};
 use crate::tex::math;
 
 /// CSL types: the model's type and its CSL `type`.
@@ -102,10 +102,16 @@ enum Name {
     },
 }
 
+/// A CSL date: one or two sets of date parts (a range); an open range has
+/// its start as parts and the whole range as `raw` EDTF.
 #[derive(Serialize)]
 struct DateVariable {
     #[serde(rename = "date-parts")]
-    date_parts: [Vec<i32>; 1],
+    date_parts: Vec<Vec<i32>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    circa: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw: Option<String>,
 }
 
 /// Data CSL has no variable for, and fields of the source no writer knows.
@@ -195,14 +201,23 @@ fn name(person: &Person) -> Name {
     }
 }
 
-fn date(date: Date) -> DateVariable {
-    let parts = [
-        Some(date.year),
-        date.month.map(|m| i32::from(m.number())),
-        date.day.map(i32::from),
-    ];
+fn date(value: DateValue) -> DateVariable {
+    let parts = |date: Date| -> Vec<i32> {
+        let parts = [
+            Some(date.year),
+            date.month.map(|m| i32::from(m.number())),
+            date.day.map(i32::from),
+        ];
+        parts.into_iter().map_while(|part| part).collect()
+    };
+    let mut date_parts = vec![parts(value.start)];
+    if let Some(RangeEnd::Closed(end)) = value.end {
+        date_parts.push(parts(end));
+    }
     DateVariable {
-        date_parts: [parts.into_iter().map_while(|part| part).collect()],
+        date_parts,
+        circa: value.circa,
+        raw: (value.end == Some(RangeEnd::Open)).then(|| value.edtf()),
     }
 }
 

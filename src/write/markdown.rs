@@ -25,7 +25,7 @@ pub fn write(library: &Library) -> String {
     let mut out = String::from("## Publications\n");
     let mut current_group = None;
     for (number, work) in (1..).zip(works) {
-        let group = work.date.map(|date| date.year);
+        let group = work.date.map(|date| date.start.year);
         if current_group != Some(group) {
             current_group = Some(group);
             let heading = group.map_or_else(|| "Undated".to_owned(), |year| year.to_string());
