@@ -216,10 +216,12 @@ impl Date {
     /// `2022-10-24`, `2022-10` or `2022`: ISO 8601 at the precision known,
     /// as BibLaTeX's `date` field wants it.
     pub fn iso(&self) -> String {
+        let sign = if self.year < 0 { "-" } else { "" };
+        let year = self.year.unsigned_abs();
         match (self.month, self.day) {
-            (Some(month), Some(day)) => format!("{:04}-{:02}-{:02}", self.year, month.0, day),
-            (Some(month), None) => format!("{:04}-{:02}", self.year, month.0),
-            _ => format!("{:04}", self.year),
+            (Some(month), Some(day)) => format!("{sign}{year:04}-{:02}-{day:02}", month.0),
+            (Some(month), None) => format!("{sign}{year:04}-{:02}", month.0),
+            _ => format!("{sign}{year:04}"),
         }
     }
 }

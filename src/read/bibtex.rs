@@ -1,4 +1,5 @@
 //! The BibTeX and BibLaTeX reader.
 
+pub mod dates;
 pub mod names;
 pub mod syntax;
