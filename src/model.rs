@@ -12,7 +12,7 @@ mod work;
 
 pub use date::{Date, DateValue, Month, RangeEnd};
 pub use person::{Person, PersonalName};
-pub use text::{Casing, Inline, Text};
+pub use text::{Casing, Inline, Style, Text};
 pub use work::{Category, DateVariable, Identifiers, Role, Variable, Venue, Work, WorkType};
 
 /// Everything read from one or more inputs.
@@ -20,6 +20,8 @@ pub use work::{Category, DateVariable, Identifiers, Role, Variable, Venue, Work,
 pub struct Library {
     pub profile: Option<Profile>,
     pub works: Vec<Work>,
+    /// `@preamble` contents of BibTeX inputs (TeX), for BibTeX output.
+    pub preambles: Vec<String>,
 }
 
 /// The researcher a profile dump is about.

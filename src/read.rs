@@ -45,15 +45,18 @@ pub struct Reading {
 pub enum InputFormat {
     /// A researcher's profile page copied as text (Scholar Feed layout).
     Profile,
+    /// BibTeX or BibLaTeX.
+    Bibtex,
 }
 
 impl InputFormat {
-    pub const ALL: &'static [InputFormat] = &[InputFormat::Profile];
+    pub const ALL: &'static [InputFormat] = &[InputFormat::Bibtex, InputFormat::Profile];
 
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {
             InputFormat::Profile => "profile",
+            InputFormat::Bibtex => "bibtex",
         }
     }
 
@@ -87,18 +90,21 @@ impl InputFormat {
     fn extensions(self) -> &'static [&'static str] {
         match self {
             InputFormat::Profile => &["txt", "text"],
+            InputFormat::Bibtex => &["bib", "bibtex", "biblatex"],
         }
     }
 
     fn recognizes(self, text: &str) -> bool {
         match self {
             InputFormat::Profile => profile::recognizes(text),
+            InputFormat::Bibtex => bibtex::recognizes(text),
         }
     }
 
     pub fn read(self, source: Source<'_>, options: &ReadOptions) -> Reading {
         match self {
             InputFormat::Profile => profile::read_profile(source, options),
+            InputFormat::Bibtex => bibtex::read_bibtex(source, options),
         }
     }
 }

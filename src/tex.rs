@@ -9,9 +9,11 @@
 pub mod math;
 mod symbols;
 
+pub use symbols::bibstring;
+
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::Inline;
+use crate::model::{Inline, Style};
 
 /// Which TeX conventions a text follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,14 +124,27 @@ impl Parser<'_> {
                 }
                 '{' => {
                     self.chars.next();
+                    // `{"O}` or `{\em …}` is a BibTeX "special character",
+                    // not case protection.
+                    let special = matches!(self.chars.peek(), Some(&(_, '\\')));
                     let inner = self.group(depth);
-                    out.push(Inline::Protected(inner));
+                    if special {
+                        out.push_all(inner);
+                    } else {
+                        out.push(Inline::Protected(inner));
+                    }
                 }
                 '$' => self.math_dollar(at, &mut out),
                 '\\' => {
                     if self.command(depth, &mut out) {
                         return out.finish();
                     }
+                }
+                // A TeX comment runs to the end of the line and takes the
+                // next line's indentation with it.
+                '%' if self.dialect == Dialect::Bibtex => {
+                    while self.chars.next_if(|&(_, c)| c != '\n').is_some() {}
+                    self.skip_whitespace();
                 }
                 c if c.is_whitespace() => {
                     self.skip_whitespace();
@@ -216,7 +231,17 @@ impl Parser<'_> {
         while let Some((at, c)) = self.chars.next_if(|(_, c)| c.is_ascii_alphabetic()) {
             end = at + c.len_utf8();
         }
-        self.control_word(start, &self.source[start + 1..end], depth, out)
+        // A starred variant (`\enquote*`) reads like the plain one.
+        let starred = self.eat('*');
+        let name = &self.source[start + 1..end];
+        if starred && name == "enquote" {
+            let inner = self.argument(depth);
+            out.push_char('‘');
+            out.push_all(inner);
+            out.push_char('’');
+            return false;
+        }
+        self.control_word(start, name, depth, out)
     }
 
     fn control_symbol(&mut self, start: usize, symbol: char, depth: usize, out: &mut Builder) {
@@ -261,16 +286,23 @@ impl Parser<'_> {
             return false;
         }
         match name {
-            "emph" | "textit" | "textsl" => {
+            "emph" | "textit" | "textsl" | "mkbibemph" => self.styled(Style::Emphasis, depth, out),
+            "textbf" | "mkbibbold" => self.styled(Style::Strong, depth, out),
+            "textsc" => self.styled(Style::SmallCaps, depth, out),
+            "textsuperscript" | "mkbibsuperscript" => self.styled(Style::Superscript, depth, out),
+            "textsubscript" | "mkbibsubscript" => self.styled(Style::Subscript, depth, out),
+            "mkbibquote" | "enquote" => {
                 let inner = self.argument(depth);
-                out.push(Inline::Emphasis(inner));
+                out.push_char('“');
+                out.push_all(inner);
+                out.push_char('”');
             }
-            "textbf" => {
-                let inner = self.argument(depth);
-                out.push(Inline::Strong(inner));
+            "bibstring" | "biblstring" | "bibsstring" => {
+                let key = self.verbatim_group();
+                out.push_str(symbols::bibstring(&key).unwrap_or(&key));
             }
-            "textrm" | "textsf" | "texttt" | "textnormal" | "textup" | "textsc" | "mbox"
-            | "text" => {
+            "textrm" | "textsf" | "texttt" | "textnormal" | "textup" | "mbox" | "text"
+            | "nolinkurl" | "mkbibacro" => {
                 let inner = self.argument(depth);
                 out.push_all(inner);
             }
@@ -283,16 +315,22 @@ impl Parser<'_> {
             "em" | "it" | "itshape" | "sl" | "bf" | "bfseries" => {
                 self.skip_whitespace();
                 let rest = self.sequence(depth + 1, true);
-                out.push(if name.starts_with('b') {
-                    Inline::Strong(rest)
+                let style = if name.starts_with('b') {
+                    Style::Strong
                 } else {
-                    Inline::Emphasis(rest)
-                });
+                    Style::Emphasis
+                };
+                out.push(Inline::Styled(style, rest));
                 return true;
             }
             _ => self.keep_unknown(start, out),
         }
         false
+    }
+
+    fn styled(&mut self, style: Style, depth: usize, out: &mut Builder) {
+        let inner = self.argument(depth);
+        out.push(Inline::Styled(style, inner));
     }
 
     /// A command's argument: a group, or else the next character.
@@ -414,9 +452,7 @@ fn collect_plain(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
             Inline::Plain(text) | Inline::Math(text) | Inline::Tex(text) => out.push_str(text),
-            Inline::Protected(inner) | Inline::Emphasis(inner) | Inline::Strong(inner) => {
-                collect_plain(inner, out)
-            }
+            Inline::Protected(inner) | Inline::Styled(_, inner) => collect_plain(inner, out),
         }
     }
 }
@@ -429,8 +465,7 @@ fn normalize(inlines: Vec<Inline>) -> Vec<Inline> {
             Inline::Plain(text) if text.is_empty() => None,
             Inline::Plain(text) => Some(Inline::Plain(text.nfc().collect())),
             Inline::Protected(inner) => Some(Inline::Protected(normalize(inner))),
-            Inline::Emphasis(inner) => Some(Inline::Emphasis(normalize(inner))),
-            Inline::Strong(inner) => Some(Inline::Strong(normalize(inner))),
+            Inline::Styled(style, inner) => Some(Inline::Styled(style, normalize(inner))),
             other => Some(other),
         })
         .collect()
@@ -452,12 +487,16 @@ mod tests {
     #[test]
     fn accents_in_every_spelling() {
         let cases = [
-            (r#"{\"o}"#, vec![Protected(vec![plain("ö")])]),
+            (r#"{\"o}"#, vec![plain("ö")]),
             (r#"\"{o}"#, vec![plain("ö")]),
             (r#"\"o"#, vec![plain("ö")]),
-            (r"{\'\i}", vec![Protected(vec![plain("í")])]),
+            (r"{\'\i}", vec![plain("í")]),
             (r"\c{c}\v{s}\H{o}\k{a}\={a}\.{z}", vec![plain("çšőąāż")]),
-            (r"{\ss}", vec![Protected(vec![plain("ß")])]),
+            (r"{\ss}", vec![plain("ß")]),
+            (
+                r#"{\"O}sterreich {DNA}"#,
+                vec![plain("Österreich "), Protected(vec![plain("DNA")])],
+            ),
             (r"\o\ \L{}\aa", vec![plain("ø Łå")]),
             (r"Stra\ss e", vec![plain("Straße")]),
         ];
@@ -483,15 +522,15 @@ mod tests {
                 plain("-"),
                 Protected(vec![plain("VAE")]),
                 plain(" is "),
-                Emphasis(vec![plain("fast")]),
+                Styled(Style::Emphasis, vec![plain("fast")]),
                 plain(" and "),
-                Strong(vec![plain("big")]),
+                Styled(Style::Strong, vec![plain("big")]),
                 plain(" 5%"),
             ]
         );
         assert_eq!(
             bib(r"{\em a b} c"),
-            vec![Protected(vec![Emphasis(vec![plain("a b")])]), plain(" c")]
+            vec![Styled(Style::Emphasis, vec![plain("a b")]), plain(" c")]
         );
     }
 

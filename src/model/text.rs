@@ -28,12 +28,22 @@ pub enum Inline {
     Plain(String),
     /// Text whose letter case must not be changed by a style.
     Protected(Vec<Inline>),
-    Emphasis(Vec<Inline>),
-    Strong(Vec<Inline>),
+    /// Text in a typographic style.
+    Styled(Style, Vec<Inline>),
     /// TeX math, without its `$` delimiters: `\beta_1`.
     Math(String),
     /// A TeX command pubconv does not know, kept verbatim so nothing is lost.
     Tex(String),
+}
+
+/// The typographic styles rich text keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Emphasis,
+    Strong,
+    SmallCaps,
+    Superscript,
+    Subscript,
 }
 
 impl Text {
@@ -62,9 +72,7 @@ fn collect_raw(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
             Inline::Plain(text) | Inline::Math(text) | Inline::Tex(text) => out.push_str(text),
-            Inline::Protected(inner) | Inline::Emphasis(inner) | Inline::Strong(inner) => {
-                collect_raw(inner, out)
-            }
+            Inline::Protected(inner) | Inline::Styled(_, inner) => collect_raw(inner, out),
         }
     }
 }

@@ -39,10 +39,16 @@ pub struct Work {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum WorkType {
     JournalArticle,
+    MagazineArticle,
+    NewspaperArticle,
     ConferencePaper,
     Chapter,
     Book,
     Proceedings,
+    /// A small printed work without a publisher (BibTeX's `booklet`).
+    Pamphlet,
+    /// An entry in a dictionary or encyclopedia.
+    ReferenceEntry,
     Thesis,
     Report,
     /// A paper posted to a preprint server such as arXiv.
@@ -51,6 +57,17 @@ pub enum WorkType {
     Webpage,
     Dataset,
     Software,
+    Patent,
+    Standard,
+    /// A talk or presentation.
+    Speech,
+    Video,
+    Graphic,
+    Song,
+    PersonalCommunication,
+    Review,
+    LegalCase,
+    Legislation,
     #[default]
     Misc,
 }
@@ -84,6 +101,8 @@ pub enum Variable {
     EventTitle,
     EventPlace,
     Authority,
+    /// The country or court a patent or case belongs to.
+    Jurisdiction,
     Archive,
     ArchiveLocation,
     OriginalTitle,

@@ -1,5 +1,263 @@
 //! The BibTeX and BibLaTeX reader.
+//!
+//! Reading goes in four steps, one module each: the syntax layer splits the
+//! file into blocks with offsets and recovers after broken entries
+//! ([`syntax`]); `@string`s are expanded and field names brought to their
+//! BibLaTeX spelling (here); `xdata` and `crossref` are inherited
+//! ([`inherit`]); each entry is mapped to a work by the tables in
+//! [`fields`], with names ([`names`]) and dates ([`dates`]) parsed on the
+//! way. Every entry either becomes a work or is reported as an error.
 
 pub mod dates;
+pub mod fields;
+pub mod inherit;
 pub mod names;
 pub mod syntax;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Library;
+use crate::read::{LineIndex, ReadOptions, Reading, Source};
+
+use syntax::{Block, Piece, Value};
+
+/// True when some line starts an entry: `@type{` or `@type(`.
+pub fn recognizes(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        line.starts_with('@')
+            && line[1..]
+                .trim_start()
+                .split(['{', '('])
+                .next()
+                .is_some_and(|kind| {
+                    !kind.is_empty() && kind.trim_end().chars().all(char::is_alphanumeric)
+                })
+            && line.contains(['{', '('])
+    })
+}
+
+/// One entry with `@string`s expanded and field names in lower-case
+/// BibLaTeX spelling.
+#[derive(Debug, Clone)]
+pub struct RawEntry<'a> {
+    /// Lower case: `inproceedings`.
+    pub kind: String,
+    pub key: Cow<'a, str>,
+    pub fields: Vec<RawField<'a>>,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawField<'a> {
+    pub name: Cow<'a, str>,
+    pub value: Cow<'a, str>,
+    pub offset: usize,
+}
+
+impl RawEntry<'_> {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|field| field.name == name)
+            .map(|field| field.value.as_ref())
+    }
+
+    pub fn field_offset(&self, name: &str) -> Option<usize> {
+        self.fields
+            .iter()
+            .find(|field| field.name == name)
+            .map(|field| field.offset)
+    }
+}
+
+/// BibTeX's predefined month macros.
+const MONTH_MACROS: [(&str, &str); 12] = [
+    ("jan", "January"),
+    ("feb", "February"),
+    ("mar", "March"),
+    ("apr", "April"),
+    ("may", "May"),
+    ("jun", "June"),
+    ("jul", "July"),
+    ("aug", "August"),
+    ("sep", "September"),
+    ("oct", "October"),
+    ("nov", "November"),
+    ("dec", "December"),
+];
+
+/// Reads a `.bib` file into a library.
+pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
+    let mut reader = Reader {
+        file: source.name,
+        lines: LineIndex::new(source.text),
+        diagnostics: Vec::new(),
+    };
+    let parsed = syntax::parse(source.text);
+    for error in &parsed.errors {
+        let key = error
+            .key
+            .as_deref()
+            .map_or(String::new(), |key| format!(" in entry `{key}`"));
+        let diagnostic = Diagnostic::new(
+            Severity::Error,
+            "bibtex::syntax",
+            format!("{}{key}", error.message),
+        )
+        .hint(
+            "fix the entry; it was left out and reading went on at the next line starting with `@`",
+        );
+        reader.report(diagnostic, error.offset);
+    }
+    let mut macros: HashMap<String, Cow<'_, str>> = MONTH_MACROS
+        .iter()
+        .map(|&(name, month)| (name.to_owned(), Cow::Borrowed(month)))
+        .collect();
+    let mut preambles = Vec::new();
+    let mut entries = Vec::new();
+    // @string definitions see only those before them, as in BibTeX, so no
+    // definition can refer to itself; entries see all of them.
+    let mut pending = Vec::new();
+    for block in parsed.blocks {
+        match block {
+            Block::String(definition) => {
+                let value = reader.expand(&definition.value, &macros);
+                macros.insert(definition.name.to_lowercase(), value);
+            }
+            Block::Preamble(value) => preambles.push(reader.expand(&value, &macros).into_owned()),
+            Block::Entry(entry) => pending.push(entry),
+            Block::Comment => {}
+        }
+    }
+    for entry in pending {
+        if entry.kind.eq_ignore_ascii_case("xdata") {
+            // Data for other entries, not a work of its own.
+        }
+        entries.push(reader.raw_entry(entry, &macros));
+    }
+    for problem in inherit::resolve(&mut entries) {
+        let entry = &entries[problem.entry];
+        let diagnostic = Diagnostic::new(
+            Severity::Warning,
+            "bibtex::inheritance",
+            format!("{} (entry `{}`)", problem.message, entry.key),
+        );
+        reader.report(diagnostic, entry.offset);
+    }
+    let mut works = Vec::new();
+    for entry in entries.iter().filter(|entry| entry.kind != "xdata") {
+        let mut notes = Vec::new();
+        works.push(fields::to_work(entry, &mut notes));
+        for note in notes {
+            let diagnostic = Diagnostic::new(
+                Severity::Warning,
+                "bibtex::field",
+                format!("{} (entry `{}`)", note.message, entry.key),
+            );
+            reader.report(diagnostic, note.offset);
+        }
+    }
+    Reading {
+        library: Library {
+            profile: None,
+            works,
+            preambles,
+        },
+        diagnostics: reader.diagnostics,
+    }
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    lines: LineIndex<'a>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Reader<'a> {
+    fn report(&mut self, diagnostic: Diagnostic, offset: usize) {
+        let (line, column) = self.lines.line_column(offset);
+        self.diagnostics
+            .push(diagnostic.at(self.file, line, column));
+    }
+
+    /// Joins a value's pieces, looking `@string` names up case-insensitively.
+    fn expand<'t>(
+        &mut self,
+        value: &Value<'t>,
+        macros: &HashMap<String, Cow<'t, str>>,
+    ) -> Cow<'t, str> {
+        let resolve = |reader: &mut Self, piece: &Piece<'t>| -> Cow<'t, str> {
+            match *piece {
+                Piece::Text(text) => Cow::Borrowed(text),
+                Piece::Macro { name, offset } => match macros.get(&name.to_lowercase()) {
+                    Some(value) => value.clone(),
+                    None => {
+                        let warning = Diagnostic::new(
+                            Severity::Warning,
+                            "bibtex::undefined-string",
+                            format!("`{name}` is no @string defined before this point; kept as the text `{name}`"),
+                        )
+                        .hint("define it with @string, or put the value in braces");
+                        reader.report(warning, offset);
+                        Cow::Borrowed(name)
+                    }
+                },
+            }
+        };
+        match value.pieces.as_slice() {
+            [single] => resolve(self, single),
+            pieces => Cow::Owned(pieces.iter().map(|piece| resolve(self, piece)).collect()),
+        }
+    }
+
+    fn raw_entry<'t>(
+        &mut self,
+        entry: syntax::Entry<'t>,
+        macros: &HashMap<String, Cow<'t, str>>,
+    ) -> RawEntry<'t> {
+        let mut fields: Vec<RawField<'t>> = Vec::with_capacity(entry.fields.len());
+        for field in entry.fields {
+            let name = canonical_name(field.name);
+            if fields.iter().any(|existing| existing.name == name) {
+                let warning = Diagnostic::new(
+                    Severity::Warning,
+                    "bibtex::duplicate-field",
+                    format!("`{}` is given twice in entry `{}`; the first is kept, this one is left out", field.name, entry.key),
+                );
+                self.report(warning, field.offset);
+                continue;
+            }
+            let value = self.expand(&field.value, macros);
+            fields.push(RawField {
+                name,
+                value,
+                offset: field.offset,
+            });
+        }
+        RawEntry {
+            kind: entry.kind.to_ascii_lowercase(),
+            key: Cow::Borrowed(entry.key),
+            fields,
+            offset: entry.offset,
+        }
+    }
+}
+
+/// A field name in lower case, BibTeX aliases replaced by BibLaTeX names.
+fn canonical_name(name: &str) -> Cow<'_, str> {
+    let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    };
+    match fields::FIELD_ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == lower)
+    {
+        Some((_, biblatex)) => Cow::Borrowed(biblatex),
+        None => lower,
+    }
+}

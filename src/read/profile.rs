@@ -71,7 +71,11 @@ pub fn read_profile(source: Source<'_>, options: &ReadOptions) -> Reading {
         }
     }
     Reading {
-        library: Library { profile, works },
+        library: Library {
+            profile,
+            works,
+            preambles: Vec::new(),
+        },
         diagnostics: reader.diagnostics,
     }
 }

@@ -83,10 +83,60 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("textquestiondown", "¿"),
     ("quad", "\u{2003}"),
     ("qquad", "\u{2003}\u{2003}"),
+    ("hyphen", "-"),
+    ("slash", "/"),
+    ("textslash", "/"),
+    ("nobreakspace", "\u{a0}"),
     ("LaTeX", "LaTeX"),
     ("TeX", "TeX"),
     ("BibTeX", "BibTeX"),
 ];
+
+/// BibLaTeX localisation keys (`\\bibstring{…}`, and keys as `type`,
+/// `pubstate`, `series` and patent `location` values) and their English
+/// text, as biblatex's `english.lbx` has them.
+pub const BIBSTRINGS: &[(&str, &str)] = &[
+    ("phdthesis", "PhD thesis"),
+    ("mathesis", "Master's thesis"),
+    ("candthesis", "Candidate thesis"),
+    ("techreport", "technical report"),
+    ("resreport", "research report"),
+    ("software", "computer software"),
+    ("datacd", "CD-ROM"),
+    ("audiocd", "Audio CD"),
+    ("inpress", "in press"),
+    ("inpreparation", "in preparation"),
+    ("forthcoming", "forthcoming"),
+    ("submitted", "submitted"),
+    ("prepublished", "prepublished"),
+    ("newseries", "new series"),
+    ("oldseries", "old series"),
+    ("patent", "patent"),
+    ("patentde", "German patent"),
+    ("patenteu", "European patent"),
+    ("patentfr", "French patent"),
+    ("patentuk", "British patent"),
+    ("patentus", "U.S. patent"),
+    ("patreq", "patent request"),
+    ("patreqde", "German patent request"),
+    ("patreqeu", "European patent request"),
+    ("patreqfr", "French patent request"),
+    ("patrequk", "British patent request"),
+    ("patrequs", "U.S. patent request"),
+    ("countryde", "Germany"),
+    ("countryeu", "European Union"),
+    ("countryep", "European Union"),
+    ("countryfr", "France"),
+    ("countryuk", "United Kingdom"),
+    ("countryus", "United States of America"),
+];
+
+/// The English text of a BibLaTeX localisation key, in any letter case.
+pub fn bibstring(key: &str) -> Option<&'static str> {
+    BIBSTRINGS
+        .iter()
+        .find_map(|&(name, text)| name.eq_ignore_ascii_case(key).then_some(text))
+}
 
 pub fn accent(command: &str) -> Option<char> {
     ACCENTS

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::key::citation_keys;
-use crate::model::{Casing, Inline, Library, Person, Text, Work, WorkType};
+use crate::model::{Casing, Inline, Library, Person, Style, Text, Work, WorkType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -21,10 +21,14 @@ pub enum Dialect {
 /// Entry types: the model's type, then the BibTeX and the BibLaTeX type.
 const ENTRY_TYPES: &[(WorkType, &str, &str)] = &[
     (WorkType::JournalArticle, "article", "article"),
+    (WorkType::MagazineArticle, "article", "article"),
+    (WorkType::NewspaperArticle, "article", "article"),
     (WorkType::ConferencePaper, "inproceedings", "inproceedings"),
     (WorkType::Chapter, "incollection", "incollection"),
     (WorkType::Book, "book", "book"),
     (WorkType::Proceedings, "proceedings", "proceedings"),
+    (WorkType::Pamphlet, "booklet", "booklet"),
+    (WorkType::ReferenceEntry, "incollection", "inreference"),
     (WorkType::Thesis, "phdthesis", "thesis"),
     (WorkType::Report, "techreport", "report"),
     (WorkType::Preprint, "misc", "online"),
@@ -32,6 +36,16 @@ const ENTRY_TYPES: &[(WorkType, &str, &str)] = &[
     (WorkType::Webpage, "misc", "online"),
     (WorkType::Dataset, "misc", "dataset"),
     (WorkType::Software, "misc", "software"),
+    (WorkType::Patent, "misc", "patent"),
+    (WorkType::Standard, "misc", "standard"),
+    (WorkType::Speech, "unpublished", "unpublished"),
+    (WorkType::Video, "misc", "video"),
+    (WorkType::Graphic, "misc", "artwork"),
+    (WorkType::Song, "misc", "audio"),
+    (WorkType::PersonalCommunication, "misc", "letter"),
+    (WorkType::Review, "article", "review"),
+    (WorkType::LegalCase, "misc", "jurisdiction"),
+    (WorkType::Legislation, "misc", "legislation"),
     (WorkType::Misc, "misc", "misc"),
 ];
 
@@ -270,8 +284,9 @@ fn render(inlines: &[Inline], auto_protect: bool, out: &mut String) {
             Inline::Plain(text) if auto_protect => protect_words(text, out),
             Inline::Plain(text) => out.push_str(&escape(text)),
             Inline::Protected(inner) => wrap(out, "{", inner, false, "}"),
-            Inline::Emphasis(inner) => wrap(out, "\\emph{", inner, auto_protect, "}"),
-            Inline::Strong(inner) => wrap(out, "\\textbf{", inner, auto_protect, "}"),
+            Inline::Styled(style, inner) => {
+                wrap(out, style_command(*style), inner, auto_protect, "}")
+            }
             // Math in a title is protected, or sentence-casing styles would
             // lower-case its letters.
             Inline::Math(math) if auto_protect => {
@@ -282,6 +297,17 @@ fn render(inlines: &[Inline], auto_protect: bool, out: &mut String) {
             }
             Inline::Tex(raw) => out.push_str(raw),
         }
+    }
+}
+
+/// The LaTeX command that sets a style, with its opening brace.
+fn style_command(style: Style) -> &'static str {
+    match style {
+        Style::Emphasis => "\\emph{",
+        Style::Strong => "\\textbf{",
+        Style::SmallCaps => "\\textsc{",
+        Style::Superscript => "\\textsuperscript{",
+        Style::Subscript => "\\textsubscript{",
     }
 }
 

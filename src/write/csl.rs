@@ -12,19 +12,28 @@
 //!   math becomes Unicode where it has a Unicode form and stays `$TeX$`
 //!   otherwise.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::key::citation_keys;
-use crate::model::{Date, DateValue, Inline, Library, Person, RangeEnd, Text, Work, WorkType};
+use crate::model::{
+    Date, DateValue, DateVariable, Inline, Library, Person, RangeEnd, Role, Style, Text, Variable,
+    Work, WorkType,
+};
 use crate::tex::math;
 
 /// CSL types: the model's type and its CSL `type`.
 const ITEM_TYPES: &[(WorkType, &str)] = &[
     (WorkType::JournalArticle, "article-journal"),
+    (WorkType::MagazineArticle, "article-magazine"),
+    (WorkType::NewspaperArticle, "article-newspaper"),
     (WorkType::ConferencePaper, "paper-conference"),
     (WorkType::Chapter, "chapter"),
     (WorkType::Book, "book"),
     (WorkType::Proceedings, "book"),
+    (WorkType::Pamphlet, "pamphlet"),
+    (WorkType::ReferenceEntry, "entry-encyclopedia"),
     (WorkType::Thesis, "thesis"),
     (WorkType::Report, "report"),
     (WorkType::Preprint, "article"),
@@ -32,7 +41,79 @@ const ITEM_TYPES: &[(WorkType, &str)] = &[
     (WorkType::Webpage, "webpage"),
     (WorkType::Dataset, "dataset"),
     (WorkType::Software, "software"),
+    (WorkType::Patent, "patent"),
+    (WorkType::Standard, "standard"),
+    (WorkType::Speech, "speech"),
+    (WorkType::Video, "motion_picture"),
+    (WorkType::Graphic, "graphic"),
+    (WorkType::Song, "song"),
+    (WorkType::PersonalCommunication, "personal_communication"),
+    (WorkType::Review, "review"),
+    (WorkType::LegalCase, "legal_case"),
+    (WorkType::Legislation, "legislation"),
     (WorkType::Misc, "document"),
+];
+
+/// The model's further variables and their CSL names.
+const VARIABLES: &[(Variable, &str)] = &[
+    (Variable::TitleShort, "title-short"),
+    (Variable::ContainerTitleShort, "container-title-short"),
+    (Variable::CollectionTitle, "collection-title"),
+    (Variable::CollectionNumber, "collection-number"),
+    (Variable::VolumeTitle, "volume-title"),
+    (Variable::Edition, "edition"),
+    (Variable::NumberOfVolumes, "number-of-volumes"),
+    (Variable::NumberOfPages, "number-of-pages"),
+    (Variable::Number, "number"),
+    (Variable::ChapterNumber, "chapter-number"),
+    (Variable::Genre, "genre"),
+    (Variable::Status, "status"),
+    (Variable::Version, "version"),
+    (Variable::Medium, "medium"),
+    (Variable::Language, "language"),
+    (Variable::Note, "note"),
+    (Variable::Annote, "annote"),
+    (Variable::EventTitle, "event-title"),
+    (Variable::EventPlace, "event-place"),
+    (Variable::Authority, "authority"),
+    (Variable::Jurisdiction, "jurisdiction"),
+    (Variable::Archive, "archive"),
+    (Variable::ArchiveLocation, "archive_location"),
+    (Variable::OriginalTitle, "original-title"),
+    (Variable::OriginalPublisher, "original-publisher"),
+    (Variable::OriginalPublisherPlace, "original-publisher-place"),
+    (Variable::Pmid, "PMID"),
+    (Variable::Pmcid, "PMCID"),
+    (Variable::CallNumber, "call-number"),
+    (Variable::Section, "section"),
+    (Variable::Source, "source"),
+];
+
+/// Roles and their CSL name variables.
+const ROLES: &[(Role, &str)] = &[
+    (Role::Translator, "translator"),
+    (Role::ContainerAuthor, "container-author"),
+    (Role::CollectionEditor, "collection-editor"),
+    (Role::EditorialDirector, "editorial-director"),
+    (Role::Compiler, "compiler"),
+    (Role::Contributor, "contributor"),
+    (Role::Director, "director"),
+    (Role::Illustrator, "illustrator"),
+    (Role::Interviewer, "interviewer"),
+    (Role::Recipient, "recipient"),
+    (Role::Reviewed, "reviewed-author"),
+    (Role::OriginalAuthor, "original-author"),
+    (Role::Organizer, "organizer"),
+    (Role::Guest, "guest"),
+    (Role::Host, "host"),
+];
+
+/// Further dates and their CSL date variables.
+const DATES: &[(DateVariable, &str)] = &[
+    (DateVariable::Accessed, "accessed"),
+    (DateVariable::EventDate, "event-date"),
+    (DateVariable::OriginalDate, "original-date"),
+    (DateVariable::Submitted, "submitted"),
 ];
 
 #[derive(Serialize)]
@@ -51,7 +132,7 @@ struct Item {
     #[serde(skip_serializing_if = "Option::is_none")]
     container_title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    issued: Option<DateVariable>,
+    issued: Option<CslDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     volume: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,6 +161,9 @@ struct Item {
     abstract_text: Option<String>,
     #[serde(skip_serializing_if = "Custom::is_empty")]
     custom: Custom,
+    /// The variables, roles and dates of the tables below.
+    #[serde(flatten)]
+    more: BTreeMap<&'static str, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -105,7 +189,7 @@ enum Name {
 /// A CSL date: one or two sets of date parts (a range); an open range has
 /// its start as parts and the whole range as `raw` EDTF.
 #[derive(Serialize)]
-struct DateVariable {
+struct CslDate {
     #[serde(rename = "date-parts")]
     date_parts: Vec<Vec<i32>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -154,14 +238,19 @@ fn item(work: &Work, key: String) -> Item {
             .find(|(kind, _)| *kind == work.kind)
             .map_or("document", |(_, name)| name),
         citation_key: key,
-        author: work.authors.iter().map(name).collect(),
-        editor: work.editors.iter().map(name).collect(),
+        author: work.authors.iter().map(name_of).collect(),
+        editor: work.editors.iter().map(name_of).collect(),
         title: work.title.as_ref().map(markup),
         container_title: work.venue.container_title.as_ref().map(markup),
         issued: work.date.map(date),
         volume: work.venue.volume.clone(),
         issue: work.venue.issue.clone(),
-        page: work.venue.pages.clone(),
+        // CSL processors format page ranges from a plain hyphen.
+        page: work
+            .venue
+            .pages
+            .as_ref()
+            .map(|pages| pages.replace('–', "-")),
         publisher: work
             .venue
             .publisher
@@ -170,7 +259,12 @@ fn item(work: &Work, key: String) -> Item {
         publisher_place: work.venue.place.clone(),
         number: work.ids.arxiv.as_ref().map(|id| format!("arXiv:{id}")),
         doi: work.ids.doi.clone(),
-        url: work.ids.url.clone(),
+        url: work.ids.url.clone().or_else(|| {
+            work.ids
+                .arxiv
+                .as_ref()
+                .map(|id| format!("https://arxiv.org/abs/{id}"))
+        }),
         isbn: work.ids.isbn.clone(),
         issn: work.ids.issn.clone(),
         categories: work
@@ -184,10 +278,36 @@ fn item(work: &Work, key: String) -> Item {
             authors_truncated: work.authors_truncated,
             extra: work.extra.clone(),
         },
+        more: more(work),
     }
 }
 
-fn name(person: &Person) -> Name {
+/// The variables, roles and dates CSL names by tables.
+fn more(work: &Work) -> BTreeMap<&'static str, serde_json::Value> {
+    let mut more = BTreeMap::new();
+    for (variable, text) in &work.fields {
+        if let Some((_, name)) = VARIABLES.iter().find(|(v, _)| v == variable) {
+            more.insert(*name, serde_json::Value::String(markup(text)));
+        }
+    }
+    for (role, people) in &work.contributors {
+        if let Some((_, name)) = ROLES.iter().find(|(r, _)| r == role) {
+            let names: Vec<Name> = people.iter().map(name_of).collect();
+            more.insert(*name, serde_json::to_value(names).unwrap_or_default());
+        }
+    }
+    for (variable, value) in &work.dates {
+        if let Some((_, name)) = DATES.iter().find(|(d, _)| d == variable) {
+            more.insert(
+                *name,
+                serde_json::to_value(date(*value)).unwrap_or_default(),
+            );
+        }
+    }
+    more
+}
+
+fn name_of(person: &Person) -> Name {
     match person {
         Person::Literal(literal) => Name::Literal {
             literal: literal.clone(),
@@ -201,7 +321,7 @@ fn name(person: &Person) -> Name {
     }
 }
 
-fn date(value: DateValue) -> DateVariable {
+fn date(value: DateValue) -> CslDate {
     let parts = |date: Date| -> Vec<i32> {
         let parts = [
             Some(date.year),
@@ -214,7 +334,7 @@ fn date(value: DateValue) -> DateVariable {
     if let Some(RangeEnd::Closed(end)) = value.end {
         date_parts.push(parts(end));
     }
-    DateVariable {
+    CslDate {
         date_parts,
         circa: value.circa,
         raw: (value.end == Some(RangeEnd::Open)).then(|| value.edtf()),
@@ -233,8 +353,16 @@ fn render(inlines: &[Inline], out: &mut String) {
         match inline {
             Inline::Plain(text) | Inline::Tex(text) => out.push_str(text),
             Inline::Protected(inner) => wrap(out, "<span class=\"nocase\">", inner, "</span>"),
-            Inline::Emphasis(inner) => wrap(out, "<i>", inner, "</i>"),
-            Inline::Strong(inner) => wrap(out, "<b>", inner, "</b>"),
+            Inline::Styled(style, inner) => {
+                let (open, close) = match style {
+                    Style::Emphasis => ("<i>", "</i>"),
+                    Style::Strong => ("<b>", "</b>"),
+                    Style::SmallCaps => ("<span style=\"font-variant:small-caps;\">", "</span>"),
+                    Style::Superscript => ("<sup>", "</sup>"),
+                    Style::Subscript => ("<sub>", "</sub>"),
+                };
+                wrap(out, open, inner, close);
+            }
             Inline::Math(tex) => match math::to_unicode(tex) {
                 Some(unicode) => out.push_str(&unicode),
                 None => {

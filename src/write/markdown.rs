@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Inline, Library, Person, Text, Work, WorkType};
+use crate::model::{Inline, Library, Person, Style, Text, Work, WorkType};
 use crate::tex::math;
 
 /// Writes the CV section, works ordered by date, newest first.
@@ -158,8 +158,11 @@ fn render(inlines: &[Inline], out: &mut String) {
         match inline {
             Inline::Plain(text) | Inline::Tex(text) => out.push_str(&escape(text)),
             Inline::Protected(inner) => render(inner, out),
-            Inline::Emphasis(inner) => delimit(out, "*", inner),
-            Inline::Strong(inner) => delimit(out, "**", inner),
+            Inline::Styled(Style::Emphasis, inner) => delimit(out, "*", inner),
+            Inline::Styled(Style::Strong, inner) => delimit(out, "**", inner),
+            // CommonMark has no small capitals, superscript or subscript
+            // without raw HTML; the text stays, plain.
+            Inline::Styled(_, inner) => render(inner, out),
             Inline::Math(tex) => match math::to_unicode(tex) {
                 Some(unicode) => out.push_str(&escape(&unicode)),
                 None => code_span(out, &format!("${tex}$")),

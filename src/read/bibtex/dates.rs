@@ -8,6 +8,9 @@ use crate::model::{Date, DateValue, Month, RangeEnd};
 /// Reads an EDTF-style date or range.
 pub fn parse_edtf(text: &str) -> Result<DateValue, String> {
     let text = text.trim();
+    if let Some(range) = unspecified_year(text) {
+        return Ok(range);
+    }
     let (start, end) = match text.split_once('/') {
         Some((start, end)) => (start, Some(end)),
         None => (text, None),
@@ -15,7 +18,7 @@ pub fn parse_edtf(text: &str) -> Result<DateValue, String> {
     let (start, circa) = point(start).map_err(|why| format!("`{text}`: {why}"))?;
     let end = match end.map(str::trim) {
         None => None,
-        Some("" | "..") => Some(RangeEnd::Open),
+        Some("" | ".." | "unknown" | "open") => Some(RangeEnd::Open),
         Some(end) => Some(RangeEnd::Closed(
             point(end).map_err(|why| format!("`{text}`: {why}"))?.0,
         )),
@@ -26,6 +29,8 @@ pub fn parse_edtf(text: &str) -> Result<DateValue, String> {
 /// One `YYYY[-MM[-DD]]`, perhaps marked `~` (approximate), `?`
 /// (uncertain) or `%` (both). Uncertain dates are kept as dates.
 fn point(text: &str) -> Result<(Date, bool), String> {
+    // A time of day (`2004-04-05T14:34:00`) is more than a bibliography needs.
+    let text = text.split_once('T').map_or(text, |(date, _)| date);
     let trimmed = text.trim().trim_end_matches(['?', '~', '%']);
     let circa = text.trim()[trimmed.len()..].contains(['~', '%']);
     let (unsigned, negative) = match trimmed.strip_prefix('-') {
@@ -63,6 +68,25 @@ fn point(text: &str) -> Result<(Date, bool), String> {
         },
     };
     Ok((date, circa))
+}
+
+/// A year with unspecified digits (`20uu`, `19XX`) as the range it spans.
+fn unspecified_year(text: &str) -> Option<DateValue> {
+    let digits = text.trim_end_matches(['u', 'X']);
+    let unspecified = text.len() - digits.len();
+    if text.len() != 4 || unspecified == 0 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let bound = |fill: &str| {
+        format!("{digits}{}", fill.repeat(unspecified))
+            .parse::<i32>()
+            .ok()
+    };
+    Some(DateValue {
+        start: Date::year(bound("0")?),
+        end: Some(RangeEnd::Closed(Date::year(bound("9")?))),
+        circa: false,
+    })
 }
 
 /// `year`, `month` and `day` as BibTeX has them. The month may be a name,
@@ -124,7 +148,11 @@ mod tests {
             assert_eq!(edtf(text).as_deref(), Ok(text), "{text}");
         }
         assert_eq!(edtf("1998/").as_deref(), Ok("1998/.."));
+        assert_eq!(edtf("20uu").as_deref(), Ok("2000/2099"));
+        assert_eq!(edtf("1998/unknown").as_deref(), Ok("1998/.."));
         assert_eq!(edtf("2004-04-05?").as_deref(), Ok("2004-04-05"));
+        assert_eq!(edtf("1723?~").as_deref(), Ok("1723~"));
+        assert_eq!(edtf("2004-04-05T14:34:00").as_deref(), Ok("2004-04-05"));
         for bad in ["20", "2020-13", "2020-02-30", "spring", "2020/x"] {
             assert!(parse_edtf(bad).is_err(), "{bad}");
         }

@@ -12,7 +12,8 @@ use crate::tex::{self, Dialect};
 /// The people of a name list, and whether it ended in `and others`.
 pub fn parse_names(raw: &str) -> (Vec<Person>, bool) {
     let mut truncated = false;
-    let people = split_top_level(raw, is_and_separator)
+    let raw = without_comments(raw);
+    let people = split_top_level(&raw, is_and_separator)
         .into_iter()
         .map(str::trim)
         .filter(|name| !name.is_empty())
@@ -26,6 +27,41 @@ pub fn parse_names(raw: &str) -> (Vec<Person>, bool) {
         })
         .collect();
     (people, truncated)
+}
+
+/// The text without TeX comments (`%` to the end of the line).
+pub fn without_comments(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.contains('%') {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut lines = raw.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        let comment = line
+            .char_indices()
+            .find(|&(at, c)| c == '%' && !line[..at].ends_with('\\'))
+            .map(|(at, _)| at);
+        match comment {
+            Some(at) => out.push_str(&line[..at]),
+            None => {
+                out.push_str(line);
+                if lines.peek().is_some() {
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The items of a BibLaTeX list field (`publisher`, `location`): split at
+/// `and` on brace level 0.
+pub fn split_list(raw: &str) -> Vec<&str> {
+    split_top_level(raw, is_and_separator)
+        .into_iter()
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .collect()
 }
 
 /// One name in any of BibTeX's three forms, or the extended form.

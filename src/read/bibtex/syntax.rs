@@ -166,7 +166,8 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Skips white space and `%` comments (to the end of their line).
+    /// Skips white space (no-break spaces too, which pasted files carry)
+    /// and `%` comments (to the end of their line).
     fn skip_blank(&mut self) {
         let bytes = self.text.as_bytes();
         while let Some(&byte) = bytes.get(self.pos) {
@@ -178,6 +179,10 @@ impl<'a> Scanner<'a> {
                         .find('\n')
                         .map_or(self.text.len(), |n| self.pos + n + 1)
                 }
+                0x80.. => match self.rest().chars().next() {
+                    Some(c) if c.is_whitespace() => self.pos += c.len_utf8(),
+                    _ => break,
+                },
                 _ => break,
             }
         }

@@ -1,0 +1,850 @@
+//! The BibTeX/BibLaTeX mapping to the model, in one place: entry types,
+//! field aliases, and what each field becomes.
+//!
+//! Names follow BibLaTeX; BibTeX's older names are aliases (`journal` is
+//! `journaltitle`, `address` is `location`, `school` is `institution`).
+//! Fields that map one to one are in tables; the rules that combine
+//! fields (title parts, containers, dates, numbers, publishers, eprints)
+//! follow them, one function each. A field no rule reads is kept in the
+//! work's `extra` map under its name, so the BibTeX writer can write it
+//! back.
+
+use crate::model::{
+    Casing, Category, DateValue, DateVariable, Inline, Person, Role, Text, Variable, Work, WorkType,
+};
+use crate::tex::{self, Dialect};
+
+use super::{dates, names, RawEntry};
+
+/// BibTeX names and the BibLaTeX names they stand for.
+pub const FIELD_ALIASES: &[(&str, &str)] = &[
+    ("address", "location"),
+    ("annote", "annotation"),
+    ("archiveprefix", "eprinttype"),
+    ("journal", "journaltitle"),
+    ("key", "sortkey"),
+    ("pdf", "file"),
+    ("primaryclass", "eprintclass"),
+    ("school", "institution"),
+];
+
+/// Entry types: the name (BibLaTeX's and BibTeX's), the model's type, and
+/// the genre it implies.
+const ENTRY_TYPES: &[(&str, WorkType, Option<&str>)] = &[
+    ("article", WorkType::JournalArticle, None),
+    ("suppperiodical", WorkType::JournalArticle, None),
+    ("book", WorkType::Book, None),
+    ("mvbook", WorkType::Book, None),
+    ("collection", WorkType::Book, None),
+    ("mvcollection", WorkType::Book, None),
+    ("reference", WorkType::Book, None),
+    ("mvreference", WorkType::Book, None),
+    ("manual", WorkType::Book, None),
+    ("periodical", WorkType::JournalArticle, None),
+    ("inbook", WorkType::Chapter, None),
+    ("bookinbook", WorkType::Book, None),
+    ("suppbook", WorkType::Chapter, None),
+    ("incollection", WorkType::Chapter, None),
+    ("suppcollection", WorkType::Chapter, None),
+    ("inreference", WorkType::ReferenceEntry, None),
+    ("inproceedings", WorkType::ConferencePaper, None),
+    ("conference", WorkType::ConferencePaper, None),
+    ("proceedings", WorkType::Proceedings, None),
+    ("mvproceedings", WorkType::Proceedings, None),
+    ("booklet", WorkType::Pamphlet, None),
+    ("thesis", WorkType::Thesis, None),
+    ("phdthesis", WorkType::Thesis, Some("PhD thesis")),
+    ("mastersthesis", WorkType::Thesis, Some("Master's thesis")),
+    ("report", WorkType::Report, None),
+    ("techreport", WorkType::Report, Some("technical report")),
+    ("unpublished", WorkType::Manuscript, None),
+    ("online", WorkType::Webpage, None),
+    ("electronic", WorkType::Webpage, None),
+    ("www", WorkType::Webpage, None),
+    ("dataset", WorkType::Dataset, None),
+    ("software", WorkType::Software, None),
+    ("patent", WorkType::Patent, None),
+    ("standard", WorkType::Standard, None),
+    ("video", WorkType::Video, None),
+    ("movie", WorkType::Video, None),
+    ("artwork", WorkType::Graphic, None),
+    ("image", WorkType::Graphic, None),
+    ("audio", WorkType::Song, None),
+    ("music", WorkType::Song, None),
+    ("letter", WorkType::PersonalCommunication, None),
+    ("review", WorkType::Review, None),
+    ("jurisdiction", WorkType::LegalCase, None),
+    ("legislation", WorkType::Legislation, None),
+    ("commentary", WorkType::Book, None),
+    ("data", WorkType::Dataset, None),
+    ("misc", WorkType::Misc, None),
+];
+
+/// Fields that become a variable as they are.
+const VARIABLES: &[(&str, Variable)] = &[
+    ("shortjournal", Variable::ContainerTitleShort),
+    ("edition", Variable::Edition),
+    ("volumes", Variable::NumberOfVolumes),
+    ("pagetotal", Variable::NumberOfPages),
+    ("chapter", Variable::ChapterNumber),
+    ("version", Variable::Version),
+    ("annotation", Variable::Annote),
+    ("eventtitle", Variable::EventTitle),
+    ("venue", Variable::EventPlace),
+    ("origtitle", Variable::OriginalTitle),
+    ("origpublisher", Variable::OriginalPublisher),
+    ("origlocation", Variable::OriginalPublisherPlace),
+    ("library", Variable::CallNumber),
+    ("pmid", Variable::Pmid),
+    ("pmcid", Variable::Pmcid),
+];
+
+/// Name-list fields besides author and editor.
+const ROLES: &[(&str, Role)] = &[
+    ("translator", Role::Translator),
+    ("bookauthor", Role::ContainerAuthor),
+    ("commentator", Role::Contributor),
+    ("annotator", Role::Contributor),
+    ("introduction", Role::Contributor),
+    ("foreword", Role::Contributor),
+    ("afterword", Role::Contributor),
+];
+
+/// Date fields besides the publication date.
+const DATES: &[(&str, DateVariable)] = &[
+    ("urldate", DateVariable::Accessed),
+    ("eventdate", DateVariable::EventDate),
+    ("origdate", DateVariable::OriginalDate),
+];
+
+/// Older single-year fields for the same dates, read when the date
+/// field is missing.
+const YEARS: &[(&str, DateVariable)] = &[
+    ("urlyear", DateVariable::Accessed),
+    ("eventyear", DateVariable::EventDate),
+    ("origyear", DateVariable::OriginalDate),
+];
+
+/// Fields the combining rules below read.
+const COMBINED: &[&str] = &[
+    "title",
+    "subtitle",
+    "titleaddon",
+    "author",
+    "editor",
+    "journaltitle",
+    "journalsubtitle",
+    "booktitle",
+    "booksubtitle",
+    "booktitleaddon",
+    "maintitle",
+    "mainsubtitle",
+    "maintitleaddon",
+    "date",
+    "year",
+    "month",
+    "day",
+    "number",
+    "issue",
+    "volume",
+    "pages",
+    "publisher",
+    "institution",
+    "organization",
+    "howpublished",
+    "location",
+    "doi",
+    "url",
+    "eprint",
+    "eprinttype",
+    "eprintclass",
+    "isbn",
+    "issn",
+    "note",
+    "addendum",
+    "abstract",
+    "keywords",
+    "shorttitle",
+    "type",
+    "pubstate",
+    "langid",
+    "hyphenation",
+    "entrysubtype",
+    "crossref",
+    "xdata",
+    "part",
+    "issuetitle",
+    "issuesubtitle",
+    "series",
+];
+
+/// Babel and polyglossia language names and their BCP 47 tags.
+const LANGUAGES: &[(&str, &str)] = &[
+    ("american", "en-US"),
+    ("english", "en-US"),
+    ("usenglish", "en-US"),
+    ("british", "en-GB"),
+    ("ukenglish", "en-GB"),
+    ("canadian", "en-CA"),
+    ("australian", "en-AU"),
+    ("newzealand", "en-NZ"),
+    ("german", "de-DE"),
+    ("ngerman", "de-DE"),
+    ("austrian", "de-AT"),
+    ("naustrian", "de-AT"),
+    ("swissgerman", "de-CH"),
+    ("nswissgerman", "de-CH"),
+    ("french", "fr-FR"),
+    ("italian", "it-IT"),
+    ("spanish", "es-ES"),
+    ("catalan", "ca-AD"),
+    ("portuguese", "pt-PT"),
+    ("portuges", "pt-PT"),
+    ("brazil", "pt-BR"),
+    ("brazilian", "pt-BR"),
+    ("dutch", "nl-NL"),
+    ("danish", "da-DK"),
+    ("swedish", "sv-SE"),
+    ("norsk", "nb-NO"),
+    ("norwegian", "nb-NO"),
+    ("nynorsk", "nn-NO"),
+    ("finnish", "fi-FI"),
+    ("icelandic", "is-IS"),
+    ("polish", "pl-PL"),
+    ("czech", "cs-CZ"),
+    ("slovak", "sk-SK"),
+    ("slovene", "sl-SL"),
+    ("croatian", "hr-HR"),
+    ("serbian", "sr-RS"),
+    ("hungarian", "hu-HU"),
+    ("romanian", "ro-RO"),
+    ("bulgarian", "bg-BG"),
+    ("russian", "ru-RU"),
+    ("ukrainian", "uk-UA"),
+    ("greek", "el-GR"),
+    ("latin", "la"),
+    ("turkish", "tr-TR"),
+    ("hebrew", "he-IL"),
+    ("arabic", "ar"),
+    ("farsi", "fa-IR"),
+    ("japanese", "ja-JP"),
+    ("chinese", "zh-CN"),
+    ("korean", "ko-KR"),
+    ("vietnamese", "vi-VN"),
+    ("estonian", "et-EE"),
+    ("latvian", "lv-LV"),
+    ("lithuanian", "lt-LT"),
+    ("basque", "eu"),
+    ("galician", "gl-ES"),
+    ("irish", "ga-IE"),
+    ("welsh", "cy-GB"),
+];
+
+/// A problem found while mapping one entry: the field's offset and what
+/// to say.
+pub struct Note {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Maps one entry (aliases resolved, inheritance done) to a work.
+pub fn to_work(entry: &RawEntry<'_>, notes: &mut Vec<Note>) -> Work {
+    let mut builder = Builder {
+        entry,
+        notes,
+        unknown_commands: Vec::new(),
+    };
+    builder.build()
+}
+
+struct Builder<'e, 'a> {
+    entry: &'e RawEntry<'a>,
+    notes: &'e mut Vec<Note>,
+    unknown_commands: Vec<String>,
+}
+
+impl Builder<'_, '_> {
+    fn build(&mut self) -> Work {
+        let (kind, genre) = self.kind();
+        let mut work = Work {
+            key: Some(self.entry.key.to_string()),
+            kind,
+            ..Work::default()
+        };
+        self.titles(&mut work);
+        self.people(&mut work);
+        self.dates(&mut work);
+        self.venue(&mut work);
+        self.identifiers(&mut work);
+        self.variables(&mut work, genre);
+        work.abstract_text = self.rich("abstract");
+        work.keywords = self
+            .plain("keywords")
+            .map(|keywords| {
+                keywords
+                    .split([',', ';'])
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.extra(&mut work);
+        if work.kind == WorkType::Misc && work.ids.arxiv.is_some() {
+            work.kind = WorkType::Preprint;
+        }
+        let has_event = ["eventdate", "eventtitle", "venue"]
+            .iter()
+            .any(|name| self.entry.field(name).is_some());
+        if work.kind == WorkType::Manuscript && has_event {
+            work.kind = WorkType::Speech;
+        }
+        if !self.unknown_commands.is_empty() {
+            self.unknown_commands.sort();
+            self.unknown_commands.dedup();
+            let message = format!(
+                "kept TeX command(s) pubconv does not know as written: {}",
+                self.unknown_commands.join(", ")
+            );
+            self.notes.push(Note {
+                offset: self.entry.offset,
+                message,
+            });
+        }
+        work
+    }
+
+    fn note(&mut self, field: &str, message: String) {
+        let offset = self.entry.field_offset(field).unwrap_or(self.entry.offset);
+        self.notes.push(Note { offset, message });
+    }
+
+    fn kind(&mut self) -> (WorkType, Option<&'static str>) {
+        let found = ENTRY_TYPES
+            .iter()
+            .find(|(name, _, _)| *name == self.entry.kind);
+        let (mut kind, genre) = match found {
+            Some(&(_, kind, genre)) => (kind, genre),
+            None => {
+                let message = format!("unknown entry type `@{}`; read as @misc", self.entry.kind);
+                self.notes.push(Note {
+                    offset: self.entry.offset,
+                    message,
+                });
+                (WorkType::Misc, None)
+            }
+        };
+        if kind == WorkType::JournalArticle {
+            match self.entry.field("entrysubtype").map(str::trim) {
+                Some("magazine") => kind = WorkType::MagazineArticle,
+                Some("newspaper") => kind = WorkType::NewspaperArticle,
+                _ => {}
+            }
+        }
+        (kind, genre)
+    }
+
+    /// A field's TeX as rich text.
+    fn rich(&mut self, name: &str) -> Option<Text> {
+        let value = self.entry.field(name)?;
+        let parsed = tex::parse(value, Dialect::Bibtex);
+        self.unknown_commands.extend(parsed.unknown_commands);
+        let text = Text {
+            inlines: trim(parsed.inlines),
+            casing: Casing::Marked,
+        };
+        (!text.is_empty()).then_some(text)
+    }
+
+    /// A field's TeX as plain text.
+    fn plain(&mut self, name: &str) -> Option<String> {
+        let text = self.rich(name)?;
+        Some(tex::plain_text(&text.inlines).replace('\u{a0}', " "))
+    }
+
+    /// A BibLaTeX list field (`publisher`, `location`): items joined by `; `.
+    fn list(&mut self, name: &str) -> Option<String> {
+        let value = self.entry.field(name)?;
+        let items: Vec<String> = names::split_list(value)
+            .into_iter()
+            .map(|item| {
+                let parsed = tex::parse(item, Dialect::Bibtex);
+                self.unknown_commands.extend(parsed.unknown_commands);
+                tex::plain_text(&parsed.inlines)
+                    .replace('\u{a0}', " ")
+                    .trim()
+                    .to_owned()
+            })
+            .filter(|item| !item.is_empty())
+            .collect();
+        (!items.is_empty()).then(|| items.join("; "))
+    }
+
+    /// `title: subtitle. titleaddon`, from the fields with these names.
+    fn title_parts(&mut self, title: &str, subtitle: &str, addon: &str) -> Option<Text> {
+        let mut text = self.rich(title)?;
+        for (name, separator) in [(subtitle, ": "), (addon, ". ")] {
+            if let Some(part) = self.rich(name) {
+                // After a title that ends in punctuation, a space will do.
+                let ends_in_punctuation =
+                    tex::plain_text(&text.inlines).ends_with(['!', '?', '.', ',', ':', ';']);
+                let separator = if ends_in_punctuation { " " } else { separator };
+                text.inlines.push(Inline::Plain(separator.to_owned()));
+                text.inlines.extend(part.inlines);
+            }
+        }
+        Some(text)
+    }
+
+    fn titles(&mut self, work: &mut Work) {
+        let title = self.title_parts("title", "subtitle", "titleaddon");
+        let main = self.title_parts("maintitle", "mainsubtitle", "maintitleaddon");
+        let book = self.title_parts("booktitle", "booksubtitle", "booktitleaddon");
+        let journal = self.title_parts("journaltitle", "journalsubtitle", "");
+        // A book in a book is a book, but its titles read like a part's.
+        let is_part = matches!(
+            work.kind,
+            WorkType::Chapter | WorkType::ConferencePaper | WorkType::ReferenceEntry
+        ) || self.entry.kind == "bookinbook";
+        // A volume of a multi-volume work: the volume's own title becomes
+        // the volume title under the main title.
+        let (title, volume_title, container) = match (is_part, main) {
+            (false, Some(main)) => (Some(main), title, journal.or(book)),
+            (true, Some(main)) => (title, book, Some(main)),
+            (_, None) => (title, None, journal.or(book)),
+        };
+        // A periodical's own title is the journal; an issue title is its title.
+        let (title, container) = match self.entry.kind.as_str() {
+            "periodical" => (self.title_parts("issuetitle", "issuesubtitle", ""), title),
+            _ => (title, container),
+        };
+        let has_main = volume_title.is_some() && !is_part;
+        work.title = title;
+        work.venue.container_title = container;
+        if let Some(volume_title) = volume_title {
+            work.fields.insert(Variable::VolumeTitle, volume_title);
+        }
+        if let Some(short) = self.short_title(has_main) {
+            work.fields.insert(Variable::TitleShort, short);
+        }
+    }
+
+    /// `shorttitle`, or else the main title before its subtitle, as
+    /// reference managers derive it.
+    fn short_title(&mut self, has_main: bool) -> Option<Text> {
+        if let Some(short) = self.rich("shorttitle") {
+            return (!has_main).then_some(short);
+        }
+        if has_main {
+            return None;
+        }
+        let title = self.rich("title")?;
+        let has_subtitle =
+            self.entry.field("subtitle").is_some() || self.entry.field("titleaddon").is_some();
+        let before_colon = split_at_colon(&title);
+        match (has_subtitle, before_colon) {
+            (_, Some(short)) => Some(short),
+            (true, None) => Some(title),
+            (false, None) => None,
+        }
+    }
+
+    fn people(&mut self, work: &mut Work) {
+        if let Some(value) = self.entry.field("author") {
+            (work.authors, work.authors_truncated) = names::parse_names(value);
+        }
+        if let Some(value) = self.entry.field("editor") {
+            work.editors = names::parse_names(value).0;
+        }
+        for &(name, role) in ROLES {
+            if let Some(value) = self.entry.field(name) {
+                let people: Vec<Person> = names::parse_names(value).0;
+                work.contributors.entry(role).or_default().extend(people);
+            }
+        }
+    }
+
+    fn dates(&mut self, work: &mut Work) {
+        work.date = match (self.entry.field("date"), self.entry.field("year")) {
+            (Some(date), _) => self.date("date", dates::parse_edtf(&self.text_of(date))),
+            (None, Some(year)) => {
+                let month = self.entry.field("month").map(|m| self.text_of(m));
+                let day = self.entry.field("day").map(|d| self.text_of(d));
+                let parsed =
+                    dates::from_parts(&self.text_of(year), month.as_deref(), day.as_deref());
+                self.date("year", parsed)
+            }
+            (None, None) => None,
+        };
+        for &(name, variable) in DATES.iter().chain(YEARS) {
+            if work.dates.contains_key(&variable) {
+                continue;
+            }
+            if let Some(value) = self.entry.field(name) {
+                let parsed = dates::parse_edtf(&self.text_of(value));
+                if let Some(date) = self.date(name, parsed) {
+                    work.dates.insert(variable, date);
+                }
+            }
+        }
+    }
+
+    /// A date, or a warning that keeps the text in `extra`.
+    fn date(&mut self, field: &str, parsed: Result<DateValue, String>) -> Option<DateValue> {
+        match parsed {
+            Ok(date) => Some(date),
+            Err(why) => {
+                self.note(
+                    field,
+                    format!("cannot read the date in `{field}`: {why}; kept as written"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A value read as data (dates): braces and comments dropped, and no
+    /// TeX ligatures, so that EDTF's `~` stays "circa".
+    fn text_of(&self, value: &str) -> String {
+        let value = names::without_comments(value);
+        value
+            .chars()
+            .filter(|&c| c != '{' && c != '}')
+            .collect::<String>()
+            .trim()
+            .to_owned()
+    }
+
+    fn venue(&mut self, work: &mut Work) {
+        let is_serial = matches!(
+            work.kind,
+            WorkType::JournalArticle | WorkType::MagazineArticle | WorkType::NewspaperArticle
+        ) || self.entry.kind == "periodical";
+        let is_book_like = matches!(
+            work.kind,
+            WorkType::Book
+                | WorkType::Chapter
+                | WorkType::ConferencePaper
+                | WorkType::Proceedings
+                | WorkType::ReferenceEntry
+        );
+        let number = self.plain("number");
+        let issue = self.plain("issue");
+        work.venue.issue = match (is_serial, number.clone(), issue) {
+            (true, Some(number), Some(issue)) => Some(format!("{number}, {issue}")),
+            (true, number, issue) => number.or(issue),
+            (false, _, issue) => issue,
+        };
+        if !is_serial {
+            if let Some(number) = number.and_then(|n| self.text_field(&n)) {
+                let variable = if is_book_like {
+                    Variable::CollectionNumber
+                } else {
+                    Variable::Number
+                };
+                work.fields.insert(variable, number);
+            }
+        }
+        work.venue.volume = match (self.plain("volume"), self.plain("part")) {
+            (Some(volume), Some(part)) => Some(format!("{volume}.{part}")),
+            (volume, part) => volume.or(part),
+        };
+        work.venue.pages = self.plain("pages");
+        let publishers: Vec<String> = ["institution", "organization", "howpublished", "publisher"]
+            .into_iter()
+            .filter_map(|name| {
+                if name == "howpublished" {
+                    self.plain(name)
+                } else {
+                    self.list(name)
+                }
+            })
+            .collect();
+        work.venue.publisher = (!publishers.is_empty()).then(|| publishers.join("; "));
+        let place = self.list("location");
+        if work.kind == WorkType::Patent {
+            // A patent's location is the countries it holds in.
+            if let Some(place) = place {
+                let countries: Vec<String> = place.split("; ").map(bibstring).collect();
+                work.fields
+                    .insert(Variable::Jurisdiction, Text::plain(countries.join("; ")));
+            }
+        } else {
+            work.venue.place = place;
+        }
+        if let Some(series) = self.rich("series") {
+            work.fields
+                .insert(Variable::CollectionTitle, series_text(series));
+        }
+    }
+
+    fn text_field(&self, text: &str) -> Option<Text> {
+        (!text.is_empty()).then(|| Text::plain(text))
+    }
+
+    fn identifiers(&mut self, work: &mut Work) {
+        let raw = |name: &str| {
+            self.entry
+                .field(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        work.ids.doi = raw("doi").map(|doi| bare_doi(&doi).to_owned());
+        work.ids.url = raw("url");
+        work.ids.isbn = raw("isbn");
+        work.ids.issn = raw("issn");
+        let eprint_type = raw("eprinttype").map(|t| t.to_ascii_lowercase());
+        let eprint = raw("eprint");
+        match (eprint_type.as_deref(), eprint) {
+            (Some("arxiv"), Some(id)) | (None, Some(id))
+                if looks_like_arxiv(&id) || eprint_type.is_some() =>
+            {
+                work.ids.arxiv = Some(id.trim_start_matches("arXiv:").to_owned());
+                if let Some(class) = raw("eprintclass") {
+                    let arxiv = match crate::arxiv::lookup(&class) {
+                        crate::arxiv::Lookup::Unique(full) => Some(full.to_owned()),
+                        _ => None,
+                    };
+                    work.categories.push(Category { code: class, arxiv });
+                }
+            }
+            (Some("pubmed"), Some(id)) => {
+                work.fields.insert(Variable::Pmid, Text::plain(id));
+            }
+            (Some("doi"), Some(id)) if work.ids.doi.is_none() => {
+                work.ids.doi = Some(bare_doi(&id).to_owned())
+            }
+            (_, Some(id)) => {
+                work.extra.insert("eprint".to_owned(), id);
+                if let Some(kind) = raw("eprinttype") {
+                    work.extra.insert("eprinttype".to_owned(), kind);
+                }
+                if let Some(class) = raw("eprintclass") {
+                    work.extra.insert("eprintclass".to_owned(), class);
+                }
+            }
+            (_, None) => {}
+        }
+    }
+
+    fn variables(&mut self, work: &mut Work, genre: Option<&'static str>) {
+        for &(name, variable) in VARIABLES {
+            if let Some(text) = self.rich(name) {
+                work.fields.insert(variable, text);
+            }
+        }
+        let genre = self
+            .plain("type")
+            .map(|t| bibstring(&t))
+            .or(genre.map(str::to_owned));
+        if let Some(genre) = genre {
+            work.fields.insert(Variable::Genre, Text::plain(genre));
+        }
+        if let Some(status) = self.plain("pubstate") {
+            work.fields
+                .insert(Variable::Status, Text::plain(bibstring(&status)));
+        }
+        // `language` names the languages of the work, not of the entry:
+        // it stays in `extra`.
+        let language = ["langid", "hyphenation"]
+            .into_iter()
+            .find_map(|name| self.plain(name))
+            .map(|name| language_tag(&name));
+        if let Some(language) = language {
+            work.fields
+                .insert(Variable::Language, Text::plain(language));
+        }
+        let notes: Vec<Text> = ["note", "addendum"]
+            .into_iter()
+            .filter_map(|name| self.rich(name))
+            .collect();
+        if let Some(note) = join_texts(notes, ". ") {
+            work.fields.insert(Variable::Note, note);
+        }
+    }
+
+    /// Every field no rule read goes to `extra`, as written.
+    fn extra(&mut self, work: &mut Work) {
+        let read = |name: &str| {
+            COMBINED.contains(&name)
+                || VARIABLES.iter().any(|(n, _)| *n == name)
+                || ROLES.iter().any(|(n, _)| *n == name)
+                || DATES.iter().chain(YEARS).any(|(n, _)| *n == name)
+        };
+        for field in &self.entry.fields {
+            if !read(&field.name) && !work.extra.contains_key(field.name.as_ref()) {
+                work.extra
+                    .insert(field.name.to_string(), field.value.to_string());
+            }
+        }
+        // A date that could not be read is kept as written.
+        for name in [
+            "date",
+            "year",
+            "month",
+            "day",
+            "urldate",
+            "eventdate",
+            "origdate",
+        ] {
+            let unread = match name {
+                "date" | "year" | "month" | "day" => work.date.is_none(),
+                "urldate" => !work.dates.contains_key(&DateVariable::Accessed),
+                "eventdate" => !work.dates.contains_key(&DateVariable::EventDate),
+                _ => !work.dates.contains_key(&DateVariable::OriginalDate),
+            };
+            if let (true, Some(value)) = (unread, self.entry.field(name)) {
+                work.extra.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+}
+
+/// A series that is a number reads "3rd series"; a localisation key
+/// (`newseries`) its words.
+fn series_text(series: Text) -> Text {
+    let plain = tex::plain_text(&series.inlines);
+    let plain = plain.trim();
+    if !plain.is_empty() && plain.bytes().all(|b| b.is_ascii_digit()) {
+        let suffix = match (
+            plain.parse::<u32>().unwrap_or(0) % 100,
+            plain.parse::<u32>().unwrap_or(0) % 10,
+        ) {
+            (11..=13, _) => "th",
+            (_, 1) => "st",
+            (_, 2) => "nd",
+            (_, 3) => "rd",
+            _ => "th",
+        };
+        return Text::plain(format!("{plain}{suffix} series"));
+    }
+    match tex::bibstring(plain) {
+        Some(words) => Text::plain(words),
+        None => series,
+    }
+}
+
+/// The part of a title before its first colon, if it has one.
+fn split_at_colon(title: &Text) -> Option<Text> {
+    let mut inlines = Vec::new();
+    for inline in &title.inlines {
+        match inline {
+            Inline::Plain(text) => {
+                if let Some((before, _)) = text.split_once(':') {
+                    inlines.push(Inline::Plain(before.to_owned()));
+                    let inlines = trim(inlines);
+                    return (!inlines.is_empty()).then_some(Text {
+                        inlines,
+                        casing: title.casing,
+                    });
+                }
+                inlines.push(inline.clone());
+            }
+            other => inlines.push(other.clone()),
+        }
+    }
+    None
+}
+
+/// Drops leading and trailing white space from rich text.
+fn trim(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    if let Some(Inline::Plain(first)) = inlines.first_mut() {
+        *first = first.trim_start().to_owned();
+    }
+    if let Some(Inline::Plain(last)) = inlines.last_mut() {
+        *last = last.trim_end().to_owned();
+    }
+    inlines.retain(|inline| !matches!(inline, Inline::Plain(text) if text.is_empty()));
+    inlines
+}
+
+fn join_texts(texts: Vec<Text>, separator: &str) -> Option<Text> {
+    let mut texts = texts.into_iter();
+    let mut joined = texts.next()?;
+    for text in texts {
+        joined.inlines.push(Inline::Plain(separator.to_owned()));
+        joined.inlines.extend(text.inlines);
+    }
+    Some(joined)
+}
+
+/// A BibLaTeX localisation key's English text, or the value as it is.
+fn bibstring(value: &str) -> String {
+    tex::bibstring(value.trim()).map_or_else(|| value.to_owned(), str::to_owned)
+}
+
+fn language_tag(name: &str) -> String {
+    LANGUAGES
+        .iter()
+        .find(|(babel, _)| babel.eq_ignore_ascii_case(name.trim()))
+        .map_or_else(|| name.to_owned(), |(_, tag)| (*tag).to_owned())
+}
+
+/// `https://doi.org/10.1/x`, `doi:10.1/x` → `10.1/x`.
+pub fn bare_doi(doi: &str) -> &str {
+    let lower = doi.to_ascii_lowercase();
+    for prefix in [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ] {
+        if lower.starts_with(prefix) {
+            return doi[prefix.len()..].trim();
+        }
+    }
+    doi
+}
+
+/// New-style (`2210.13533`, `2210.13533v2`) and old-style
+/// (`hep-th/9901001`) arXiv identifiers.
+fn looks_like_arxiv(id: &str) -> bool {
+    let id = id.trim_start_matches("arXiv:");
+    let new_style = |id: &str| {
+        let (yymm, rest) = id.split_once('.').unwrap_or(("", ""));
+        let number = rest.split('v').next().unwrap_or("");
+        yymm.len() == 4
+            && yymm.bytes().all(|b| b.is_ascii_digit())
+            && (4..=5).contains(&number.len())
+            && number.bytes().all(|b| b.is_ascii_digit())
+    };
+    let old_style = |id: &str| {
+        id.split_once('/').is_some_and(|(archive, number)| {
+            archive
+                .bytes()
+                .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'.')
+                && number.len() >= 7
+                && number.bytes().take(7).all(|b| b.is_ascii_digit())
+        })
+    };
+    new_style(id) || old_style(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dois_lose_their_prefixes() {
+        assert_eq!(bare_doi("https://doi.org/10.1000/x_y"), "10.1000/x_y");
+        assert_eq!(bare_doi("DOI:10.1000/x"), "10.1000/x");
+        assert_eq!(bare_doi("10.1000/x"), "10.1000/x");
+    }
+
+    #[test]
+    fn arxiv_identifiers_old_and_new() {
+        for id in [
+            "2210.13533",
+            "2210.13533v4",
+            "arXiv:1501.00001",
+            "hep-th/9901001",
+            "math.GT/0309136",
+        ] {
+            assert!(looks_like_arxiv(id), "{id}");
+        }
+        for id in ["10.1000/x", "12345", "PMC12345"] {
+            assert!(!looks_like_arxiv(id), "{id}");
+        }
+    }
+}
