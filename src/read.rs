@@ -129,6 +129,13 @@ pub fn decode(bytes: &[u8], name: &str) -> (String, Option<Diagnostic>) {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return (utf16(rest, u16::from_be_bytes), None);
     }
+    // UTF-16 without a byte-order mark shows as a zero byte beside each
+    // ASCII character.
+    match bytes {
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => return (utf16(bytes, u16::from_be_bytes), None),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => return (utf16(bytes, u16::from_le_bytes), None),
+        _ => {}
+    }
     decode_utf8(bytes, name)
 }
 
@@ -210,7 +217,16 @@ mod tests {
             .collect();
         let bom = [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat();
         let cp1252 = b"M\xfcller \x96 \x93x\x94".to_vec();
-        for bytes in [text.as_bytes().to_vec(), bom, utf16le, utf16be] {
+        let no_bom_le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let no_bom_be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [
+            text.as_bytes().to_vec(),
+            bom,
+            utf16le,
+            utf16be,
+            no_bom_le,
+            no_bom_be,
+        ] {
             assert_eq!(decode(&bytes, "f"), (text.to_owned(), None));
         }
         let (decoded, warning) = decode(&cp1252, "old.bib");

@@ -102,14 +102,14 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
             .key
             .as_deref()
             .map_or(String::new(), |key| format!(" in entry `{key}`"));
-        let diagnostic = Diagnostic::new(
-            Severity::Error,
-            "bibtex::syntax",
-            format!("{}{key}", error.message),
-        )
-        .hint(
-            "fix the entry; it was left out and reading went on at the next line starting with `@`",
-        );
+        let (code, what) = match error.in_entry {
+            true => ("bibtex::syntax", "entry"),
+            false => ("bibtex::string-syntax", "@string or @preamble"),
+        };
+        let diagnostic = Diagnostic::new(Severity::Error, code, format!("{}{key}", error.message))
+            .hint(format!(
+                "fix the {what}; it was left out and reading went on at the next line starting with `@`"
+            ));
         reader.report(diagnostic, error.offset);
     }
     let mut macros: HashMap<String, Cow<'_, str>> = MONTH_MACROS

@@ -75,6 +75,8 @@ pub enum Piece<'a> {
 pub struct SyntaxError {
     /// Byte offset of the problem.
     pub offset: usize,
+    /// True when the problem is in an entry (not a @string or @preamble).
+    pub in_entry: bool,
     pub message: String,
     /// The key of the entry it is in, when known.
     pub key: Option<String>,
@@ -82,11 +84,19 @@ pub struct SyntaxError {
 
 /// Splits `text` into blocks.
 pub fn parse(text: &str) -> Syntax<'_> {
-    let mut parser = Scanner { text, pos: 0 };
+    let mut parser = Scanner {
+        text,
+        pos: 0,
+        in_entry: false,
+    };
     let mut syntax = Syntax::default();
     while let Some(found) = text[parser.pos..].find('@') {
         let start = parser.pos + found;
         parser.pos = start;
+        if commented_out(text, start) {
+            parser.pos = start + 1;
+            continue;
+        }
         match parser.block() {
             Ok(Some(block)) => syntax.blocks.push(block),
             // An `@` that starts no entry (an e-mail address in a note
@@ -99,6 +109,18 @@ pub fn parse(text: &str) -> Syntax<'_> {
         }
     }
     syntax
+}
+
+/// True when a `%` earlier on the line makes the `@` at `at` part of a
+/// comment, as biber and pandoc read `%@article{…}`: commenting an entry
+/// out with `%` is how people remove it.
+fn commented_out(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let before = &text.as_bytes()[line_start..at];
+    before
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'%' && (i == 0 || before[i - 1] != b'\\'))
 }
 
 /// The start of the next line (at or after `from`) whose first non-blank
@@ -145,6 +167,8 @@ fn identifier(input: &str) -> IResult<&str, &str> {
 struct Scanner<'a> {
     text: &'a str,
     pos: usize,
+    /// Whether the block being read is an entry.
+    in_entry: bool,
 }
 
 type Result<T> = std::result::Result<T, SyntaxError>;
@@ -161,6 +185,7 @@ impl<'a> Scanner<'a> {
     fn error(&self, offset: usize, message: impl Into<String>, key: Option<&str>) -> SyntaxError {
         SyntaxError {
             offset,
+            in_entry: self.in_entry,
             message: message.into(),
             key: key.map(str::to_owned),
         }
@@ -210,6 +235,8 @@ impl<'a> Scanner<'a> {
             _ => return Ok(None),
         };
         self.pos += 1;
+        let special = ["comment", "preamble", "string"];
+        self.in_entry = !special.iter().any(|name| kind.eq_ignore_ascii_case(name));
         let block = if kind.eq_ignore_ascii_case("comment") {
             self.skip_comment(start, close)?;
             Block::Comment
@@ -226,7 +253,9 @@ impl<'a> Scanner<'a> {
         Ok(Some(block))
     }
 
-    /// `@comment{…}`: everything up to the matching closing delimiter.
+    /// `@comment{…}`: everything up to the matching closing delimiter. One
+    /// that never closes is taken, as BibTeX does, to end where the next
+    /// entry starts.
     fn skip_comment(&mut self, start: usize, close: u8) -> Result<()> {
         let open = if close == b'}' { b'{' } else { b'(' };
         let mut depth = 1usize;
@@ -241,7 +270,8 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
-        Err(self.error(start, "this @comment is never closed", None))
+        self.pos = next_entry_line(self.text, start + 1);
+        Ok(())
     }
 
     fn string_definition(&mut self, close: u8) -> Result<StringDefinition<'a>> {
@@ -566,6 +596,25 @@ mod tests {
             "{:?}",
             syntax.errors
         );
+    }
+
+    #[test]
+    fn commented_out_entries_and_unclosed_comments() {
+        let text =
+            "%@misc{gone, title = {G}}\n@comment{never closed, x = {\n\n@misc{kept, title = {K}}\n";
+        let syntax = parse(text);
+        let keys: Vec<&str> = entries(&syntax).iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["kept"]);
+        assert!(syntax.errors.is_empty(), "{:?}", syntax.errors);
+        let escaped = parse("@misc{a, note = {50\\%@misc{b, title={B}}}}");
+        assert_eq!(entries(&escaped).len(), 1);
+    }
+
+    #[test]
+    fn no_break_spaces_are_blank() {
+        let syntax = parse("@misc{a,\n\u{a0}\u{a0}title\u{a0}=\u{a0}{T}}");
+        assert!(syntax.errors.is_empty(), "{:?}", syntax.errors);
+        assert_eq!(entries(&syntax)[0].fields[0].name, "title");
     }
 
     #[test]
