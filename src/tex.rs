@@ -9,7 +9,7 @@
 pub mod math;
 mod symbols;
 
-pub use symbols::bibstring;
+pub use symbols::{babel_name, bibstring, language_tag, BIBSTRINGS};
 
 use unicode_normalization::UnicodeNormalization;
 

@@ -131,6 +131,82 @@ pub const BIBSTRINGS: &[(&str, &str)] = &[
     ("countryus", "United States of America"),
 ];
 
+/// Babel and polyglossia language names and their BCP 47 tags.
+pub const LANGUAGES: &[(&str, &str)] = &[
+    ("american", "en-US"),
+    ("english", "en-US"),
+    ("usenglish", "en-US"),
+    ("british", "en-GB"),
+    ("ukenglish", "en-GB"),
+    ("canadian", "en-CA"),
+    ("australian", "en-AU"),
+    ("newzealand", "en-NZ"),
+    ("german", "de-DE"),
+    ("ngerman", "de-DE"),
+    ("austrian", "de-AT"),
+    ("naustrian", "de-AT"),
+    ("swissgerman", "de-CH"),
+    ("nswissgerman", "de-CH"),
+    ("french", "fr-FR"),
+    ("italian", "it-IT"),
+    ("spanish", "es-ES"),
+    ("catalan", "ca-AD"),
+    ("portuguese", "pt-PT"),
+    ("portuges", "pt-PT"),
+    ("brazil", "pt-BR"),
+    ("brazilian", "pt-BR"),
+    ("dutch", "nl-NL"),
+    ("danish", "da-DK"),
+    ("swedish", "sv-SE"),
+    ("norsk", "nb-NO"),
+    ("norwegian", "nb-NO"),
+    ("nynorsk", "nn-NO"),
+    ("finnish", "fi-FI"),
+    ("icelandic", "is-IS"),
+    ("polish", "pl-PL"),
+    ("czech", "cs-CZ"),
+    ("slovak", "sk-SK"),
+    ("slovene", "sl-SL"),
+    ("croatian", "hr-HR"),
+    ("serbian", "sr-RS"),
+    ("hungarian", "hu-HU"),
+    ("romanian", "ro-RO"),
+    ("bulgarian", "bg-BG"),
+    ("russian", "ru-RU"),
+    ("ukrainian", "uk-UA"),
+    ("greek", "el-GR"),
+    ("latin", "la"),
+    ("turkish", "tr-TR"),
+    ("hebrew", "he-IL"),
+    ("arabic", "ar"),
+    ("farsi", "fa-IR"),
+    ("japanese", "ja-JP"),
+    ("chinese", "zh-CN"),
+    ("korean", "ko-KR"),
+    ("vietnamese", "vi-VN"),
+    ("estonian", "et-EE"),
+    ("latvian", "lv-LV"),
+    ("lithuanian", "lt-LT"),
+    ("basque", "eu"),
+    ("galician", "gl-ES"),
+    ("irish", "ga-IE"),
+    ("welsh", "cy-GB"),
+];
+
+/// The BCP 47 tag of a babel language name (`ngerman` → `de-DE`).
+pub fn language_tag(babel: &str) -> Option<&'static str> {
+    LANGUAGES
+        .iter()
+        .find_map(|&(name, tag)| name.eq_ignore_ascii_case(babel).then_some(tag))
+}
+
+/// The first babel name for a BCP 47 tag (`de-DE` → `german`).
+pub fn babel_name(tag: &str) -> Option<&'static str> {
+    LANGUAGES
+        .iter()
+        .find_map(|&(name, known)| known.eq_ignore_ascii_case(tag).then_some(name))
+}
+
 /// The English text of a BibLaTeX localisation key, in any letter case.
 pub fn bibstring(key: &str) -> Option<&'static str> {
     BIBSTRINGS

@@ -8,7 +8,10 @@
 use std::fmt::Write as _;
 
 use crate::key::citation_keys;
-use crate::model::{Casing, Inline, Library, Person, Style, Text, Work, WorkType};
+use crate::model::{
+    Casing, DateVariable, Inline, Library, Person, Role, Style, Text, Variable, Work, WorkType,
+};
+use crate::tex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -59,6 +62,9 @@ enum Value {
 pub fn write(library: &Library, dialect: Dialect) -> String {
     let keys = citation_keys(&library.works);
     let mut out = String::new();
+    for preamble in &library.preambles {
+        let _ = writeln!(out, "@preamble{{{{{}}}}}\n", source_text(preamble));
+    }
     for (work, key) in library.works.iter().zip(&keys) {
         if !out.is_empty() {
             out.push('\n');
@@ -69,7 +75,7 @@ pub fn write(library: &Library, dialect: Dialect) -> String {
 }
 
 fn write_entry(out: &mut String, work: &Work, key: &str, dialect: Dialect) {
-    let _ = writeln!(out, "@{}{{{key},", entry_type(work.kind, dialect));
+    let _ = writeln!(out, "@{}{{{key},", entry_type(work, dialect));
     for (name, value) in fields(work, dialect) {
         let _ = match value {
             Value::Braced(text) => writeln!(out, "  {name} = {{{text}}},"),
@@ -79,7 +85,20 @@ fn write_entry(out: &mut String, work: &Work, key: &str, dialect: Dialect) {
     out.push_str("}\n");
 }
 
-fn entry_type(kind: WorkType, dialect: Dialect) -> &'static str {
+fn entry_type(work: &Work, dialect: Dialect) -> &'static str {
+    // Classic BibTeX has two thesis types; the genre tells which.
+    let genre = work
+        .fields
+        .get(&Variable::Genre)
+        .map(Text::raw_string)
+        .unwrap_or_default();
+    if work.kind == WorkType::Thesis
+        && dialect == Dialect::Bibtex
+        && genre.to_lowercase().contains("master")
+    {
+        return "mastersthesis";
+    }
+    let kind = work.kind;
     ENTRY_TYPES
         .iter()
         .find(|(work_type, _, _)| *work_type == kind)
@@ -101,7 +120,20 @@ const FIELDS: &[(&str, &str, Getter)] = &[
     ("editor", "editor", |w, _| {
         names(&w.editors, false).map(Value::Braced)
     }),
-    ("title", "title", |w, _| title(&w.title)),
+    ("title", "title", |w, _| {
+        // A volume of a multi-volume book: its own title is the title, the
+        // whole work's the maintitle.
+        let volume = w.fields.get(&Variable::VolumeTitle).filter(|_| !is_part(w));
+        title(volume.or(w.title.as_ref()))
+    }),
+    ("maintitle", "maintitle", |w, _| {
+        w.fields.get(&Variable::VolumeTitle)?;
+        title(if is_part(w) {
+            w.venue.container_title.as_ref()
+        } else {
+            w.title.as_ref()
+        })
+    }),
     ("journal", "journaltitle", |w, d| {
         container(w, d, ContainerField::Journal)
     }),
@@ -125,10 +157,40 @@ const FIELDS: &[(&str, &str, Getter)] = &[
         w.date.map(|date| Value::Braced(date.edtf()))
     }),
     ("volume", "volume", |w, _| verbatim(&w.venue.volume)),
-    ("number", "number", |w, _| verbatim(&w.venue.issue)),
-    ("pages", "pages", |w, _| verbatim(&w.venue.pages)),
+    ("number", "number", |w, _| {
+        let number = [Variable::CollectionNumber, Variable::Number]
+            .iter()
+            .find_map(|variable| w.fields.get(variable))
+            .map(|text| Value::Braced(rich(text, false)));
+        if is_serial(w) {
+            verbatim(&w.venue.issue)
+        } else {
+            number
+        }
+    }),
+    ("", "issue", |w, _| {
+        verbatim(&w.venue.issue).filter(|_| !is_serial(w))
+    }),
+    ("pages", "pages", |w, _| {
+        // BibTeX styles typeset `--` as the range dash.
+        w.venue
+            .pages
+            .as_ref()
+            .map(|pages| Value::Braced(escape(&pages.replace('–', "--"))))
+    }),
+    ("school", "", |w, _| {
+        verbatim(&w.venue.publisher).filter(|_| w.kind == WorkType::Thesis)
+    }),
+    ("institution", "institution", |w, d| {
+        let holder = matches!(
+            (w.kind, d),
+            (WorkType::Report, _) | (WorkType::Thesis, Dialect::Biblatex)
+        );
+        verbatim(&w.venue.publisher).filter(|_| holder)
+    }),
     ("publisher", "publisher", |w, _| {
         verbatim(&w.venue.publisher)
+            .filter(|_| !matches!(w.kind, WorkType::Thesis | WorkType::Report))
     }),
     ("address", "location", |w, _| verbatim(&w.venue.place)),
     ("doi", "doi", |w, _| verbatim(&w.ids.doi)),
@@ -157,27 +219,156 @@ const FIELDS: &[(&str, &str, Getter)] = &[
     }),
 ];
 
+/// Further variables: BibTeX's field name, BibLaTeX's, and whether the
+/// text is a title (case-protected from a plain-text source).
+const VARIABLES: &[(Variable, &str, &str, bool)] = &[
+    (Variable::TitleShort, "shorttitle", "shorttitle", true),
+    (
+        Variable::ContainerTitleShort,
+        "shortjournal",
+        "shortjournal",
+        true,
+    ),
+    (Variable::CollectionTitle, "series", "series", true),
+    (Variable::Edition, "edition", "edition", false),
+    (Variable::NumberOfVolumes, "volumes", "volumes", false),
+    (Variable::NumberOfPages, "pagetotal", "pagetotal", false),
+    (Variable::ChapterNumber, "chapter", "chapter", false),
+    (Variable::Genre, "type", "type", false),
+    (Variable::Status, "pubstate", "pubstate", false),
+    (Variable::Version, "version", "version", false),
+    (Variable::Language, "language", "langid", false),
+    (Variable::Note, "note", "note", false),
+    (Variable::Annote, "annote", "annotation", false),
+    (Variable::EventTitle, "eventtitle", "eventtitle", true),
+    (Variable::EventPlace, "venue", "venue", false),
+    (Variable::OriginalTitle, "origtitle", "origtitle", true),
+    (
+        Variable::OriginalPublisher,
+        "origpublisher",
+        "origpublisher",
+        false,
+    ),
+    (
+        Variable::OriginalPublisherPlace,
+        "origlocation",
+        "origlocation",
+        false,
+    ),
+    (Variable::Jurisdiction, "location", "location", false),
+    (Variable::CallNumber, "library", "library", false),
+    (Variable::Pmid, "pmid", "pmid", false),
+    (Variable::Pmcid, "pmcid", "pmcid", false),
+];
+
+/// Roles: BibTeX's and BibLaTeX's name-list field.
+const ROLES: &[(Role, &str, &str)] = &[
+    (Role::Translator, "translator", "translator"),
+    (Role::ContainerAuthor, "bookauthor", "bookauthor"),
+];
+
+/// Further dates and their field, the same in both dialects.
+const DATES: &[(DateVariable, &str)] = &[
+    (DateVariable::Accessed, "urldate"),
+    (DateVariable::EventDate, "eventdate"),
+    (DateVariable::OriginalDate, "origdate"),
+];
+
 /// The fields of one entry, in the order they are written; fields the
-/// source had that no writer knows come last, in name order.
+/// source had that no writer knows come last, in name order. A name is
+/// written once: the first value for it wins.
 fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
+    let pick = |bibtex: &'static str, biblatex: &'static str| match dialect {
+        Dialect::Bibtex => bibtex,
+        Dialect::Biblatex => biblatex,
+    };
     let known = FIELDS.iter().filter_map(|&(bibtex, biblatex, value)| {
-        let name = match dialect {
-            Dialect::Bibtex => bibtex,
-            Dialect::Biblatex => biblatex,
-        };
+        let name = pick(bibtex, biblatex);
         let value = (!name.is_empty()).then(|| value(work, dialect)).flatten()?;
         Some((name.to_owned(), value))
+    });
+    let variables = VARIABLES
+        .iter()
+        .filter_map(|&(variable, bibtex, biblatex, is_title)| {
+            let text = work.fields.get(&variable)?;
+            let value = match (variable, dialect) {
+                (Variable::Genre | Variable::Status, Dialect::Biblatex) => bibstring_key(text),
+                (Variable::Language, Dialect::Biblatex) => babel_name(text),
+                _ => rich(text, is_title),
+            };
+            Some((pick(bibtex, biblatex).to_owned(), Value::Braced(value)))
+        });
+    let roles = ROLES.iter().filter_map(|&(role, bibtex, biblatex)| {
+        let people = work.contributors.get(&role)?;
+        Some((
+            pick(bibtex, biblatex).to_owned(),
+            Value::Braced(names(people, false)?),
+        ))
+    });
+    let dates = DATES.iter().filter_map(|&(variable, name)| {
+        let date = work.dates.get(&variable)?;
+        Some((name.to_owned(), Value::Braced(date.edtf())))
     });
     let extra = work
         .extra
         .iter()
         .filter(|(name, _)| is_safe_field_name(name))
-        .map(|(name, value)| (name.clone(), Value::Braced(escape(value))));
-    known.chain(extra).collect()
+        .map(|(name, value)| (name.clone(), Value::Braced(source_text(value))));
+    let mut written: Vec<(String, Value)> = Vec::new();
+    for (name, value) in known
+        .chain(variables)
+        .chain(roles)
+        .chain(dates)
+        .chain(extra)
+    {
+        if !written
+            .iter()
+            .any(|(existing, _)| existing.eq_ignore_ascii_case(&name))
+        {
+            written.push((name, value));
+        }
+    }
+    written
 }
 
-fn title(title: &Option<Text>) -> Option<Value> {
-    title.as_ref().map(|text| Value::Braced(rich(text, true)))
+/// A value kept as its source wrote it: as it is when its braces balance
+/// (TeX from a `.bib` file), escaped otherwise.
+fn source_text(value: &str) -> String {
+    let mut depth = 0i64;
+    for c in value.chars() {
+        depth += match c {
+            '{' => 1,
+            '}' => -1,
+            _ => 0,
+        };
+        if depth < 0 {
+            return escape(value);
+        }
+    }
+    if depth == 0 {
+        value.to_owned()
+    } else {
+        escape(value)
+    }
+}
+
+/// BibLaTeX reads `type` and `pubstate` best as localisation keys.
+fn bibstring_key(text: &Text) -> String {
+    let plain = text.raw_string();
+    tex::BIBSTRINGS
+        .iter()
+        .find(|(_, words)| words.eq_ignore_ascii_case(&plain))
+        .map_or_else(|| rich(text, false), |(key, _)| (*key).to_owned())
+}
+
+/// BibLaTeX's `langid` wants a babel language name, not a BCP 47 tag.
+fn babel_name(text: &Text) -> String {
+    let tag = text.raw_string();
+    tex::babel_name(&tag).map_or_else(|| escape(&tag), str::to_owned)
+}
+
+fn title(title: Option<&Text>) -> Option<Value> {
+    title.map(|text| Value::Braced(rich(text, true)))
 }
 
 fn verbatim(text: &Option<String>) -> Option<Value> {
@@ -196,20 +387,42 @@ enum ContainerField {
 /// calls for; an arXiv preprint without one says so for classic styles.
 fn container(work: &Work, dialect: Dialect, field: ContainerField) -> Option<Value> {
     let wanted = match work.kind {
-        WorkType::JournalArticle => ContainerField::Journal,
-        WorkType::ConferencePaper | WorkType::Chapter => ContainerField::Booktitle,
+        _ if is_serial(work) => ContainerField::Journal,
+        _ if is_part(work) => ContainerField::Booktitle,
         _ => ContainerField::Howpublished,
     };
     if field != wanted {
         return None;
     }
-    let text = work
-        .venue
-        .container_title
-        .as_ref()
+    // In a volume of a multi-volume work, the book title is the volume's.
+    let volume = work
+        .fields
+        .get(&Variable::VolumeTitle)
+        .filter(|_| is_part(work));
+    let text = volume
+        .or(work.venue.container_title.as_ref())
         .map(|text| rich(text, true));
     text.or_else(|| preprint_note(work, dialect))
         .map(Value::Braced)
+}
+
+/// Works whose container is a journal, magazine or newspaper.
+fn is_serial(work: &Work) -> bool {
+    matches!(
+        work.kind,
+        WorkType::JournalArticle
+            | WorkType::MagazineArticle
+            | WorkType::NewspaperArticle
+            | WorkType::Review
+    )
+}
+
+/// Works that are part of a book.
+fn is_part(work: &Work) -> bool {
+    matches!(
+        work.kind,
+        WorkType::Chapter | WorkType::ConferencePaper | WorkType::ReferenceEntry
+    )
 }
 
 /// Where a preprint appeared, for classic styles that show no eprint

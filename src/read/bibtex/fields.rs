@@ -178,68 +178,6 @@ const COMBINED: &[&str] = &[
     "series",
 ];
 
-/// Babel and polyglossia language names and their BCP 47 tags.
-const LANGUAGES: &[(&str, &str)] = &[
-    ("american", "en-US"),
-    ("english", "en-US"),
-    ("usenglish", "en-US"),
-    ("british", "en-GB"),
-    ("ukenglish", "en-GB"),
-    ("canadian", "en-CA"),
-    ("australian", "en-AU"),
-    ("newzealand", "en-NZ"),
-    ("german", "de-DE"),
-    ("ngerman", "de-DE"),
-    ("austrian", "de-AT"),
-    ("naustrian", "de-AT"),
-    ("swissgerman", "de-CH"),
-    ("nswissgerman", "de-CH"),
-    ("french", "fr-FR"),
-    ("italian", "it-IT"),
-    ("spanish", "es-ES"),
-    ("catalan", "ca-AD"),
-    ("portuguese", "pt-PT"),
-    ("portuges", "pt-PT"),
-    ("brazil", "pt-BR"),
-    ("brazilian", "pt-BR"),
-    ("dutch", "nl-NL"),
-    ("danish", "da-DK"),
-    ("swedish", "sv-SE"),
-    ("norsk", "nb-NO"),
-    ("norwegian", "nb-NO"),
-    ("nynorsk", "nn-NO"),
-    ("finnish", "fi-FI"),
-    ("icelandic", "is-IS"),
-    ("polish", "pl-PL"),
-    ("czech", "cs-CZ"),
-    ("slovak", "sk-SK"),
-    ("slovene", "sl-SL"),
-    ("croatian", "hr-HR"),
-    ("serbian", "sr-RS"),
-    ("hungarian", "hu-HU"),
-    ("romanian", "ro-RO"),
-    ("bulgarian", "bg-BG"),
-    ("russian", "ru-RU"),
-    ("ukrainian", "uk-UA"),
-    ("greek", "el-GR"),
-    ("latin", "la"),
-    ("turkish", "tr-TR"),
-    ("hebrew", "he-IL"),
-    ("arabic", "ar"),
-    ("farsi", "fa-IR"),
-    ("japanese", "ja-JP"),
-    ("chinese", "zh-CN"),
-    ("korean", "ko-KR"),
-    ("vietnamese", "vi-VN"),
-    ("estonian", "et-EE"),
-    ("latvian", "lv-LV"),
-    ("lithuanian", "lt-LT"),
-    ("basque", "eu"),
-    ("galician", "gl-ES"),
-    ("irish", "ga-IE"),
-    ("welsh", "cy-GB"),
-];
-
 /// A problem found while mapping one entry: the field's offset and what
 /// to say.
 pub struct Note {
@@ -774,10 +712,7 @@ fn bibstring(value: &str) -> String {
 }
 
 fn language_tag(name: &str) -> String {
-    LANGUAGES
-        .iter()
-        .find(|(babel, _)| babel.eq_ignore_ascii_case(name.trim()))
-        .map_or_else(|| name.to_owned(), |(_, tag)| (*tag).to_owned())
+    tex::language_tag(name.trim()).map_or_else(|| name.to_owned(), str::to_owned)
 }
 
 /// `https://doi.org/10.1/x`, `doi:10.1/x` → `10.1/x`.
