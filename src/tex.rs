@@ -11,7 +11,7 @@ mod symbols;
 
 pub use symbols::{babel_name, bibstring, language_tag, BIBSTRINGS};
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::model::{Inline, Style};
 
@@ -463,6 +463,10 @@ fn normalize(inlines: Vec<Inline>) -> Vec<Inline> {
         .into_iter()
         .filter_map(|inline| match inline {
             Inline::Plain(text) if text.is_empty() => None,
+            // Most text is already NFC; composing it again costs time.
+            Inline::Plain(text) if is_nfc_quick(text.chars()) == IsNormalized::Yes => {
+                Some(Inline::Plain(text))
+            }
             Inline::Plain(text) => Some(Inline::Plain(text.nfc().collect())),
             Inline::Protected(inner) => Some(Inline::Protected(normalize(inner))),
             Inline::Styled(style, inner) => Some(Inline::Styled(style, normalize(inner))),
