@@ -311,6 +311,29 @@ impl Parser<'_> {
                 let url = self.verbatim_group();
                 out.push_str(&url);
             }
+            // A link shows its text.
+            "href" => {
+                self.skip_whitespace();
+                self.verbatim_group();
+                let text = self.argument(depth);
+                out.push_all(text);
+            }
+            // Elsevier's exports name characters by their code point.
+            "ElsevierGlyph" => {
+                let code = self.verbatim_group();
+                match u32::from_str_radix(code.trim(), 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                {
+                    Some(c) => out.push_char(c),
+                    None => self.keep_unknown(start, out),
+                }
+            }
+            // An environment's markers go; its text stays.
+            "begin" | "end" => {
+                self.skip_whitespace();
+                self.verbatim_group();
+            }
             // Declarations: the rest of the enclosing group takes the style.
             "em" | "it" | "itshape" | "sl" | "bf" | "bfseries" => {
                 self.skip_whitespace();

@@ -1,6 +1,8 @@
 //! Helpers the integration tests share.
 #![allow(dead_code)]
 
+pub mod compare;
+
 use std::path::{Path, PathBuf};
 
 use pubconv::convert::{convert, Conversion, Input, Request};

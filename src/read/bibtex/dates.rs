@@ -97,12 +97,16 @@ pub fn from_parts(year: &str, month: Option<&str>, day: Option<&str>) -> Result<
         Ok(year) => year,
         Err(_) => return Err(format!("the year `{year_text}` is not a number")),
     };
-    let month = match month.map(str::trim).filter(|m| !m.is_empty()) {
-        None => None,
-        Some(text) => Some(parse_month(text).ok_or_else(|| format!("`{text}` is not a month"))?),
+    let (month, day_in_month) = match month.map(str::trim).filter(|m| !m.is_empty()) {
+        None => (None, None),
+        Some(text) => {
+            let (month, day) =
+                parse_month(text).ok_or_else(|| format!("`{text}` is not a month"))?;
+            (Some(month), day)
+        }
     };
     let day = match day.map(str::trim).filter(|d| !d.is_empty()) {
-        None => None,
+        None => day_in_month,
         Some(text) => Some(
             text.parse::<u8>()
                 .map_err(|_| format!("the day `{text}` is not a number"))?,
@@ -119,11 +123,25 @@ pub fn from_parts(year: &str, month: Option<&str>, day: Option<&str>) -> Result<
     Ok(date.into())
 }
 
-fn parse_month(text: &str) -> Option<Month> {
-    match text.parse::<u8>() {
-        Ok(number) => Month::new(number),
-        Err(_) => Month::from_name(text),
+/// A month as a number or name, perhaps with its day: `11`, `Sept.`,
+/// `July 30th`, `2 sep`.
+fn parse_month(text: &str) -> Option<(Month, Option<u8>)> {
+    if let Ok(number) = text.parse::<u8>() {
+        return Month::new(number).map(|month| (month, None));
     }
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|word| !word.is_empty())
+        .collect();
+    let month = words.iter().find_map(|word| Month::from_name(word))?;
+    let day = words.iter().find_map(|word| {
+        let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '.');
+        digits
+            .parse::<u8>()
+            .ok()
+            .filter(|day| (1..=31).contains(day))
+    });
+    Some((month, day))
 }
 
 #[cfg(test)]
@@ -167,6 +185,14 @@ mod tests {
             Ok("2020-09-09")
         );
         assert_eq!(iso("2020", Some("11"), None).as_deref(), Ok("2020-11"));
+        assert_eq!(
+            iso("2002", Some("July 30th"), None).as_deref(),
+            Ok("2002-07-30")
+        );
+        assert_eq!(
+            iso("2019", Some("2 sep"), None).as_deref(),
+            Ok("2019-09-02")
+        );
         assert!(iso("2020", Some("13"), None).is_err());
         assert!(iso("forthcoming", None, None).is_err());
         assert!(iso("2023", Some("feb"), Some("29")).is_err());

@@ -86,6 +86,7 @@ const VARIABLES: &[(&str, Variable)] = &[
     ("edition", Variable::Edition),
     ("volumes", Variable::NumberOfVolumes),
     ("pagetotal", Variable::NumberOfPages),
+    ("numpages", Variable::NumberOfPages),
     ("chapter", Variable::ChapterNumber),
     ("version", Variable::Version),
     ("annotation", Variable::Annote),
@@ -408,9 +409,17 @@ impl Builder<'_, '_> {
             (None, Some(year)) => {
                 let month = self.entry.field("month").map(|m| self.text_of(m));
                 let day = self.entry.field("day").map(|d| self.text_of(d));
-                let parsed =
-                    dates::from_parts(&self.text_of(year), month.as_deref(), day.as_deref());
-                self.date("year", parsed)
+                let year = self.text_of(year);
+                match dates::from_parts(&year, month.as_deref(), day.as_deref()) {
+                    Ok(date) => Some(date),
+                    // A month or day that cannot be read costs only itself.
+                    Err(why) if dates::from_parts(&year, None, None).is_ok() => {
+                        let message = format!("cannot read the month or day: {why}; kept the year");
+                        self.note("month", message);
+                        dates::from_parts(&year, None, None).ok()
+                    }
+                    Err(why) => self.date("year", Err(why)),
+                }
             }
             (None, None) => None,
         };
@@ -490,12 +499,11 @@ impl Builder<'_, '_> {
         work.venue.pages = self.plain("pages");
         let publishers: Vec<String> = ["institution", "organization", "howpublished", "publisher"]
             .into_iter()
-            .filter_map(|name| {
-                if name == "howpublished" {
-                    self.plain(name)
-                } else {
-                    self.list(name)
-                }
+            .filter_map(|name| match name {
+                // A bare `\url{…}` is the work's address, read below.
+                "howpublished" if howpublished_is_url(self.entry) => None,
+                "howpublished" => self.plain(name),
+                _ => self.list(name),
             })
             .collect();
         work.venue.publisher = (!publishers.is_empty()).then(|| publishers.join("; "));
@@ -528,7 +536,13 @@ impl Builder<'_, '_> {
                 .filter(|v| !v.is_empty())
         };
         work.ids.doi = raw("doi").map(|doi| bare_doi(&doi).to_owned());
-        work.ids.url = raw("url");
+        // `howpublished = {\url{…}}` is how BibTeX styles without a url
+        // field were given one.
+        let howpublished_url = howpublished_is_url(self.entry)
+            .then(|| raw("howpublished"))
+            .flatten()
+            .map(|value| value["\\url{".len()..value.len() - 1].to_owned());
+        work.ids.url = raw("url").or(howpublished_url);
         work.ids.isbn = raw("isbn");
         work.ids.issn = raw("issn");
         let eprint_type = raw("eprinttype").map(|t| t.to_ascii_lowercase());
@@ -582,12 +596,17 @@ impl Builder<'_, '_> {
             work.fields
                 .insert(Variable::Status, Text::plain(bibstring(&status)));
         }
-        // `language` names the languages of the work, not of the entry:
-        // it stays in `extra`.
+        // `language` names the languages of the work; it stands in for
+        // the entry's language only when it is one known language.
         let language = ["langid", "hyphenation"]
             .into_iter()
             .find_map(|name| self.plain(name))
-            .map(|name| language_tag(&name));
+            .map(|name| language_tag(&name))
+            .or_else(|| {
+                let named = self.plain("language")?;
+                let named = named.trim().trim_start_matches("lang");
+                tex::language_tag(named).map(str::to_owned)
+            });
         if let Some(language) = language {
             work.fields
                 .insert(Variable::Language, Text::plain(language));
@@ -682,6 +701,16 @@ fn split_at_colon(title: &Text) -> Option<Text> {
         }
     }
     None
+}
+
+/// True when `howpublished` is nothing but `\url{…}`.
+fn howpublished_is_url(entry: &RawEntry<'_>) -> bool {
+    entry.field("howpublished").is_some_and(|value| {
+        let value = value.trim();
+        value.starts_with("\\url{")
+            && value.ends_with('}')
+            && value[5..value.len() - 1].find(['{', '}']).is_none()
+    })
 }
 
 /// Drops leading and trailing white space from rich text.

@@ -311,11 +311,18 @@ impl<'a> Scanner<'a> {
 
     fn close(&mut self, close: u8, key: Option<&str>, after: &str) -> Result<()> {
         self.skip_blank();
-        self.expect(
-            close,
-            || format!("expected `{}` after {after}", close as char),
-            key,
-        )
+        if self.closes(close) {
+            self.pos += 1;
+            return Ok(());
+        }
+        let message = format!("expected `{}` after {after}", close as char);
+        Err(self.error(self.pos, message, key))
+    }
+
+    /// The block's closing delimiter, or the other kind: `@book{a, …)`
+    /// is a typo BibTeX users make, and nothing else can be meant.
+    fn closes(&self, close: u8) -> bool {
+        matches!(self.peek(), Some(byte) if byte == close || byte == b'}' || byte == b')')
     }
 
     fn entry(&mut self, kind: &'a str, start: usize, close: u8) -> Result<Entry<'a>> {
@@ -335,7 +342,7 @@ impl<'a> Scanner<'a> {
         self.skip_blank();
         match self.peek() {
             Some(b',') => self.pos += 1,
-            Some(byte) if byte == close => {
+            _ if self.closes(close) => {
                 self.pos += 1;
                 return Ok(entry);
             }
@@ -347,7 +354,7 @@ impl<'a> Scanner<'a> {
         loop {
             self.skip_blank();
             match self.peek() {
-                Some(byte) if byte == close => {
+                _ if self.closes(close) => {
                     self.pos += 1;
                     return Ok(entry);
                 }
@@ -366,7 +373,7 @@ impl<'a> Scanner<'a> {
             self.skip_blank();
             match self.peek() {
                 Some(b',') => self.pos += 1,
-                Some(byte) if byte == close => {
+                _ if self.closes(close) => {
                     self.pos += 1;
                     return Ok(entry);
                 }
