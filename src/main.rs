@@ -19,13 +19,14 @@ Examples:
   pubconv convert profile.txt --to biblatex -o cv.bib
   pubconv convert profile.txt --to csl-json -o refs.json
   pubconv convert profile.txt --to markdown --as-of 2026-11-27 > publications.md
+  pubconv convert refs.bib --to csl-json -o refs.json
   cat profile.txt | pubconv convert --to markdown
 
 Exit status: 0 everything converted; 1 some entries were skipped (each
 reported on stderr, the rest written); 2 nothing could be done.";
 
 #[derive(Parser)]
-#[command(name = "pubconv", version, about = "Convert publication lists: profile dumps to BibTeX, BibLaTeX, CSL-JSON and Markdown CV sections", after_help = EXAMPLES)]
+#[command(name = "pubconv", version, about = "Convert publication lists: profile dumps and BibTeX to BibTeX, BibLaTeX, CSL-JSON and Markdown CV sections", after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

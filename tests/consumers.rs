@@ -11,7 +11,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{clean_profile_fixtures, convert_fixture, tool_available};
+use common::{clean_profile_fixtures, convert_fixture, output_fixtures, tool_available};
 use pubconv::write::OutputFormat;
 
 /// Which bibliography processor a document uses.
@@ -114,7 +114,7 @@ fn bibtex_output_compiles_with_bibtex_and_biber() {
         if !tools_for(processor) {
             return;
         }
-        for path in clean_profile_fixtures() {
+        for path in output_fixtures() {
             let bib = convert_fixture(&path, OutputFormat::Bibtex).output;
             let label = format!("{} as BibTeX, with {processor:?}", path.display());
             let log = compile(&bib, processor, &label);
@@ -128,7 +128,7 @@ fn biblatex_output_compiles_with_biber() {
     if !tools_for(Processor::Biber) {
         return;
     }
-    for path in clean_profile_fixtures() {
+    for path in output_fixtures() {
         let bib = convert_fixture(&path, OutputFormat::Biblatex).output;
         let label = format!("{} as BibLaTeX, with biber", path.display());
         let log = compile(&bib, Processor::Biber, &label);
@@ -142,7 +142,7 @@ fn csl_json_output_is_valid_against_the_csl_schema() {
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the CSL schema compiles");
-    let mut fixtures = clean_profile_fixtures();
+    let mut fixtures = output_fixtures();
     fixtures.push(common::fixture("profile/broken.txt"));
     for path in fixtures {
         let json = convert_fixture(&path, OutputFormat::CslJson).output;

@@ -1,10 +1,11 @@
-//! Bad input never panics: arbitrary text, and dumps assembled from the
-//! pieces real dumps are made of, go through every reader and writer.
+//! Bad input never panics: arbitrary text, and dumps and `.bib` files
+//! assembled from the pieces real ones are made of, go through every
+//! reader and writer.
 
 mod common;
 
 use proptest::prelude::*;
-use pubconv::read::{profile::read_profile, ReadOptions, Source};
+use pubconv::read::{InputFormat, ReadOptions, Source};
 use pubconv::tex::{self, Dialect};
 use pubconv::write::OutputFormat;
 
@@ -15,16 +16,29 @@ fn options() -> ReadOptions {
 }
 
 fn write_all(text: &str) {
-    let reading = read_profile(
-        Source {
-            name: "fuzz.txt",
-            text,
-        },
-        &options(),
-    );
-    for format in OutputFormat::ALL {
-        let _ = format.write(&reading.library);
+    for format in InputFormat::ALL {
+        let reading = format.read(Source { name: "fuzz", text }, &options());
+        for format in OutputFormat::ALL {
+            let _ = format.write(&reading.library);
+        }
     }
+}
+
+/// Pieces of BibTeX, whole and broken.
+fn bib_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("@article{k, author = {M{\\\"u}ller, J. and others}, title = {A {DNA} $x^2$}, year = 2020}\n".to_owned()),
+        Just("@string{s = {S} # s}\n".to_owned()),
+        Just("@misc(p, crossref = {p}, xdata = {q})\n".to_owned()),
+        Just("@xdata{q, xdata = {p}}\n".to_owned()),
+        Just("@comment{ {\n".to_owned()),
+        Just("%@misc{gone}\n".to_owned()),
+        Just("@preamble{ \"x\" # s }\n".to_owned()),
+        Just("title = {unclosed\n".to_owned()),
+        Just("@misc{k, date = {2020-13/..}, month = {July 30th}, year = {x}}\n".to_owned()),
+        "[@{}(),=#\"%a-z0-9 \\\\\n]{0,40}",
+        any::<String>(),
+    ]
 }
 
 /// Lines of the kinds a dump holds, some of them broken.
@@ -60,6 +74,11 @@ proptest! {
     fn assembled_dumps_never_panic(lines in prop::collection::vec(dump_line(), 0..40), crlf in any::<bool>()) {
         let text = lines.join(if crlf { "\r\n" } else { "\n" });
         write_all(&text);
+    }
+
+    #[test]
+    fn assembled_bibtex_never_panics(pieces in prop::collection::vec(bib_piece(), 0..30)) {
+        write_all(&pieces.concat());
     }
 
     #[test]

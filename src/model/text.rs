@@ -58,6 +58,29 @@ impl Text {
         self.inlines.is_empty()
     }
 
+    /// The part before the first colon, as reference managers shorten a
+    /// title ("Deep Learning: A Textbook" → "Deep Learning"); `None` when
+    /// there is no colon in plain text.
+    pub fn before_colon(&self) -> Option<Text> {
+        let mut inlines = Vec::new();
+        for inline in &self.inlines {
+            if let Inline::Plain(text) = inline {
+                if let Some((before, _)) = text.split_once(':') {
+                    let before = before.trim_end();
+                    if !before.is_empty() {
+                        inlines.push(Inline::Plain(before.to_owned()));
+                    }
+                    return (!inlines.is_empty()).then_some(Text {
+                        inlines,
+                        casing: self.casing,
+                    });
+                }
+            }
+            inlines.push(inline.clone());
+        }
+        None
+    }
+
     /// The characters of the text with all markup dropped and math and
     /// unknown commands as their TeX source: for keys, matching and sorting,
     /// never for output.

@@ -45,6 +45,11 @@ pub fn recognizes(text: &str) -> bool {
 pub struct RawEntry<'a> {
     /// Lower case: `inproceedings`.
     pub kind: String,
+    /// Written for BibLaTeX (it uses a type or field classic BibTeX does
+    /// not have), so its `publisher`, `location` and `institution` are
+    /// lists separated by `and`; in classic BibTeX they are plain text
+    /// ("Taylor and Francis").
+    pub biblatex: bool,
     pub key: Cow<'a, str>,
     pub fields: Vec<RawField<'a>>,
     pub offset: usize,
@@ -72,6 +77,60 @@ impl RawEntry<'_> {
             .map(|field| field.offset)
     }
 }
+
+/// Entry types only BibLaTeX has.
+const BIBLATEX_TYPES: &[&str] = &[
+    "online",
+    "thesis",
+    "report",
+    "mvbook",
+    "mvcollection",
+    "mvproceedings",
+    "mvreference",
+    "bookinbook",
+    "suppbook",
+    "suppcollection",
+    "suppperiodical",
+    "reference",
+    "inreference",
+    "periodical",
+    "patent",
+    "dataset",
+    "software",
+    "collection",
+    "set",
+    "xdata",
+];
+
+/// Fields only BibLaTeX has (after BibTeX aliases are resolved, so not
+/// `location`, which `address` becomes).
+const BIBLATEX_FIELDS: &[&str] = &[
+    "date",
+    "journaltitle",
+    "langid",
+    "maintitle",
+    "mainsubtitle",
+    "booksubtitle",
+    "eventtitle",
+    "eventdate",
+    "urldate",
+    "origdate",
+    "subtitle",
+    "titleaddon",
+    "pubstate",
+    "eprinttype",
+    "xdata",
+    "ids",
+    "entrysubtype",
+    "bookauthor",
+    "editora",
+    "annotation",
+    "hyphenation",
+    "origlocation",
+    "origpublisher",
+    "shortjournal",
+    "pagetotal",
+];
 
 /// BibTeX's predefined month macros.
 const MONTH_MACROS: [(&str, &str); 12] = [
@@ -237,8 +296,14 @@ impl<'a> Reader<'a> {
                 offset: field.offset,
             });
         }
+        let kind = entry.kind.to_ascii_lowercase();
+        let biblatex = BIBLATEX_TYPES.contains(&kind.as_str())
+            || fields
+                .iter()
+                .any(|field| BIBLATEX_FIELDS.contains(&field.name.as_ref()));
         RawEntry {
-            kind: entry.kind.to_ascii_lowercase(),
+            kind,
+            biblatex,
             key: Cow::Borrowed(entry.key),
             fields,
             offset: entry.offset,

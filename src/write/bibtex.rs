@@ -186,16 +186,17 @@ const FIELDS: &[(&str, &str, Getter)] = &[
             (w.kind, d),
             (WorkType::Report, _) | (WorkType::Thesis, Dialect::Biblatex)
         );
-        verbatim(&w.venue.publisher).filter(|_| holder)
+        list(&w.venue.publisher, d).filter(|_| holder)
     }),
-    ("publisher", "publisher", |w, _| {
-        verbatim(&w.venue.publisher)
-            .filter(|_| !matches!(w.kind, WorkType::Thesis | WorkType::Report))
+    ("publisher", "publisher", |w, d| {
+        let elsewhere = matches!(w.kind, WorkType::Thesis | WorkType::Report)
+            || howpublished_is_publisher(w, d);
+        list(&w.venue.publisher, d).filter(|_| !elsewhere)
     }),
-    ("address", "location", |w, _| verbatim(&w.venue.place)),
-    ("doi", "doi", |w, _| verbatim(&w.ids.doi)),
-    ("url", "url", |w, _| verbatim(&w.ids.url)),
-    ("eprint", "eprint", |w, _| verbatim(&w.ids.arxiv)),
+    ("address", "location", |w, d| list(&w.venue.place, d)),
+    ("doi", "doi", |w, _| address(&w.ids.doi)),
+    ("url", "url", |w, _| address(&w.ids.url)),
+    ("eprint", "eprint", |w, _| address(&w.ids.arxiv)),
     ("archivePrefix", "", |w, _| {
         w.is_on_arxiv().then(|| Value::Braced("arXiv".into()))
     }),
@@ -278,6 +279,7 @@ const DATES: &[(DateVariable, &str)] = &[
 /// source had that no writer knows come last, in name order. A name is
 /// written once: the first value for it wins.
 fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
+    let implied_genre = crate::read::bibtex::fields::implied_genre(entry_type(work, dialect));
     let pick = |bibtex: &'static str, biblatex: &'static str| match dialect {
         Dialect::Bibtex => bibtex,
         Dialect::Biblatex => biblatex,
@@ -291,6 +293,11 @@ fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
         .iter()
         .filter_map(|&(variable, bibtex, biblatex, is_title)| {
             let text = work.fields.get(&variable)?;
+            // `@phdthesis` says "PhD thesis" already.
+            let implied = implied_genre.is_some_and(|genre| genre == text.raw_string());
+            if variable == Variable::Genre && implied {
+                return None;
+            }
             let value = match (variable, dialect) {
                 (Variable::Genre | Variable::Status, Dialect::Biblatex) => bibstring_key(text),
                 (Variable::Language, Dialect::Biblatex) => babel_name(text),
@@ -371,6 +378,37 @@ fn title(title: Option<&Text>) -> Option<Value> {
     title.map(|text| Value::Braced(rich(text, true)))
 }
 
+/// DOIs, URLs and eprint ids are verbatim fields: biblatex and `\\url`
+/// read them as written, so TeX escapes would end up in the link.
+fn address(text: &Option<String>) -> Option<Value> {
+    text.as_deref().map(|text| Value::Braced(source_text(text)))
+}
+
+/// `publisher`, `location` and `institution` are lists in BibLaTeX: the
+/// model's `; `-separated items are joined with `and`, and an item that
+/// holds an "and" of its own is braced.
+fn list(text: &Option<String>, dialect: Dialect) -> Option<Value> {
+    let text = text.as_deref()?;
+    if dialect == Dialect::Bibtex {
+        return Some(Value::Braced(escape(text)));
+    }
+    let items: Vec<String> = text
+        .split("; ")
+        .map(|item| {
+            let item = escape(item);
+            let has_and = item
+                .split_whitespace()
+                .any(|word| word.eq_ignore_ascii_case("and"));
+            if has_and {
+                format!("{{{item}}}")
+            } else {
+                item
+            }
+        })
+        .collect();
+    Some(Value::Braced(items.join(" and ")))
+}
+
 fn verbatim(text: &Option<String>) -> Option<Value> {
     text.as_deref().map(|text| Value::Braced(escape(text)))
 }
@@ -401,9 +439,24 @@ fn container(work: &Work, dialect: Dialect, field: ContainerField) -> Option<Val
         .filter(|_| is_part(work));
     let text = volume
         .or(work.venue.container_title.as_ref())
-        .map(|text| rich(text, true));
+        .map(|text| rich(text, true))
+        .or_else(|| {
+            let publisher = work
+                .venue
+                .publisher
+                .as_deref()
+                .filter(|_| howpublished_is_publisher(work, dialect));
+            publisher.map(escape)
+        });
     text.or_else(|| preprint_note(work, dialect))
         .map(Value::Braced)
+}
+
+/// Classic BibTeX's `@misc` has no publisher: styles print `howpublished`.
+fn howpublished_is_publisher(work: &Work, dialect: Dialect) -> bool {
+    dialect == Dialect::Bibtex
+        && entry_type(work, dialect) == "misc"
+        && work.venue.container_title.is_none()
 }
 
 /// Works whose container is a journal, magazine or newspaper.

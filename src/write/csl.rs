@@ -290,6 +290,13 @@ fn more(work: &Work) -> BTreeMap<&'static str, serde_json::Value> {
             more.insert(*name, serde_json::Value::String(markup(text)));
         }
     }
+    // A short title, where the source gave none, is the title before its
+    // colon, as reference managers make it.
+    if !work.fields.contains_key(&Variable::TitleShort) {
+        if let Some(short) = work.title.as_ref().and_then(Text::before_colon) {
+            more.insert("title-short", serde_json::Value::String(markup(&short)));
+        }
+    }
     for (role, people) in &work.contributors {
         if let Some((_, name)) = ROLES.iter().find(|(r, _)| r == role) {
             let names: Vec<Name> = people.iter().map(name_of).collect();

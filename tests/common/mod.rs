@@ -27,6 +27,19 @@ pub fn clean_profile_fixtures() -> Vec<PathBuf> {
         .collect()
 }
 
+/// Every fixture whose output real consumers must accept: the clean dumps
+/// and the BibTeX files (the broken entry in `traps.bib` is left out of
+/// the output, so the output must still compile).
+pub fn output_fixtures() -> Vec<PathBuf> {
+    let mut fixtures = clean_profile_fixtures();
+    fixtures.extend(
+        ["bibtex/cv.bib", "bibtex/traps.bib"]
+            .iter()
+            .map(|name| fixture(name)),
+    );
+    fixtures
+}
+
 pub fn convert_bytes(name: &str, bytes: Vec<u8>, to: OutputFormat) -> Conversion {
     let input = Input {
         name: name.to_owned(),

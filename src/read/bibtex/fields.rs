@@ -179,6 +179,14 @@ const COMBINED: &[&str] = &[
     "series",
 ];
 
+/// The genre an entry type implies (`phdthesis` → "PhD thesis").
+pub fn implied_genre(entry_type: &str) -> Option<&'static str> {
+    ENTRY_TYPES
+        .iter()
+        .find(|(name, _, _)| *name == entry_type)
+        .and_then(|(_, _, genre)| *genre)
+}
+
 /// A problem found while mapping one entry: the field's offset and what
 /// to say.
 pub struct Note {
@@ -302,9 +310,14 @@ impl Builder<'_, '_> {
     }
 
     /// A BibLaTeX list field (`publisher`, `location`): items joined by `; `.
+    /// In a classic BibTeX entry it is one item, `and` and all.
     fn list(&mut self, name: &str) -> Option<String> {
         let value = self.entry.field(name)?;
-        let items: Vec<String> = names::split_list(value)
+        let items = match self.entry.biblatex {
+            true => names::split_list(value),
+            false => vec![value.trim()],
+        };
+        let items: Vec<String> = items
             .into_iter()
             .map(|item| {
                 let parsed = tex::parse(item, Dialect::Bibtex);
@@ -368,24 +381,9 @@ impl Builder<'_, '_> {
         }
     }
 
-    /// `shorttitle`, or else the main title before its subtitle, as
-    /// reference managers derive it.
+    /// `shorttitle`, except where a main title took the title's place.
     fn short_title(&mut self, has_main: bool) -> Option<Text> {
-        if let Some(short) = self.rich("shorttitle") {
-            return (!has_main).then_some(short);
-        }
-        if has_main {
-            return None;
-        }
-        let title = self.rich("title")?;
-        let has_subtitle =
-            self.entry.field("subtitle").is_some() || self.entry.field("titleaddon").is_some();
-        let before_colon = split_at_colon(&title);
-        match (has_subtitle, before_colon) {
-            (_, Some(short)) => Some(short),
-            (true, None) => Some(title),
-            (false, None) => None,
-        }
+        self.rich("shorttitle").filter(|_| !has_main)
     }
 
     fn people(&mut self, work: &mut Work) {
@@ -502,6 +500,9 @@ impl Builder<'_, '_> {
             .filter_map(|name| match name {
                 // A bare `\url{…}` is the work's address, read below.
                 "howpublished" if howpublished_is_url(self.entry) => None,
+                // The note pubconv writes for classic styles; the eprint
+                // fields say it all.
+                "howpublished" if is_arxiv_note(self.entry) => None,
                 "howpublished" => self.plain(name),
                 _ => self.list(name),
             })
@@ -681,26 +682,13 @@ fn series_text(series: Text) -> Text {
     }
 }
 
-/// The part of a title before its first colon, if it has one.
-fn split_at_colon(title: &Text) -> Option<Text> {
-    let mut inlines = Vec::new();
-    for inline in &title.inlines {
-        match inline {
-            Inline::Plain(text) => {
-                if let Some((before, _)) = text.split_once(':') {
-                    inlines.push(Inline::Plain(before.to_owned()));
-                    let inlines = trim(inlines);
-                    return (!inlines.is_empty()).then_some(Text {
-                        inlines,
-                        casing: title.casing,
-                    });
-                }
-                inlines.push(inline.clone());
-            }
-            other => inlines.push(other.clone()),
-        }
-    }
-    None
+/// True when `howpublished` only says "arXiv preprint" of an entry whose
+/// eprint fields say where it is.
+fn is_arxiv_note(entry: &RawEntry<'_>) -> bool {
+    entry.field("eprint").is_some()
+        && entry
+            .field("howpublished")
+            .is_some_and(|value| value.trim_start().starts_with("arXiv preprint"))
 }
 
 /// True when `howpublished` is nothing but `\url{…}`.

@@ -1,0 +1,216 @@
+//! The BibTeX reader on files that break other converters
+//! (`fixtures/bibtex/traps.bib`) and on a CV's worth of entry types
+//! (`fixtures/bibtex/cv.bib`), in every output format.
+
+mod common;
+
+use common::{convert_bytes, convert_fixture, fixture};
+use pubconv::diagnostic::Severity;
+use pubconv::write::OutputFormat;
+use serde_json::Value;
+
+fn traps_json() -> (Vec<Value>, pubconv::convert::Conversion) {
+    let conversion = convert_fixture(&fixture("bibtex/traps.bib"), OutputFormat::CslJson);
+    let items = serde_json::from_str(&conversion.output).expect("valid JSON");
+    (items, conversion)
+}
+
+fn item<'a>(items: &'a [Value], id: &str) -> &'a Value {
+    items
+        .iter()
+        .find(|item| item["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+#[test]
+fn one_broken_entry_costs_only_itself() {
+    let (items, conversion) = traps_json();
+    let ids: Vec<&str> = items
+        .iter()
+        .filter_map(|item| item["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "paren2020",
+            "concat2021",
+            "cycleA",
+            "cycleB",
+            "child2019",
+            "parent2018",
+            "arxiv2301"
+        ]
+    );
+    assert_eq!(
+        (
+            conversion.written,
+            conversion.skipped,
+            conversion.exit_status()
+        ),
+        (7, 1, 1)
+    );
+    let error = conversion
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+        .unwrap();
+    assert_eq!((error.line, error.column), (32, 19));
+    assert!(error.message.contains("`broken2022`"), "{}", error.message);
+}
+
+#[test]
+fn parenthesised_entries_accents_math_and_protection() {
+    let (items, _) = traps_json();
+    let paren = item(&items, "paren2020");
+    let families: Vec<&str> = paren["author"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["family"].as_str())
+        .collect();
+    assert_eq!(families, ["Müller", "Østergaard", "García"]);
+    assert_eq!(paren["author"][2]["given"], "José");
+    assert_eq!(
+        paren["custom"]["authors-truncated"], true,
+        "`and others` is a flag, not a person"
+    );
+    assert_eq!(
+        paren["title"],
+        "The <span class=\"nocase\">DNA</span> of α-Helices in <i>Escherichia coli</i> – a “Study”"
+    );
+    assert_eq!(
+        paren["issued"]["date-parts"],
+        serde_json::json!([[2020, 9]]),
+        "`Sept.` is September"
+    );
+    assert_eq!(paren["DOI"], "10.1000/xyz_123");
+    assert_eq!(paren["page"], "100-110");
+}
+
+#[test]
+fn strings_concatenate_case_insensitively_and_and_splits_in_any_case() {
+    let (items, _) = traps_json();
+    let concat = item(&items, "concat2021");
+    assert_eq!(
+        concat["container-title"],
+        "Proceedings of the Conference on Things"
+    );
+    assert_eq!(concat["publisher"], "Association for Computing Machinery");
+    assert_eq!(concat["author"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn crossref_keeps_the_childs_date_and_cycles_are_reported() {
+    let (items, conversion) = traps_json();
+    let child = item(&items, "child2019");
+    assert_eq!(child["issued"]["date-parts"], serde_json::json!([[2019]]));
+    assert_eq!(child["container-title"], "Proceedings of Things");
+    assert_eq!(child["publisher-place"], "Paris");
+    assert_eq!(child["editor"][0]["family"], "Editor");
+    assert!(
+        conversion
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "bibtex::inheritance"
+                && d.message.contains("cycleA → cycleB → cycleA"))
+    );
+}
+
+#[test]
+fn eprints_math_without_unicode_and_commented_entries() {
+    let (items, conversion) = traps_json();
+    let preprint = item(&items, "arxiv2301");
+    assert_eq!(preprint["type"], "article");
+    assert_eq!(preprint["number"], "arXiv:2301.00001");
+    assert_eq!(preprint["categories"], serde_json::json!(["cs.LG"]));
+    assert_eq!(
+        preprint["title"],
+        "A Preprint with 50% of the <b>Math</b>: $\\frac{a}{b}$"
+    );
+    assert!(!conversion.output.contains("removed") && !conversion.output.contains("ghost"));
+}
+
+#[test]
+fn the_bibtex_output_keeps_the_preamble_and_converts_again_to_the_same_bytes() {
+    for name in ["bibtex/traps.bib", "bibtex/cv.bib"] {
+        for format in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+            let first = convert_fixture(&fixture(name), format).output;
+            let second = convert_bytes("first.bib", first.clone().into_bytes(), format);
+            let third = convert_bytes("second.bib", second.output.clone().into_bytes(), format);
+            assert_eq!(
+                first, second.output,
+                "{name} as {format:?} reads back as written"
+            );
+            assert_eq!(
+                second.output, third.output,
+                "{name} as {format:?} is stable"
+            );
+            assert_eq!(
+                second.skipped, 0,
+                "{name}: pubconv's own output reads back without errors"
+            );
+        }
+    }
+    let bib = convert_fixture(&fixture("bibtex/traps.bib"), OutputFormat::Bibtex).output;
+    assert!(
+        bib.starts_with("@preamble{{\\providecommand{\\noopsort}[1]{}}}"),
+        "{bib}"
+    );
+}
+
+#[test]
+fn legacy_encodings_decode() {
+    let text = "@article{k, author = {Müller, Jörg}, title = {Über – “x”}, year = 2020}\n";
+    let cp1252: Vec<u8> = text
+        .chars()
+        .map(|c| match c {
+            'ü' => 0xFC,
+            'ö' => 0xF6,
+            'Ü' => 0xDC,
+            '–' => 0x96,
+            '“' => 0x93,
+            '”' => 0x94,
+            c => c as u8,
+        })
+        .collect();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    for (bytes, warns) in [(cp1252, true), (utf16, false)] {
+        let conversion = convert_bytes("legacy.bib", bytes, OutputFormat::CslJson);
+        assert!(
+            conversion.output.contains("\"Müller\""),
+            "{}",
+            conversion.output
+        );
+        assert!(conversion.output.contains("Über – “x”"));
+        assert_eq!(
+            conversion
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "input::not-utf8"),
+            warns
+        );
+    }
+}
+
+#[test]
+fn cv_entries_in_every_format() {
+    let path = fixture("bibtex/cv.bib");
+    let bibtex = convert_fixture(&path, OutputFormat::Bibtex);
+    assert_eq!((bibtex.written, bibtex.skipped), (5, 0));
+    insta::assert_snapshot!("cv.bib", bibtex.output);
+    insta::assert_snapshot!(
+        "cv.biblatex.bib",
+        convert_fixture(&path, OutputFormat::Biblatex).output
+    );
+    insta::assert_snapshot!(
+        "cv.csl.json",
+        convert_fixture(&path, OutputFormat::CslJson).output
+    );
+    insta::assert_snapshot!(
+        "cv.md",
+        convert_fixture(&path, OutputFormat::Markdown).output
+    );
+}
