@@ -158,6 +158,56 @@ fn the_bibtex_output_keeps_the_preamble_and_converts_again_to_the_same_bytes() {
     );
 }
 
+/// The cases `../shared/notes/crates.md` measured the biblatex crate
+/// failing on, each read the way BibTeX and biber read it.
+#[test]
+fn what_the_biblatex_crate_gets_wrong_pubconv_gets_right() {
+    let bib = concat!(
+        "@string{self = self # {x}}\n",
+        "@string{Macro = {Defined}}\n",
+        "@misc{a, title = {A}, note = self # MACRO # undefined, month = 0, year = 2020}\n",
+        "@misc{b, title = {B}, xdata = {c}}\n",
+        "@xdata{c, xdata = {b}, publisher = {P}}\n",
+        "@misc{a, title = {Second A}, year = 2021}\n",
+        "@misc{d, title = {{\\\"O}sterreich}, author = {Doe, J.~R. AND Roe, A. and others}}\n",
+    );
+    let conversion = convert_bytes("crate.bib", bib.as_bytes().to_vec(), OutputFormat::CslJson);
+    let items: Vec<Value> = serde_json::from_str(&conversion.output).unwrap();
+    let ids: Vec<&str> = items
+        .iter()
+        .filter_map(|item| item["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["a", "b", "aa", "d"],
+        "xdata entries are data; a repeated key gets a suffix"
+    );
+    let codes: Vec<&str> = conversion.diagnostics.iter().map(|d| d.code).collect();
+    for code in [
+        "bibtex::undefined-string",
+        "bibtex::inheritance",
+        "bibtex::duplicate-key",
+        "bibtex::field",
+    ] {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
+    // A self-referring @string is undefined where it is used: no overflow.
+    assert_eq!(items[0]["note"], "selfxDefinedundefined");
+    assert_eq!(
+        items[0]["issued"]["date-parts"],
+        serde_json::json!([[2020]]),
+        "month 0 costs only the month"
+    );
+    assert_eq!(items[1]["publisher"], "P");
+    assert_eq!(
+        items[3]["title"], "Österreich",
+        "an accent group is not case protection"
+    );
+    assert_eq!(items[3]["author"][0]["given"], "J. R.");
+    assert_eq!(items[3]["author"].as_array().map(Vec::len), Some(2));
+    assert_eq!(conversion.exit_status(), 0, "warnings only");
+}
+
 #[test]
 fn legacy_encodings_decode() {
     let text = "@article{k, author = {Müller, Jörg}, title = {Über – “x”}, year = 2020}\n";

@@ -191,9 +191,20 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
             Block::Comment => {}
         }
     }
+    let mut first_with_key: HashMap<String, usize> = HashMap::new();
     for entry in pending {
-        if entry.kind.eq_ignore_ascii_case("xdata") {
-            // Data for other entries, not a work of its own.
+        let earlier = *first_with_key
+            .entry(entry.key.to_lowercase())
+            .or_insert(entry.offset);
+        if earlier != entry.offset {
+            let (line, _) = reader.lines.line_column(earlier);
+            let warning = Diagnostic::new(
+                Severity::Warning,
+                "bibtex::duplicate-key",
+                format!("the entry on line {line} has the key `{}` too; both are kept, and the output gives this one a letter suffix", entry.key),
+            )
+            .hint("give each entry its own key");
+            reader.report(warning, entry.offset);
         }
         entries.push(reader.raw_entry(entry, &macros));
     }
