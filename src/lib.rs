@@ -25,6 +25,7 @@
 
 pub mod arxiv;
 pub mod convert;
+pub mod csl;
 pub mod diagnostic;
 pub mod key;
 pub mod model;

@@ -18,6 +18,10 @@ pub struct PersonalName {
     pub family: String,
     /// Lower-case words between given and family name: "van", "de la".
     pub particle: Option<String>,
+    /// The particle is left out when the name is sorted or cited by family
+    /// name alone (CSL's "dropping" particle); otherwise it stays with the
+    /// family name.
+    pub dropping_particle: bool,
     /// "Jr.", "III".
     pub suffix: Option<String>,
 }
@@ -50,6 +54,7 @@ impl Person {
             particle: join(&words[particle_start..]),
             family: family.to_owned(),
             suffix,
+            dropping_particle: false,
         })
     }
 

@@ -70,6 +70,9 @@ pub enum WorkType {
     Legislation,
     #[default]
     Misc,
+    /// A CSL item type the model has no name for (`map`, `post-weblog`),
+    /// kept so that CSL-JSON comes back as it went in.
+    Other(&'static str),
 }
 
 /// Bibliographic data beyond the core of [`Work`], named after the CSL
@@ -113,6 +116,25 @@ pub enum Variable {
     CallNumber,
     Section,
     Source,
+    ArchiveCollection,
+    ArchivePlace,
+    CitationLabel,
+    CitationNumber,
+    Dimensions,
+    Division,
+    FirstReferenceNoteNumber,
+    Locator,
+    PageFirst,
+    Part,
+    PartTitle,
+    Printing,
+    References,
+    ReviewedGenre,
+    ReviewedTitle,
+    Scale,
+    Supplement,
+    VolumeTitleShort,
+    YearSuffix,
 }
 
 /// Roles people have besides author and editor.
@@ -134,6 +156,15 @@ pub enum Role {
     Organizer,
     Guest,
     Host,
+    Chair,
+    Composer,
+    Curator,
+    ExecutiveProducer,
+    Narrator,
+    Performer,
+    Producer,
+    ScriptWriter,
+    SeriesCreator,
 }
 
 /// Dates besides the publication date.
@@ -143,6 +174,7 @@ pub enum DateVariable {
     EventDate,
     OriginalDate,
     Submitted,
+    AvailableDate,
 }
 
 /// An arXiv subject class.

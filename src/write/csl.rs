@@ -16,105 +16,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::csl;
 use crate::key::citation_keys;
 use crate::model::{
-    Date, DateValue, DateVariable, Inline, Library, Person, RangeEnd, Role, Style, Text, Variable,
-    Work, WorkType,
+    Date, DateValue, Inline, Library, Person, RangeEnd, Style, Text, Work, WorkType,
 };
 use crate::tex::math;
-
-/// CSL types: the model's type and its CSL `type`.
-const ITEM_TYPES: &[(WorkType, &str)] = &[
-    (WorkType::JournalArticle, "article-journal"),
-    (WorkType::MagazineArticle, "article-magazine"),
-    (WorkType::NewspaperArticle, "article-newspaper"),
-    (WorkType::ConferencePaper, "paper-conference"),
-    (WorkType::Chapter, "chapter"),
-    (WorkType::Book, "book"),
-    (WorkType::Proceedings, "book"),
-    (WorkType::Pamphlet, "pamphlet"),
-    (WorkType::ReferenceEntry, "entry-encyclopedia"),
-    (WorkType::Thesis, "thesis"),
-    (WorkType::Report, "report"),
-    (WorkType::Preprint, "article"),
-    (WorkType::Manuscript, "manuscript"),
-    (WorkType::Webpage, "webpage"),
-    (WorkType::Dataset, "dataset"),
-    (WorkType::Software, "software"),
-    (WorkType::Patent, "patent"),
-    (WorkType::Standard, "standard"),
-    (WorkType::Speech, "speech"),
-    (WorkType::Video, "motion_picture"),
-    (WorkType::Graphic, "graphic"),
-    (WorkType::Song, "song"),
-    (WorkType::PersonalCommunication, "personal_communication"),
-    (WorkType::Review, "review"),
-    (WorkType::LegalCase, "legal_case"),
-    (WorkType::Legislation, "legislation"),
-    (WorkType::Misc, "document"),
-];
-
-/// The model's further variables and their CSL names.
-const VARIABLES: &[(Variable, &str)] = &[
-    (Variable::TitleShort, "title-short"),
-    (Variable::ContainerTitleShort, "container-title-short"),
-    (Variable::CollectionTitle, "collection-title"),
-    (Variable::CollectionNumber, "collection-number"),
-    (Variable::VolumeTitle, "volume-title"),
-    (Variable::Edition, "edition"),
-    (Variable::NumberOfVolumes, "number-of-volumes"),
-    (Variable::NumberOfPages, "number-of-pages"),
-    (Variable::Number, "number"),
-    (Variable::ChapterNumber, "chapter-number"),
-    (Variable::Genre, "genre"),
-    (Variable::Status, "status"),
-    (Variable::Version, "version"),
-    (Variable::Medium, "medium"),
-    (Variable::Language, "language"),
-    (Variable::Note, "note"),
-    (Variable::Annote, "annote"),
-    (Variable::EventTitle, "event-title"),
-    (Variable::EventPlace, "event-place"),
-    (Variable::Authority, "authority"),
-    (Variable::Jurisdiction, "jurisdiction"),
-    (Variable::Archive, "archive"),
-    (Variable::ArchiveLocation, "archive_location"),
-    (Variable::OriginalTitle, "original-title"),
-    (Variable::OriginalPublisher, "original-publisher"),
-    (Variable::OriginalPublisherPlace, "original-publisher-place"),
-    (Variable::Pmid, "PMID"),
-    (Variable::Pmcid, "PMCID"),
-    (Variable::CallNumber, "call-number"),
-    (Variable::Section, "section"),
-    (Variable::Source, "source"),
-];
-
-/// Roles and their CSL name variables.
-const ROLES: &[(Role, &str)] = &[
-    (Role::Translator, "translator"),
-    (Role::ContainerAuthor, "container-author"),
-    (Role::CollectionEditor, "collection-editor"),
-    (Role::EditorialDirector, "editorial-director"),
-    (Role::Compiler, "compiler"),
-    (Role::Contributor, "contributor"),
-    (Role::Director, "director"),
-    (Role::Illustrator, "illustrator"),
-    (Role::Interviewer, "interviewer"),
-    (Role::Recipient, "recipient"),
-    (Role::Reviewed, "reviewed-author"),
-    (Role::OriginalAuthor, "original-author"),
-    (Role::Organizer, "organizer"),
-    (Role::Guest, "guest"),
-    (Role::Host, "host"),
-];
-
-/// Further dates and their CSL date variables.
-const DATES: &[(DateVariable, &str)] = &[
-    (DateVariable::Accessed, "accessed"),
-    (DateVariable::EventDate, "event-date"),
-    (DateVariable::OriginalDate, "original-date"),
-    (DateVariable::Submitted, "submitted"),
-];
 
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -143,8 +50,6 @@ struct Item {
     publisher: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     publisher_place: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    number: Option<String>,
     #[serde(rename = "DOI", skip_serializing_if = "Option::is_none")]
     doi: Option<String>,
     #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
@@ -163,7 +68,7 @@ struct Item {
     custom: Custom,
     /// The variables, roles and dates of the tables below.
     #[serde(flatten)]
-    more: BTreeMap<&'static str, serde_json::Value>,
+    more: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -178,6 +83,8 @@ enum Name {
             skip_serializing_if = "Option::is_none"
         )]
         particle: Option<String>,
+        #[serde(rename = "dropping-particle", skip_serializing_if = "Option::is_none")]
+        dropping_particle: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         suffix: Option<String>,
     },
@@ -233,10 +140,7 @@ fn item(work: &Work, key: String) -> Item {
     let on_arxiv = work.kind == WorkType::Preprint && work.is_on_arxiv();
     Item {
         id: key.clone(),
-        kind: ITEM_TYPES
-            .iter()
-            .find(|(kind, _)| *kind == work.kind)
-            .map_or("document", |(_, name)| name),
+        kind: csl::type_name(work.kind),
         citation_key: key,
         author: work.authors.iter().map(name_of).collect(),
         editor: work.editors.iter().map(name_of).collect(),
@@ -257,7 +161,6 @@ fn item(work: &Work, key: String) -> Item {
             .clone()
             .or_else(|| on_arxiv.then(|| "arXiv".to_owned())),
         publisher_place: work.venue.place.clone(),
-        number: work.ids.arxiv.as_ref().map(|id| format!("arXiv:{id}")),
         doi: work.ids.doi.clone(),
         url: work.ids.url.clone().or_else(|| {
             work.ids
@@ -276,39 +179,54 @@ fn item(work: &Work, key: String) -> Item {
         abstract_text: work.abstract_text.as_ref().map(markup),
         custom: Custom {
             authors_truncated: work.authors_truncated,
-            extra: work.extra.clone(),
+            extra: work
+                .extra
+                .iter()
+                .filter(|(name, _)| !csl::is_variable(name))
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect(),
         },
         more: more(work),
     }
 }
 
 /// The variables, roles and dates CSL names by tables.
-fn more(work: &Work) -> BTreeMap<&'static str, serde_json::Value> {
+fn more(work: &Work) -> BTreeMap<String, serde_json::Value> {
     let mut more = BTreeMap::new();
+    let mut put = |name: &str, value: serde_json::Value| {
+        more.entry(name.to_owned()).or_insert(value);
+    };
     for (variable, text) in &work.fields {
-        if let Some((_, name)) = VARIABLES.iter().find(|(v, _)| v == variable) {
-            more.insert(*name, serde_json::Value::String(markup(text)));
+        if let Some(name) = csl::name_of(csl::VARIABLES, variable) {
+            put(name, serde_json::Value::String(markup(text)));
         }
     }
     // A short title, where the source gave none, is the title before its
     // colon, as reference managers make it.
-    if !work.fields.contains_key(&Variable::TitleShort) {
-        if let Some(short) = work.title.as_ref().and_then(Text::before_colon) {
-            more.insert("title-short", serde_json::Value::String(markup(&short)));
-        }
+    if let Some(short) = work.title.as_ref().and_then(Text::before_colon) {
+        put("title-short", serde_json::Value::String(markup(&short)));
+    }
+    if let Some(id) = &work.ids.arxiv {
+        put("number", serde_json::Value::String(format!("arXiv:{id}")));
     }
     for (role, people) in &work.contributors {
-        if let Some((_, name)) = ROLES.iter().find(|(r, _)| r == role) {
+        if let Some(name) = csl::name_of(csl::ROLES, role) {
             let names: Vec<Name> = people.iter().map(name_of).collect();
-            more.insert(*name, serde_json::to_value(names).unwrap_or_default());
+            put(name, serde_json::to_value(names).unwrap_or_default());
         }
     }
     for (variable, value) in &work.dates {
-        if let Some((_, name)) = DATES.iter().find(|(d, _)| d == variable) {
-            more.insert(
-                *name,
-                serde_json::to_value(date(*value)).unwrap_or_default(),
-            );
+        if let Some(name) = csl::name_of(csl::DATES, variable) {
+            put(name, serde_json::to_value(date(*value)).unwrap_or_default());
+        }
+    }
+    // Values the model could not hold but a CSL source gave (a literal
+    // date, say) go back where they came from.
+    for (name, value) in &work.extra {
+        if csl::is_variable(name) {
+            let json = serde_json::from_str(value)
+                .unwrap_or_else(|_| serde_json::Value::String(value.clone()));
+            put(name, json);
         }
     }
     more
@@ -322,7 +240,8 @@ fn name_of(person: &Person) -> Name {
         Person::Personal(name) => Name::Personal {
             family: name.family.clone(),
             given: name.given.clone(),
-            particle: name.particle.clone(),
+            particle: name.particle.clone().filter(|_| !name.dropping_particle),
+            dropping_particle: name.particle.clone().filter(|_| name.dropping_particle),
             suffix: name.suffix.clone(),
         },
     }

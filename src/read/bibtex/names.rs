@@ -139,6 +139,7 @@ fn personal(first: &str, von: &str, last: &str, suffix: &str) -> Person {
             family,
             particle: part(von),
             suffix: part(suffix),
+            dropping_particle: false,
         }),
         None => Person::Literal(plain(first)),
     }
