@@ -4,6 +4,7 @@
 //! here and one variant there.
 
 pub mod bibtex;
+pub mod csl;
 pub mod profile;
 
 use std::path::Path;
@@ -47,16 +48,23 @@ pub enum InputFormat {
     Profile,
     /// BibTeX or BibLaTeX.
     Bibtex,
+    /// CSL-JSON: an array of CSL items.
+    CslJson,
 }
 
 impl InputFormat {
-    pub const ALL: &'static [InputFormat] = &[InputFormat::Bibtex, InputFormat::Profile];
+    pub const ALL: &'static [InputFormat] = &[
+        InputFormat::Bibtex,
+        InputFormat::CslJson,
+        InputFormat::Profile,
+    ];
 
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {
             InputFormat::Profile => "profile",
             InputFormat::Bibtex => "bibtex",
+            InputFormat::CslJson => "csl-json",
         }
     }
 
@@ -91,6 +99,7 @@ impl InputFormat {
         match self {
             InputFormat::Profile => &["txt", "text"],
             InputFormat::Bibtex => &["bib", "bibtex", "biblatex"],
+            InputFormat::CslJson => &["json", "csljson"],
         }
     }
 
@@ -98,6 +107,7 @@ impl InputFormat {
         match self {
             InputFormat::Profile => profile::recognizes(text),
             InputFormat::Bibtex => bibtex::recognizes(text),
+            InputFormat::CslJson => csl::recognizes(text),
         }
     }
 
@@ -105,6 +115,7 @@ impl InputFormat {
         match self {
             InputFormat::Profile => profile::read_profile(source, options),
             InputFormat::Bibtex => bibtex::read_bibtex(source, options),
+            InputFormat::CslJson => csl::read_csl(source, options),
         }
     }
 }

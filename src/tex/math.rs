@@ -102,6 +102,24 @@ impl Reader<'_> {
     }
 }
 
+/// The TeX math for one Unicode math character, the reverse of
+/// [`to_unicode`]: `α` → `\alpha`, `₁` → `_1`. Writers put it in
+/// `\ensuremath{…}` where LaTeX's UTF-8 support has no glyph for it.
+pub fn tex_for(c: char) -> Option<String> {
+    let mut buffer = [0; 4];
+    let text: &str = c.encode_utf8(&mut buffer);
+    if let Some((name, _)) = MATH_SYMBOLS.iter().find(|(_, symbol)| *symbol == text) {
+        return Some(format!("\\{name}"));
+    }
+    let script = |table: &[(char, char)], mark: char| {
+        table
+            .iter()
+            .find(|&&(plain, scripted)| scripted == c && plain.is_ascii_alphanumeric())
+            .map(|&(plain, _)| format!("{mark}{plain}"))
+    };
+    script(SUPERSCRIPTS, '^').or_else(|| script(SUBSCRIPTS, '_'))
+}
+
 fn scripted(text: &str, table: &[(char, char)]) -> Option<String> {
     text.chars()
         .map(|c| {
@@ -377,6 +395,15 @@ mod tests {
         ] {
             assert_eq!(to_unicode(tex), None, "{tex}");
         }
+    }
+
+    #[test]
+    fn unicode_math_goes_back_to_tex() {
+        assert_eq!(super::tex_for('α').as_deref(), Some(r"\alpha"));
+        assert_eq!(super::tex_for('≤').as_deref(), Some(r"\leq"));
+        assert_eq!(super::tex_for('₁').as_deref(), Some("_1"));
+        assert_eq!(super::tex_for('ⁿ').as_deref(), Some("^n"));
+        assert_eq!(super::tex_for('a'), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::key::citation_keys;
 use crate::model::{
     Casing, DateVariable, Inline, Library, Person, Role, Style, Text, Variable, Work, WorkType,
 };
-use crate::tex;
+use crate::tex::{self, math};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -176,7 +176,7 @@ const FIELDS: &[(&str, &str, Getter)] = &[
         w.venue
             .pages
             .as_ref()
-            .map(|pages| Value::Braced(escape(&pages.replace('–', "--"))))
+            .map(|pages| Value::Braced(escape(&page_range(pages))))
     }),
     ("school", "", |w, _| {
         verbatim(&w.venue.publisher).filter(|_| w.kind == WorkType::Thesis)
@@ -452,6 +452,24 @@ fn container(work: &Work, dialect: Dialect, field: ContainerField) -> Option<Val
         .map(Value::Braced)
 }
 
+/// `1-10` or `1–10` as `1--10`, the range dash BibTeX styles expect.
+fn page_range(pages: &str) -> String {
+    let pages = pages.replace('–', "--");
+    let bytes = pages.as_bytes();
+    let mut out = String::with_capacity(pages.len() + 2);
+    for (index, c) in pages.char_indices() {
+        out.push(c);
+        let single_hyphen = c == '-'
+            && index > 0
+            && bytes[index - 1].is_ascii_alphanumeric()
+            && bytes.get(index + 1).is_some_and(u8::is_ascii_alphanumeric);
+        if single_hyphen {
+            out.push('-');
+        }
+    }
+    out
+}
+
 /// Classic BibTeX's `@misc` has no publisher: styles print `howpublished`.
 fn howpublished_is_publisher(work: &Work, dialect: Dialect) -> bool {
     dialect == Dialect::Bibtex
@@ -627,6 +645,16 @@ pub fn escape(text: &str) -> String {
             '{' => out.push_str("\\textbraceleft{}"),
             '}' => out.push_str("\\textbraceright{}"),
             '\u{a0}' => out.push('~'),
+            // LaTeX's UTF-8 input covers Latin scripts; math symbols
+            // beyond them (α, ≤, ℓ, ₁) are written as math.
+            c if u32::from(c) >= 0x370 => match math::tex_for(c) {
+                Some(tex) => {
+                    out.push_str("\\ensuremath{");
+                    out.push_str(&tex);
+                    out.push('}');
+                }
+                None => out.push(c),
+            },
             c => out.push(c),
         }
     }

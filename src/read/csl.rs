@@ -1,0 +1,640 @@
+//! The CSL-JSON reader: an array of CSL items, as Zotero, pandoc and
+//! citeproc write them.
+//!
+//! Each item is read on its own, so one malformed item costs only itself.
+//! The item's core variables are serde fields; the rest are walked through
+//! the shared tables in [`crate::csl`]. CSL's HTML-like markup (`<i>`, `<b>`,
+//! `<sc>`, `<sup>`, `<sub>`, `<span class="nocase">`) becomes rich text.
+//! Variables the model has no place for are kept, as their JSON, in the
+//! work's `extra` map, and the CSL writer puts them back.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use crate::csl;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{
+    Casing, Category, Date, DateValue, Inline, Library, Month, Person, PersonalName, RangeEnd,
+    Style, Text, Work, WorkType,
+};
+use crate::read::{LineIndex, ReadOptions, Reading, Source};
+
+/// True when the text is a JSON array or object that looks like CSL items.
+pub fn recognizes(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    (text.starts_with('[') || text.starts_with('{'))
+        && (text.contains("\"type\"") || text.contains("\"id\""))
+}
+
+/// Reads a CSL-JSON array (or a single item) into a library.
+pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
+    let text = source.text.trim_start_matches('\u{feff}');
+    let lines = LineIndex::new(source.text);
+    let mut diagnostics = Vec::new();
+    let mut report = |diagnostic: Diagnostic, offset: usize| {
+        let (line, column) = lines.line_column(offset + (source.text.len() - text.len()));
+        diagnostics.push(diagnostic.at(source.name, line, column));
+    };
+    let items: Vec<&RawValue> = match serde_json::from_str::<Vec<&RawValue>>(text) {
+        Ok(items) => items,
+        Err(_) => match serde_json::from_str::<&RawValue>(text) {
+            Ok(item) if item.get().trim_start().starts_with('{') => vec![item],
+            Ok(_) | Err(_) => {
+                let error = serde_json::from_str::<Vec<&RawValue>>(text).err();
+                let (line, column) = error.as_ref().map_or((1, 1), |e| (e.line(), e.column()));
+                let message =
+                    error.map_or_else(|| "not a JSON array".to_owned(), |e| e.to_string());
+                let diagnostic = Diagnostic::new(
+                    Severity::Error,
+                    "csl::json",
+                    format!("not a CSL-JSON array of items: {message}"),
+                )
+                .at(source.name, line, column)
+                .hint("CSL-JSON is a JSON array of objects, each with an `id` and a `type`");
+                return Reading {
+                    library: Library::default(),
+                    diagnostics: vec![diagnostic],
+                };
+            }
+        },
+    };
+    let mut works = Vec::new();
+    for raw in items {
+        let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        match serde_json::from_str::<Item>(raw.get()) {
+            Ok(item) => {
+                let mut notes = Vec::new();
+                works.push(item.into_work(&mut notes));
+                for note in notes {
+                    report(
+                        Diagnostic::new(Severity::Warning, "csl::item", note),
+                        offset,
+                    );
+                }
+            }
+            Err(error) => {
+                let message = format!("this item is not a CSL item ({error}); it was left out");
+                let diagnostic = Diagnostic::new(Severity::Error, "csl::item", message)
+                    .hint("fix the item; the others were read");
+                report(diagnostic, offset);
+            }
+        }
+    }
+    Reading {
+        library: Library {
+            works,
+            ..Library::default()
+        },
+        diagnostics,
+    }
+}
+
+/// A string, or a number or boolean written where CSL expects a string
+/// (`"volume": 5`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Text(String),
+    Number(serde_json::Number),
+    Flag(bool),
+}
+
+impl Scalar {
+    fn text(self) -> String {
+        match self {
+            Scalar::Text(text) => text,
+            Scalar::Number(number) => number.to_string(),
+            Scalar::Flag(flag) => flag.to_string(),
+        }
+    }
+}
+
+fn text(scalar: Option<Scalar>) -> Option<String> {
+    scalar.map(Scalar::text).filter(|text| !text.is_empty())
+}
+
+/// The core of a CSL item; every other variable is in `rest`.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Item {
+    id: Option<Scalar>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    citation_key: Option<String>,
+    title: Option<Scalar>,
+    author: Option<Vec<Value>>,
+    editor: Option<Vec<Value>>,
+    container_title: Option<Scalar>,
+    issued: Option<Value>,
+    volume: Option<Scalar>,
+    issue: Option<Scalar>,
+    page: Option<Scalar>,
+    publisher: Option<Scalar>,
+    publisher_place: Option<Scalar>,
+    #[serde(rename = "DOI")]
+    doi: Option<Scalar>,
+    #[serde(rename = "URL")]
+    url: Option<Scalar>,
+    #[serde(rename = "ISBN")]
+    isbn: Option<Scalar>,
+    #[serde(rename = "ISSN")]
+    issn: Option<Scalar>,
+    categories: Option<Vec<String>>,
+    keyword: Option<Scalar>,
+    #[serde(rename = "abstract")]
+    abstract_text: Option<Scalar>,
+    custom: Option<serde_json::Map<String, Value>>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, Value>,
+}
+
+impl Item {
+    fn into_work(self, notes: &mut Vec<String>) -> Work {
+        let kind = match self.kind.as_deref() {
+            Some(name) => csl::work_type(name).unwrap_or_else(|| {
+                notes.push(format!(
+                    "`{name}` is not a CSL item type; read as `document`"
+                ));
+                WorkType::Misc
+            }),
+            None => WorkType::Misc,
+        };
+        let mut work = Work {
+            key: self.citation_key.or(text(self.id)),
+            kind,
+            title: text(self.title).map(|t| markup(&t)),
+            ..Work::default()
+        };
+        work.date = self
+            .issued
+            .and_then(|value| date(&value, "issued", &mut work.extra));
+        let (authors, truncated) = people(self.author.unwrap_or_default());
+        work.authors = authors;
+        work.editors = people(self.editor.unwrap_or_default()).0;
+        work.venue.container_title = text(self.container_title).map(|t| markup(&t));
+        work.venue.volume = text(self.volume);
+        work.venue.issue = text(self.issue);
+        work.venue.pages = text(self.page);
+        work.venue.publisher = text(self.publisher);
+        work.venue.place = text(self.publisher_place);
+        work.ids.doi = text(self.doi);
+        work.ids.url = text(self.url);
+        work.ids.isbn = text(self.isbn);
+        work.ids.issn = text(self.issn);
+        work.abstract_text = text(self.abstract_text).map(|t| markup(&t));
+        work.keywords = text(self.keyword)
+            .map(|k| {
+                k.split(',')
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        work.categories = self
+            .categories
+            .unwrap_or_default()
+            .into_iter()
+            .map(category)
+            .collect();
+        let custom = self.custom.unwrap_or_default();
+        work.authors_truncated =
+            truncated || custom.get("authors-truncated") == Some(&Value::Bool(true));
+        for (name, value) in custom
+            .into_iter()
+            .filter(|(name, _)| name != "authors-truncated")
+        {
+            work.extra.insert(name, json_text(&value));
+        }
+        for (name, value) in self.rest {
+            read_variable(&mut work, &name, value);
+        }
+        if work.kind == WorkType::Misc && work.is_on_arxiv() {
+            work.kind = WorkType::Preprint;
+        }
+        arxiv_from_number(&mut work);
+        drop_derived(&mut work);
+        work
+    }
+}
+
+/// One variable beyond the core, by the shared tables; anything else is
+/// kept in `extra`.
+fn read_variable(work: &mut Work, name: &str, value: Value) {
+    if let Some(variable) = csl::by_name(csl::VARIABLES, name) {
+        if let Some(text) = scalar_text(&value) {
+            work.fields.insert(variable, markup(&text));
+            return;
+        }
+    } else if let Some(role) = csl::by_name(csl::ROLES, name) {
+        if let Value::Array(names) = value {
+            work.contributors.insert(role, people(names).0);
+            return;
+        }
+    } else if let Some(variable) = csl::by_name(csl::DATES, name) {
+        if let Some(date) = date(&value, name, &mut work.extra) {
+            work.dates.insert(variable, date);
+        }
+        return;
+    }
+    work.extra.insert(name.to_owned(), json_text(&value));
+}
+
+/// What the CSL writer derives (a short title from the title's colon, the
+/// arXiv URL) is not data of its own: dropping it on reading keeps a round
+/// trip through other formats free of fields nobody wrote.
+fn drop_derived(work: &mut Work) {
+    let short = work.fields.get(&crate::model::Variable::TitleShort);
+    let derived_short = work.title.as_ref().and_then(Text::before_colon);
+    if short.is_some() && short == derived_short.as_ref() {
+        work.fields.remove(&crate::model::Variable::TitleShort);
+    }
+    if work.kind == WorkType::Preprint
+        && work.is_on_arxiv()
+        && work.venue.publisher.as_deref() == Some("arXiv")
+    {
+        work.venue.publisher = None;
+    }
+    let arxiv_url = work
+        .ids
+        .arxiv
+        .as_ref()
+        .map(|id| format!("https://arxiv.org/abs/{id}"));
+    if work.ids.url.is_some() && work.ids.url == arxiv_url {
+        work.ids.url = None;
+    }
+}
+
+/// A preprint's `number: "arXiv:2210.13533"` is its arXiv identifier.
+fn arxiv_from_number(work: &mut Work) {
+    let Some(number) = work.fields.get(&crate::model::Variable::Number) else {
+        return;
+    };
+    let plain = number.raw_string();
+    if let Some(id) = plain
+        .strip_prefix("arXiv:")
+        .filter(|_| work.ids.arxiv.is_none())
+    {
+        work.ids.arxiv = Some(id.to_owned());
+        work.fields.remove(&crate::model::Variable::Number);
+        if work.kind == WorkType::Misc {
+            work.kind = WorkType::Preprint;
+        }
+        if work.venue.publisher.as_deref() == Some("arXiv") {
+            work.venue.publisher = None;
+        }
+    }
+}
+
+fn category(code: String) -> Category {
+    let arxiv = match crate::arxiv::lookup(&code) {
+        crate::arxiv::Lookup::Unique(full) => Some(full.to_owned()),
+        _ => None,
+    };
+    Category { code, arxiv }
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// A value kept as it was: strings as they are, anything else as JSON.
+fn json_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// CSL names; a name that is `others` or `et al.` marks the list as cut
+/// short instead of becoming a person.
+fn people(names: Vec<Value>) -> (Vec<Person>, bool) {
+    let mut truncated = false;
+    let mut people = Vec::new();
+    for name in names {
+        let part = |key: &str| {
+            name.get(key)
+                .and_then(scalar_text)
+                .filter(|t| !t.is_empty())
+        };
+        let person = match (part("literal"), part("family")) {
+            (Some(literal), _) => Person::Literal(literal),
+            (None, Some(family)) => {
+                let (particle, dropping_particle) =
+                    match (part("non-dropping-particle"), part("dropping-particle")) {
+                        (Some(particle), _) => (Some(particle), false),
+                        (None, Some(particle)) => (Some(particle), true),
+                        (None, None) => (None, false),
+                    };
+                Person::Personal(PersonalName {
+                    given: part("given"),
+                    family,
+                    particle,
+                    suffix: part("suffix"),
+                    dropping_particle,
+                })
+            }
+            (None, None) => match part("given") {
+                Some(given) => Person::Literal(given),
+                None => continue,
+            },
+        };
+        if matches!(
+            person.display_name().as_str(),
+            "others" | "et al." | "et al"
+        ) {
+            truncated = true;
+        } else {
+            people.push(person);
+        }
+    }
+    (people, truncated)
+}
+
+/// A CSL date: date-parts (one date or a range), `raw` EDTF, `circa`.
+/// One the model cannot hold (a `literal`, a `season`) is kept in `extra`
+/// under its variable's name.
+fn date(value: &Value, name: &str, extra: &mut BTreeMap<String, String>) -> Option<DateValue> {
+    let parts = value.get("date-parts").and_then(Value::as_array);
+    let circa = value
+        .get("circa")
+        .is_some_and(|c| c.as_bool().unwrap_or(!c.is_null()));
+    let parsed = match (parts, value.get("raw").and_then(Value::as_str)) {
+        (Some(parts), _) => date_parts(parts).map(|(start, end)| DateValue { start, end, circa }),
+        (None, Some(raw)) => crate::read::bibtex::dates::parse_edtf(raw).ok(),
+        (None, None) => None,
+    };
+    let keeps_more = value.get("literal").is_some() || value.get("season").is_some();
+    if parsed.is_none() || keeps_more {
+        // Empty date-parts beside a literal say nothing, and CSL's schema
+        // rejects them: keep the rest.
+        let mut kept = value.clone();
+        if let Some(object) = kept.as_object_mut() {
+            let empty = object
+                .get("date-parts")
+                .and_then(Value::as_array)
+                .is_some_and(|parts| parts.is_empty());
+            if empty {
+                object.remove("date-parts");
+            }
+        }
+        extra.insert(name.to_owned(), kept.to_string());
+    }
+    parsed.filter(|_| !keeps_more)
+}
+
+fn date_parts(parts: &[Value]) -> Option<(Date, Option<RangeEnd>)> {
+    let one = |parts: &Value| -> Option<Date> {
+        // Parts may be numbers or strings; an empty string ends them.
+        let numbers: Vec<i64> = parts
+            .as_array()?
+            .iter()
+            .take_while(|part| part.as_str() != Some(""))
+            .map(|part| part.as_i64().or_else(|| part.as_str()?.trim().parse().ok()))
+            .collect::<Option<_>>()?;
+        let year = i32::try_from(*numbers.first()?).ok()?;
+        let month = numbers
+            .get(1)
+            .and_then(|&m| Month::new(u8::try_from(m).ok()?));
+        let day = numbers.get(2).and_then(|&d| u8::try_from(d).ok());
+        match (month, day) {
+            (Some(month), Some(day)) => Date::from_ymd(year, month, day).ok(),
+            (month, _) => Some(Date {
+                year,
+                month,
+                day: None,
+            }),
+        }
+    };
+    let start = one(parts.first()?)?;
+    let end = parts.get(1).and_then(one).map(RangeEnd::Closed);
+    Some((start, end))
+}
+
+/// CSL's HTML-like markup as rich text. Unknown tags stay as text.
+pub fn markup(text: &str) -> Text {
+    let mut stack: Vec<(Option<Tag>, Vec<Inline>)> = vec![(None, Vec::new())];
+    let mut rest = text;
+    let mut plain = String::new();
+    while !rest.is_empty() {
+        let tag = rest.starts_with('<').then(|| Tag::at(rest)).flatten();
+        match tag {
+            Some((tag, length, opening)) => {
+                flush(&mut plain, &mut stack);
+                if opening {
+                    stack.push((Some(tag), Vec::new()));
+                } else if stack.len() > 1
+                    && stack.last().is_some_and(|(open, _)| *open == Some(tag))
+                {
+                    let (_, inner) = stack.pop().unwrap_or_default();
+                    let inline = tag.wrap(inner);
+                    if let Some((_, parent)) = stack.last_mut() {
+                        parent.push(inline);
+                    }
+                } else {
+                    plain.push_str(&rest[..length]);
+                }
+                rest = &rest[length..];
+            }
+            None => {
+                let (decoded, length) = entity(rest);
+                plain.push_str(&decoded);
+                rest = &rest[length..];
+            }
+        }
+    }
+    flush(&mut plain, &mut stack);
+    // Tags never closed: their text stays, unstyled.
+    while stack.len() > 1 {
+        let (_, inner) = stack.pop().unwrap_or_default();
+        if let Some((_, parent)) = stack.last_mut() {
+            for inline in inner {
+                match (parent.last_mut(), inline) {
+                    (Some(Inline::Plain(previous)), Inline::Plain(text)) => {
+                        previous.push_str(&text)
+                    }
+                    (_, inline) => parent.push(inline),
+                }
+            }
+        }
+    }
+    let inlines = stack.pop().map(|(_, inlines)| inlines).unwrap_or_default();
+    Text {
+        inlines: inlines.into_iter().flat_map(math_spans).collect(),
+        casing: Casing::AsWritten,
+    }
+}
+
+/// TeX math kept in CSL text as `$…$` (pandoc's way, and pubconv's for
+/// math without a Unicode form) is math again; a lone `$` is a dollar.
+fn math_spans(inline: Inline) -> Vec<Inline> {
+    let Inline::Plain(text) = inline else {
+        return vec![inline];
+    };
+    let mut out = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(open) = rest.find('$') {
+        let Some(length) = rest[open + 1..].find('$') else {
+            break;
+        };
+        let math = &rest[open + 1..open + 1 + length];
+        let is_tex =
+            math.contains(['\\', '^', '_']) && !math.starts_with(' ') && !math.ends_with(' ');
+        if !is_tex {
+            break;
+        }
+        if open > 0 {
+            out.push(Inline::Plain(rest[..open].to_owned()));
+        }
+        out.push(Inline::Math(math.to_owned()));
+        rest = &rest[open + length + 2..];
+    }
+    if !rest.is_empty() {
+        out.push(Inline::Plain(rest.to_owned()));
+    }
+    out
+}
+
+fn flush(plain: &mut String, stack: &mut [(Option<Tag>, Vec<Inline>)]) {
+    if plain.is_empty() {
+        return;
+    }
+    if let Some((_, inlines)) = stack.last_mut() {
+        match inlines.last_mut() {
+            Some(Inline::Plain(previous)) => previous.push_str(plain),
+            _ => inlines.push(Inline::Plain(plain.clone())),
+        }
+    }
+    plain.clear();
+}
+
+/// One character or entity of text and its length in bytes.
+fn entity(text: &str) -> (String, usize) {
+    for (name, character) in [
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#38;", "&"),
+    ] {
+        if text.starts_with(name) {
+            return (character.to_owned(), name.len());
+        }
+    }
+    let c = text.chars().next().unwrap_or(' ');
+    (c.to_string(), c.len_utf8())
+}
+
+/// The markup tags CSL defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    NoCase,
+    Styled(Style),
+}
+
+const TAGS: &[(&str, &str, Tag)] = &[
+    ("<i>", "</i>", Tag::Styled(Style::Emphasis)),
+    ("<b>", "</b>", Tag::Styled(Style::Strong)),
+    ("<sc>", "</sc>", Tag::Styled(Style::SmallCaps)),
+    ("<sup>", "</sup>", Tag::Styled(Style::Superscript)),
+    ("<sub>", "</sub>", Tag::Styled(Style::Subscript)),
+    ("<span class=\"nocase\">", "</span>", Tag::NoCase),
+    (
+        "<span style=\"font-variant:small-caps;\">",
+        "</span>",
+        Tag::Styled(Style::SmallCaps),
+    ),
+];
+
+impl Tag {
+    /// The tag at the start of `text`: which, its length, and whether it
+    /// opens. `</span>` closes whichever span is open.
+    fn at(text: &str) -> Option<(Tag, usize, bool)> {
+        TAGS.iter()
+            .find_map(|&(open, close, tag)| {
+                if text.starts_with(open) {
+                    Some((tag, open.len(), true))
+                } else if text.starts_with(close) && close != "</span>" {
+                    Some((tag, close.len(), false))
+                } else {
+                    None
+                }
+            })
+            .or_else(|| {
+                text.starts_with("</span>")
+                    .then_some((Tag::NoCase, "</span>".len(), false))
+            })
+    }
+
+    fn wrap(self, inner: Vec<Inline>) -> Inline {
+        match self {
+            Tag::NoCase => Inline::Protected(inner),
+            Tag::Styled(style) => Inline::Styled(style, inner),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_becomes_rich_text() {
+        let text = markup("A <i>B <b>C</b></i> <span class=\"nocase\">DNA</span> x<sup>2</sup> &amp; <u>u</u> <i>open");
+        assert_eq!(
+            text.inlines,
+            vec![
+                Inline::Plain("A ".into()),
+                Inline::Styled(
+                    Style::Emphasis,
+                    vec![
+                        Inline::Plain("B ".into()),
+                        Inline::Styled(Style::Strong, vec![Inline::Plain("C".into())])
+                    ]
+                ),
+                Inline::Plain(" ".into()),
+                Inline::Protected(vec![Inline::Plain("DNA".into())]),
+                Inline::Plain(" x".into()),
+                Inline::Styled(Style::Superscript, vec![Inline::Plain("2".into())]),
+                Inline::Plain(" & <u>u</u> open".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn dates_in_every_form() {
+        let mut extra = BTreeMap::new();
+        let read = |json: &str, extra: &mut BTreeMap<String, String>| {
+            date(&serde_json::from_str(json).unwrap(), "issued", extra).map(|d| d.edtf())
+        };
+        assert_eq!(
+            read(r#"{"date-parts": [[2020, 3, 15]]}"#, &mut extra).as_deref(),
+            Some("2020-03-15")
+        );
+        assert_eq!(
+            read(r#"{"date-parts": [["2019"], ["2021"]]}"#, &mut extra).as_deref(),
+            Some("2019/2021")
+        );
+        assert_eq!(
+            read(r#"{"date-parts": [[1850]], "circa": true}"#, &mut extra).as_deref(),
+            Some("1850~")
+        );
+        assert_eq!(
+            read(r#"{"raw": "2020-05/2020-07"}"#, &mut extra).as_deref(),
+            Some("2020-05/2020-07")
+        );
+        assert!(extra.is_empty());
+        assert_eq!(read(r#"{"literal": "13th century"}"#, &mut extra), None);
+        assert_eq!(
+            extra["issued"], r#"{"literal":"13th century"}"#,
+            "kept for the writer"
+        );
+    }
+}
