@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Library;
 use crate::read::{self, InputFormat, ReadOptions, Source};
-use crate::write::OutputFormat;
+use crate::write::{self, OutputFormat};
 
 /// One input as the user named it, with its bytes.
 #[derive(Debug, Clone)]
@@ -24,6 +24,7 @@ pub struct Request {
     pub from: Option<InputFormat>,
     pub to: OutputFormat,
     pub read: ReadOptions,
+    pub write: write::Options,
 }
 
 /// A finished conversion.
@@ -77,7 +78,7 @@ pub fn convert(inputs: &[Input], request: &Request) -> Result<Conversion, Diagno
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
         .count();
     Ok(Conversion {
-        output: request.to.write(&library),
+        output: request.to.write(&library, &request.write),
         written: library.works.len(),
         diagnostics,
         skipped,

@@ -1,8 +1,11 @@
-//! Citation keys: the input's own where it has one, otherwise generated in
-//! Google Scholar's style (first author's family name, year, first
-//! significant title word: `kim2022sufficient`), unique within the output.
+//! Citation keys: the input's own where it has one (made safe for BibTeX),
+//! otherwise generated from a pattern, by default Google Scholar's style
+//! (first author's family name, year, first significant title word:
+//! `kim2022sufficient`), unique within the output.
 
 use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
 
 use crate::model::Work;
 
@@ -13,21 +16,105 @@ const STOP_WORDS: &[&str] = &[
     "using", "its", "it", "as", "be", "can", "we", "our", "your",
 ];
 
+/// What a key pattern is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Literal(String),
+    /// `{auth}`, `{Auth}`: the first author's (or editor's) family name.
+    Author {
+        capitalized: bool,
+    },
+    /// `{year}`.
+    Year,
+    /// `{title}`, `{Title}`: the first significant title word.
+    Title {
+        capitalized: bool,
+    },
+    /// `{shorttitle}`: the first three significant title words, each
+    /// capitalized.
+    ShortTitle,
+}
+
+/// A pattern for generated keys, such as `{auth}{year}{title}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPattern {
+    parts: Vec<Part>,
+}
+
+/// The placeholders a pattern may use, for help and error messages.
+pub const PLACEHOLDERS: &str = "{auth}, {Auth}, {year}, {title}, {Title}, {shorttitle}";
+
+impl Default for KeyPattern {
+    fn default() -> Self {
+        "{auth}{year}{title}"
+            .parse()
+            .unwrap_or(KeyPattern { parts: Vec::new() })
+    }
+}
+
+impl FromStr for KeyPattern {
+    type Err = String;
+
+    fn from_str(pattern: &str) -> Result<Self, String> {
+        let mut parts = Vec::new();
+        let mut rest = pattern;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(Part::Literal(safe(&rest[..open])));
+            }
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| format!("`{pattern}`: a `{{` is not closed"))?;
+            let part = match &rest[open + 1..open + close] {
+                "auth" => Part::Author { capitalized: false },
+                "Auth" => Part::Author { capitalized: true },
+                "year" => Part::Year,
+                "title" => Part::Title { capitalized: false },
+                "Title" => Part::Title { capitalized: true },
+                "shorttitle" => Part::ShortTitle,
+                other => {
+                    return Err(format!(
+                        "`{{{other}}}` is not a key placeholder; use {PLACEHOLDERS}"
+                    ))
+                }
+            };
+            parts.push(part);
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Literal(safe(rest)));
+        }
+        Ok(KeyPattern { parts })
+    }
+}
+
+impl fmt::Display for KeyPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => f.write_str(text)?,
+                Part::Author { capitalized: false } => f.write_str("{auth}")?,
+                Part::Author { capitalized: true } => f.write_str("{Auth}")?,
+                Part::Year => f.write_str("{year}")?,
+                Part::Title { capitalized: false } => f.write_str("{title}")?,
+                Part::Title { capitalized: true } => f.write_str("{Title}")?,
+                Part::ShortTitle => f.write_str("{shorttitle}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One key per work, in the same order, all distinct. A repeated key gets
 /// the suffixes a, b, c, … in order of appearance.
-pub fn citation_keys(works: &[Work]) -> Vec<String> {
-    let own: HashSet<&str> = works
-        .iter()
-        .filter_map(|work| work.key.as_deref())
-        .collect();
+pub fn citation_keys(works: &[Work], pattern: &KeyPattern) -> Vec<String> {
+    let own: HashSet<String> = works.iter().filter_map(|work| own_key(work)).collect();
     let mut used: HashSet<String> = HashSet::new();
     works
         .iter()
         .map(|work| {
-            let base = match &work.key {
-                Some(key) => key.clone(),
-                None => generated_key(work),
-            };
+            let mine = own_key(work);
+            let base = mine.clone().unwrap_or_else(|| generated_key(work, pattern));
             let key = (0..)
                 .map(|n| {
                     if n == 0 {
@@ -37,14 +124,38 @@ pub fn citation_keys(works: &[Work]) -> Vec<String> {
                     }
                 })
                 .find(|candidate| {
-                    let own_key = work.key.as_ref() == Some(candidate);
-                    !used.contains(candidate) && (own_key || !own.contains(candidate.as_str()))
+                    let own_key = mine.as_ref() == Some(candidate);
+                    !used.contains(candidate) && (own_key || !own.contains(candidate))
                 })
                 .unwrap_or(base);
             used.insert(key.clone());
             key
         })
         .collect()
+}
+
+/// The work's own key, with what would break BibTeX or biber replaced.
+fn own_key(work: &Work) -> Option<String> {
+    work.key.as_deref().map(safe).filter(|key| !key.is_empty())
+}
+
+/// A key with no space, comma, brace, quote, `#`, `%`, `~` or backslash:
+/// each run of them becomes one `_`.
+fn safe(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut replaced = false;
+    for c in key.trim().chars() {
+        if c.is_whitespace() || ",{}()\"'#%~\\=".contains(c) {
+            if !replaced {
+                out.push('_');
+            }
+            replaced = true;
+        } else {
+            out.push(c);
+            replaced = false;
+        }
+    }
+    out
 }
 
 /// a, b, …, z, aa, ab, …
@@ -58,31 +169,69 @@ fn suffix(mut n: usize) -> String {
     letters.iter().rev().map(|&b| b as char).collect()
 }
 
-fn generated_key(work: &Work) -> String {
-    let author = work.authors.first().or(work.editors.first()).map_or_else(
-        || "anon".to_owned(),
-        |person| ascii_word(person.family_name()),
-    );
-    let year = work
-        .date
-        .map(|date| date.start.year.to_string())
-        .unwrap_or_default();
+fn generated_key(work: &Work, pattern: &KeyPattern) -> String {
+    let words = title_words(work);
+    let capitalize = |word: &str| {
+        let mut chars = word.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_ascii_uppercase().to_string() + chars.as_str()
+        })
+    };
+    let mut key = String::new();
+    for part in &pattern.parts {
+        match part {
+            Part::Literal(text) => key.push_str(text),
+            Part::Author { capitalized } => {
+                let author = work.authors.first().or(work.editors.first());
+                let family = author
+                    .map(|person| ascii_word(person.family_name()))
+                    .filter(|f| !f.is_empty());
+                let family = family.unwrap_or_else(|| "anon".to_owned());
+                key.push_str(&if *capitalized {
+                    capitalize(&family)
+                } else {
+                    family
+                });
+            }
+            Part::Year => {
+                if let Some(date) = work.date {
+                    key.push_str(&date.start.year.to_string());
+                }
+            }
+            Part::Title { capitalized } => {
+                let word = words.first().cloned().unwrap_or_default();
+                key.push_str(&if *capitalized {
+                    capitalize(&word)
+                } else {
+                    word
+                });
+            }
+            Part::ShortTitle => {
+                for word in words.iter().take(3) {
+                    key.push_str(&capitalize(word));
+                }
+            }
+        }
+    }
+    if key.is_empty() {
+        "anon".to_owned()
+    } else {
+        key
+    }
+}
+
+/// The title's significant words, folded to ASCII lower case.
+fn title_words(work: &Work) -> Vec<String> {
     let title = work
         .title
         .as_ref()
         .map(|title| title.raw_string())
         .unwrap_or_default();
-    let word = deunicode::deunicode(&title)
+    deunicode::deunicode(&title)
         .split(|c: char| !c.is_ascii_alphanumeric())
         .map(str::to_ascii_lowercase)
-        .find(|word| !word.is_empty() && !STOP_WORDS.contains(&word.as_str()))
-        .unwrap_or_default();
-    let author = if author.is_empty() {
-        "anon".to_owned()
-    } else {
-        author
-    };
-    format!("{author}{year}{word}")
+        .filter(|word| !word.is_empty() && !STOP_WORDS.contains(&word.as_str()))
+        .collect()
 }
 
 /// Folds to ASCII lower-case letters and digits: `Kovács-Müller` → `kovacsmuller`.
@@ -108,6 +257,10 @@ mod tests {
         }
     }
 
+    fn keys(works: &[Work]) -> Vec<String> {
+        citation_keys(works, &KeyPattern::default())
+    }
+
     #[test]
     fn keys_in_google_scholar_style() {
         let works = [
@@ -116,7 +269,7 @@ mod tests {
             work("Ludwig van Beethoven", 1808, "A Symphony"),
         ];
         assert_eq!(
-            citation_keys(&works),
+            keys(&works),
             [
                 "kim2022sufficient",
                 "kovacsmuller2021eigen",
@@ -126,11 +279,33 @@ mod tests {
     }
 
     #[test]
+    fn other_patterns() {
+        let works = [work(
+            "Zoë Kovács-Müller",
+            2021,
+            "On the Eigen-Value of Things",
+        )];
+        let pattern = |p: &str| citation_keys(&works, &p.parse().unwrap())[0].clone();
+        assert_eq!(pattern("{Auth}:{year}"), "Kovacsmuller:2021");
+        assert_eq!(
+            pattern("{Auth}{year}{shorttitle}"),
+            "Kovacsmuller2021EigenValueThings"
+        );
+        assert_eq!(pattern("{title}-{auth}"), "eigen-kovacsmuller");
+        assert!("{nonsense}"
+            .parse::<KeyPattern>()
+            .unwrap_err()
+            .contains("{auth}"));
+        assert!("{auth".parse::<KeyPattern>().is_err());
+        assert_eq!(KeyPattern::default().to_string(), "{auth}{year}{title}");
+    }
+
+    #[test]
     fn repeated_keys_get_letter_suffixes() {
         let same = work("Sungjun Lim", 2019, "Blind Deconvolution");
         let works = [same.clone(), same.clone(), same];
         assert_eq!(
-            citation_keys(&works),
+            keys(&works),
             ["lim2019blind", "lim2019blinda", "lim2019blindb"]
         );
         assert_eq!(suffix(27), "aa");
@@ -141,12 +316,20 @@ mod tests {
         let mut owner = work("Someone Else", 2000, "Other");
         owner.key = Some("lim2019blind".into());
         let works = [work("Sungjun Lim", 2019, "Blind"), owner];
-        assert_eq!(citation_keys(&works), ["lim2019blinda", "lim2019blind"]);
+        assert_eq!(keys(&works), ["lim2019blinda", "lim2019blind"]);
+    }
+
+    #[test]
+    fn input_keys_lose_what_breaks_bibtex() {
+        let mut odd = work("A B", 2000, "T");
+        odd.key = Some("Smith, {2020} #1 ~x\\y".into());
+        let mut empty = work("A B", 2000, "T");
+        empty.key = Some("  ".into());
+        assert_eq!(keys(&[odd, empty]), ["Smith_2020_1_x_y", "b2000t"]);
     }
 
     #[test]
     fn works_without_author_year_or_title_still_get_keys() {
-        let keys = citation_keys(&[Work::default(), Work::default()]);
-        assert_eq!(keys, ["anon", "anona"]);
+        assert_eq!(keys(&[Work::default(), Work::default()]), ["anon", "anona"]);
     }
 }

@@ -16,6 +16,7 @@
 //!     from: None,
 //!     to: OutputFormat::Bibtex,
 //!     read: ReadOptions { as_of: "2026-11-27".parse().unwrap() },
+//!     write: Default::default(),
 //! };
 //! let conversion = convert(&[input], &request).unwrap();
 //! assert_eq!(conversion.exit_status(), 0);

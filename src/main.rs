@@ -9,9 +9,10 @@ use clap::builder::PossibleValuesParser;
 use clap::{Parser, Subcommand};
 
 use pubconv::convert::{convert, Input, Request};
+use pubconv::key::KeyPattern;
 use pubconv::model::Date;
 use pubconv::read::{InputFormat, ReadOptions};
-use pubconv::write::OutputFormat;
+use pubconv::write::{Options as WriteOptions, OutputFormat};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -52,10 +53,21 @@ struct ConvertArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// How keys are made for works without one: placeholders {auth}, {Auth},
+    /// {year}, {title}, {Title}, {shorttitle} and literal text.
+    #[arg(long, value_name = "PATTERN", default_value = "{auth}{year}{title}", value_parser = parse_key_pattern)]
+    key_pattern: KeyPattern,
+    /// Write BibTeX and BibLaTeX in plain ASCII (accents as {\"o}, dashes as --), for classic bibtex.
+    #[arg(long)]
+    ascii: bool,
     /// The day a profile dump was captured (YYYY-MM-DD, default today): dates
     /// without a year are read as the latest such date not after it.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_full_date)]
     as_of: Option<Date>,
+}
+
+fn parse_key_pattern(text: &str) -> Result<KeyPattern, String> {
+    text.parse()
 }
 
 fn parse_full_date(text: &str) -> Result<Date, String> {
@@ -84,6 +96,10 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
         to: OutputFormat::from_name(&args.to).ok_or("unknown output format")?,
         read: ReadOptions {
             as_of: args.as_of.unwrap_or_else(Date::today),
+        },
+        write: WriteOptions {
+            key_pattern: args.key_pattern.clone(),
+            ascii: args.ascii,
         },
     };
     let conversion = convert(&inputs, &request).map_err(|diagnostic| diagnostic.to_string())?;

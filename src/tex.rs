@@ -9,7 +9,7 @@
 pub mod math;
 mod symbols;
 
-pub use symbols::{babel_name, bibstring, language_tag, BIBSTRINGS};
+pub use symbols::{babel_name, bibstring, language_tag, to_ascii, BIBSTRINGS};
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -530,6 +530,21 @@ mod tests {
         for (tex, expected) in cases {
             assert_eq!(bib(tex), expected, "{tex}");
         }
+    }
+
+    #[test]
+    fn ascii_spelling_reads_back_the_same() {
+        let text = "Müller, Øster, Straße, Łódź, García, Dvořák, Ålborg – “q” a\u{a0}b 東京";
+        let ascii = to_ascii(text);
+        assert!(
+            ascii.chars().all(|c| c.is_ascii() || "東京".contains(c)),
+            "{ascii}"
+        );
+        assert_eq!(
+            ascii,
+            r#"M{\"u}ller, {\O}ster, Stra{\ss}e, {\L}{\'o}d{\'z}, Garc{\'\i}a, Dvo{\v{r}}{\'a}k, {\AA}lborg -- ``q'' a~b 東京"#
+        );
+        assert_eq!(plain_text(&bib(&ascii)), text);
     }
 
     #[test]

@@ -7,7 +7,18 @@ pub mod bibtex;
 pub mod csl;
 pub mod markdown;
 
+use crate::key::KeyPattern;
 use crate::model::Library;
+
+/// Settings that change how outputs are written.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// How keys are made for works that have none.
+    pub key_pattern: KeyPattern,
+    /// BibTeX and BibLaTeX in plain ASCII (`{\"o}`, `--`), for classic
+    /// bibtex and old LaTeX set-ups.
+    pub ascii: bool,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -42,11 +53,11 @@ impl OutputFormat {
             .find(|format| format.name() == name)
     }
 
-    pub fn write(self, library: &Library) -> String {
+    pub fn write(self, library: &Library, options: &Options) -> String {
         match self {
-            OutputFormat::Bibtex => bibtex::write(library, bibtex::Dialect::Bibtex),
-            OutputFormat::Biblatex => bibtex::write(library, bibtex::Dialect::Biblatex),
-            OutputFormat::CslJson => csl::write(library),
+            OutputFormat::Bibtex => bibtex::write(library, bibtex::Dialect::Bibtex, options),
+            OutputFormat::Biblatex => bibtex::write(library, bibtex::Dialect::Biblatex, options),
+            OutputFormat::CslJson => csl::write(library, options),
             OutputFormat::Markdown => markdown::write(library),
         }
     }

@@ -81,6 +81,7 @@ fn convert_bib(name: &str, text: &str) -> Vec<Value> {
         from: Some(InputFormat::Bibtex),
         to: OutputFormat::CslJson,
         read: ReadOptions::default(),
+        write: Default::default(),
     };
     let conversion = convert(&[input], &request).unwrap();
     serde_json::from_str(&conversion.output).unwrap()

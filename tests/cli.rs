@@ -159,6 +159,44 @@ fn bad_arguments_exit_2() {
 }
 
 #[test]
+fn key_patterns_and_ascii_output() {
+    let output = pubconv(
+        &[
+            "convert",
+            &reference(),
+            "--to",
+            "bibtex",
+            "--as-of",
+            common::AS_OF,
+            "--ascii",
+            "--key-pattern",
+            "{Auth}:{year}",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let bib = text(&output.stdout);
+    assert!(bib.is_ascii());
+    assert!(
+        bib.contains("@misc{Kim:2022,") && bib.contains("@misc{Lim:2019a,"),
+        "{bib}"
+    );
+    let bad = pubconv(
+        &[
+            "convert",
+            &reference(),
+            "--to",
+            "bibtex",
+            "--key-pattern",
+            "{nope}",
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("{auth}"));
+}
+
+#[test]
 fn help_shows_an_example_per_output_format() {
     for args in [&["--help"][..], &["convert", "--help"]] {
         let help = text(&pubconv(args, None).stdout);

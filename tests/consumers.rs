@@ -124,6 +124,26 @@ fn bibtex_output_compiles_with_bibtex_and_biber() {
 }
 
 #[test]
+fn ascii_bibtex_output_compiles_with_bibtex() {
+    if !tools_for(Processor::Bibtex) {
+        return;
+    }
+    for path in output_fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        let mut conversion = common::convert_bytes(&name, bytes, OutputFormat::Bibtex);
+        conversion.output = pubconv::tex::to_ascii(&conversion.output);
+        assert!(
+            conversion.output.is_ascii(),
+            "{name}: --ascii output is ASCII"
+        );
+        let label = format!("{name} as ASCII BibTeX, with bibtex");
+        let log = compile(&conversion.output, Processor::Bibtex, &label);
+        assert_clean_log(&log, Processor::Bibtex, &label);
+    }
+}
+
+#[test]
 fn biblatex_output_compiles_with_biber() {
     if !tools_for(Processor::Biber) {
         return;

@@ -106,7 +106,7 @@ fn every_corpus_bib_converts_and_accounts_for_every_entry() {
             &options,
         );
         for format in OutputFormat::ALL {
-            let _ = format.write(&reading.library);
+            let _ = format.write(&reading.library, &Default::default());
         }
         // Errors in @string and @preamble blocks cost no entry.
         let errors = reading

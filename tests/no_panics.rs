@@ -19,7 +19,7 @@ fn write_all(text: &str) {
     for format in InputFormat::ALL {
         let reading = format.read(Source { name: "fuzz", text }, &options());
         for format in OutputFormat::ALL {
-            let _ = format.write(&reading.library);
+            let _ = format.write(&reading.library, &Default::default());
         }
     }
 }

@@ -101,6 +101,7 @@ fn our_items(bib: &Path) -> Vec<Value> {
         from: Some(InputFormat::Bibtex),
         to: OutputFormat::CslJson,
         read: ReadOptions::default(),
+        write: Default::default(),
     };
     let conversion = convert(&[input], &request).unwrap();
     serde_json::from_str::<Vec<Value>>(&conversion.output).unwrap()

@@ -214,6 +214,76 @@ pub fn bibstring(key: &str) -> Option<&'static str> {
         .find_map(|&(name, text)| name.eq_ignore_ascii_case(key).then_some(text))
 }
 
+/// TeX source in plain ASCII: accented letters as `{\"o}`, letters such as
+/// ß and ø as `{\ss}` and `{\o}`, dashes and quotes as their ligatures.
+/// Characters with no TeX spelling here (CJK, say) are left as they are.
+pub fn to_ascii(tex: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(tex.len());
+    for c in tex.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let ligature = match c {
+            '–' => Some("--"),
+            '—' => Some("---"),
+            '“' => Some("``"),
+            '”' => Some("''"),
+            '‘' => Some("`"),
+            '’' => Some("'"),
+            '\u{a0}' => Some("~"),
+            _ => None,
+        };
+        if let Some(ligature) = ligature {
+            out.push_str(ligature);
+            continue;
+        }
+        let mut buffer = [0; 4];
+        let letter: &str = c.encode_utf8(&mut buffer);
+        if let Some((name, _)) = SYMBOLS
+            .iter()
+            .find(|(name, text)| *text == letter && name.len() <= 2)
+        {
+            out.push_str(&format!("{{\\{name}}}"));
+            continue;
+        }
+        let mut parts = std::iter::once(c).nfd();
+        let base = parts.next().unwrap_or(c);
+        let marks: Vec<char> = parts.collect();
+        let commands: Option<Vec<&str>> = marks
+            .iter()
+            .map(|mark| {
+                ACCENTS
+                    .iter()
+                    .find(|(_, m)| m == mark)
+                    .map(|(name, _)| *name)
+            })
+            .collect();
+        match commands {
+            Some(commands) if base.is_ascii_alphabetic() && !commands.is_empty() => {
+                let mut accented = match base {
+                    'i' => "\\i".to_owned(),
+                    'j' => "\\j".to_owned(),
+                    base => base.to_string(),
+                };
+                for command in commands {
+                    accented = if command.chars().all(|c| c.is_ascii_alphabetic()) {
+                        format!("\\{command}{{{accented}}}")
+                    } else {
+                        format!("\\{command}{accented}")
+                    };
+                }
+                out.push('{');
+                out.push_str(&accented);
+                out.push('}');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn accent(command: &str) -> Option<char> {
     ACCENTS
         .iter()

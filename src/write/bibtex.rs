@@ -12,6 +12,7 @@ use crate::model::{
     Casing, DateVariable, Inline, Library, Person, Role, Style, Text, Variable, Work, WorkType,
 };
 use crate::tex::{self, math};
+use crate::write::Options;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -59,17 +60,20 @@ enum Value {
 }
 
 /// Writes the library as a `.bib` file, works in input order.
-pub fn write(library: &Library, dialect: Dialect) -> String {
-    let keys = citation_keys(&library.works);
+pub fn write(library: &Library, dialect: Dialect, options: &Options) -> String {
+    let keys = citation_keys(&library.works, &options.key_pattern);
     let mut out = String::new();
     for preamble in &library.preambles {
-        let _ = writeln!(out, "@preamble{{{{{}}}}}\n", source_text(preamble));
+        let _ = writeln!(out, "@preamble{{{{{}}}}}", source_text(preamble));
     }
     for (work, key) in library.works.iter().zip(&keys) {
         if !out.is_empty() {
             out.push('\n');
         }
         write_entry(&mut out, work, key, dialect);
+    }
+    if options.ascii {
+        out = tex::to_ascii(&out);
     }
     out
 }

@@ -22,6 +22,7 @@ use crate::model::{
     Date, DateValue, Inline, Library, Person, RangeEnd, Style, Text, Work, WorkType,
 };
 use crate::tex::math;
+use crate::write::Options;
 
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -122,8 +123,8 @@ impl Custom {
 }
 
 /// Writes the library as a pretty-printed CSL-JSON array, in input order.
-pub fn write(library: &Library) -> String {
-    let keys = citation_keys(&library.works);
+pub fn write(library: &Library, options: &Options) -> String {
+    let keys = citation_keys(&library.works, &options.key_pattern);
     let items: Vec<Item> = library
         .works
         .iter()

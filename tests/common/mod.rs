@@ -52,6 +52,7 @@ pub fn convert_bytes(name: &str, bytes: Vec<u8>, to: OutputFormat) -> Conversion
         read: ReadOptions {
             as_of: AS_OF.parse().expect("AS_OF is a date"),
         },
+        write: Default::default(),
     };
     convert(&[input], &request).expect("the input's format is recognised")
 }
