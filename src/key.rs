@@ -108,7 +108,7 @@ impl fmt::Display for KeyPattern {
 /// One key per work, in the same order, all distinct. A repeated key gets
 /// the suffixes a, b, c, … in order of appearance.
 pub fn citation_keys(works: &[Work], pattern: &KeyPattern) -> Vec<String> {
-    let own: HashSet<String> = works.iter().filter_map(|work| own_key(work)).collect();
+    let own: HashSet<String> = works.iter().filter_map(own_key).collect();
     let mut used: HashSet<String> = HashSet::new();
     works
         .iter()
