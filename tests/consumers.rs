@@ -176,6 +176,56 @@ fn csl_json_output_is_valid_against_the_csl_schema() {
     }
 }
 
+/// pandoc's citeproc renders every fixture's CSL-JSON in every CSL style of
+/// the shared corpus without a warning.
+#[test]
+fn csl_json_output_renders_with_pandoc_citeproc() {
+    let styles = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/csl-styles");
+    if !styles.exists() {
+        eprintln!("skipped: ../shared/corpus/csl-styles is absent");
+        return;
+    }
+    if !tool_available("pandoc") {
+        return;
+    }
+    let mut styles: Vec<_> = std::fs::read_dir(&styles)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    styles.sort();
+    let directory = tempfile::tempdir().unwrap();
+    for path in output_fixtures() {
+        let json = convert_fixture(&path, OutputFormat::CslJson).output;
+        let items = directory.path().join("items.json");
+        std::fs::write(&items, &json).unwrap();
+        let document = directory.path().join("doc.md");
+        std::fs::write(&document, "---\nnocite: \"[@*]\"\n---\n").unwrap();
+        for style in &styles {
+            let output = Command::new("pandoc")
+                .arg(&document)
+                .args(["--citeproc", "-t", "plain", "--bibliography"])
+                .arg(&items)
+                .arg("--csl")
+                .arg(style)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let label = format!("{} in {}", path.display(), style.display());
+            assert!(output.status.success(), "{label}: pandoc failed: {stderr}");
+            assert!(stderr.trim().is_empty(), "{label}: pandoc warned: {stderr}");
+            let rendered = String::from_utf8_lossy(&output.stdout);
+            let items: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+            let first_title = items[0]["title"].as_str().unwrap_or_default();
+            let first_word = first_title.split_whitespace().next().unwrap_or_default();
+            assert!(
+                rendered.contains(first_word),
+                "{label}: `{first_word}` not rendered:\n{rendered}"
+            );
+        }
+    }
+}
+
 /// The plain text of each list item, as a CommonMark reader sees it.
 fn list_items(markdown: &str) -> (Vec<String>, Vec<String>) {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
