@@ -177,7 +177,7 @@ impl Item {
         work.venue.container_title = text(self.container_title).map(|t| markup(&t));
         work.venue.volume = text(self.volume);
         work.venue.issue = text(self.issue);
-        work.venue.pages = text(self.page);
+        work.venue.pages = text(self.page).map(|pages| page_range(&pages));
         work.venue.publisher = text(self.publisher);
         work.venue.place = text(self.publisher_place);
         work.ids.doi = text(self.doi);
@@ -287,6 +287,25 @@ fn arxiv_from_number(work: &mut Work) {
             work.venue.publisher = None;
         }
     }
+}
+
+/// Page ranges in the model use the en dash, as the BibTeX reader reads
+/// `--`: `1-10` → `1–10`.
+fn page_range(pages: &str) -> String {
+    let bytes = pages.as_bytes();
+    pages
+        .char_indices()
+        .map(|(at, c)| {
+            let between = at > 0
+                && bytes[at - 1].is_ascii_alphanumeric()
+                && bytes.get(at + 1).is_some_and(u8::is_ascii_alphanumeric);
+            if c == '-' && between {
+                '–'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn category(code: String) -> Category {

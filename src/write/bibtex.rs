@@ -157,6 +157,11 @@ const FIELDS: &[(&str, &str, Getter)] = &[
             .month
             .map(|month| Value::Macro(month.bibtex_macro()))
     }),
+    // Classic styles print no day, but biblatex and reference managers
+    // read it, so it is kept.
+    ("day", "", |w, _| {
+        w.date?.start.day.map(|day| Value::Braced(day.to_string()))
+    }),
     ("", "date", |w, _| {
         w.date.map(|date| Value::Braced(date.edtf()))
     }),
