@@ -90,6 +90,7 @@ pub fn convert(inputs: &[Input], request: &Request) -> Result<Conversion, Diagno
 fn merge(into: &mut Library, from: Library, name: &str, diagnostics: &mut Vec<Diagnostic>) {
     into.works.extend(from.works);
     into.preambles.extend(from.preambles);
+    into.strings.extend(from.strings);
     match (&into.profile, from.profile) {
         (None, profile) => into.profile = profile,
         (Some(kept), Some(other)) if kept.name != other.name => diagnostics.push(

@@ -22,6 +22,9 @@ pub struct Library {
     pub works: Vec<Work>,
     /// `@preamble` contents of BibTeX inputs (TeX), for BibTeX output.
     pub preambles: Vec<String>,
+    /// `@string` definitions of BibTeX inputs: name and TeX value, in file
+    /// order, so BibTeX output can define and use them again.
+    pub strings: Vec<(String, String)>,
 }
 
 /// The researcher a profile dump is about.

@@ -176,6 +176,7 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
         .map(|&(name, month)| (name.to_owned(), Cow::Borrowed(month)))
         .collect();
     let mut preambles = Vec::new();
+    let mut strings = Vec::new();
     let mut entries = Vec::new();
     // @string definitions see only those before them, as in BibTeX, so no
     // definition can refer to itself; entries see all of them.
@@ -184,6 +185,7 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
         match block {
             Block::String(definition) => {
                 let value = reader.expand(&definition.value, &macros);
+                strings.push((definition.name.to_owned(), value.to_string()));
                 macros.insert(definition.name.to_lowercase(), value);
             }
             Block::Preamble(value) => preambles.push(reader.expand(&value, &macros).into_owned()),
@@ -235,6 +237,7 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
             profile: None,
             works,
             preambles,
+            strings,
         },
         diagnostics: reader.diagnostics,
     }

@@ -74,7 +74,7 @@ pub fn read_profile(source: Source<'_>, options: &ReadOptions) -> Reading {
         library: Library {
             profile,
             works,
-            preambles: Vec::new(),
+            ..Library::default()
         },
         diagnostics: reader.diagnostics,
     }

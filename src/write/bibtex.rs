@@ -53,10 +53,34 @@ const ENTRY_TYPES: &[(WorkType, &str, &str)] = &[
     (WorkType::Misc, "misc", "misc"),
 ];
 
+/// The CSL types the model keeps by name ([`WorkType::Other`]), and the
+/// closest BibTeX and BibLaTeX entry types.
+const OTHER_CSL_TYPES: &[(&str, &str, &str)] = &[
+    ("bill", "misc", "legislation"),
+    ("broadcast", "misc", "video"),
+    ("classic", "book", "book"),
+    ("collection", "book", "collection"),
+    ("entry", "incollection", "inreference"),
+    ("entry-dictionary", "incollection", "inreference"),
+    ("event", "misc", "misc"),
+    ("figure", "misc", "image"),
+    ("hearing", "misc", "jurisdiction"),
+    ("interview", "misc", "misc"),
+    ("map", "misc", "misc"),
+    ("musical_score", "misc", "music"),
+    ("performance", "misc", "performance"),
+    ("periodical", "misc", "periodical"),
+    ("post", "misc", "online"),
+    ("post-weblog", "misc", "online"),
+    ("regulation", "misc", "legislation"),
+    ("review-book", "article", "review"),
+    ("treaty", "misc", "legislation"),
+];
+
 /// A field value: braced text, or a bare macro name such as `oct`.
 enum Value {
     Braced(String),
-    Macro(&'static str),
+    Macro(String),
 }
 
 /// Writes the library as a `.bib` file, works in input order.
@@ -66,11 +90,21 @@ pub fn write(library: &Library, dialect: Dialect, options: &Options) -> String {
     for preamble in &library.preambles {
         let _ = writeln!(out, "@preamble{{{{{}}}}}", source_text(preamble));
     }
+    let mut defined: Vec<&str> = Vec::new();
+    for (name, value) in &library.strings {
+        if !defined
+            .iter()
+            .any(|earlier| earlier.eq_ignore_ascii_case(name))
+        {
+            defined.push(name);
+            let _ = writeln!(out, "@string{{{name} = {{{}}}}}", source_text(value));
+        }
+    }
     for (work, key) in library.works.iter().zip(&keys) {
         if !out.is_empty() {
             out.push('\n');
         }
-        write_entry(&mut out, work, key, dialect);
+        write_entry(&mut out, work, key, dialect, &library.strings);
     }
     if options.ascii {
         out = tex::to_ascii(&out);
@@ -78,9 +112,23 @@ pub fn write(library: &Library, dialect: Dialect, options: &Options) -> String {
     out
 }
 
-fn write_entry(out: &mut String, work: &Work, key: &str, dialect: Dialect) {
+fn write_entry(
+    out: &mut String,
+    work: &Work,
+    key: &str,
+    dialect: Dialect,
+    strings: &[(String, String)],
+) {
     let _ = writeln!(out, "@{}{{{key},", entry_type(work, dialect));
     for (name, value) in fields(work, dialect) {
+        // A value that is exactly an input's @string is written as its name.
+        let value = match value {
+            Value::Braced(text) => match strings.iter().find(|(_, value)| *value == text) {
+                Some((string, _)) => Value::Macro(string.clone()),
+                None => Value::Braced(text),
+            },
+            macro_name => macro_name,
+        };
         let _ = match value {
             Value::Braced(text) => writeln!(out, "  {name} = {{{text}}},"),
             Value::Macro(name_of_macro) => writeln!(out, "  {name} = {name_of_macro},"),
@@ -102,14 +150,21 @@ fn entry_type(work: &Work, dialect: Dialect) -> &'static str {
     {
         return "mastersthesis";
     }
-    let kind = work.kind;
-    ENTRY_TYPES
-        .iter()
-        .find(|(work_type, _, _)| *work_type == kind)
-        .map_or("misc", |&(_, bibtex, biblatex)| match dialect {
-            Dialect::Bibtex => bibtex,
-            Dialect::Biblatex => biblatex,
-        })
+    let types = match work.kind {
+        WorkType::Other(csl) => OTHER_CSL_TYPES
+            .iter()
+            .find(|(name, _, _)| *name == csl)
+            .map(|&(_, bibtex, biblatex)| (bibtex, biblatex)),
+        kind => ENTRY_TYPES
+            .iter()
+            .find(|(work_type, _, _)| *work_type == kind)
+            .map(|&(_, bibtex, biblatex)| (bibtex, biblatex)),
+    };
+    let (bibtex, biblatex) = types.unwrap_or(("misc", "misc"));
+    match dialect {
+        Dialect::Bibtex => bibtex,
+        Dialect::Biblatex => biblatex,
+    }
 }
 
 /// Reads one field's value from a work.
@@ -155,7 +210,7 @@ const FIELDS: &[(&str, &str, Getter)] = &[
         w.date?
             .start
             .month
-            .map(|month| Value::Macro(month.bibtex_macro()))
+            .map(|month| Value::Macro(month.bibtex_macro().to_owned()))
     }),
     // Classic styles print no day, but biblatex and reference managers
     // read it, so it is kept.
@@ -705,6 +760,16 @@ mod tests {
             arxiv_title(r"50% of R&D_x #1 costs $5 ~ {a} \emph{b}"),
             r"50\% of R\&D\_x \#1 costs \$5 \textasciitilde{} {a} \emph{b}"
         );
+    }
+
+    #[test]
+    fn every_csl_type_has_an_entry_type() {
+        for name in crate::csl::ALL_TYPES {
+            let kind = crate::csl::work_type(name).unwrap();
+            let known = ENTRY_TYPES.iter().any(|(k, _, _)| *k == kind)
+                || OTHER_CSL_TYPES.iter().any(|(csl, _, _)| csl == name);
+            assert!(known, "{name} has no row");
+        }
     }
 
     #[test]
