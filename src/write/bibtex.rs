@@ -257,7 +257,13 @@ const FIELDS: &[(&str, &str, Getter)] = &[
             || howpublished_is_publisher(w, d);
         list(&w.venue.publisher, d).filter(|_| !elsewhere)
     }),
-    ("address", "location", |w, d| list(&w.venue.place, d)),
+    ("address", "location", |w, d| {
+        let countries = w
+            .fields
+            .get(&Variable::Jurisdiction)
+            .filter(|_| d == Dialect::Bibtex);
+        list(&w.venue.place, d).or_else(|| countries.map(|text| Value::Braced(rich(text, false))))
+    }),
     ("doi", "doi", |w, _| address(&w.ids.doi)),
     ("url", "url", |w, _| address(&w.ids.url)),
     ("eprint", "eprint", |w, _| address(&w.ids.arxiv)),
@@ -320,7 +326,8 @@ const VARIABLES: &[(Variable, &str, &str, bool)] = &[
         "origlocation",
         false,
     ),
-    (Variable::Jurisdiction, "location", "location", false),
+    // Classic BibTeX has no @patent: its countries go to `address`.
+    (Variable::Jurisdiction, "", "location", false),
     (Variable::CallNumber, "library", "library", false),
     (Variable::Pmid, "pmid", "pmid", false),
     (Variable::Pmcid, "pmcid", "pmcid", false),
@@ -357,6 +364,10 @@ fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
         .iter()
         .filter_map(|&(variable, bibtex, biblatex, is_title)| {
             let text = work.fields.get(&variable)?;
+            let name = pick(bibtex, biblatex);
+            if name.is_empty() {
+                return None;
+            }
             // `@phdthesis` says "PhD thesis" already.
             let implied = implied_genre.is_some_and(|genre| genre == text.raw_string());
             if variable == Variable::Genre && implied {
@@ -454,7 +465,19 @@ fn address(text: &Option<String>) -> Option<Value> {
 fn list(text: &Option<String>, dialect: Dialect) -> Option<Value> {
     let text = text.as_deref()?;
     if dialect == Dialect::Bibtex {
-        return Some(Value::Braced(escape(text)));
+        // A plain value in classic BibTeX, but biber reads it as a list:
+        // a braced `{and}` reads the same to both.
+        let words: Vec<String> = escape(text)
+            .split(' ')
+            .map(|word| {
+                if word.eq_ignore_ascii_case("and") {
+                    format!("{{{word}}}")
+                } else {
+                    word.to_owned()
+                }
+            })
+            .collect();
+        return Some(Value::Braced(words.join(" ")));
     }
     let items: Vec<String> = text
         .split("; ")
@@ -563,7 +586,8 @@ fn is_part(work: &Work) -> bool {
 /// Where a preprint appeared, for classic styles that show no eprint
 /// fields: `arXiv preprint arXiv:2210.13533`, or `arXiv preprint`.
 fn preprint_note(work: &Work, dialect: Dialect) -> Option<String> {
-    if dialect == Dialect::Biblatex || work.kind != WorkType::Preprint || !work.is_on_arxiv() {
+    // Any @misc on arXiv, since that is what it reads back as.
+    if dialect == Dialect::Biblatex || entry_type(work, dialect) != "misc" || !work.is_on_arxiv() {
         return None;
     }
     Some(match &work.ids.arxiv {

@@ -360,6 +360,19 @@ impl Builder<'_, '_> {
         ) || self.entry.kind == "bookinbook";
         // A volume of a multi-volume work: the volume's own title becomes
         // the volume title under the main title.
+        // A book's own `booktitle` (a collection gives one for the parts
+        // that crossref it) is no container: it is kept as written.
+        let book = match is_part || work.kind == WorkType::Misc {
+            true => book,
+            false => {
+                for name in ["booktitle", "booksubtitle", "booktitleaddon"] {
+                    if let Some(value) = self.entry.field(name) {
+                        work.extra.insert(name.to_owned(), value.to_owned());
+                    }
+                }
+                None
+            }
+        };
         let (title, volume_title, container) = match (is_part, main) {
             (false, Some(main)) => (Some(main), title, journal.or(book)),
             (true, Some(main)) => (title, book, Some(main)),
@@ -606,7 +619,19 @@ impl Builder<'_, '_> {
             .or_else(|| {
                 let named = self.plain("language")?;
                 let named = named.trim().trim_start_matches("lang");
-                tex::language_tag(named).map(str::to_owned)
+                let is_tag = |text: &str| {
+                    let mut parts = text.split('-');
+                    let language = parts.next().unwrap_or_default();
+                    (2..=3).contains(&language.len())
+                        && language.bytes().all(|b| b.is_ascii_lowercase())
+                        && parts.all(|part| {
+                            (2..=8).contains(&part.len())
+                                && part.bytes().all(|b| b.is_ascii_alphanumeric())
+                        })
+                };
+                tex::language_tag(named)
+                    .map(str::to_owned)
+                    .or_else(|| is_tag(named).then(|| named.to_owned()))
             });
         if let Some(language) = language {
             work.fields

@@ -1,0 +1,117 @@
+//! Compiling `.bib` files with pdflatex and bibtex or biber, for the
+//! tests that check output with real consumers.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::tool_available;
+
+/// Which bibliography processor a document uses.
+#[derive(Clone, Copy, Debug)]
+pub enum Processor {
+    Bibtex,
+    Biber,
+}
+
+pub fn document(processor: Processor) -> &'static str {
+    match processor {
+        Processor::Bibtex => concat!(
+            "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n",
+            "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n"
+        ),
+        Processor::Biber => concat!(
+            "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n",
+            "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n",
+            "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n"
+        ),
+    }
+}
+
+pub fn run(directory: &Path, program: &str, args: &[&str]) -> (bool, String) {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(directory)
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {program}: {error}"));
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// Compiles `bib` in a fresh directory and returns the processor's log.
+/// Panics with the logs when anything reports an error.
+pub fn compile(bib: &str, processor: Processor, label: &str) -> String {
+    match try_compile(bib, processor) {
+        Ok(log) => log,
+        Err(problem) => panic!("{label}: {problem}"),
+    }
+}
+
+/// Compiles `bib` with pdflatex and the processor; the processor's log, or
+/// what went wrong with the logs that say so.
+pub fn try_compile(bib: &str, processor: Processor) -> Result<String, String> {
+    let directory = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let dir = directory.path();
+    std::fs::write(dir.join("refs.bib"), bib).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("doc.tex"), document(processor)).map_err(|e| e.to_string())?;
+    let latex = ["-interaction=nonstopmode", "-halt-on-error", "doc.tex"];
+    let (ok, log) = run(dir, "pdflatex", &latex);
+    if !ok {
+        return Err(format!("first pdflatex run failed:\n{log}"));
+    }
+    let program = match processor {
+        Processor::Bibtex => "bibtex",
+        Processor::Biber => "biber",
+    };
+    let (ok, output) = run(dir, program, &["doc"]);
+    let blg = std::fs::read_to_string(dir.join("doc.blg")).unwrap_or_default();
+    if !ok {
+        return Err(format!("{program} failed:\n{output}\n{blg}"));
+    }
+    for _ in 0..2 {
+        let (ok, log) = run(dir, "pdflatex", &latex);
+        if !ok {
+            return Err(format!("pdflatex failed after {program}:\n{log}"));
+        }
+    }
+    let latex_log = std::fs::read_to_string(dir.join("doc.log")).unwrap_or_default();
+    if let Some(line) = latex_log
+        .lines()
+        .find(|line| line.starts_with('!') || line.contains("undefined"))
+    {
+        return Err(format!("LaTeX says `{line}`:\n{latex_log}"));
+    }
+    if !dir.join("doc.pdf").exists() {
+        return Err("no PDF".to_owned());
+    }
+    Ok(blg)
+}
+
+/// No error and no warning in the processor's log: bibtex writes
+/// `Warning--…` and `… error message`, biber `WARN -` and `ERROR -`.
+pub fn assert_clean_log(blg: &str, processor: Processor, label: &str) {
+    let complaints: &[&str] = match processor {
+        Processor::Bibtex => &["Warning--", "error message", "I was expecting", "---line"],
+        Processor::Biber => &["WARN -", "ERROR -"],
+    };
+    for line in blg.lines() {
+        assert!(
+            !complaints.iter().any(|complaint| line.contains(complaint)),
+            "{label}: `{line}` in the log:\n{blg}"
+        );
+    }
+    if let Processor::Bibtex = processor {
+        assert!(
+            blg.contains("You've used"),
+            "{label}: bibtex did not finish:\n{blg}"
+        );
+    }
+}
+
+pub fn tools_for(processor: Processor) -> bool {
+    let program = match processor {
+        Processor::Bibtex => "bibtex",
+        Processor::Biber => "biber",
+    };
+    tool_available("pdflatex") && tool_available(program)
+}
