@@ -108,7 +108,12 @@ impl fmt::Display for KeyPattern {
 /// One key per work, in the same order, all distinct. A repeated key gets
 /// the suffixes a, b, c, … in order of appearance.
 pub fn citation_keys(works: &[Work], pattern: &KeyPattern) -> Vec<String> {
-    let own: HashSet<String> = works.iter().filter_map(own_key).collect();
+    // BibTeX and biber compare keys without regard to case.
+    let own: HashSet<String> = works
+        .iter()
+        .filter_map(own_key)
+        .map(|key| key.to_lowercase())
+        .collect();
     let mut used: HashSet<String> = HashSet::new();
     works
         .iter()
@@ -124,11 +129,12 @@ pub fn citation_keys(works: &[Work], pattern: &KeyPattern) -> Vec<String> {
                     }
                 })
                 .find(|candidate| {
+                    let folded = candidate.to_lowercase();
                     let own_key = mine.as_ref() == Some(candidate);
-                    !used.contains(candidate) && (own_key || !own.contains(candidate))
+                    !used.contains(&folded) && (own_key || !own.contains(&folded))
                 })
                 .unwrap_or(base);
-            used.insert(key.clone());
+            used.insert(key.to_lowercase());
             key
         })
         .collect()
@@ -326,6 +332,15 @@ mod tests {
         let mut empty = work("A B", 2000, "T");
         empty.key = Some("  ".into());
         assert_eq!(keys(&[odd, empty]), ["Smith_2020_1_x_y", "b2000t"]);
+    }
+
+    #[test]
+    fn keys_differing_in_case_only_are_the_same_key() {
+        let mut upper = work("A B", 2000, "T");
+        upper.key = Some("ITEM-1".into());
+        let mut lower = upper.clone();
+        lower.key = Some("item-1".into());
+        assert_eq!(keys(&[upper, lower]), ["ITEM-1", "item-1a"]);
     }
 
     #[test]

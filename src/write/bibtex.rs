@@ -11,6 +11,7 @@ use crate::key::citation_keys;
 use crate::model::{
     Casing, DateVariable, Inline, Library, Person, Role, Style, Text, Variable, Work, WorkType,
 };
+use crate::read::bibtex::fields::{ENTRY_TYPES_WRITTEN as ENTRY_TYPES, OTHER_CSL_TYPES};
 use crate::tex::{self, math};
 use crate::write::Options;
 
@@ -21,61 +22,6 @@ pub enum Dialect {
     /// BibLaTeX's data model, as biber reads it.
     Biblatex,
 }
-
-/// Entry types: the model's type, then the BibTeX and the BibLaTeX type.
-const ENTRY_TYPES: &[(WorkType, &str, &str)] = &[
-    (WorkType::JournalArticle, "article", "article"),
-    (WorkType::MagazineArticle, "article", "article"),
-    (WorkType::NewspaperArticle, "article", "article"),
-    (WorkType::ConferencePaper, "inproceedings", "inproceedings"),
-    (WorkType::Chapter, "incollection", "incollection"),
-    (WorkType::Book, "book", "book"),
-    (WorkType::Proceedings, "proceedings", "proceedings"),
-    (WorkType::Pamphlet, "booklet", "booklet"),
-    (WorkType::ReferenceEntry, "incollection", "inreference"),
-    (WorkType::Thesis, "phdthesis", "thesis"),
-    (WorkType::Report, "techreport", "report"),
-    (WorkType::Preprint, "misc", "online"),
-    (WorkType::Manuscript, "unpublished", "unpublished"),
-    (WorkType::Webpage, "misc", "online"),
-    (WorkType::Dataset, "misc", "dataset"),
-    (WorkType::Software, "misc", "software"),
-    (WorkType::Patent, "misc", "patent"),
-    (WorkType::Standard, "misc", "standard"),
-    (WorkType::Speech, "unpublished", "unpublished"),
-    (WorkType::Video, "misc", "video"),
-    (WorkType::Graphic, "misc", "artwork"),
-    (WorkType::Song, "misc", "audio"),
-    (WorkType::PersonalCommunication, "misc", "letter"),
-    (WorkType::Review, "article", "review"),
-    (WorkType::LegalCase, "misc", "jurisdiction"),
-    (WorkType::Legislation, "misc", "legislation"),
-    (WorkType::Misc, "misc", "misc"),
-];
-
-/// The CSL types the model keeps by name ([`WorkType::Other`]), and the
-/// closest BibTeX and BibLaTeX entry types.
-const OTHER_CSL_TYPES: &[(&str, &str, &str)] = &[
-    ("bill", "misc", "legislation"),
-    ("broadcast", "misc", "video"),
-    ("classic", "book", "book"),
-    ("collection", "book", "collection"),
-    ("entry", "incollection", "inreference"),
-    ("entry-dictionary", "incollection", "inreference"),
-    ("event", "misc", "misc"),
-    ("figure", "misc", "image"),
-    ("hearing", "misc", "jurisdiction"),
-    ("interview", "misc", "misc"),
-    ("map", "misc", "misc"),
-    ("musical_score", "misc", "music"),
-    ("performance", "misc", "performance"),
-    ("periodical", "misc", "periodical"),
-    ("post", "misc", "online"),
-    ("post-weblog", "misc", "online"),
-    ("regulation", "misc", "legislation"),
-    ("review-book", "article", "review"),
-    ("treaty", "misc", "legislation"),
-];
 
 /// A field value: braced text, or a bare macro name such as `oct`.
 enum Value {
@@ -721,7 +667,8 @@ fn has_inner_capital(word: &str) -> bool {
 /// commands too, since BibTeX counts even escaped braces.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    for (index, &c) in chars.iter().enumerate() {
         match c {
             '&' | '%' | '#' | '_' | '$' => {
                 out.push('\\');
@@ -733,16 +680,24 @@ pub fn escape(text: &str) -> String {
             '{' => out.push_str("\\textbraceleft{}"),
             '}' => out.push_str("\\textbraceright{}"),
             '\u{a0}' => out.push('~'),
-            // LaTeX's UTF-8 input covers Latin scripts; math symbols
-            // beyond them (α, ≤, ℓ, ₁) are written as math.
-            c if u32::from(c) >= 0x370 => match math::tex_for(c) {
-                Some(tex) => {
-                    out.push_str("\\ensuremath{");
-                    out.push_str(&tex);
-                    out.push('}');
+            // LaTeX's UTF-8 input covers Latin scripts; a math symbol beyond
+            // them (α, ≤, ℓ, ₁) standing alone is written as math. A letter
+            // inside a word of another script (Greek text) stays text.
+            c if u32::from(c) >= 0x370 => {
+                let in_word = |i: Option<&char>| {
+                    i.is_some_and(|n| n.is_alphabetic() && u32::from(*n) >= 0x370)
+                };
+                let alone = !in_word(index.checked_sub(1).and_then(|i| chars.get(i)))
+                    && !in_word(chars.get(index + 1));
+                match math::tex_for(c).filter(|_| alone || !c.is_alphabetic()) {
+                    Some(tex) => {
+                        out.push_str("\\ensuremath{");
+                        out.push_str(&tex);
+                        out.push('}');
+                    }
+                    None => out.push(c),
                 }
-                None => out.push(c),
-            },
+            }
             c => out.push(c),
         }
     }
@@ -794,6 +749,15 @@ mod tests {
                 || OTHER_CSL_TYPES.iter().any(|(csl, _, _)| csl == name);
             assert!(known, "{name} has no row");
         }
+    }
+
+    #[test]
+    fn math_symbols_alone_become_math_and_greek_words_stay_text() {
+        assert_eq!(
+            escape("α-helix, β ≤ 1"),
+            r"\ensuremath{\alpha}-helix, \ensuremath{\beta} \ensuremath{\leq} 1"
+        );
+        assert_eq!(escape("Ο Καρυωτάκης"), "Ο Καρυωτάκης");
     }
 
     #[test]

@@ -80,6 +80,62 @@ const ENTRY_TYPES: &[(&str, WorkType, Option<&str>)] = &[
     ("misc", WorkType::Misc, None),
 ];
 
+/// The other direction, for the writer: each model type, then the BibTeX
+/// and the BibLaTeX entry type it is written as.
+pub const ENTRY_TYPES_WRITTEN: &[(WorkType, &str, &str)] = &[
+    (WorkType::JournalArticle, "article", "article"),
+    (WorkType::MagazineArticle, "article", "article"),
+    (WorkType::NewspaperArticle, "article", "article"),
+    (WorkType::ConferencePaper, "inproceedings", "inproceedings"),
+    (WorkType::Chapter, "incollection", "incollection"),
+    (WorkType::Book, "book", "book"),
+    (WorkType::Proceedings, "proceedings", "proceedings"),
+    (WorkType::Pamphlet, "booklet", "booklet"),
+    (WorkType::ReferenceEntry, "incollection", "inreference"),
+    (WorkType::Thesis, "phdthesis", "thesis"),
+    (WorkType::Report, "techreport", "report"),
+    (WorkType::Preprint, "misc", "online"),
+    (WorkType::Manuscript, "unpublished", "unpublished"),
+    (WorkType::Webpage, "misc", "online"),
+    (WorkType::Dataset, "misc", "dataset"),
+    (WorkType::Software, "misc", "software"),
+    (WorkType::Patent, "misc", "patent"),
+    (WorkType::Standard, "misc", "standard"),
+    (WorkType::Speech, "unpublished", "unpublished"),
+    (WorkType::Video, "misc", "video"),
+    (WorkType::Graphic, "misc", "artwork"),
+    (WorkType::Song, "misc", "audio"),
+    (WorkType::PersonalCommunication, "misc", "letter"),
+    (WorkType::Review, "article", "review"),
+    (WorkType::LegalCase, "misc", "jurisdiction"),
+    (WorkType::Legislation, "misc", "legislation"),
+    (WorkType::Misc, "misc", "misc"),
+];
+
+/// The CSL types the model keeps by name ([`WorkType::Other`]), and the
+/// closest BibTeX and BibLaTeX entry types.
+pub const OTHER_CSL_TYPES: &[(&str, &str, &str)] = &[
+    ("bill", "misc", "legislation"),
+    ("broadcast", "misc", "video"),
+    ("classic", "book", "book"),
+    ("collection", "book", "collection"),
+    ("entry", "incollection", "inreference"),
+    ("entry-dictionary", "incollection", "inreference"),
+    ("event", "misc", "misc"),
+    ("figure", "misc", "image"),
+    ("hearing", "misc", "jurisdiction"),
+    ("interview", "misc", "misc"),
+    ("map", "misc", "misc"),
+    ("musical_score", "misc", "music"),
+    ("performance", "misc", "performance"),
+    ("periodical", "misc", "periodical"),
+    ("post", "misc", "online"),
+    ("post-weblog", "misc", "online"),
+    ("regulation", "misc", "legislation"),
+    ("review-book", "article", "review"),
+    ("treaty", "misc", "legislation"),
+];
+
 /// Fields that become a variable as they are.
 const VARIABLES: &[(&str, Variable)] = &[
     ("shortjournal", Variable::ContainerTitleShort),
