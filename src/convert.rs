@@ -48,6 +48,25 @@ impl Conversion {
 /// Reads every input and writes them as one library. Fails, with nothing
 /// written, only when an input's format cannot be told.
 pub fn convert(inputs: &[Input], request: &Request) -> Result<Conversion, Diagnostic> {
+    let (library, diagnostics) = read_all(inputs, request)?;
+    let skipped = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == Severity::Error)
+        .count();
+    Ok(Conversion {
+        output: request.to.write(&library, &request.write),
+        written: library.works.len(),
+        diagnostics,
+        skipped,
+    })
+}
+
+/// Reads every input into one library, with what the readers reported.
+/// Fails only when an input's format cannot be told.
+pub fn read_all(
+    inputs: &[Input],
+    request: &Request,
+) -> Result<(Library, Vec<Diagnostic>), Diagnostic> {
     let mut library = Library::default();
     let mut diagnostics = Vec::new();
     for input in inputs {
@@ -73,16 +92,7 @@ pub fn convert(inputs: &[Input], request: &Request) -> Result<Conversion, Diagno
         diagnostics.extend(reading.diagnostics);
         merge(&mut library, reading.library, &input.name, &mut diagnostics);
     }
-    let skipped = diagnostics
-        .iter()
-        .filter(|diagnostic| diagnostic.severity == Severity::Error)
-        .count();
-    Ok(Conversion {
-        output: request.to.write(&library, &request.write),
-        written: library.works.len(),
-        diagnostics,
-        skipped,
-    })
+    Ok((library, diagnostics))
 }
 
 /// Adds one input's library to the combined one. Only one profile can

@@ -5,14 +5,14 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::builder::PossibleValuesParser;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
-use pubconv::convert::{convert, Input, Request};
+use pubconv::convert::{convert, read_all, Input, Request};
 use pubconv::key::KeyPattern;
 use pubconv::model::Date;
 use pubconv::read::{InputFormat, ReadOptions};
-use pubconv::write::{Options as WriteOptions, OutputFormat};
+use pubconv::write::{markdown, Options as WriteOptions, OutputFormat};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -21,6 +21,7 @@ Examples:
   pubconv convert profile.txt --to csl-json -o refs.json
   pubconv convert profile.txt --to markdown --as-of 2026-11-27 > publications.md
   pubconv convert refs.bib --to csl-json -o refs.json
+  pubconv convert profile.txt refs.bib --to markdown --highlight \"S. Lim\" --group-by type > cv.md
   cat profile.txt | pubconv convert --to markdown
 
 Exit status: 0 everything converted; 1 some entries were skipped (each
@@ -60,6 +61,49 @@ struct ConvertArgs {
     /// Write BibTeX and BibLaTeX in plain ASCII (accents as {\"o}, dashes as --), for classic bibtex.
     #[arg(long)]
     ascii: bool,
+    /// Markdown: the owner to set in bold (repeat for spellings); default the profile's name.
+    #[arg(long, value_name = "NAME", help_heading = "Markdown options")]
+    highlight: Vec<String>,
+    /// Markdown: group items by year, by type, or not at all.
+    #[arg(long, value_name = "HOW", default_value = "year", value_parser = PossibleValuesParser::new(markdown::GroupBy::NAMES).try_map(|s| s.parse::<markdown::GroupBy>()), help_heading = "Markdown options")]
+    group_by: markdown::GroupBy,
+    /// Markdown: newest or oldest first.
+    #[arg(long, value_name = "ORDER", default_value = "newest", value_parser = PossibleValuesParser::new(markdown::Order::NAMES).try_map(|s| s.parse::<markdown::Order>()), help_heading = "Markdown options")]
+    order: markdown::Order,
+    /// Markdown: number forward, count down (newest has the highest number), or not at all.
+    #[arg(long, value_name = "HOW", default_value = "forward", value_parser = PossibleValuesParser::new(markdown::Numbering::NAMES).try_map(|s| s.parse::<markdown::Numbering>()), help_heading = "Markdown options")]
+    numbering: markdown::Numbering,
+    /// Markdown: only works from this year on.
+    #[arg(long, value_name = "YEAR", help_heading = "Markdown options")]
+    since: Option<i32>,
+    /// Markdown: only works up to this year.
+    #[arg(long, value_name = "YEAR", help_heading = "Markdown options")]
+    until: Option<i32>,
+    /// Markdown: only these kinds of work (repeat, or separate with commas).
+    #[arg(long = "type", value_name = "KIND", value_delimiter = ',', value_parser = PossibleValuesParser::new(markdown::Kind::NAMES).try_map(|s| s.parse::<markdown::Kind>()), help_heading = "Markdown options")]
+    types: Vec<markdown::Kind>,
+    /// Markdown: only the works with these citation keys.
+    #[arg(
+        long,
+        value_name = "KEY,...",
+        value_delimiter = ',',
+        help_heading = "Markdown options"
+    )]
+    selected: Vec<String>,
+    /// Markdown: the section's heading.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        default_value = "Publications",
+        help_heading = "Markdown options"
+    )]
+    heading: String,
+    /// Markdown: show at most N authors, then "et al." (the owner stays visible).
+    #[arg(long, value_name = "N", help_heading = "Markdown options")]
+    max_authors: Option<usize>,
+    /// Markdown: write one file per work, with YAML front matter, into DIR.
+    #[arg(long, value_name = "DIR", help_heading = "Markdown options")]
+    per_file: Option<PathBuf>,
     /// The day a profile dump was captured (YYYY-MM-DD, default today): dates
     /// without a year are read as the latest such date not after it.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_full_date)]
@@ -100,8 +144,23 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
         write: WriteOptions {
             key_pattern: args.key_pattern.clone(),
             ascii: args.ascii,
+            markdown: markdown::Options {
+                highlight: args.highlight.clone(),
+                group_by: args.group_by,
+                order: args.order,
+                numbering: args.numbering,
+                since: args.since,
+                until: args.until,
+                types: args.types.clone(),
+                selected: args.selected.clone(),
+                heading: args.heading.clone(),
+                max_authors: args.max_authors,
+            },
         },
     };
+    if let Some(directory) = &args.per_file {
+        return write_per_file(directory, &inputs, &request);
+    }
     let conversion = convert(&inputs, &request).map_err(|diagnostic| diagnostic.to_string())?;
     for diagnostic in &conversion.diagnostics {
         eprintln!("{diagnostic}");
@@ -115,15 +174,41 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
             let _ = stdout.write_all(conversion.output.as_bytes());
         }
     }
-    if conversion.skipped > 0 {
-        eprintln!(
-            "pubconv: {} entr{} skipped, {} written; see the errors above",
-            conversion.skipped,
-            if conversion.skipped == 1 { "y" } else { "ies" },
-            conversion.written
-        );
-    }
+    report_skipped(conversion.skipped, conversion.written);
     Ok(conversion.exit_status() as u8)
+}
+
+fn report_skipped(skipped: usize, written: usize) {
+    if skipped > 0 {
+        let entries = if skipped == 1 { "entry" } else { "entries" };
+        eprintln!("pubconv: {skipped} {entries} skipped, {written} written; see the errors above");
+    }
+}
+
+/// `--per-file DIR`: one Markdown file per work, for static-site CVs.
+fn write_per_file(directory: &Path, inputs: &[Input], request: &Request) -> Result<u8, String> {
+    if request.to != OutputFormat::Markdown {
+        return Err("--per-file writes Markdown: use it with --to markdown".to_owned());
+    }
+    let (library, diagnostics) =
+        read_all(inputs, request).map_err(|diagnostic| diagnostic.to_string())?;
+    for diagnostic in &diagnostics {
+        eprintln!("{diagnostic}");
+    }
+    std::fs::create_dir_all(directory)
+        .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
+    let files = markdown::per_file(&library, &request.write);
+    for (name, text) in &files {
+        let path = directory.join(name);
+        write_atomically(&path, text.as_bytes())
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    }
+    let skipped = diagnostics
+        .iter()
+        .filter(|d| d.severity == pubconv::diagnostic::Severity::Error)
+        .count();
+    report_skipped(skipped, files.len());
+    Ok(u8::from(skipped > 0))
 }
 
 fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {

@@ -18,6 +18,8 @@ pub struct Options {
     /// BibTeX and BibLaTeX in plain ASCII (`{\"o}`, `--`), for classic
     /// bibtex and old LaTeX set-ups.
     pub ascii: bool,
+    /// The Markdown CV section's layout.
+    pub markdown: markdown::Options,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +60,7 @@ impl OutputFormat {
             OutputFormat::Bibtex => bibtex::write(library, bibtex::Dialect::Bibtex, options),
             OutputFormat::Biblatex => bibtex::write(library, bibtex::Dialect::Biblatex, options),
             OutputFormat::CslJson => csl::write(library, options),
-            OutputFormat::Markdown => markdown::write(library),
+            OutputFormat::Markdown => markdown::write(library, options),
         }
     }
 }

@@ -197,6 +197,71 @@ fn key_patterns_and_ascii_output() {
 }
 
 #[test]
+fn per_file_writes_one_markdown_file_per_work_with_front_matter() {
+    let directory = tempfile::tempdir().unwrap();
+    let target = directory.path().join("publications");
+    let target_name = target.display().to_string();
+    let cv = fixture("bibtex/cv.bib").display().to_string();
+    let args = [
+        "convert",
+        cv.as_str(),
+        "--to",
+        "markdown",
+        "--per-file",
+        target_name.as_str(),
+        "--highlight",
+        "S. Lim",
+    ];
+    for _ in 0..2 {
+        let output = pubconv(&args, None);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "doe2020book.md",
+            "kim2022sufficient.md",
+            "kovacs2021journal.md",
+            "lim2024thesis.md",
+            "lim2025conf.md"
+        ]
+    );
+    let page = std::fs::read_to_string(target.join("kovacs2021journal.md")).unwrap();
+    let (front, body) = page
+        .trim_start_matches("---\n")
+        .split_once("---\n")
+        .unwrap();
+    let yaml = &yaml_rust2::YamlLoader::load_from_str(front).unwrap()[0];
+    assert_eq!(
+        yaml["title"].as_str(),
+        Some("A Journal Paper on BERT Probing")
+    );
+    assert_eq!(yaml["doi"].as_str(), Some("10.5555/jmlr.2021.1"));
+    assert_eq!(yaml["authors"][0].as_str(), Some("Zoë Kovács-Müller"));
+    assert!(
+        body.contains("Zoë Kovács-Müller, **Sungjun Lim**."),
+        "{body}"
+    );
+    let wrong = pubconv(
+        &[
+            "convert",
+            cv.as_str(),
+            "--to",
+            "bibtex",
+            "--per-file",
+            target_name.as_str(),
+        ],
+        None,
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+}
+
+#[test]
 fn help_shows_an_example_per_output_format() {
     for args in [&["--help"][..], &["convert", "--help"]] {
         let help = text(&pubconv(args, None).stdout);

@@ -85,6 +85,77 @@ impl Person {
     }
 }
 
+impl Person {
+    /// True when `name` (written "First Last" or "Last, First") names this
+    /// person, whatever the accents, case, hyphens and particles, and with
+    /// initials standing for given names: "S. Lim" and "Kovacs-Muller, Zoe"
+    /// match "Sungjun Lim" and "Zoë Kovács-Müller".
+    pub fn matches(&self, name: &str) -> bool {
+        let other = match name.split_once(',') {
+            Some((family, given)) => Person::Personal(PersonalName {
+                given: Some(given.trim().to_owned()).filter(|given| !given.is_empty()),
+                family: family.trim().to_owned(),
+                ..PersonalName::default()
+            }),
+            None => Person::from_display_name(name),
+        };
+        match (self, &other) {
+            (Person::Personal(mine), Person::Personal(theirs)) => {
+                // "van Beethoven" or "Beethoven": the particle may be written
+                // with the family name or not at all.
+                let forms = |name: &PersonalName| {
+                    let with_particle = format!(
+                        "{}{}",
+                        name.particle.as_deref().unwrap_or_default(),
+                        name.family
+                    );
+                    [fold(&name.family), fold(&with_particle)]
+                };
+                let families_match = forms(mine).iter().any(|form| forms(theirs).contains(form));
+                families_match && given_names_match(mine.given.as_deref(), theirs.given.as_deref())
+            }
+            _ => fold(&self.display_name()) == fold(&other.display_name()),
+        }
+    }
+}
+
+/// ASCII lower-case letters and digits only.
+fn fold(text: &str) -> String {
+    deunicode::deunicode(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Given names match in full, or by their initials when either side gives
+/// only initials ("S.", "S.-E.").
+fn given_names_match(mine: Option<&str>, theirs: Option<&str>) -> bool {
+    let (Some(mine), Some(theirs)) = (mine, theirs) else {
+        return true;
+    };
+    let words = |given: &str| -> Vec<String> {
+        given
+            .split(|c: char| c.is_whitespace() || c == '-' || c == '.')
+            .map(fold)
+            .filter(|word| !word.is_empty())
+            .collect()
+    };
+    let (mine, theirs) = (words(mine), words(theirs));
+    let initials_only = |words: &[String]| words.iter().all(|word| word.len() == 1);
+    if initials_only(&mine) || initials_only(&theirs) {
+        let initials = |words: &[String]| {
+            words
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .collect::<String>()
+        };
+        initials(&mine) == initials(&theirs)
+    } else {
+        mine.concat() == theirs.concat()
+    }
+}
+
 fn starts_lowercase(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_lowercase)
 }
@@ -127,6 +198,31 @@ mod tests {
             parts("bell hooks"),
             (some("bell"), None, "hooks".into(), None)
         );
+    }
+
+    #[test]
+    fn names_match_across_spellings() {
+        let lim = Person::from_display_name("Sungjun Lim");
+        for name in [
+            "Sungjun Lim",
+            "S. Lim",
+            "Lim, Sungjun",
+            "Lim, S.",
+            "SUNGJUN LIM",
+        ] {
+            assert!(lim.matches(name), "{name}");
+        }
+        for name in ["Sungjun Kim", "T. Lim", "Taero Lim"] {
+            assert!(!lim.matches(name), "{name}");
+        }
+        let zoe = Person::from_display_name("Zoë Kovács-Müller");
+        assert!(zoe.matches("Zoe Kovacs-Muller") && zoe.matches("Kovacs Muller, Z."));
+        let sang = Person::from_display_name("Sang-Eun Lee");
+        assert!(
+            sang.matches("S.-E. Lee") && sang.matches("Sang Eun Lee") && !sang.matches("S. Lee")
+        );
+        let ludwig = Person::from_display_name("Ludwig van Beethoven");
+        assert!(ludwig.matches("L. Beethoven") && ludwig.matches("van Beethoven, Ludwig"));
     }
 
     #[test]
