@@ -5,8 +5,12 @@
 //! entry could not be converted and was left out; the rest still converts.
 
 use std::fmt;
+use std::fmt::Write as _;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Something was read in a way the user may want to know about.
     Note,
@@ -16,7 +20,7 @@ pub enum Severity {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable identifier for scripts, such as `profile::invalid-date`.
@@ -30,6 +34,11 @@ pub struct Diagnostic {
     pub message: String,
     /// What the user can do about it.
     pub hint: Option<String>,
+    /// The key of the entry it is about, when known.
+    pub key: Option<String>,
+    /// The text of the line it points at, to show it.
+    #[serde(skip)]
+    pub source_line: Option<String>,
 }
 
 impl Diagnostic {
@@ -42,7 +51,73 @@ impl Diagnostic {
             column: 0,
             message: message.into(),
             hint: None,
+            key: None,
+            source_line: None,
         }
+    }
+
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// The line the diagnostic points at, shown under it.
+    pub fn line_text(mut self, text: &str) -> Self {
+        self.source_line = Some(text.trim_end_matches(['\r', '\n']).to_owned());
+        self
+    }
+
+    /// One JSON object, for `--message-format json`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// For people: the location and message, the offending line with a
+    /// caret under the column, and the hint; in colour when asked.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, text: &str| {
+            if color {
+                format!("\x1b[{code}m{text}\x1b[0m")
+            } else {
+                text.to_owned()
+            }
+        };
+        let severity = match self.severity {
+            Severity::Error => paint("1;31", "error"),
+            Severity::Warning => paint("1;33", "warning"),
+            Severity::Note => paint("1;36", "note"),
+        };
+        let mut out = String::new();
+        match (self.file.as_str(), self.line) {
+            ("", _) => {}
+            (file, 0) => {
+                let _ = write!(out, "{}: ", paint("1", file));
+            }
+            (file, line) => {
+                let _ = write!(
+                    out,
+                    "{}: ",
+                    paint("1", &format!("{file}:{line}:{}", self.column))
+                );
+            }
+        }
+        let _ = write!(out, "{severity}: {}", self.message);
+        if let (Some(text), true) = (&self.source_line, self.line > 0) {
+            let number = self.line.to_string();
+            let gutter = " ".repeat(number.len());
+            let _ = write!(out, "\n {number} | {text}");
+            let caret_at = self.column.saturating_sub(1).min(text.chars().count());
+            let _ = write!(
+                out,
+                "\n {gutter} | {}{}",
+                " ".repeat(caret_at),
+                paint("1;32", "^")
+            );
+        }
+        if let Some(hint) = &self.hint {
+            let _ = write!(out, "\n  hint: {hint}");
+        }
+        out
     }
 
     pub fn at(mut self, file: &str, line: usize, column: usize) -> Self {

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use pubconv::convert::{convert, read_all, Input, Request};
+use pubconv::diagnostic::{Diagnostic, Severity};
 use pubconv::key::KeyPattern;
 use pubconv::model::Date;
 use pubconv::read::{InputFormat, ReadOptions};
@@ -22,13 +23,16 @@ Examples:
   pubconv convert profile.txt --to markdown --as-of 2026-11-27 > publications.md
   pubconv convert refs.bib --to csl-json -o refs.json
   pubconv convert profile.txt refs.bib --to markdown --highlight \"S. Lim\" --group-by type > cv.md
+  pubconv convert a.bib b.json --to bibtex --out-dir converted/
+  pubconv check refs.bib --message-format json
   cat profile.txt | pubconv convert --to markdown
 
 Exit status: 0 everything converted; 1 some entries were skipped (each
-reported on stderr, the rest written); 2 nothing could be done.";
+reported on stderr, the rest written), or --strict found a warning; 2
+nothing could be done.";
 
 #[derive(Parser)]
-#[command(name = "pubconv", version, about = "Convert publication lists: profile dumps and BibTeX to BibTeX, BibLaTeX, CSL-JSON and Markdown CV sections", after_help = EXAMPLES)]
+#[command(name = "pubconv", version, about = "Convert publication lists: profile dumps, BibTeX and CSL-JSON to BibTeX, BibLaTeX, CSL-JSON and Markdown CV sections", after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,19 +42,65 @@ struct Cli {
 enum Command {
     /// Read publication lists and write them in another format.
     #[command(after_help = EXAMPLES)]
-    Convert(ConvertArgs),
+    Convert(Box<ConvertArgs>),
+    /// Read publication lists and report every problem, writing nothing.
+    Check(CheckArgs),
+    /// Print a completion script for a shell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print pubconv's man page (roff).
+    Man,
+}
+
+/// What to read.
+#[derive(clap::Args)]
+struct ReadArgs {
+    /// Input files; `-` or none reads standard input.
+    inputs: Vec<PathBuf>,
+    /// Input format; guessed from each file's extension and content if not given.
+    #[arg(long, value_parser = PossibleValuesParser::new(InputFormat::ALL.iter().map(|f| f.name())))]
+    from: Option<String>,
+    /// The day a profile dump was captured (YYYY-MM-DD, default today): dates
+    /// without a year are read as the latest such date not after it.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_full_date)]
+    as_of: Option<Date>,
+}
+
+/// How problems are reported.
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// `human` (with the offending line; in colour on a terminal unless NO_COLOR is set) or `json` (one object per line).
+    #[arg(long, value_enum, default_value = "human")]
+    message_format: MessageFormat,
+    /// Treat any warning as an error: exit 1 and write nothing.
+    #[arg(long)]
+    strict: bool,
+    /// Report errors only.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 #[derive(clap::Args)]
 struct ConvertArgs {
-    /// Input files; `-` or none reads standard input.
-    inputs: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_parser = PossibleValuesParser::new(OutputFormat::ALL.iter().map(|f| f.name())))]
     to: String,
-    /// Input format; guessed from each file's extension and content if not given.
-    #[arg(long, value_parser = PossibleValuesParser::new(InputFormat::ALL.iter().map(|f| f.name())))]
-    from: Option<String>,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -104,10 +154,13 @@ struct ConvertArgs {
     /// Markdown: write one file per work, with YAML front matter, into DIR.
     #[arg(long, value_name = "DIR", help_heading = "Markdown options")]
     per_file: Option<PathBuf>,
-    /// The day a profile dump was captured (YYYY-MM-DD, default today): dates
-    /// without a year are read as the latest such date not after it.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_full_date)]
-    as_of: Option<Date>,
+    /// Write one output per input into DIR (`name.bib`, …) instead of one combined output.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    out_dir: Option<PathBuf>,
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 fn parse_key_pattern(text: &str) -> Result<KeyPattern, String> {
@@ -123,8 +176,24 @@ fn parse_full_date(text: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
-    let Command::Convert(args) = Cli::parse().command;
-    match run_convert(&args) {
+    let result = match Cli::parse().command {
+        Command::Convert(args) => run_convert(&args),
+        Command::Check(args) => run_check(&args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "pubconv",
+                &mut std::io::stdout(),
+            );
+            Ok(0)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map(|()| 0)
+            .map_err(|error| format!("cannot write the man page: {error}")),
+    };
+    match result {
         Ok(status) => ExitCode::from(status),
         Err(message) => {
             eprintln!("pubconv: error: {message}");
@@ -133,14 +202,31 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
-    let inputs = read_inputs(&args.inputs)?;
+fn read_request(read: &ReadArgs) -> ReadOptions {
+    ReadOptions {
+        as_of: read.as_of.unwrap_or_else(Date::today),
+    }
+}
+
+fn run_check(args: &CheckArgs) -> Result<u8, String> {
+    let inputs = read_inputs(&args.read.inputs)?;
     let request = Request {
-        from: args.from.as_deref().and_then(InputFormat::from_name),
+        from: args.read.from.as_deref().and_then(InputFormat::from_name),
+        to: OutputFormat::CslJson,
+        read: read_request(&args.read),
+        write: WriteOptions::default(),
+    };
+    let (_, diagnostics) =
+        read_all(&inputs, &request).map_err(|diagnostic| diagnostic.to_string())?;
+    Ok(report(&diagnostics, &args.report))
+}
+
+fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
+    let inputs = read_inputs(&args.read.inputs)?;
+    let request = Request {
+        from: args.read.from.as_deref().and_then(InputFormat::from_name),
         to: OutputFormat::from_name(&args.to).ok_or("unknown output format")?,
-        read: ReadOptions {
-            as_of: args.as_of.unwrap_or_else(Date::today),
-        },
+        read: read_request(&args.read),
         write: WriteOptions {
             key_pattern: args.key_pattern.clone(),
             ascii: args.ascii,
@@ -159,41 +245,111 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
         },
     };
     if let Some(directory) = &args.per_file {
-        return write_per_file(directory, &inputs, &request);
+        return write_per_file(directory, &inputs, &request, &args.report);
     }
-    let conversion = convert(&inputs, &request).map_err(|diagnostic| diagnostic.to_string())?;
-    for diagnostic in &conversion.diagnostics {
-        eprintln!("{diagnostic}");
+    // One conversion of everything, or one per input for --out-dir.
+    let groups: Vec<(Option<&Input>, &[Input])> = match &args.out_dir {
+        Some(_) => inputs
+            .iter()
+            .map(|input| (Some(input), std::slice::from_ref(input)))
+            .collect(),
+        None => vec![(None, &inputs[..])],
+    };
+    let mut outputs = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (input, group) in groups {
+        let conversion = convert(group, &request).map_err(|diagnostic| diagnostic.to_string())?;
+        diagnostics.extend(conversion.diagnostics.iter().cloned());
+        outputs.push((input, conversion));
     }
-    match &args.output {
-        Some(path) => write_atomically(path, conversion.output.as_bytes())
-            .map_err(|error| format!("cannot write {}: {error}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = stdout.write_all(conversion.output.as_bytes());
+    let status = report(&diagnostics, &args.report);
+    if args.report.strict && status != 0 {
+        eprintln!("pubconv: --strict: nothing written");
+        return Ok(1);
+    }
+    for (input, conversion) in &outputs {
+        let target = match (&args.out_dir, input) {
+            (Some(directory), Some(input)) => Some(out_dir_path(directory, input, request.to)?),
+            _ => args.output.clone(),
+        };
+        match target {
+            Some(path) => write_atomically(&path, conversion.output.as_bytes())
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?,
+            None => {
+                // A closed pipe (`| head`) is not an error worth reporting.
+                let _ = std::io::stdout()
+                    .lock()
+                    .write_all(conversion.output.as_bytes());
+            }
         }
     }
-    report_skipped(conversion.skipped, conversion.written);
-    Ok(conversion.exit_status() as u8)
+    let written = outputs
+        .iter()
+        .map(|(_, conversion)| conversion.written)
+        .sum();
+    report_skipped(&diagnostics, written, &args.report);
+    Ok(status)
 }
 
-fn report_skipped(skipped: usize, written: usize) {
-    if skipped > 0 {
+/// Where `--out-dir` puts one input's output: its file stem and the
+/// format's extension.
+fn out_dir_path(directory: &Path, input: &Input, format: OutputFormat) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(directory)
+        .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
+    let stem = input.path.as_deref().and_then(Path::file_stem).map_or_else(
+        || "stdin".to_owned(),
+        |stem| stem.to_string_lossy().into_owned(),
+    );
+    Ok(directory.join(format!("{stem}.{}", format.extension())))
+}
+
+/// Prints the diagnostics as asked; the exit status they call for: 1 when
+/// an entry was skipped, or under --strict when anything was reported.
+fn report(diagnostics: &[Diagnostic], args: &ReportArgs) -> u8 {
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut stderr = std::io::stderr().lock();
+    for diagnostic in diagnostics {
+        if args.quiet && diagnostic.severity != Severity::Error {
+            continue;
+        }
+        let _ = match args.message_format {
+            MessageFormat::Human => writeln!(stderr, "{}", diagnostic.render(color)),
+            MessageFormat::Json => writeln!(stderr, "{}", diagnostic.to_json()),
+        };
+    }
+    let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
+    u8::from(errors || (args.strict && warnings))
+}
+
+fn report_skipped(diagnostics: &[Diagnostic], written: usize, args: &ReportArgs) {
+    let skipped = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if skipped > 0 && args.message_format == MessageFormat::Human {
         let entries = if skipped == 1 { "entry" } else { "entries" };
         eprintln!("pubconv: {skipped} {entries} skipped, {written} written; see the errors above");
     }
 }
 
 /// `--per-file DIR`: one Markdown file per work, for static-site CVs.
-fn write_per_file(directory: &Path, inputs: &[Input], request: &Request) -> Result<u8, String> {
+fn write_per_file(
+    directory: &Path,
+    inputs: &[Input],
+    request: &Request,
+    args: &ReportArgs,
+) -> Result<u8, String> {
     if request.to != OutputFormat::Markdown {
         return Err("--per-file writes Markdown: use it with --to markdown".to_owned());
     }
     let (library, diagnostics) =
         read_all(inputs, request).map_err(|diagnostic| diagnostic.to_string())?;
-    for diagnostic in &diagnostics {
-        eprintln!("{diagnostic}");
+    let status = report(&diagnostics, args);
+    if args.strict && status != 0 {
+        eprintln!("pubconv: --strict: nothing written");
+        return Ok(1);
     }
     std::fs::create_dir_all(directory)
         .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
@@ -203,12 +359,8 @@ fn write_per_file(directory: &Path, inputs: &[Input], request: &Request) -> Resu
         write_atomically(&path, text.as_bytes())
             .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
     }
-    let skipped = diagnostics
-        .iter()
-        .filter(|d| d.severity == pubconv::diagnostic::Severity::Error)
-        .count();
-    report_skipped(skipped, files.len());
-    Ok(u8::from(skipped > 0))
+    report_skipped(&diagnostics, files.len(), args);
+    Ok(status)
 }
 
 fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {

@@ -48,6 +48,15 @@ impl OutputFormat {
         }
     }
 
+    /// The file extension its files take.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Bibtex | OutputFormat::Biblatex => "bib",
+            OutputFormat::CslJson => "json",
+            OutputFormat::Markdown => "md",
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<OutputFormat> {
         Self::ALL
             .iter()

@@ -4,6 +4,7 @@
 mod common;
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::fixture;
@@ -259,6 +260,128 @@ fn per_file_writes_one_markdown_file_per_work_with_front_matter() {
         None,
     );
     assert_eq!(wrong.status.code(), Some(2));
+}
+
+#[test]
+fn check_reports_without_writing() {
+    let broken = fixture("profile/broken.txt").display().to_string();
+    let output = pubconv(&["check", &broken], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("broken.txt:8:7: error:"), "{stderr}");
+    assert!(
+        stderr.contains(" 8 | LGFeb 30, 2023\n   |       ^"),
+        "the offending line and a caret: {stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no colour when stderr is not a terminal"
+    );
+    let clean = pubconv(
+        &["check", &fixture("bibtex/cv.bib").display().to_string()],
+        None,
+    );
+    assert_eq!(clean.status.code(), Some(0));
+}
+
+#[test]
+fn json_diagnostics_parse_back() {
+    let traps = fixture("bibtex/traps.bib").display().to_string();
+    let output = pubconv(&["check", &traps, "--message-format", "json"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let diagnostics: Vec<serde_json::Value> = text(&output.stderr)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let error = diagnostics
+        .iter()
+        .find(|d| d["severity"] == "error")
+        .unwrap();
+    assert_eq!(error["line"], 32);
+    assert_eq!(error["column"], 19);
+    assert_eq!(error["code"], "bibtex::syntax");
+    assert_eq!(error["key"], "broken2022");
+    assert!(error["file"].as_str().unwrap().ends_with("traps.bib"));
+    assert!(diagnostics
+        .iter()
+        .any(|d| d["severity"] == "warning" && d["key"] == "cycleB"));
+}
+
+#[test]
+fn strict_turns_warnings_into_failure_and_quiet_keeps_errors_only() {
+    let variations = fixture("profile/variations.txt").display().to_string();
+    let directory = tempfile::tempdir().unwrap();
+    let target = directory.path().join("out.bib").display().to_string();
+    let strict = pubconv(
+        &[
+            "convert",
+            &variations,
+            "--to",
+            "bibtex",
+            "--strict",
+            "-o",
+            &target,
+        ],
+        None,
+    );
+    assert_eq!(
+        strict.status.code(),
+        Some(1),
+        "the dump warns about its `CV` field"
+    );
+    assert!(
+        !Path::new(&target).exists(),
+        "nothing written under --strict"
+    );
+    let quiet = pubconv(
+        &[
+            "convert",
+            &variations,
+            "--to",
+            "bibtex",
+            "--quiet",
+            "--as-of",
+            common::AS_OF,
+        ],
+        None,
+    );
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(quiet.stderr.is_empty(), "{}", text(&quiet.stderr));
+}
+
+#[test]
+fn out_dir_writes_one_output_per_input() {
+    let directory = tempfile::tempdir().unwrap();
+    let target = directory.path().join("converted");
+    let target_name = target.display().to_string();
+    let inputs = [
+        fixture("bibtex/cv.bib"),
+        fixture("csl/zotero.json"),
+        fixture("profile/broken.txt"),
+    ];
+    let inputs: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    let mut args = vec!["convert"];
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend(["--to", "csl-json", "--out-dir", &target_name]);
+    let output = pubconv(&args, None);
+    assert_eq!(output.status.code(), Some(1), "broken.txt skips two papers");
+    for (name, items) in [("cv.json", 5), ("zotero.json", 5), ("broken.json", 1)] {
+        let written: Vec<serde_json::Value> =
+            serde_json::from_slice(&std::fs::read(target.join(name)).unwrap()).unwrap();
+        assert_eq!(written.len(), items, "{name}");
+    }
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = pubconv(&["completions", shell], None);
+        assert_eq!(output.status.code(), Some(0));
+        assert!(text(&output.stdout).contains("pubconv"), "{shell}");
+    }
+    let man = text(&pubconv(&["man"], None).stdout);
+    assert!(man.contains(".TH pubconv 1") && man.contains("convert"));
 }
 
 #[test]

@@ -169,6 +169,10 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
             .hint(format!(
                 "fix the {what}; it was left out and reading went on at the next line starting with `@`"
             ));
+        let diagnostic = match &error.key {
+            Some(key) => diagnostic.key(key.clone()),
+            None => diagnostic,
+        };
         reader.report(diagnostic, error.offset);
     }
     let mut macros: HashMap<String, Cow<'_, str>> = MONTH_MACROS
@@ -206,7 +210,7 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
                 format!("the entry on line {line} has the key `{}` too; both are kept, and the output gives this one a letter suffix", entry.key),
             )
             .hint("give each entry its own key");
-            reader.report(warning, entry.offset);
+            reader.report(warning.key(entry.key), entry.offset);
         }
         entries.push(reader.raw_entry(entry, &macros));
     }
@@ -217,7 +221,7 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
             "bibtex::inheritance",
             format!("{} (entry `{}`)", problem.message, entry.key),
         );
-        reader.report(diagnostic, entry.offset);
+        reader.report(diagnostic.key(entry.key.to_string()), entry.offset);
     }
     let mut works = Vec::new();
     for entry in entries.iter().filter(|entry| entry.kind != "xdata") {
@@ -229,7 +233,7 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
                 "bibtex::field",
                 format!("{} (entry `{}`)", note.message, entry.key),
             );
-            reader.report(diagnostic, note.offset);
+            reader.report(diagnostic.key(entry.key.to_string()), note.offset);
         }
     }
     Reading {
@@ -252,8 +256,9 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn report(&mut self, diagnostic: Diagnostic, offset: usize) {
         let (line, column) = self.lines.line_column(offset);
+        let text = self.lines.line_text(line);
         self.diagnostics
-            .push(diagnostic.at(self.file, line, column));
+            .push(diagnostic.at(self.file, line, column).line_text(text));
     }
 
     /// Joins a value's pieces, looking `@string` names up case-insensitively.
@@ -300,7 +305,7 @@ impl<'a> Reader<'a> {
                     "bibtex::duplicate-field",
                     format!("`{}` is given twice in entry `{}`; the first is kept, this one is left out", field.name, entry.key),
                 );
-                self.report(warning, field.offset);
+                self.report(warning.key(entry.key), field.offset);
                 continue;
             }
             let value = self.expand(&field.value, macros);

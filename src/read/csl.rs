@@ -36,7 +36,8 @@ pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
     let mut diagnostics = Vec::new();
     let mut report = |diagnostic: Diagnostic, offset: usize| {
         let (line, column) = lines.line_column(offset + (source.text.len() - text.len()));
-        diagnostics.push(diagnostic.at(source.name, line, column));
+        let text = lines.line_text(line);
+        diagnostics.push(diagnostic.at(source.name, line, column).line_text(text));
     };
     let items: Vec<&RawValue> = match serde_json::from_str::<Vec<&RawValue>>(text) {
         Ok(items) => items,

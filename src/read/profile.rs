@@ -152,7 +152,10 @@ impl ProfileReader<'_> {
 
     fn at(&self, diagnostic: Diagnostic, line: &Line<'_>, byte_offset: usize) -> Diagnostic {
         let column = line.indent + line.text[..byte_offset].chars().count() + 1;
-        diagnostic.at(self.file, line.number, column)
+        let shown = format!("{}{}", " ".repeat(line.indent), line.text);
+        diagnostic
+            .at(self.file, line.number, column)
+            .line_text(&shown)
     }
 
     /// The lines before the first paper: name, primary field, metrics and
