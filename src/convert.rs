@@ -25,6 +25,8 @@ pub struct Request {
     pub to: OutputFormat,
     pub read: ReadOptions,
     pub write: write::Options,
+    /// Merge the same work read from several inputs into one.
+    pub merge: bool,
 }
 
 /// A finished conversion.
@@ -69,7 +71,8 @@ pub fn read_all(
 ) -> Result<(Library, Vec<Diagnostic>), Diagnostic> {
     let mut library = Library::default();
     let mut diagnostics = Vec::new();
-    for input in inputs {
+    let mut origins = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
         let (text, decoding) = read::decode(&input.bytes, &input.name);
         diagnostics.extend(decoding);
         let format = match request.from {
@@ -90,7 +93,16 @@ pub fn read_all(
         };
         let reading = format.read(source, &request.read);
         diagnostics.extend(reading.diagnostics);
+        origins.extend(std::iter::repeat_n(index, reading.library.works.len()));
         merge(&mut library, reading.library, &input.name, &mut diagnostics);
+    }
+    if request.merge {
+        let names: Vec<String> = inputs.iter().map(|input| input.name.clone()).collect();
+        diagnostics.extend(crate::merge::merge_duplicates(
+            &mut library.works,
+            &origins,
+            &names,
+        ));
     }
     Ok((library, diagnostics))
 }

@@ -17,6 +17,7 @@
 //!     to: OutputFormat::Bibtex,
 //!     read: ReadOptions { as_of: "2026-11-27".parse().unwrap() },
 //!     write: Default::default(),
+//!     merge: true,
 //! };
 //! let conversion = convert(&[input], &request).unwrap();
 //! assert_eq!(conversion.exit_status(), 0);
@@ -33,6 +34,7 @@ pub mod convert;
 pub mod csl;
 pub mod diagnostic;
 pub mod key;
+pub mod merge;
 pub mod model;
 pub mod read;
 pub mod tex;

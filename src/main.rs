@@ -66,6 +66,9 @@ struct ReadArgs {
     /// without a year are read as the latest such date not after it.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_full_date)]
     as_of: Option<Date>,
+    /// Keep the same work read from several inputs as separate works.
+    #[arg(long)]
+    no_merge: bool,
 }
 
 /// How problems are reported.
@@ -215,6 +218,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, String> {
         to: OutputFormat::CslJson,
         read: read_request(&args.read),
         write: WriteOptions::default(),
+        merge: !args.read.no_merge,
     };
     let (_, diagnostics) =
         read_all(&inputs, &request).map_err(|diagnostic| diagnostic.to_string())?;
@@ -243,6 +247,7 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
                 max_authors: args.max_authors,
             },
         },
+        merge: !args.read.no_merge,
     };
     if let Some(directory) = &args.per_file {
         return write_per_file(directory, &inputs, &request, &args.report);

@@ -82,6 +82,7 @@ fn convert_bib(name: &str, text: &str) -> Vec<Value> {
         to: OutputFormat::CslJson,
         read: ReadOptions::default(),
         write: Default::default(),
+        merge: true,
     };
     let conversion = convert(&[input], &request).unwrap();
     serde_json::from_str(&conversion.output).unwrap()

@@ -29,6 +29,7 @@ fn markdown(fixture: &str, options: Options) -> String {
             markdown: options,
             ..Default::default()
         },
+        merge: true,
     };
     convert(&[input], &request).unwrap().output
 }

@@ -102,6 +102,7 @@ fn our_items(bib: &Path) -> Vec<Value> {
         to: OutputFormat::CslJson,
         read: ReadOptions::default(),
         write: Default::default(),
+        merge: true,
     };
     let conversion = convert(&[input], &request).unwrap();
     serde_json::from_str::<Vec<Value>>(&conversion.output).unwrap()

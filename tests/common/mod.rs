@@ -54,6 +54,7 @@ pub fn convert_bytes(name: &str, bytes: Vec<u8>, to: OutputFormat) -> Conversion
             as_of: AS_OF.parse().expect("AS_OF is a date"),
         },
         write: Default::default(),
+        merge: true,
     };
     convert(&[input], &request).expect("the input's format is recognised")
 }

@@ -1,0 +1,257 @@
+//! The same work read from several inputs, merged into one.
+//!
+//! Two works from different inputs are the same when they share a DOI or an
+//! arXiv identifier, or when their titles match with case, accents and
+//! punctuation folded, their years are within three of each other (a
+//! preprint is often years older than its venue) and their first authors
+//! match. The merged work keeps the union of what both know, by one rule:
+//!
+//! - the *primary* is the work that says where it appeared (a journal,
+//!   proceedings or publisher), else the one read first; its type, title,
+//!   key, venue and date stand;
+//! - a full author list replaces a truncated one;
+//! - any field the primary lacks (abstract, identifiers, categories, …) is
+//!   filled from the other;
+//! - when the other is a preprint with a different date, that date is kept
+//!   as the submitted date (the arXiv date beside the venue year).
+//!
+//! Each merge is reported as a note.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{DateVariable, Work, WorkType};
+
+/// Merges duplicates among `works`, where `origins[i]` is the input work
+/// `i` came from; only works from different inputs merge. Returns the
+/// notes that say what was merged.
+pub fn merge_duplicates(
+    works: &mut Vec<Work>,
+    origins: &[usize],
+    input_names: &[String],
+) -> Vec<Diagnostic> {
+    let mut notes = Vec::new();
+    let mut kept: Vec<(Work, usize)> = Vec::with_capacity(works.len());
+    for (work, &origin) in std::mem::take(works).into_iter().zip(origins) {
+        let found = kept.iter().position(|(other, other_origin)| {
+            *other_origin != origin && same_work(other, &work).is_some()
+        });
+        match found {
+            Some(index) => {
+                let reason = same_work(&kept[index].0, &work).unwrap_or("title");
+                let (earlier, earlier_origin) = kept.remove(index);
+                let describe = |work: &Work, origin: usize| {
+                    let title = work
+                        .title
+                        .as_ref()
+                        .map(|t| t.raw_string())
+                        .unwrap_or_default();
+                    format!(
+                        "“{title}” ({})",
+                        input_names.get(origin).map_or("?", String::as_str)
+                    )
+                };
+                notes.push(
+                    Diagnostic::new(
+                        Severity::Note,
+                        "merge::duplicate",
+                        format!(
+                            "merged {} with {}: same {reason}",
+                            describe(&earlier, earlier_origin),
+                            describe(&work, origin)
+                        ),
+                    )
+                    .at(input_names.get(origin).map_or("", String::as_str), 0, 0)
+                    .hint("pass --no-merge to keep both"),
+                );
+                kept.insert(index, (merged(earlier, work), earlier_origin));
+            }
+            None => kept.push((work, origin)),
+        }
+    }
+    works.extend(kept.into_iter().map(|(work, _)| work));
+    notes
+}
+
+/// Why two works are the same, or `None`.
+fn same_work(a: &Work, b: &Work) -> Option<&'static str> {
+    let doi = |work: &Work| work.ids.doi.as_ref().map(|doi| doi.to_ascii_lowercase());
+    if doi(a).is_some() && doi(a) == doi(b) {
+        return Some("DOI");
+    }
+    let arxiv = |work: &Work| {
+        work.ids
+            .arxiv
+            .as_deref()
+            .map(|id| without_version(id).to_owned())
+    };
+    if arxiv(a).is_some() && arxiv(a) == arxiv(b) {
+        return Some("arXiv id");
+    }
+    let title = |work: &Work| {
+        work.title
+            .as_ref()
+            .map(|t| fold(&t.raw_string()))
+            .filter(|t| !t.is_empty())
+    };
+    let years_close = match (a.date, b.date) {
+        (Some(x), Some(y)) => (x.start.year - y.start.year).abs() <= 3,
+        _ => true,
+    };
+    let first_authors_match = match (a.authors.first(), b.authors.first()) {
+        (Some(x), Some(y)) => x.matches(&y.display_name()) || y.matches(&x.display_name()),
+        _ => true,
+    };
+    (title(a).is_some() && title(a) == title(b) && years_close && first_authors_match)
+        .then_some("title")
+}
+
+/// `2210.13533v4` → `2210.13533`.
+fn without_version(id: &str) -> &str {
+    match id.rfind('v') {
+        Some(at)
+            if at > 0 && id[at + 1..].bytes().all(|b| b.is_ascii_digit()) && at + 1 < id.len() =>
+        {
+            &id[..at]
+        }
+        _ => id,
+    }
+}
+
+/// Letters and digits only, ASCII lower case.
+fn fold(text: &str) -> String {
+    deunicode::deunicode(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+fn says_where(work: &Work) -> bool {
+    work.venue.container_title.is_some()
+        || (work.venue.publisher.is_some() && work.kind != WorkType::Preprint)
+}
+
+/// The union of two records of one work (the rule in the module comment).
+fn merged(first: Work, second: Work) -> Work {
+    let (mut primary, other) = if !says_where(&first) && says_where(&second) {
+        (second, first)
+    } else {
+        (first, second)
+    };
+    if primary.authors_truncated && !other.authors_truncated && !other.authors.is_empty()
+        || (primary.authors_truncated == other.authors_truncated
+            && other.authors.len() > primary.authors.len())
+    {
+        primary.authors = other.authors.clone();
+        primary.authors_truncated = other.authors_truncated;
+    }
+    if primary.kind == WorkType::Misc {
+        primary.kind = other.kind;
+    }
+    if other.kind == WorkType::Preprint
+        && primary.kind != WorkType::Preprint
+        && other.date != primary.date
+    {
+        if let Some(date) = other.date {
+            primary.dates.entry(DateVariable::Submitted).or_insert(date);
+        }
+    }
+    let fill = |mine: &mut Option<String>, theirs: &Option<String>| {
+        if mine.is_none() {
+            mine.clone_from(theirs);
+        }
+    };
+    fill(&mut primary.key, &other.key);
+    fill(&mut primary.ids.doi, &other.ids.doi);
+    fill(&mut primary.ids.arxiv, &other.ids.arxiv);
+    fill(&mut primary.ids.url, &other.ids.url);
+    fill(&mut primary.ids.isbn, &other.ids.isbn);
+    fill(&mut primary.ids.issn, &other.ids.issn);
+    fill(&mut primary.venue.publisher, &other.venue.publisher);
+    fill(&mut primary.venue.place, &other.venue.place);
+    fill(&mut primary.venue.volume, &other.venue.volume);
+    fill(&mut primary.venue.issue, &other.venue.issue);
+    fill(&mut primary.venue.pages, &other.venue.pages);
+    if primary.title.is_none() {
+        primary.title = other.title;
+    }
+    if primary.venue.container_title.is_none() {
+        primary.venue.container_title = other.venue.container_title;
+    }
+    if primary.abstract_text.is_none() {
+        primary.abstract_text = other.abstract_text;
+    }
+    if primary.date.is_none() {
+        primary.date = other.date;
+    }
+    if primary.editors.is_empty() {
+        primary.editors = other.editors;
+    }
+    for category in other.categories {
+        if !primary.categories.contains(&category) {
+            primary.categories.push(category);
+        }
+    }
+    for keyword in other.keywords {
+        if !primary.keywords.contains(&keyword) {
+            primary.keywords.push(keyword);
+        }
+    }
+    for (variable, text) in other.fields {
+        primary.fields.entry(variable).or_insert(text);
+    }
+    for (variable, date) in other.dates {
+        primary.dates.entry(variable).or_insert(date);
+    }
+    for (role, people) in other.contributors {
+        primary.contributors.entry(role).or_insert(people);
+    }
+    for (name, value) in other.extra {
+        primary.extra.entry(name).or_insert(value);
+    }
+    primary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Date, Person, Text};
+
+    fn work(title: &str, year: i32, author: &str) -> Work {
+        Work {
+            title: Some(Text::plain(title)),
+            date: Some(Date::year(year).into()),
+            authors: vec![Person::from_display_name(author)],
+            ..Work::default()
+        }
+    }
+
+    #[test]
+    fn duplicates_match_by_identifier_or_folded_title() {
+        let mut a = work("Sufficient Invariant Learning", 2022, "Taero Kim");
+        let mut b = work("SUFFICIENT invariant learning!", 2025, "T. Kim");
+        assert_eq!(same_work(&a, &b), Some("title"));
+        b.date = Some(Date::year(2030).into());
+        assert_eq!(same_work(&a, &b), None, "years too far apart");
+        a.ids.arxiv = Some("2210.13533v4".into());
+        b.ids.arxiv = Some("2210.13533".into());
+        assert_eq!(same_work(&a, &b), Some("arXiv id"));
+        let c = work("Sufficient Invariant Learning", 2022, "Someone Else");
+        assert_eq!(
+            same_work(
+                &work("Sufficient Invariant Learning", 2022, "Taero Kim"),
+                &c
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn only_works_from_different_inputs_merge() {
+        let same = work("A Title", 2020, "Jane Doe");
+        let mut works = vec![same.clone(), same.clone()];
+        assert!(merge_duplicates(&mut works, &[0, 0], &["a".into()]).is_empty());
+        assert_eq!(works.len(), 2);
+        let notes = merge_duplicates(&mut works, &[0, 1], &["a".into(), "b".into()]);
+        assert_eq!((works.len(), notes.len()), (1, 1));
+    }
+}
