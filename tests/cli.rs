@@ -10,7 +10,12 @@ use std::process::{Command, Output, Stdio};
 use common::fixture;
 
 fn pubconv(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    pubconv_in(Path::new("."), args, stdin)
+}
+
+fn pubconv_in(directory: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pubconv"))
+        .current_dir(directory)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -382,6 +387,102 @@ fn completions_and_man_page() {
     }
     let man = text(&pubconv(&["man"], None).stdout);
     assert!(man.contains(".TH pubconv 1") && man.contains("convert"));
+}
+
+#[test]
+fn a_config_file_sets_defaults_the_command_line_overrides() {
+    let directory = tempfile::tempdir().unwrap();
+    let config =
+        "to = \"markdown\"\nhighlight = [\"S. Lim\"]\ngroup-by = \"type\"\nmax-authors = 1\n";
+    std::fs::write(directory.path().join("pubconv.toml"), config).unwrap();
+    let cv = fixture("bibtex/cv.bib").display().to_string();
+    let output = pubconv_in(directory.path(), &["convert", &cv], None);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let markdown = text(&output.stdout);
+    assert!(
+        markdown.contains("### Journal Articles") && markdown.contains("**Sungjun Lim**, et al."),
+        "{markdown}"
+    );
+    let overridden = text(
+        &pubconv_in(
+            directory.path(),
+            &["convert", &cv, "--group-by", "none", "--to", "bibtex"],
+            None,
+        )
+        .stdout,
+    );
+    assert!(
+        overridden.starts_with("@article{kovacs2021journal,"),
+        "{overridden}"
+    );
+    std::fs::write(
+        directory.path().join("other.toml"),
+        "to = \"bibtex\"\ncolour = true\n",
+    )
+    .unwrap();
+    let bad = pubconv_in(
+        directory.path(),
+        &["convert", &cv, "--config", "other.toml"],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("unknown key(s) colour"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_no_temporary_file() {
+    // An output path that is a directory: the temporary file is written,
+    // the rename fails, and the temporary file must go.
+    let directory = tempfile::tempdir().unwrap();
+    let taken = directory.path().join("taken.bib");
+    std::fs::create_dir(&taken).unwrap();
+    let target = taken.display().to_string();
+    let output = pubconv(
+        &["convert", &reference(), "--to", "bibtex", "-o", &target],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let names: Vec<_> = std::fs::read_dir(directory.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["taken.bib"], "no temporary file is left");
+}
+
+#[test]
+fn a_write_into_a_read_only_directory_leaves_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let directory = tempfile::tempdir().unwrap();
+    let locked = directory.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root writes anywhere; the check means something only for other users.
+    let probe = locked.join("probe");
+    if std::fs::write(&probe, "x").is_ok() {
+        let _ = std::fs::remove_file(&probe);
+        eprintln!("skipped: running as root, a read-only directory is writable");
+        return;
+    }
+    let target = locked.join("out.bib").display().to_string();
+    let output = pubconv(
+        &["convert", &reference(), "--to", "bibtex", "-o", &target],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("cannot write"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(&locked).unwrap().count(),
+        0,
+        "no partial or temporary file"
+    );
 }
 
 #[test]
