@@ -50,7 +50,17 @@ impl Conversion {
 /// Reads every input and writes them as one library. Fails, with nothing
 /// written, only when an input's format cannot be told.
 pub fn convert(inputs: &[Input], request: &Request) -> Result<Conversion, Diagnostic> {
-    let (library, diagnostics) = read_all(inputs, request)?;
+    convert_with_progress(inputs, request, &mut |_| {})
+}
+
+/// [`convert`], calling `on_input` with each input once it is read (for a
+/// progress bar).
+pub fn convert_with_progress(
+    inputs: &[Input],
+    request: &Request,
+    on_input: &mut dyn FnMut(&Input),
+) -> Result<Conversion, Diagnostic> {
+    let (library, diagnostics) = read_all_with_progress(inputs, request, on_input)?;
     let skipped = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
@@ -68,6 +78,15 @@ pub fn convert(inputs: &[Input], request: &Request) -> Result<Conversion, Diagno
 pub fn read_all(
     inputs: &[Input],
     request: &Request,
+) -> Result<(Library, Vec<Diagnostic>), Diagnostic> {
+    read_all_with_progress(inputs, request, &mut |_| {})
+}
+
+/// [`read_all`], calling `on_input` with each input once it is read.
+pub fn read_all_with_progress(
+    inputs: &[Input],
+    request: &Request,
+    on_input: &mut dyn FnMut(&Input),
 ) -> Result<(Library, Vec<Diagnostic>), Diagnostic> {
     let mut library = Library::default();
     let mut diagnostics = Vec::new();
@@ -95,6 +114,7 @@ pub fn read_all(
         diagnostics.extend(reading.diagnostics);
         origins.extend(std::iter::repeat_n(index, reading.library.works.len()));
         merge(&mut library, reading.library, &input.name, &mut diagnostics);
+        on_input(input);
     }
     if request.merge {
         let names: Vec<String> = inputs.iter().map(|input| input.name.clone()).collect();

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use pubconv::convert::{convert, read_all, Input, Request};
+use pubconv::convert::{convert_with_progress, read_all, Input, Request};
 use pubconv::diagnostic::{Diagnostic, Severity};
 use pubconv::key::KeyPattern;
 use pubconv::model::Date;
@@ -374,13 +374,17 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
             .collect(),
         None => vec![(None, &inputs[..])],
     };
+    let progress = progress_bar(&inputs);
     let mut outputs = Vec::new();
     let mut diagnostics = Vec::new();
     for (input, group) in groups {
-        let conversion = convert(group, &request).map_err(|diagnostic| diagnostic.to_string())?;
+        let mut advance = |input: &Input| progress.inc(input.bytes.len() as u64);
+        let conversion = convert_with_progress(group, &request, &mut advance)
+            .map_err(|diagnostic| diagnostic.to_string())?;
         diagnostics.extend(conversion.diagnostics.iter().cloned());
         outputs.push((input, conversion));
     }
+    progress.finish_and_clear();
     let status = report(&diagnostics, &args.report);
     if args.report.strict && status != 0 {
         eprintln!("pubconv: --strict: nothing written");
@@ -408,6 +412,23 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
         .sum();
     report_skipped(&diagnostics, written, &args.report);
     Ok(status)
+}
+
+/// A progress bar over the input bytes, for many or large inputs; drawn
+/// only when stderr is a terminal.
+fn progress_bar(inputs: &[Input]) -> indicatif::ProgressBar {
+    let total: u64 = inputs.iter().map(|input| input.bytes.len() as u64).sum();
+    let worth_it = inputs.len() > 3 || total > 8_000_000;
+    if !worth_it || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// Where `--out-dir` puts one input's output: its file stem and the
