@@ -1,0 +1,111 @@
+//! Hostile inputs end in bounded time and memory with diagnostics: no
+//! panic, no stack overflow, no abort.
+
+mod common;
+
+use common::convert_bytes;
+use pubconv::diagnostic::Severity;
+use pubconv::write::OutputFormat;
+
+fn every_format(name: &str, bytes: &[u8]) -> Vec<pubconv::convert::Conversion> {
+    OutputFormat::ALL
+        .iter()
+        .map(|&format| convert_bytes(name, bytes.to_vec(), format))
+        .collect()
+}
+
+#[test]
+fn deeply_nested_braces() {
+    let bib = format!(
+        "@misc{{deep, title = {}x{}}}\n@misc{{ok, title = {{Fine}}}}\n",
+        "{".repeat(100_000),
+        "}".repeat(100_000)
+    );
+    for conversion in every_format("deep.bib", bib.as_bytes()) {
+        assert_eq!(conversion.written, 2);
+    }
+}
+
+#[test]
+fn an_unclosed_brace_at_the_start_of_a_large_file() {
+    let mut bib = String::from("@misc{first, title = {never closed\n");
+    for n in 0..5_000 {
+        bib.push_str(&format!(
+            "@article{{k{n}, author = {{Doe, J.}}, title = {{T {n}}}, year = 2020}}\n"
+        ));
+    }
+    let conversion = convert_bytes("unclosed.bib", bib.into_bytes(), OutputFormat::CslJson);
+    assert_eq!((conversion.written, conversion.skipped), (5_000, 1));
+}
+
+#[test]
+fn cyclic_strings_crossrefs_and_xdata() {
+    let bib = "@string{a = b}\n@string{b = a # a}\n@misc{x, crossref = {y}, xdata = {z}, title = a}\n@misc{y, crossref = {x}}\n@xdata{z, xdata = {z}}\n";
+    let conversion = convert_bytes("cycles.bib", bib.as_bytes().to_vec(), OutputFormat::Bibtex);
+    assert_eq!(conversion.written, 2);
+    assert!(conversion
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("cycle")));
+}
+
+#[test]
+fn a_fifty_megabyte_field() {
+    let bib = format!(
+        "@misc{{big, abstract = {{{}}}}}\n",
+        "word {x} $y$ \\emph{z} ".repeat(2_400_000)
+    );
+    assert!(bib.len() > 50_000_000);
+    let conversion = convert_bytes("big.bib", bib.into_bytes(), OutputFormat::CslJson);
+    assert_eq!(conversion.written, 1);
+}
+
+#[test]
+fn binary_junk_invalid_utf8_and_utf16() {
+    let junk: Vec<u8> = (0..200_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    for format in pubconv::read::InputFormat::ALL {
+        let request_text = String::from_utf8_lossy(&junk).into_owned();
+        let _ = format.read(
+            pubconv::read::Source {
+                name: "junk",
+                text: &request_text,
+            },
+            &Default::default(),
+        );
+    }
+    let mut invalid = b"@misc{a, title = {Caf\xe9}}\n".to_vec();
+    invalid.extend_from_slice(&junk[..1000]);
+    let conversion = convert_bytes("invalid.bib", invalid, OutputFormat::CslJson);
+    assert!(conversion.output.contains("Café"));
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "@misc{a, title = {Ü}}"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    assert!(convert_bytes("utf16.bib", utf16, OutputFormat::CslJson)
+        .output
+        .contains('Ü'));
+}
+
+#[test]
+fn a_dump_with_twenty_thousand_impossible_dates() {
+    let mut dump = String::from("Jane Doe\n\n20000 Papers\n\n");
+    for n in 0..20_000 {
+        dump.push_str(&format!("LGFeb 30, 2023\nPaper {n}\n\nJane Doe\n\n"));
+    }
+    let conversion = convert_bytes("dates.txt", dump.into_bytes(), OutputFormat::Markdown);
+    assert_eq!(conversion.written, 0);
+    assert_eq!(
+        conversion
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count(),
+        20_000
+    );
+}
