@@ -1,0 +1,103 @@
+//! Throughput of each reader and writer: `cargo bench`. The BibTeX files
+//! are the large ones in `../shared/corpus/large/` (skipped, saying so,
+//! where absent); the profile dump is generated: 10,000 papers in the
+//! reference dump's shape.
+
+use std::path::Path;
+
+use divan::counter::BytesCount;
+use divan::Bencher;
+use pubconv::model::Library;
+use pubconv::read::{InputFormat, ReadOptions, Source};
+use pubconv::write::{Options, OutputFormat};
+
+fn main() {
+    divan::main();
+}
+
+/// The large corpus files, by name.
+const LARGE: &[&str] = &[
+    "rfc-bib/rfc.bib",
+    "lvilnis-BibtexParser-inputs/domain-decomp.bib",
+];
+
+fn corpus(name: &str) -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/large")
+        .join(name);
+    let bytes = std::fs::read(&path).ok();
+    if bytes.is_none() {
+        eprintln!("skipped: {} is absent", path.display());
+    }
+    bytes.map(|bytes| pubconv::read::decode(&bytes, name).0)
+}
+
+fn dump(papers: usize) -> String {
+    let mut text = String::from("Jane Doe\n\nLG\nh-index5\n\n10000 Papers\n\n");
+    for n in 0..papers {
+        text.push_str(&format!(
+            "LGOct {}, 20{:02}\nA Study of $\\beta$-Things Number {n}\n\nJane Doe, Zoë Kovács-Müller, Sang-Eun Lee et al.\n\nWe study things with \\emph{{care}}, at 50% of the cost.\n\n",
+            n % 28 + 1,
+            n % 25
+        ));
+    }
+    text
+}
+
+fn read(format: InputFormat, text: &str) -> Library {
+    let options = ReadOptions {
+        as_of: "2026-11-27".parse().unwrap(),
+    };
+    format
+        .read(
+            Source {
+                name: "bench",
+                text,
+            },
+            &options,
+        )
+        .library
+}
+
+#[divan::bench(args = LARGE)]
+fn read_bibtex(bencher: Bencher, name: &str) {
+    let Some(text) = corpus(name) else { return };
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| read(InputFormat::Bibtex, &text));
+}
+
+#[divan::bench(args = LARGE)]
+fn bibtex_to_csl_json(bencher: Bencher, name: &str) {
+    let Some(text) = corpus(name) else { return };
+    bencher.counter(BytesCount::of_str(&text)).bench(|| {
+        OutputFormat::CslJson.write(&read(InputFormat::Bibtex, &text), &Options::default())
+    });
+}
+
+#[divan::bench]
+fn read_profile_dump_10000_papers(bencher: Bencher) {
+    let text = dump(10_000);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| read(InputFormat::Profile, &text));
+}
+
+#[divan::bench(args = ["bibtex", "biblatex", "csl-json", "markdown"])]
+fn write_rfc(bencher: Bencher, format: &str) {
+    let Some(text) = corpus(LARGE[0]) else { return };
+    let library = read(InputFormat::Bibtex, &text);
+    let format = OutputFormat::from_name(format).unwrap();
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| format.write(&library, &Options::default()));
+}
+
+#[divan::bench]
+fn read_csl_json(bencher: Bencher) {
+    let Some(text) = corpus(LARGE[0]) else { return };
+    let json = OutputFormat::CslJson.write(&read(InputFormat::Bibtex, &text), &Options::default());
+    bencher
+        .counter(BytesCount::of_str(&json))
+        .bench(|| read(InputFormat::CslJson, &json));
+}
