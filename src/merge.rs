@@ -18,6 +18,7 @@
 //! Each merge is reported as a note.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::person::fold;
 use crate::model::{DateVariable, Work, WorkType};
 
 /// Merges duplicates among `works`, where `origins[i]` is the input work
@@ -114,15 +115,6 @@ fn without_version(id: &str) -> &str {
         }
         _ => id,
     }
-}
-
-/// Letters and digits only, ASCII lower case.
-fn fold(text: &str) -> String {
-    deunicode::deunicode(text)
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
 }
 
 fn says_where(work: &Work) -> bool {

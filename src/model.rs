@@ -6,7 +6,7 @@
 //! here (the `extra` map on a work), so nothing is lost on the way through.
 
 mod date;
-mod person;
+pub mod person;
 mod text;
 mod work;
 

@@ -12,32 +12,6 @@ use common::latex::{font_tolerant_document, tools_for, try_compile_in, Processor
 use pubconv::write::OutputFormat;
 use serde_json::Value;
 
-/// Every item of every INPUT block, as one JSON array.
-fn all_items(corpus: &Path) -> Vec<Value> {
-    let mut items = Vec::new();
-    for folder in ["csl", "extra", "overrides"] {
-        let Ok(entries) = std::fs::read_dir(corpus.join(folder)) else {
-            continue;
-        };
-        let mut paths: Vec<_> = entries.flatten().map(|entry| entry.path()).collect();
-        paths.sort();
-        for path in paths {
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let Some((_, rest)) = text.split_once(" INPUT =") else {
-                continue;
-            };
-            let rest = rest.split_once('\n').map_or("", |(_, rest)| rest);
-            let Some((input, _)) = rest.split_once("<<====") else {
-                continue;
-            };
-            if let Ok(Value::Array(found)) = serde_json::from_str::<Value>(input) {
-                items.extend(found);
-            }
-        }
-    }
-    items
-}
-
 #[test]
 fn citeproc_inputs_become_bibtex_that_compiles() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/citeproc");
@@ -48,7 +22,11 @@ fn citeproc_inputs_become_bibtex_that_compiles() {
     if !tools_for(Processor::Biber) || !tools_for(Processor::Bibtex) {
         return;
     }
-    let items = all_items(&corpus);
+    let items: Vec<Value> = common::citeproc_inputs(&corpus)
+        .into_iter()
+        .filter_map(|(_, input)| serde_json::from_str::<Vec<Value>>(&input).ok())
+        .flatten()
+        .collect();
     let json = serde_json::to_string(&items).unwrap();
     for (format, processor) in [
         (OutputFormat::Bibtex, Processor::Bibtex),

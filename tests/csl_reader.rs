@@ -71,30 +71,6 @@ fn a_broken_item_costs_only_itself() {
     assert_eq!(items[1]["custom"]["unknown-variable"], "3");
 }
 
-/// The INPUT blocks of citeproc's test files.
-fn citeproc_inputs(corpus: &Path) -> Vec<(String, String)> {
-    let mut inputs = Vec::new();
-    for folder in ["csl", "extra", "overrides"] {
-        let Ok(entries) = std::fs::read_dir(corpus.join(folder)) else {
-            continue;
-        };
-        let mut paths: Vec<_> = entries.flatten().map(|entry| entry.path()).collect();
-        paths.sort();
-        for path in paths {
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let Some((_, rest)) = text.split_once(" INPUT =") else {
-                continue;
-            };
-            let rest = rest.split_once('\n').map_or("", |(_, rest)| rest);
-            let Some((input, _)) = rest.split_once("<<====") else {
-                continue;
-            };
-            inputs.push((path.display().to_string(), input.to_owned()));
-        }
-    }
-    inputs
-}
-
 #[test]
 fn citeproc_inputs_keep_every_variable_and_validate() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/citeproc");
@@ -112,7 +88,7 @@ fn citeproc_inputs_keep_every_variable_and_validate() {
     let validator = jsonschema::validator_for(&schema).unwrap();
     let (mut files, mut items_in, mut variables_in, mut lost, mut invalid, mut unread) =
         (0, 0, 0, Vec::new(), Vec::new(), 0);
-    for (name, input) in citeproc_inputs(&corpus) {
+    for (name, input) in common::citeproc_inputs(&corpus) {
         let Ok(Value::Array(expected)) = serde_json::from_str::<Value>(&input) else {
             continue;
         };

@@ -119,8 +119,9 @@ impl Person {
     }
 }
 
-/// ASCII lower-case letters and digits only.
-fn fold(text: &str) -> String {
+/// ASCII lower-case letters and digits only: how names and titles are
+/// compared across spellings.
+pub fn fold(text: &str) -> String {
     deunicode::deunicode(text)
         .chars()
         .filter(char::is_ascii_alphanumeric)

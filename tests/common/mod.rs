@@ -79,3 +79,27 @@ pub fn tool_available(tool: &str) -> bool {
     }
     found
 }
+
+/// The INPUT blocks of citeproc's test files.
+pub fn citeproc_inputs(corpus: &Path) -> Vec<(String, String)> {
+    let mut inputs = Vec::new();
+    for folder in ["csl", "extra", "overrides"] {
+        let Ok(entries) = std::fs::read_dir(corpus.join(folder)) else {
+            continue;
+        };
+        let mut paths: Vec<_> = entries.flatten().map(|entry| entry.path()).collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let Some((_, rest)) = text.split_once(" INPUT =") else {
+                continue;
+            };
+            let rest = rest.split_once('\n').map_or("", |(_, rest)| rest);
+            let Some((input, _)) = rest.split_once("<<====") else {
+                continue;
+            };
+            inputs.push((path.display().to_string(), input.to_owned()));
+        }
+    }
+    inputs
+}
