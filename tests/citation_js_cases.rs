@@ -10,9 +10,6 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::compare::{compare_case, Tally};
-use pubconv::convert::{convert, Input, Request};
-use pubconv::read::{InputFormat, ReadOptions};
-use pubconv::write::OutputFormat;
 use serde_json::Value;
 
 /// Cases whose every field agrees or differs only as intended.
@@ -72,20 +69,7 @@ fn intended_difference(field: &str, expected: &str, ours: &str) -> Option<&'stat
 }
 
 fn convert_bib(name: &str, text: &str) -> Vec<Value> {
-    let input = Input {
-        name: name.to_owned(),
-        path: None,
-        bytes: text.as_bytes().to_vec(),
-    };
-    let request = Request {
-        from: Some(InputFormat::Bibtex),
-        to: OutputFormat::CslJson,
-        read: ReadOptions::default(),
-        write: Default::default(),
-        merge: true,
-    };
-    let conversion = convert(&[input], &request).unwrap();
-    serde_json::from_str(&conversion.output).unwrap()
+    common::bibtex_to_csl_items(name, text.as_bytes().to_vec())
 }
 
 #[test]

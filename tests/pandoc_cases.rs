@@ -13,9 +13,6 @@ use std::path::{Path, PathBuf};
 
 use common::compare::{compare_case, yaml_to_json, Tally};
 
-use pubconv::convert::{convert, Input, Request};
-use pubconv::read::{InputFormat, ReadOptions};
-use pubconv::write::OutputFormat;
 use serde_json::Value;
 
 /// Cases whose every field agrees or differs only as intended; raise it as
@@ -92,20 +89,7 @@ fn pandoc_biblatex_to_csl_cases() {
 /// `markdown`: the expected strings are pandoc Markdown (the YAML cases),
 /// not CSL's HTML-like markup.
 fn our_items(bib: &Path) -> Vec<Value> {
-    let input = Input {
-        name: bib.display().to_string(),
-        path: Some(bib.to_owned()),
-        bytes: std::fs::read(bib).unwrap(),
-    };
-    let request = Request {
-        from: Some(InputFormat::Bibtex),
-        to: OutputFormat::CslJson,
-        read: ReadOptions::default(),
-        write: Default::default(),
-        merge: true,
-    };
-    let conversion = convert(&[input], &request).unwrap();
-    serde_json::from_str::<Vec<Value>>(&conversion.output).unwrap()
+    common::bibtex_to_csl_items(&bib.display().to_string(), std::fs::read(bib).unwrap())
 }
 
 fn expected_items(path: &Path, format: &str) -> Vec<Value> {

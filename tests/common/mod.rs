@@ -64,6 +64,25 @@ pub fn convert_fixture(path: &Path, to: OutputFormat) -> Conversion {
     convert_bytes(&path.display().to_string(), bytes, to)
 }
 
+/// A `.bib` file's text read as BibTeX (whatever its name) and written as
+/// CSL-JSON items, for the tests that compare with peers' expected items.
+pub fn bibtex_to_csl_items(name: &str, bytes: Vec<u8>) -> Vec<serde_json::Value> {
+    let input = Input {
+        name: name.to_owned(),
+        path: None,
+        bytes,
+    };
+    let request = Request {
+        from: Some(pubconv::read::InputFormat::Bibtex),
+        to: OutputFormat::CslJson,
+        read: ReadOptions::default(),
+        write: Default::default(),
+        merge: true,
+    };
+    let conversion = convert(&[input], &request).expect("the format is given");
+    serde_json::from_str(&conversion.output).expect("pubconv writes valid JSON")
+}
+
 /// Whether a check that needs an external tool must run: set
 /// `PUBCONV_REQUIRE_TOOLS=1` (CI does) to make a missing tool a failure.
 pub fn tool_available(tool: &str) -> bool {
