@@ -194,9 +194,12 @@ impl Parser<'_> {
         let start = at + delimiter.len();
         match find_unescaped(&self.source[start..], delimiter) {
             Some(length) => {
-                out.push(Inline::Math(
-                    self.source[start..start + length].trim().to_owned(),
-                ));
+                // An empty formula prints nothing in TeX; kept, it would
+                // be written back as `$$`, which opens display math.
+                let formula = self.source[start..start + length].trim();
+                if !formula.is_empty() {
+                    out.push(Inline::Math(formula.to_owned()));
+                }
                 self.skip_to(start + length + delimiter.len());
             }
             None => out.push_str(delimiter),
@@ -596,6 +599,10 @@ mod tests {
     #[test]
     fn a_lone_dollar_is_a_dollar() {
         assert_eq!(bib("costs $5"), vec![plain("costs $5")]);
+        // An empty formula is nothing; written back as `$$` it would
+        // open display math (found by the round-trip fuzz target).
+        assert_eq!(bib("a$$$$b"), vec![plain("ab")]);
+        assert_eq!(bib("a$ $b"), vec![plain("ab")]);
     }
 
     #[test]

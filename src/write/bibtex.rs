@@ -166,20 +166,20 @@ const FIELDS: &[(&str, &str, Getter)] = &[
     ("", "date", |w, _| {
         w.date.map(|date| Value::Braced(date.edtf()))
     }),
-    ("volume", "volume", |w, _| verbatim(&w.venue.volume)),
+    ("volume", "volume", |w, _| plain(&w.venue.volume)),
     ("number", "number", |w, _| {
         let number = [Variable::CollectionNumber, Variable::Number]
             .iter()
             .find_map(|variable| w.fields.get(variable))
             .map(|text| Value::Braced(rich(text, false)));
         if is_serial(w) {
-            verbatim(&w.venue.issue)
+            plain(&w.venue.issue)
         } else {
             number
         }
     }),
     ("", "issue", |w, _| {
-        verbatim(&w.venue.issue).filter(|_| !is_serial(w))
+        plain(&w.venue.issue).filter(|_| !is_serial(w))
     }),
     ("pages", "pages", |w, _| {
         // BibTeX styles typeset `--` as the range dash.
@@ -189,7 +189,7 @@ const FIELDS: &[(&str, &str, Getter)] = &[
             .map(|pages| Value::Braced(escape(&page_range(pages))))
     }),
     ("school", "", |w, _| {
-        verbatim(&w.venue.publisher).filter(|_| w.kind == WorkType::Thesis)
+        plain(&w.venue.publisher).filter(|_| w.kind == WorkType::Thesis)
     }),
     ("institution", "institution", |w, d| {
         let holder = matches!(
@@ -210,9 +210,9 @@ const FIELDS: &[(&str, &str, Getter)] = &[
             .filter(|_| d == Dialect::Bibtex);
         list(&w.venue.place, d).or_else(|| countries.map(|text| Value::Braced(rich(text, false))))
     }),
-    ("doi", "doi", |w, _| address(&w.ids.doi)),
-    ("url", "url", |w, _| address(&w.ids.url)),
-    ("eprint", "eprint", |w, _| address(&w.ids.arxiv)),
+    ("doi", "doi", |w, _| verbatim(&w.ids.doi)),
+    ("url", "url", |w, _| verbatim(&w.ids.url)),
+    ("eprint", "eprint", |w, _| verbatim(&w.ids.arxiv)),
     ("archivePrefix", "", |w, _| {
         w.is_on_arxiv().then(|| Value::Braced("arXiv".into()))
     }),
@@ -222,7 +222,7 @@ const FIELDS: &[(&str, &str, Getter)] = &[
     ("primaryClass", "eprintclass", |w, _| {
         w.categories
             .first()
-            .map(|c| Value::Braced(escape(c.best())))
+            .map(|c| Value::Braced(source_text(c.best())))
     }),
     ("isbn", "isbn", |w, _| verbatim(&w.ids.isbn)),
     ("issn", "issn", |w, _| verbatim(&w.ids.issn)),
@@ -362,18 +362,7 @@ fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
 /// A value kept as its source wrote it: as it is when its braces balance
 /// (TeX from a `.bib` file), escaped otherwise.
 fn source_text(value: &str) -> String {
-    let mut depth = 0i64;
-    for c in value.chars() {
-        depth += match c {
-            '{' => 1,
-            '}' => -1,
-            _ => 0,
-        };
-        if depth < 0 {
-            return escape(value);
-        }
-    }
-    if depth == 0 {
+    if balanced(value) {
         value.to_owned()
     } else {
         escape(value)
@@ -399,9 +388,10 @@ fn title(title: Option<&Text>) -> Option<Value> {
     title.map(|text| Value::Braced(rich(text, true)))
 }
 
-/// DOIs, URLs and eprint ids are verbatim fields: biblatex and `\\url`
-/// read them as written, so TeX escapes would end up in the link.
-fn address(text: &Option<String>) -> Option<Value> {
+/// DOIs, URLs, eprint ids, ISBNs and ISSNs are verbatim fields: biblatex
+/// and `\\url` read them as written, so TeX escapes would end up in the
+/// link (and the reader takes them as written too).
+fn verbatim(text: &Option<String>) -> Option<Value> {
     text.as_deref().map(|text| Value::Braced(source_text(text)))
 }
 
@@ -442,7 +432,8 @@ fn list(text: &Option<String>, dialect: Dialect) -> Option<Value> {
     Some(Value::Braced(items.join(" and ")))
 }
 
-fn verbatim(text: &Option<String>) -> Option<Value> {
+/// Text with no TeX in it, every special character escaped.
+fn plain(text: &Option<String>) -> Option<Value> {
     text.as_deref().map(|text| Value::Braced(escape(text)))
 }
 
@@ -593,7 +584,28 @@ fn rich(text: &Text, protect_case: bool) -> String {
     let mut out = String::new();
     let auto_protect = protect_case && text.casing == Casing::AsWritten;
     render(&text.inlines, auto_protect, &mut out);
-    out
+    // Math and TeX kept as written can carry a stray brace (a pasted
+    // abstract), which would end the field early: then the text goes out
+    // plain, every brace escaped.
+    if balanced(&out) {
+        out
+    } else {
+        escape(&text.raw_string())
+    }
+}
+
+/// True when braces pair up as BibTeX counts them (escaped ones too).
+fn balanced(value: &str) -> bool {
+    let mut depth = 0usize;
+    for byte in value.bytes() {
+        match byte {
+            b'{' => depth += 1,
+            b'}' if depth == 0 => return false,
+            b'}' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 fn render(inlines: &[Inline], auto_protect: bool, out: &mut String) {

@@ -293,7 +293,12 @@ impl Builder<'_, '_> {
             })
             .unwrap_or_default();
         self.extra(&mut work);
-        if work.kind == WorkType::Misc && work.ids.arxiv.is_some() {
+        // A `@misc` naming a journal is an article filed loosely (arXiv's
+        // and Google Scholar's exports); otherwise one with an arXiv id is
+        // a preprint.
+        if work.kind == WorkType::Misc && self.entry.field("journaltitle").is_some() {
+            work.kind = WorkType::JournalArticle;
+        } else if work.kind == WorkType::Misc && work.ids.arxiv.is_some() {
             work.kind = WorkType::Preprint;
         }
         let has_event = ["eventdate", "eventtitle", "venue"]

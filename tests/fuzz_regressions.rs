@@ -1,0 +1,44 @@
+//! Every input a fuzz target once failed on, run through the same check
+//! again. The inputs live in `fuzz/regressions/<target>/`; the checks are
+//! the fuzz crate's own (`fuzz/src/lib.rs`), included here so both run the
+//! same code.
+
+#[path = "../fuzz/src/lib.rs"]
+mod checks;
+
+use std::path::Path;
+
+use pubconv::read::InputFormat;
+
+fn each_case(target: &str, check: impl Fn(&[u8])) -> usize {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target);
+    let Ok(listing) = std::fs::read_dir(&folder) else {
+        return 0;
+    };
+    let mut count = 0;
+    for file in listing {
+        let path = file.unwrap().path();
+        eprintln!("{}", path.display());
+        check(&std::fs::read(&path).unwrap());
+        count += 1;
+    }
+    count
+}
+
+#[test]
+fn fuzz_cases_stay_fixed() {
+    let cases = each_case("profile", |bytes| {
+        checks::read_and_write(InputFormat::Profile, bytes)
+    }) + each_case("bibtex", |bytes| {
+        checks::read_and_write(InputFormat::Bibtex, bytes)
+    }) + each_case("csl_json", |bytes| {
+        checks::read_and_write(InputFormat::CslJson, bytes)
+    }) + each_case("round_trip", checks::round_trip_case);
+    eprintln!("{cases} fuzz regression cases pass");
+    assert!(
+        cases > 0,
+        "fuzz/regressions/ holds no case: is the folder there?"
+    );
+}
