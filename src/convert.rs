@@ -1,10 +1,15 @@
 //! One conversion: inputs read, combined into one library, written in one
 //! output format. The binary calls this; scripts using the library can too.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Library;
+use crate::key::KeyAssigner;
+use crate::model::{Library, Work};
+use crate::read::bibtex::stream;
+use crate::read::bibtex::windows::WindowError;
 use crate::read::{self, InputFormat, ReadOptions, Source};
 use crate::write::{self, OutputFormat};
 
@@ -148,6 +153,104 @@ fn merge(into: &mut Library, from: Library, name: &str, diagnostics: &mut Vec<Di
         ),
         _ => {}
     }
+}
+
+/// What [`convert_streaming`] did.
+#[derive(Debug, Clone, Copy)]
+pub struct Streamed {
+    /// Works written to the output.
+    pub written: usize,
+    /// Entries that could not be converted, each with an error diagnostic.
+    pub skipped: usize,
+}
+
+impl Streamed {
+    /// 0 when everything converted, 1 when some entries were skipped.
+    pub fn exit_status(&self) -> i32 {
+        i32::from(self.skipped > 0)
+    }
+}
+
+/// Converts one file as it reads it, in memory bounded by its largest
+/// entry, when it can: a UTF-8 BibTeX file to a format with a
+/// [`stream writer`](OutputFormat::stream_writer). The output is the same
+/// as [`convert`]'s; diagnostics go to `report` as they are found, those
+/// of the entries in file order after those of the file's syntax.
+///
+/// `Ok(None)`, with nothing written or reported, when the file cannot be
+/// streamed: then read it whole and [`convert`] it.
+pub fn convert_streaming(
+    path: &Path,
+    name: &str,
+    request: &Request,
+    out: &mut dyn Write,
+    report: &mut dyn FnMut(Diagnostic),
+) -> std::io::Result<Option<Streamed>> {
+    let Some(mut writer) = request.to.stream_writer() else {
+        return Ok(None);
+    };
+    if !is_bibtex(path, request.from)? {
+        return Ok(None);
+    }
+    let mut skipped = 0;
+    let mut first_pass = Vec::new();
+    let outline = match stream::outline(path, name, &mut |diagnostic| first_pass.push(diagnostic)) {
+        Ok(outline) => outline,
+        Err(WindowError::NotUtf8(_)) => return Ok(None),
+        Err(WindowError::Io(error)) => return Err(error),
+    };
+    let mut count = |diagnostic: Diagnostic, report: &mut dyn FnMut(Diagnostic)| {
+        skipped += usize::from(diagnostic.severity == Severity::Error);
+        report(diagnostic);
+    };
+    for diagnostic in first_pass {
+        count(diagnostic, report);
+    }
+    let own = |folded: &str| outline.works_with_key(folded);
+    let mut keys = KeyAssigner::new(&request.write.key_pattern, &own);
+    let mut buffer = Vec::new();
+    let mut written = 0;
+    let mut failure = None;
+    let mut each = |work: Work| {
+        writer.write(&mut buffer, &work, keys.next(&work));
+        written += 1;
+        if buffer.len() >= 1 << 16 {
+            if let Err(error) = out.write_all(&buffer) {
+                failure.get_or_insert(error);
+            }
+            buffer.clear();
+        }
+    };
+    let read = stream::works(path, name, &outline, &mut each, &mut |diagnostic| {
+        count(diagnostic, report)
+    });
+    match read {
+        Err(WindowError::Io(error)) => return Err(error),
+        Err(WindowError::NotUtf8(offset)) => {
+            return Err(std::io::Error::other(format!(
+                "{name} changed while it was read (not UTF-8 at byte {offset})"
+            )))
+        }
+        Ok(()) => {}
+    }
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    writer.finish(&mut buffer);
+    out.write_all(&buffer)?;
+    Ok(Some(Streamed { written, skipped }))
+}
+
+/// Whether the file is to be read as BibTeX: as `--from` says, else as
+/// its name and first lines suggest.
+fn is_bibtex(path: &Path, from: Option<InputFormat>) -> std::io::Result<bool> {
+    if let Some(format) = from {
+        return Ok(format == InputFormat::Bibtex);
+    }
+    let mut head = Vec::new();
+    File::open(path)?.take(1 << 16).read_to_end(&mut head)?;
+    let text = String::from_utf8_lossy(&head);
+    Ok(InputFormat::detect(Some(path), &text) == Some(InputFormat::Bibtex))
 }
 
 fn format_names() -> String {

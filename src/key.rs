@@ -3,7 +3,7 @@
 //! (first author's family name, year, first significant title word:
 //! `kim2022sufficient`), unique within the output.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -108,46 +108,75 @@ impl fmt::Display for KeyPattern {
 /// One key per work, in the same order, all distinct. A repeated key gets
 /// the suffixes a, b, c, … in order of appearance.
 pub fn citation_keys(works: &[Work], pattern: &KeyPattern) -> Vec<String> {
-    // BibTeX and biber compare keys without regard to case.
-    let own: HashSet<String> = works
-        .iter()
-        .filter_map(own_key)
-        .map(|key| key.to_lowercase())
-        .collect();
-    let mut used: HashSet<String> = HashSet::new();
-    works
-        .iter()
-        .map(|work| {
-            let mine = own_key(work);
-            let base = mine.clone().unwrap_or_else(|| generated_key(work, pattern));
-            let key = (0..)
-                .map(|n| {
-                    if n == 0 {
-                        base.clone()
-                    } else {
-                        format!("{base}{}", suffix(n))
-                    }
-                })
-                .find(|candidate| {
-                    let folded = candidate.to_lowercase();
-                    let own_key = mine.as_ref() == Some(candidate);
-                    !used.contains(&folded) && (own_key || !own.contains(&folded))
-                })
-                .unwrap_or(base);
-            used.insert(key.to_lowercase());
-            key
-        })
-        .collect()
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for key in works.iter().filter_map(own_key) {
+        *count.entry(key.to_lowercase()).or_default() += 1;
+    }
+    let own = |folded: &str| count.get(folded).copied().unwrap_or(0);
+    let mut keys = KeyAssigner::new(pattern, &own);
+    works.iter().map(|work| keys.next(work)).collect()
+}
+
+/// Gives works their keys one at a time, as [`citation_keys`] does for a
+/// whole list, for writers that never hold the list.
+pub struct KeyAssigner<'a> {
+    pattern: &'a KeyPattern,
+    /// How many works have this own key (folded to lower case, as BibTeX
+    /// and biber compare keys).
+    own: &'a dyn Fn(&str) -> usize,
+    /// The keys given so far that another work could ask for again: own
+    /// keys that are repeated, and keys made up or suffixed. (A key only
+    /// one work has can come back only as that work's own.)
+    used: HashSet<String>,
+}
+
+impl<'a> KeyAssigner<'a> {
+    /// `own` says how many of the works have a given own key, folded to
+    /// lower case.
+    pub fn new(pattern: &'a KeyPattern, own: &'a dyn Fn(&str) -> usize) -> Self {
+        KeyAssigner {
+            pattern,
+            own,
+            used: HashSet::new(),
+        }
+    }
+
+    /// The next work's key.
+    pub fn next(&mut self, work: &Work) -> String {
+        let mine = own_key(work);
+        let base = mine
+            .clone()
+            .unwrap_or_else(|| generated_key(work, self.pattern));
+        let key = (0..)
+            .map(|n| {
+                if n == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}{}", suffix(n))
+                }
+            })
+            .find(|candidate| {
+                let folded = candidate.to_lowercase();
+                let own_key = mine.as_ref() == Some(candidate);
+                !self.used.contains(&folded) && (own_key || (self.own)(&folded) == 0)
+            })
+            .unwrap_or(base);
+        let folded = key.to_lowercase();
+        if mine.as_ref() != Some(&key) || (self.own)(&folded) > 1 {
+            self.used.insert(folded);
+        }
+        key
+    }
 }
 
 /// The work's own key, with what would break BibTeX or biber replaced.
-fn own_key(work: &Work) -> Option<String> {
+pub fn own_key(work: &Work) -> Option<String> {
     work.key.as_deref().map(safe).filter(|key| !key.is_empty())
 }
 
 /// A key with no space, comma, brace, quote, `#`, `%`, `~` or backslash:
 /// each run of them becomes one `_`.
-fn safe(key: &str) -> String {
+pub fn safe(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     let mut replaced = false;
     for c in key.trim().chars() {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use pubconv::convert::{convert_with_progress, read_all, Input, Request};
+use pubconv::convert::{convert_streaming, convert_with_progress, read_all, Input, Request};
 use pubconv::diagnostic::{Diagnostic, Severity};
 use pubconv::key::KeyPattern;
 use pubconv::model::Date;
@@ -340,7 +340,6 @@ fn run_check(args: &CheckArgs) -> Result<u8, String> {
 }
 
 fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
-    let inputs = read_inputs(&args.read.inputs)?;
     let request = Request {
         from: args.read.from.as_deref().and_then(InputFormat::from_name),
         to: OutputFormat::from_name(&args.to).ok_or("unknown output format")?,
@@ -363,6 +362,10 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
         },
         merge: !args.read.no_merge,
     };
+    if let Some(status) = try_streaming(args, &request)? {
+        return Ok(status);
+    }
+    let inputs = read_inputs(&args.read.inputs)?;
     if let Some(directory) = &args.per_file {
         return write_per_file(directory, &inputs, &request, &args.report);
     }
@@ -410,8 +413,63 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
         .iter()
         .map(|(_, conversion)| conversion.written)
         .sum();
-    report_skipped(&diagnostics, written, &args.report);
+    report_skipped(count_errors(&diagnostics), written, &args.report);
     Ok(status)
+}
+
+/// Converts a single input file as it is read, when the library can
+/// ([`convert_streaming`]): then a file of any size converts in memory
+/// bounded by its largest entry. `None` when it cannot, with nothing done.
+fn try_streaming(args: &ConvertArgs, request: &Request) -> Result<Option<u8>, String> {
+    let [path] = &args.read.inputs[..] else {
+        return Ok(None);
+    };
+    let to_stdout = args.output.is_none();
+    // --strict withholds all output after a warning: stdout cannot take
+    // back what was streamed to it.
+    if path.as_os_str() == "-"
+        || args.out_dir.is_some()
+        || args.per_file.is_some()
+        || (to_stdout && args.report.strict)
+    {
+        return Ok(None);
+    }
+    let name = path.display().to_string();
+    let mut printer = Printer::new(&args.report);
+    let cannot_read = |error: std::io::Error| format!("cannot read {name}: {error}");
+    let streamed = match &args.output {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let mut report = |diagnostic: Diagnostic| printer.print(&diagnostic);
+            match convert_streaming(path, &name, request, &mut stdout, &mut report) {
+                // A closed pipe (`| head`) is not an error worth reporting.
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Some(0)),
+                other => other.map_err(cannot_read)?,
+            }
+        }
+        Some(output) => {
+            let mut streamed = None;
+            write_atomically_with(output, |file| {
+                let mut report = |diagnostic: Diagnostic| printer.print(&diagnostic);
+                streamed = convert_streaming(path, &name, request, file, &mut report)?;
+                // Keep the file unless nothing was streamed, or --strict
+                // found something to say.
+                Ok(streamed.is_some() && !(args.report.strict && printer.status() != 0))
+            })
+            .map_err(|error| format!("cannot convert {name} to {}: {error}", output.display()))?;
+            streamed
+        }
+    };
+    let Some(streamed) = streamed else {
+        return Ok(None);
+    };
+    let status = printer.status();
+    if args.report.strict && status != 0 {
+        eprintln!("pubconv: --strict: nothing written");
+        return Ok(Some(1));
+    }
+    report_skipped(streamed.skipped, streamed.written, &args.report);
+    Ok(Some(status))
 }
 
 /// A progress bar over the input bytes, for many or large inputs; drawn
@@ -446,28 +504,65 @@ fn out_dir_path(directory: &Path, input: &Input, format: OutputFormat) -> Result
 /// Prints the diagnostics as asked; the exit status they call for: 1 when
 /// an entry was skipped, or under --strict when anything was reported.
 fn report(diagnostics: &[Diagnostic], args: &ReportArgs) -> u8 {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut stderr = std::io::stderr().lock();
+    let mut printer = Printer::new(args);
     for diagnostic in diagnostics {
-        if args.quiet && diagnostic.severity != Severity::Error {
-            continue;
+        printer.print(diagnostic);
+    }
+    printer.status()
+}
+
+/// Prints diagnostics to stderr as `--message-format` and `--quiet` ask,
+/// counting what they call for.
+struct Printer<'a> {
+    args: &'a ReportArgs,
+    color: bool,
+    errors: usize,
+    warnings: usize,
+}
+
+impl<'a> Printer<'a> {
+    fn new(args: &'a ReportArgs) -> Self {
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Printer {
+            args,
+            color,
+            errors: 0,
+            warnings: 0,
         }
-        let _ = match args.message_format {
-            MessageFormat::Human => writeln!(stderr, "{}", diagnostic.render(color)),
+    }
+
+    fn print(&mut self, diagnostic: &Diagnostic) {
+        match diagnostic.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            _ => {}
+        }
+        if self.args.quiet && diagnostic.severity != Severity::Error {
+            return;
+        }
+        let mut stderr = std::io::stderr().lock();
+        let _ = match self.args.message_format {
+            MessageFormat::Human => writeln!(stderr, "{}", diagnostic.render(self.color)),
             MessageFormat::Json => writeln!(stderr, "{}", diagnostic.to_json()),
         };
     }
-    let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
-    u8::from(errors || (args.strict && warnings))
+
+    /// 1 when an entry was skipped, or under --strict when anything was
+    /// reported.
+    fn status(&self) -> u8 {
+        u8::from(self.errors > 0 || (self.args.strict && self.warnings > 0))
+    }
 }
 
-fn report_skipped(diagnostics: &[Diagnostic], written: usize, args: &ReportArgs) {
-    let skipped = diagnostics
+fn count_errors(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .count();
+        .count()
+}
+
+fn report_skipped(skipped: usize, written: usize, args: &ReportArgs) {
     if skipped > 0 && args.message_format == MessageFormat::Human {
         let entries = if skipped == 1 { "entry" } else { "entries" };
         eprintln!("pubconv: {skipped} {entries} skipped, {written} written; see the errors above");
@@ -499,7 +594,7 @@ fn write_per_file(
         write_atomically(&path, text.as_bytes())
             .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
     }
-    report_skipped(&diagnostics, files.len(), args);
+    report_skipped(count_errors(&diagnostics), files.len(), args);
     Ok(status)
 }
 
@@ -542,6 +637,15 @@ fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
 /// Writes to a temporary file beside `path`, then renames it into place, so
 /// that no half-written output is ever left behind.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(path, |file| file.write_all(bytes).map(|()| true))
+}
+
+/// [`write_atomically`] for output written by `write`, which says whether
+/// the file is to be kept (if not, nothing is left behind).
+fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<bool>,
+) -> std::io::Result<()> {
     let directory = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -551,7 +655,18 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temporary = directory.join(format!(".{file_name}.pubconv-{}.tmp", std::process::id()));
-    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    let result = std::fs::File::create(&temporary).and_then(|file| {
+        let mut file = std::io::BufWriter::new(file);
+        let keep = write(&mut file)?;
+        file.flush()?;
+        drop(file);
+        if keep {
+            std::fs::rename(&temporary, path)?;
+        } else {
+            std::fs::remove_file(&temporary)?;
+        }
+        Ok(())
+    });
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }

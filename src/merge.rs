@@ -17,6 +17,8 @@
 //!
 //! Each merge is reported as a note.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::person::fold;
 use crate::model::{DateVariable, Work, WorkType};
@@ -31,45 +33,94 @@ pub fn merge_duplicates(
 ) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
     let mut kept: Vec<(Work, usize)> = Vec::with_capacity(works.len());
+    // Kept works by what can make two the same, so that each work is
+    // compared with its few candidates, not with every work before it.
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
     for (work, &origin) in std::mem::take(works).into_iter().zip(origins) {
-        let found = kept.iter().position(|(other, other_origin)| {
+        let mut candidates: Vec<usize> = match_keys(&work)
+            .iter()
+            .filter_map(|key| index.get(key))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        let found = candidates.into_iter().find(|&at| {
+            let (other, other_origin) = &kept[at];
             *other_origin != origin && same_work(other, &work).is_some()
         });
-        match found {
-            Some(index) => {
-                let reason = same_work(&kept[index].0, &work).unwrap_or("title");
-                let (earlier, earlier_origin) = kept.remove(index);
-                let describe = |work: &Work, origin: usize| {
-                    let title = work
-                        .title
-                        .as_ref()
-                        .map(|t| t.raw_string())
-                        .unwrap_or_default();
-                    format!(
-                        "“{title}” ({})",
-                        input_names.get(origin).map_or("?", String::as_str)
-                    )
-                };
-                notes.push(
-                    Diagnostic::new(
-                        Severity::Note,
-                        "merge::duplicate",
-                        format!(
-                            "merged {} with {}: same {reason}",
-                            describe(&earlier, earlier_origin),
-                            describe(&work, origin)
-                        ),
-                    )
-                    .at(input_names.get(origin).map_or("", String::as_str), 0, 0)
-                    .hint("pass --no-merge to keep both"),
-                );
-                kept.insert(index, (merged(earlier, work), earlier_origin));
+        let at = match found {
+            Some(at) => {
+                let (earlier, earlier_origin) = std::mem::take(&mut kept[at]);
+                let reason = same_work(&earlier, &work).unwrap_or("title");
+                notes.push(merge_note(
+                    (&earlier, earlier_origin),
+                    (&work, origin),
+                    reason,
+                    input_names,
+                ));
+                kept[at] = (merged(earlier, work), earlier_origin);
+                at
             }
-            None => kept.push((work, origin)),
+            None => {
+                kept.push((work, origin));
+                kept.len() - 1
+            }
+        };
+        for key in match_keys(&kept[at].0) {
+            let entries = index.entry(key).or_default();
+            if !entries.contains(&at) {
+                entries.push(at);
+            }
         }
     }
     works.extend(kept.into_iter().map(|(work, _)| work));
     notes
+}
+
+fn merge_note(
+    earlier: (&Work, usize),
+    later: (&Work, usize),
+    reason: &str,
+    input_names: &[String],
+) -> Diagnostic {
+    let input = |origin: usize| input_names.get(origin).map_or("?", String::as_str);
+    let describe = |(work, origin): (&Work, usize)| {
+        let title = work
+            .title
+            .as_ref()
+            .map(|t| t.raw_string())
+            .unwrap_or_default();
+        format!("“{title}” ({})", input(origin))
+    };
+    Diagnostic::new(
+        Severity::Note,
+        "merge::duplicate",
+        format!(
+            "merged {} with {}: same {reason}",
+            describe(earlier),
+            describe(later)
+        ),
+    )
+    .at(input_names.get(later.1).map_or("", String::as_str), 0, 0)
+    .hint("pass --no-merge to keep both")
+}
+
+/// The keys two works that [`same_work`] calls the same share at least one
+/// of: DOI, arXiv id, folded title.
+fn match_keys(work: &Work) -> Vec<String> {
+    let mut keys = Vec::with_capacity(3);
+    if let Some(doi) = &work.ids.doi {
+        keys.push(format!("doi {}", doi.to_ascii_lowercase()));
+    }
+    if let Some(id) = &work.ids.arxiv {
+        keys.push(format!("arxiv {}", without_version(id)));
+    }
+    if let Some(title) = work.title.as_ref().map(|t| fold(&t.raw_string())) {
+        if !title.is_empty() {
+            keys.push(format!("title {title}"));
+        }
+    }
+    keys
 }
 
 /// Why two works are the same, or `None`.

@@ -64,12 +64,42 @@ impl OutputFormat {
             .find(|format| format.name() == name)
     }
 
+    /// A writer taking one work at a time, for formats that need no sight
+    /// of the whole library (so that any size of input can be streamed).
+    pub fn stream_writer(self) -> Option<StreamWriter> {
+        match self {
+            OutputFormat::CslJson => Some(StreamWriter::CslJson(csl::ItemWriter::default())),
+            OutputFormat::Bibtex | OutputFormat::Biblatex | OutputFormat::Markdown => None,
+        }
+    }
+
     pub fn write(self, library: &Library, options: &Options) -> String {
         match self {
             OutputFormat::Bibtex => bibtex::write(library, bibtex::Dialect::Bibtex, options),
             OutputFormat::Biblatex => bibtex::write(library, bibtex::Dialect::Biblatex, options),
             OutputFormat::CslJson => csl::write(library, options),
             OutputFormat::Markdown => markdown::write(library, options),
+        }
+    }
+}
+
+/// See [`OutputFormat::stream_writer`].
+pub enum StreamWriter {
+    CslJson(csl::ItemWriter),
+}
+
+impl StreamWriter {
+    /// Appends one work, cited as `key`, to `out`.
+    pub fn write(&mut self, out: &mut Vec<u8>, work: &crate::model::Work, key: String) {
+        match self {
+            StreamWriter::CslJson(items) => items.write(out, work, key),
+        }
+    }
+
+    /// Appends what ends the output.
+    pub fn finish(self, out: &mut Vec<u8>) {
+        match self {
+            StreamWriter::CslJson(items) => items.finish(out),
         }
     }
 }

@@ -12,7 +12,9 @@ pub mod dates;
 pub mod fields;
 pub mod inherit;
 pub mod names;
+pub mod stream;
 pub mod syntax;
+pub mod windows;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -150,92 +152,41 @@ const MONTH_MACROS: [(&str, &str); 12] = [
 
 /// Reads a `.bib` file into a library.
 pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
-    let mut reader = Reader {
-        file: source.name,
-        lines: LineIndex::new(source.text),
-        diagnostics: Vec::new(),
-    };
+    let mut reader = Reader::new(source.name, source.text, 1);
     let parsed = syntax::parse(source.text);
-    for error in &parsed.errors {
-        let key = error
-            .key
-            .as_deref()
-            .map_or(String::new(), |key| format!(" in entry `{key}`"));
-        let (code, what) = match error.in_entry {
-            true => ("bibtex::syntax", "entry"),
-            false => ("bibtex::string-syntax", "@string or @preamble"),
-        };
-        let diagnostic = Diagnostic::new(Severity::Error, code, format!("{}{key}", error.message))
-            .hint(format!(
-                "fix the {what}; it was left out and reading went on at the next line starting with `@`"
-            ));
-        let diagnostic = match &error.key {
-            Some(key) => diagnostic.key(key.clone()),
-            None => diagnostic,
-        };
-        reader.report(diagnostic, error.offset);
-    }
-    let mut macros: HashMap<String, Cow<'_, str>> = MONTH_MACROS
-        .iter()
-        .map(|&(name, month)| (name.to_owned(), Cow::Borrowed(month)))
-        .collect();
+    reader.report_syntax_errors(&parsed.errors);
+    let mut macros = Macros::new();
     let mut preambles = Vec::new();
     let mut strings = Vec::new();
-    let mut entries = Vec::new();
-    // @string definitions see only those before them, as in BibTeX, so no
-    // definition can refer to itself; entries see all of them.
     let mut pending = Vec::new();
     for block in parsed.blocks {
         match block {
-            Block::String(definition) => {
-                let value = reader.expand(&definition.value, &macros);
-                strings.push((definition.name.to_owned(), value.to_string()));
-                macros.insert(definition.name.to_lowercase(), value);
-            }
+            Block::String(definition) => strings.push(reader.define(&definition, &mut macros)),
             Block::Preamble(value) => preambles.push(reader.expand(&value, &macros).into_owned()),
             Block::Entry(entry) => pending.push(entry),
             Block::Comment => {}
         }
     }
     let mut first_with_key: HashMap<String, usize> = HashMap::new();
+    let mut entries = Vec::new();
     for entry in pending {
         let earlier = *first_with_key
             .entry(entry.key.to_lowercase())
             .or_insert(entry.offset);
         if earlier != entry.offset {
-            let (line, _) = reader.lines.line_column(earlier);
-            let warning = Diagnostic::new(
-                Severity::Warning,
-                "bibtex::duplicate-key",
-                format!("the entry on line {line} has the key `{}` too; both are kept, and the output gives this one a letter suffix", entry.key),
-            )
-            .hint("give each entry its own key");
-            reader.report(warning.key(entry.key), entry.offset);
+            let (line, _) = reader.line_column(earlier);
+            reader.report_duplicate(entry.key, line, entry.offset);
         }
         entries.push(reader.raw_entry(entry, &macros));
     }
     for problem in inherit::resolve(&mut entries) {
-        let entry = &entries[problem.entry];
-        let diagnostic = Diagnostic::new(
-            Severity::Warning,
-            "bibtex::inheritance",
-            format!("{} (entry `{}`)", problem.message, entry.key),
-        );
-        reader.report(diagnostic.key(entry.key.to_string()), entry.offset);
+        reader.report_inheritance(&entries[problem.entry], problem.message);
     }
-    let mut works = Vec::new();
-    for entry in entries.iter().filter(|entry| entry.kind != "xdata") {
-        let mut notes = Vec::new();
-        works.push(fields::to_work(entry, &mut notes));
-        for note in notes {
-            let diagnostic = Diagnostic::new(
-                Severity::Warning,
-                "bibtex::field",
-                format!("{} (entry `{}`)", note.message, entry.key),
-            );
-            reader.report(diagnostic.key(entry.key.to_string()), note.offset);
-        }
-    }
+    let works = entries
+        .iter()
+        .filter(|entry| entry.kind != "xdata")
+        .map(|entry| reader.work(entry))
+        .collect();
     Reading {
         library: Library {
             profile: None,
@@ -247,30 +198,147 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
     }
 }
 
-struct Reader<'a> {
+/// `@string` names, lower case, with their expanded values; the month
+/// names are predefined.
+pub struct Macros<'t>(HashMap<String, Cow<'t, str>>);
+
+impl<'t> Macros<'t> {
+    pub fn new() -> Self {
+        Macros(
+            MONTH_MACROS
+                .iter()
+                .map(|&(name, month)| (name.to_owned(), Cow::Borrowed(month)))
+                .collect(),
+        )
+    }
+
+    pub fn insert(&mut self, name: &str, value: Cow<'t, str>) {
+        self.0.insert(name.to_lowercase(), value);
+    }
+}
+
+impl Default for Macros<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Reads blocks into entries and works, reporting problems as it goes.
+/// It covers one text: a whole file, or a window on one.
+pub struct Reader<'a> {
     file: &'a str,
-    lines: LineIndex<'a>,
-    diagnostics: Vec<Diagnostic>,
+    text: &'a str,
+    /// The line `text` starts on.
+    first_line: usize,
+    /// Built at the first problem: most texts have none.
+    lines: Option<LineIndex<'a>>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Reader<'a> {
+    pub fn new(file: &'a str, text: &'a str, first_line: usize) -> Self {
+        Reader {
+            file,
+            text,
+            first_line,
+            lines: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The 1-based line and column of an offset in the text.
+    pub fn line_column(&mut self, offset: usize) -> (usize, usize) {
+        let lines = self.lines.get_or_insert_with(|| LineIndex::new(self.text));
+        let (line, column) = lines.line_column(offset);
+        (line + self.first_line - 1, column)
+    }
+
     fn report(&mut self, diagnostic: Diagnostic, offset: usize) {
-        let (line, column) = self.lines.line_column(offset);
-        let text = self.lines.line_text(line);
+        let (line, column) = self.line_column(offset);
+        let text = self
+            .lines
+            .as_ref()
+            .map_or("", |lines| lines.line_text(line + 1 - self.first_line));
         self.diagnostics
             .push(diagnostic.at(self.file, line, column).line_text(text));
     }
 
-    /// Joins a value's pieces, looking `@string` names up case-insensitively.
-    fn expand<'t>(
+    pub fn report_syntax_errors(&mut self, errors: &[syntax::SyntaxError]) {
+        for error in errors {
+            let key = error
+                .key
+                .as_deref()
+                .map_or(String::new(), |key| format!(" in entry `{key}`"));
+            let (code, what) = match error.in_entry {
+                true => ("bibtex::syntax", "entry"),
+                false => ("bibtex::string-syntax", "@string or @preamble"),
+            };
+            let diagnostic =
+                Diagnostic::new(Severity::Error, code, format!("{}{key}", error.message)).hint(
+                    format!("fix the {what}; it was left out and reading went on at the next line starting with `@`"),
+                );
+            let diagnostic = match &error.key {
+                Some(key) => diagnostic.key(key.clone()),
+                None => diagnostic,
+            };
+            self.report(diagnostic, error.offset);
+        }
+    }
+
+    /// Adds a `@string` definition, which sees only those before it, as
+    /// in BibTeX, so no definition can refer to itself. Returns the name
+    /// as written and the value.
+    pub fn define<'t>(
         &mut self,
-        value: &Value<'t>,
-        macros: &HashMap<String, Cow<'t, str>>,
-    ) -> Cow<'t, str> {
+        definition: &syntax::StringDefinition<'t>,
+        macros: &mut Macros<'t>,
+    ) -> (String, String) {
+        let value = self.expand(&definition.value, macros);
+        let named = (definition.name.to_owned(), value.to_string());
+        macros.insert(definition.name, value);
+        named
+    }
+
+    pub fn report_duplicate(&mut self, key: &str, earlier_line: usize, offset: usize) {
+        let warning = Diagnostic::new(
+            Severity::Warning,
+            "bibtex::duplicate-key",
+            format!("the entry on line {earlier_line} has the key `{key}` too; both are kept, and the output gives this one a letter suffix"),
+        )
+        .hint("give each entry its own key");
+        self.report(warning.key(key), offset);
+    }
+
+    pub fn report_inheritance(&mut self, entry: &RawEntry<'_>, message: String) {
+        let diagnostic = Diagnostic::new(
+            Severity::Warning,
+            "bibtex::inheritance",
+            format!("{message} (entry `{}`)", entry.key),
+        );
+        self.report(diagnostic.key(entry.key.to_string()), entry.offset);
+    }
+
+    /// The entry as a work, with what the field tables noticed reported.
+    pub fn work(&mut self, entry: &RawEntry<'_>) -> crate::model::Work {
+        let mut notes = Vec::new();
+        let work = fields::to_work(entry, &mut notes);
+        for note in notes {
+            let diagnostic = Diagnostic::new(
+                Severity::Warning,
+                "bibtex::field",
+                format!("{} (entry `{}`)", note.message, entry.key),
+            );
+            self.report(diagnostic.key(entry.key.to_string()), note.offset);
+        }
+        work
+    }
+
+    /// Joins a value's pieces, looking `@string` names up case-insensitively.
+    pub fn expand<'t>(&mut self, value: &Value<'t>, macros: &Macros<'t>) -> Cow<'t, str> {
         let resolve = |reader: &mut Self, piece: &Piece<'t>| -> Cow<'t, str> {
             match *piece {
                 Piece::Text(text) => Cow::Borrowed(text),
-                Piece::Macro { name, offset } => match macros.get(&name.to_lowercase()) {
+                Piece::Macro { name, offset } => match macros.0.get(&name.to_lowercase()) {
                     Some(value) => value.clone(),
                     None => {
                         let warning = Diagnostic::new(
@@ -291,11 +359,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn raw_entry<'t>(
-        &mut self,
-        entry: syntax::Entry<'t>,
-        macros: &HashMap<String, Cow<'t, str>>,
-    ) -> RawEntry<'t> {
+    pub fn raw_entry<'t>(&mut self, entry: syntax::Entry<'t>, macros: &Macros<'t>) -> RawEntry<'t> {
         let mut fields: Vec<RawField<'t>> = Vec::with_capacity(entry.fields.len());
         for field in entry.fields {
             let name = canonical_name(field.name);

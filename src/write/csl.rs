@@ -125,16 +125,45 @@ impl Custom {
 /// Writes the library as a pretty-printed CSL-JSON array, in input order.
 pub fn write(library: &Library, options: &Options) -> String {
     let keys = citation_keys(&library.works, &options.key_pattern);
-    let items: Vec<Item> = library
-        .works
-        .iter()
-        .zip(keys)
-        .map(|(work, key)| item(work, key))
-        .collect();
-    // Serialising plain structs of strings and numbers cannot fail.
-    let mut json = serde_json::to_string_pretty(&items).unwrap_or_default();
-    json.push('\n');
-    json
+    let mut json = Vec::new();
+    let mut items = ItemWriter::default();
+    for (work, key) in library.works.iter().zip(keys) {
+        items.write(&mut json, work, key);
+    }
+    items.finish(&mut json);
+    // serde_json writes UTF-8 only.
+    String::from_utf8(json).unwrap_or_default()
+}
+
+/// Writes the items of a CSL-JSON array one at a time, as
+/// `serde_json::to_string_pretty` lays out the whole array, so that a
+/// stream of works needs no list of them.
+#[derive(Default)]
+pub struct ItemWriter {
+    started: bool,
+    item: Vec<u8>,
+}
+
+impl ItemWriter {
+    pub fn write(&mut self, out: &mut Vec<u8>, work: &Work, key: String) {
+        out.extend_from_slice(if self.started { b",\n" } else { b"[\n" });
+        self.started = true;
+        self.item.clear();
+        // Serialising plain structs of strings and numbers cannot fail.
+        let _ = serde_json::to_writer_pretty(&mut self.item, &item(work, key));
+        // Indented one level: a JSON string holds no raw line break.
+        out.extend_from_slice(b"  ");
+        for &byte in &self.item {
+            out.push(byte);
+            if byte == b'\n' {
+                out.extend_from_slice(b"  ");
+            }
+        }
+    }
+
+    pub fn finish(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if self.started { b"\n]\n" } else { b"[]\n" });
+    }
 }
 
 fn item(work: &Work, key: String) -> Item {

@@ -49,19 +49,97 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Resolves `xdata`, then `crossref`, in place.
+/// Resolves `xdata`, then `crossref`, for every entry, each within its
+/// family (see [`resolve_in_family`]), so that what an entry inherits and
+/// which problems it reports depend on its family alone: a reader that
+/// sees the file a window at a time gets the same.
 pub fn resolve(entries: &mut [RawEntry<'_>]) -> Vec<Problem> {
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for (index, entry) in entries.iter().enumerate() {
         by_key.entry(entry.key.to_lowercase()).or_insert(index);
     }
+    let mut resolved = Vec::new();
+    let mut problems = Vec::new();
+    for index in 0..entries.len() {
+        if parent_keys(&entries[index]).next().is_none() {
+            continue;
+        }
+        let members = family(
+            index,
+            |key| by_key.get(key).copied(),
+            |at| parent_keys(&entries[at]).collect(),
+        );
+        let own = members.iter().position(|&at| at == index).unwrap_or(0);
+        let family = members.iter().map(|&at| entries[at].clone()).collect();
+        let (entry, messages) = resolve_in_family(family, own);
+        resolved.push((index, entry.fields));
+        problems.extend(messages.into_iter().map(|message| Problem {
+            entry: index,
+            message,
+        }));
+    }
+    for (index, fields) in resolved {
+        entries[index].fields = fields;
+    }
+    problems
+}
+
+/// The entry `start` and every entry it reaches through `xdata` and
+/// `crossref` (as far as a chain may go), in file order: `find` gives a
+/// key's entry, `parents` an entry's parent keys.
+pub fn family<I: Copy + Ord + std::hash::Hash>(
+    start: I,
+    mut find: impl FnMut(&str) -> Option<I>,
+    mut parents: impl FnMut(I) -> Vec<String>,
+) -> Vec<I> {
+    let mut members = vec![start];
+    let mut seen = std::collections::HashSet::from([start]);
+    let mut frontier = vec![start];
+    for _ in 0..=MAX_CHAIN {
+        let mut next = Vec::new();
+        for member in frontier {
+            for key in parents(member) {
+                if let Some(parent) = find(&key).filter(|&parent| seen.insert(parent)) {
+                    members.push(parent);
+                    next.push(parent);
+                }
+            }
+        }
+        frontier = next;
+    }
+    members.sort_unstable();
+    members
+}
+
+/// The keys an entry inherits from, by `xdata` and `crossref`, in lower
+/// case.
+pub fn parent_keys<'e>(entry: &'e RawEntry<'_>) -> impl Iterator<Item = String> + 'e {
+    ["xdata", "crossref"]
+        .into_iter()
+        .filter_map(|field| entry.field(field))
+        .flat_map(|value| value.split(','))
+        .map(|key| key.trim().to_lowercase())
+        .filter(|key| !key.is_empty())
+}
+
+/// Resolves one entry, `family[own]`, within its family (as [`family`]
+/// lists it, in file order): the entry with what it inherited, and the
+/// problems that are its own.
+pub fn resolve_in_family<'t>(
+    mut family: Vec<RawEntry<'t>>,
+    own: usize,
+) -> (RawEntry<'t>, Vec<String>) {
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for (index, entry) in family.iter().enumerate() {
+        by_key.entry(entry.key.to_lowercase()).or_insert(index);
+    }
     let mut problems = Vec::new();
     for field in ["xdata", "crossref"] {
-        let mut resolved = vec![false; entries.len()];
-        for index in 0..entries.len() {
+        let mut resolved = vec![false; family.len()];
+        for index in 0..family.len() {
             let mut chain = Vec::new();
             resolve_one(
-                entries,
+                &mut family,
                 &by_key,
                 field,
                 index,
@@ -71,7 +149,12 @@ pub fn resolve(entries: &mut [RawEntry<'_>]) -> Vec<Problem> {
             );
         }
     }
-    problems
+    let messages = problems
+        .into_iter()
+        .filter(|problem| problem.entry == own)
+        .map(|problem| problem.message)
+        .collect();
+    (family.swap_remove(own), messages)
 }
 
 /// Resolves entry `index` after its parents (depth first, with the chain

@@ -84,20 +84,40 @@ pub struct SyntaxError {
 
 /// Splits `text` into blocks.
 pub fn parse(text: &str) -> Syntax<'_> {
+    parse_part(text, text.len(), true).0
+}
+
+/// Splits the blocks that start before `limit` out of `text`, a window on
+/// a larger file, and returns them with the offset where reading should
+/// go on. The window must start where a block may start and `limit` must
+/// be the `@` of a line that starts an entry (or the end of the file,
+/// with `at_end`): then no entry, `@string` or `@preamble` reads past
+/// `limit`, as each stops at a line that starts an entry. Only a
+/// `@comment` can; one that is still open, or runs past `limit`, is left
+/// for a larger window (the offset returned is its `@`).
+pub fn parse_part(text: &str, limit: usize, at_end: bool) -> (Syntax<'_>, usize) {
     let mut parser = Scanner {
         text,
         pos: 0,
         in_entry: false,
+        comment_unclosed: false,
     };
     let mut syntax = Syntax::default();
     while let Some(found) = text[parser.pos..].find('@') {
         let start = parser.pos + found;
+        if start >= limit {
+            return (syntax, start);
+        }
         parser.pos = start;
         if commented_out(text, start) {
             parser.pos = start + 1;
             continue;
         }
+        parser.comment_unclosed = false;
         match parser.block() {
+            Ok(Some(_)) if !at_end && (parser.comment_unclosed || parser.pos > limit) => {
+                return (syntax, start);
+            }
             Ok(Some(block)) => syntax.blocks.push(block),
             // An `@` that starts no entry (an e-mail address in a note
             // between entries) is text, as BibTeX has it.
@@ -108,7 +128,27 @@ pub fn parse(text: &str) -> Syntax<'_> {
             }
         }
     }
-    syntax
+    (syntax, text.len().min(limit))
+}
+
+/// The offset of the `@` on the last line of `text` that starts an entry
+/// (`@type{` after blanks), not counting a line at offset 0: where a
+/// window on a file can be cut. See [`parse_part`].
+pub fn last_entry_line(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut end = text.len();
+    while let Some(newline) = text[..end].rfind('\n') {
+        let blank = bytes[newline + 1..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+            .count();
+        let at = newline + 1 + blank;
+        if starts_entry(text, at) {
+            return Some(at);
+        }
+        end = newline;
+    }
+    None
 }
 
 /// True when a `%` earlier on the line makes the `@` at `at` part of a
@@ -169,6 +209,8 @@ struct Scanner<'a> {
     pos: usize,
     /// Whether the block being read is an entry.
     in_entry: bool,
+    /// Whether the last `@comment` read never closed.
+    comment_unclosed: bool,
 }
 
 type Result<T> = std::result::Result<T, SyntaxError>;
@@ -259,6 +301,7 @@ impl<'a> Scanner<'a> {
     fn skip_comment(&mut self, start: usize, close: u8) -> Result<()> {
         let open = if close == b'}' { b'{' } else { b'(' };
         let mut depth = 1usize;
+        self.comment_unclosed = false;
         for (index, &byte) in self.text.as_bytes()[self.pos..].iter().enumerate() {
             if byte == open {
                 depth += 1;
@@ -270,6 +313,7 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+        self.comment_unclosed = true;
         self.pos = next_entry_line(self.text, start + 1);
         Ok(())
     }

@@ -1,0 +1,322 @@
+//! The BibTeX reader for files of any size: works come out one at a time,
+//! and memory is bounded by the largest entry and its `crossref`/`xdata`
+//! family, not by the file.
+//!
+//! It reads the file twice, a window at a time ([`windows`]). The first
+//! pass gathers what any entry may need from anywhere in the file: the
+//! `@string`s (entries see all of them, also later ones), the
+//! `@preamble`s, and for every entry its key (as a 64-bit hash), offset
+//! and line: 24 bytes an entry, so duplicate keys are found and parents
+//! are fetched by seeking. The second pass turns each entry into a work
+//! exactly as [`read_bibtex`](super::read_bibtex) does, with the entry's
+//! parents read back from the file by offset.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::{BufReader, Seek, SeekFrom};
+use std::path::Path;
+
+use super::inherit;
+use super::syntax::Block;
+use super::windows::{for_each_window, WindowError};
+use super::{Macros, RawEntry, RawField, Reader};
+use crate::diagnostic::Diagnostic;
+use crate::model::Work;
+
+/// What the first pass found: everything but the entries themselves.
+pub struct Outline {
+    pub preambles: Vec<String>,
+    /// `@string` names as written, with their values.
+    pub strings: Vec<(String, String)>,
+    macros: Macros<'static>,
+    /// Every entry's key, sorted by hash, then by offset.
+    keys: Vec<KeyRecord>,
+    /// Hashes of the keys the works will cite by (BibTeX-safe, lower
+    /// case), sorted.
+    cite_keys: Vec<u64>,
+}
+
+#[derive(Clone, Copy)]
+struct KeyRecord {
+    /// Of the key in lower case (BibTeX compares keys so).
+    hash: u64,
+    offset: u64,
+    line: u32,
+}
+
+impl Outline {
+    /// The first entry with this key, if any.
+    fn first(&self, key: &str) -> Option<KeyRecord> {
+        let hash = key_hash(key);
+        let at = self.keys.partition_point(|record| record.hash < hash);
+        self.keys
+            .get(at)
+            .filter(|record| record.hash == hash)
+            .copied()
+    }
+
+    /// How many works have this own key (made BibTeX-safe and folded to
+    /// lower case, as [`crate::key`] has it).
+    pub fn works_with_key(&self, folded_key: &str) -> usize {
+        let hash = key_hash(folded_key);
+        let from = self.cite_keys.partition_point(|&other| other < hash);
+        self.cite_keys[from..]
+            .iter()
+            .take_while(|&&other| other == hash)
+            .count()
+    }
+}
+
+fn key_hash(key: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    key.to_lowercase().hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The first pass. Reports syntax errors and `@string` problems.
+pub fn outline(
+    path: &Path,
+    name: &str,
+    report: &mut dyn FnMut(Diagnostic),
+) -> Result<Outline, WindowError> {
+    let file = File::open(path).map_err(WindowError::Io)?;
+    let mut macros = Macros::new();
+    let mut outline = Outline {
+        preambles: Vec::new(),
+        strings: Vec::new(),
+        macros: Macros::new(),
+        keys: Vec::new(),
+        cite_keys: Vec::new(),
+    };
+    for_each_window(BufReader::new(file), WINDOW, |window| {
+        let mut reader = Reader::new(name, window.text, window.first_line);
+        reader.report_syntax_errors(&window.syntax.errors);
+        for block in &window.syntax.blocks {
+            match block {
+                Block::String(definition) => {
+                    let value = reader.expand(&definition.value, &macros).into_owned();
+                    outline
+                        .strings
+                        .push((definition.name.to_owned(), value.clone()));
+                    macros.insert(definition.name, Cow::Owned(value));
+                }
+                Block::Preamble(value) => {
+                    let text = reader.expand(value, &macros).into_owned();
+                    outline.preambles.push(text);
+                }
+                Block::Entry(entry) => {
+                    let (line, _) = reader.line_column(entry.offset);
+                    outline.keys.push(KeyRecord {
+                        hash: key_hash(entry.key),
+                        offset: window.base + entry.offset as u64,
+                        line: line as u32,
+                    });
+                    let cited = crate::key::safe(entry.key);
+                    if !entry.kind.eq_ignore_ascii_case("xdata") && !cited.is_empty() {
+                        outline.cite_keys.push(key_hash(&cited));
+                    }
+                }
+                Block::Comment => {}
+            }
+        }
+        reader.diagnostics.into_iter().for_each(&mut *report);
+        true
+    })?;
+    outline
+        .keys
+        .sort_by_key(|record| (record.hash, record.offset));
+    outline.cite_keys.sort_unstable();
+    outline.macros = macros;
+    Ok(outline)
+}
+
+/// The second pass: calls `each` with every work, in file order.
+pub fn works(
+    path: &Path,
+    name: &str,
+    outline: &Outline,
+    each: &mut dyn FnMut(Work),
+    report: &mut dyn FnMut(Diagnostic),
+) -> Result<(), WindowError> {
+    let file = File::open(path).map_err(WindowError::Io)?;
+    let mut parents = Parents::new(path, name, outline)?;
+    let mut failure = None;
+    for_each_window(BufReader::new(file), WINDOW, |window| {
+        let mut reader = Reader::new(name, window.text, window.first_line);
+        for block in window.syntax.blocks {
+            let Block::Entry(entry) = block else {
+                continue;
+            };
+            let offset = window.base + entry.offset as u64;
+            if let Some(first) = outline.first(entry.key).filter(|f| f.offset != offset) {
+                reader.report_duplicate(entry.key, first.line as usize, entry.offset);
+            }
+            let raw = reader.raw_entry(entry, &outline.macros);
+            let raw = match parents.family(raw, offset) {
+                Ok(raw) => raw,
+                Err(error) => {
+                    failure = Some(error);
+                    return false;
+                }
+            };
+            for message in raw.problems {
+                reader.report_inheritance(&raw.entry, message);
+            }
+            if raw.entry.kind != "xdata" {
+                each(reader.work(&raw.entry));
+            }
+        }
+        reader.diagnostics.into_iter().for_each(&mut *report);
+        true
+    })?;
+    failure.map_or(Ok(()), Err)
+}
+
+/// An entry with what it inherited, and the problems doing so.
+struct Resolved<'t> {
+    entry: RawEntry<'t>,
+    problems: Vec<String>,
+}
+
+/// Entries fetched from the file by offset as parents, with a few kept
+/// for the next child that shares them.
+struct Parents<'o> {
+    file: File,
+    name: String,
+    outline: &'o Outline,
+    cache: HashMap<u64, RawEntry<'static>>,
+}
+
+/// How much of the file a window holds at least: large enough that
+/// windows are few, small enough not to matter.
+const WINDOW: usize = 1 << 20;
+
+/// A parent is read with a small window: most entries are short.
+const PARENT_WINDOW: usize = 1 << 14;
+
+/// How many parents are kept: enough for the children near each other in
+/// a file, few enough to stay small.
+const CACHED_PARENTS: usize = 256;
+
+impl<'o> Parents<'o> {
+    fn new(path: &Path, name: &str, outline: &'o Outline) -> Result<Self, WindowError> {
+        Ok(Parents {
+            file: File::open(path).map_err(WindowError::Io)?,
+            name: name.to_owned(),
+            outline,
+            cache: HashMap::new(),
+        })
+    }
+
+    /// Resolves `entry`'s inheritance as the whole-file reader does:
+    /// within its family, fetched from the file.
+    fn family<'t>(
+        &mut self,
+        entry: RawEntry<'t>,
+        offset: u64,
+    ) -> Result<Resolved<'t>, WindowError> {
+        if inherit::parent_keys(&entry).next().is_none() {
+            return Ok(Resolved {
+                entry,
+                problems: Vec::new(),
+            });
+        }
+        let mut fetched: HashMap<u64, RawEntry<'t>> = HashMap::new();
+        let mut failure = None;
+        let outline = self.outline;
+        let members = inherit::family(
+            offset,
+            |key| outline.first(key).map(|record| record.offset),
+            |at| {
+                if at == offset {
+                    return inherit::parent_keys(&entry).collect();
+                }
+                match self.fetch(at) {
+                    Ok(parent) => {
+                        let keys = inherit::parent_keys(&parent).collect();
+                        fetched.insert(at, parent);
+                        keys
+                    }
+                    Err(error) => {
+                        failure.get_or_insert(error);
+                        Vec::new()
+                    }
+                }
+            },
+        );
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        let own = members.iter().position(|&at| at == offset).unwrap_or(0);
+        let mut entry = Some(entry);
+        let family = members
+            .iter()
+            .filter_map(|at| match *at == offset {
+                true => entry.take(),
+                false => fetched.remove(at),
+            })
+            .collect();
+        let (mut entry, problems) = inherit::resolve_in_family(family, own);
+        // What was inherited is reported at the entry: its parent's text
+        // is not at hand.
+        for field in &mut entry.fields {
+            if field.offset == FETCHED {
+                field.offset = entry.offset;
+            }
+        }
+        Ok(Resolved { entry, problems })
+    }
+
+    /// The entry at `offset`, read from the file (problems in it are
+    /// reported where it is read as an entry of its own).
+    fn fetch<'t>(&mut self, offset: u64) -> Result<RawEntry<'t>, WindowError> {
+        if let Some(entry) = self.cache.get(&offset) {
+            return Ok(entry.clone());
+        }
+        self.file
+            .seek(SeekFrom::Start(offset))
+            .map_err(WindowError::Io)?;
+        let mut found = None;
+        let name = self.name.clone();
+        let macros = &self.outline.macros;
+        for_each_window(BufReader::new(&mut self.file), PARENT_WINDOW, |window| {
+            let mut reader = Reader::new(&name, window.text, 1);
+            if let Some(Block::Entry(entry)) = window.syntax.blocks.into_iter().next() {
+                found = Some(owned(reader.raw_entry(entry, macros)));
+            }
+            false
+        })?;
+        let entry = found.ok_or(WindowError::Io(std::io::Error::other(
+            "the file changed while it was read",
+        )))?;
+        if self.cache.len() >= CACHED_PARENTS {
+            self.cache.clear();
+        }
+        self.cache.insert(offset, entry.clone());
+        Ok(entry)
+    }
+}
+
+/// The offset of a field read from a parent elsewhere in the file.
+const FETCHED: usize = usize::MAX;
+
+/// The entry owning its text, its fields marked as fetched.
+fn owned(entry: RawEntry<'_>) -> RawEntry<'static> {
+    RawEntry {
+        kind: entry.kind,
+        biblatex: entry.biblatex,
+        key: entry.key.into_owned().into(),
+        fields: entry
+            .fields
+            .into_iter()
+            .map(|field| RawField {
+                name: field.name.into_owned().into(),
+                value: field.value.into_owned().into(),
+                offset: FETCHED,
+            })
+            .collect(),
+        offset: FETCHED,
+    }
+}

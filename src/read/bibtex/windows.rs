@@ -1,0 +1,139 @@
+//! A `.bib` file read one window at a time, so that a file of any size is
+//! parsed in memory bounded by its largest entry.
+//!
+//! A window is cut at a line that starts an entry, where the syntax layer
+//! guarantees no block before it reads past it ([`syntax::parse_part`]);
+//! each window's blocks are handed out with the window's text, then the
+//! window is dropped. Text must be UTF-8 (a byte-order mark is skipped):
+//! anything else is refused before the window holding it is handed out,
+//! so the caller can read the file whole instead, with its fallbacks.
+
+use std::io::Read;
+
+use super::syntax::{self, Syntax};
+
+/// One window: its text, where it starts in the file, and its blocks.
+pub struct Window<'a> {
+    /// The window's text; the blocks' offsets are relative to it.
+    pub text: &'a str,
+    /// Byte offset of `text` in the file.
+    pub base: u64,
+    /// 1-based line number of `text`'s first line.
+    pub first_line: usize,
+    pub syntax: Syntax<'a>,
+}
+
+#[derive(Debug)]
+pub enum WindowError {
+    Io(std::io::Error),
+    /// The bytes at this offset are not UTF-8.
+    NotUtf8(u64),
+}
+
+/// Reads `reader` `chunk` bytes at a time, calling `each` with every
+/// window in order until it returns false or the input ends. A window
+/// grows past `chunk` only for an entry (or `@comment`) longer than it.
+pub fn for_each_window(
+    reader: impl Read,
+    chunk: usize,
+    mut each: impl FnMut(Window<'_>) -> bool,
+) -> Result<(), WindowError> {
+    let mut input = Input {
+        reader,
+        chunk,
+        pending: Vec::new(),
+        read: 0,
+        at_end: false,
+        started: false,
+    };
+    let mut buffer = String::new();
+    let mut base = 0u64;
+    let mut first_line = 1usize;
+    loop {
+        if buffer.len() < chunk && !input.at_end {
+            input.fill(&mut buffer)?;
+        }
+        let limit = match syntax::last_entry_line(&buffer) {
+            _ if input.at_end => buffer.len(),
+            Some(limit) => limit,
+            // One entry and no end in sight yet: the window grows.
+            None => {
+                input.fill(&mut buffer)?;
+                continue;
+            }
+        };
+        let (syntax, resume) = syntax::parse_part(&buffer, limit, input.at_end);
+        if resume == 0 && !input.at_end {
+            // A `@comment` runs past the window: it grows.
+            input.fill(&mut buffer)?;
+            continue;
+        }
+        let go_on = each(Window {
+            text: &buffer,
+            base,
+            first_line,
+            syntax,
+        });
+        if !go_on || input.at_end && resume >= buffer.len() {
+            return Ok(());
+        }
+        first_line += buffer.as_bytes()[..resume]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        base += resume as u64;
+        buffer.drain(..resume);
+    }
+}
+
+struct Input<R> {
+    reader: R,
+    chunk: usize,
+    /// The bytes of a character split by the end of the last chunk.
+    pending: Vec<u8>,
+    /// Bytes read so far.
+    read: u64,
+    at_end: bool,
+    started: bool,
+}
+
+impl<R: Read> Input<R> {
+    /// Appends up to one more chunk to `buffer`.
+    fn fill(&mut self, buffer: &mut String) -> Result<(), WindowError> {
+        let mut bytes = std::mem::take(&mut self.pending);
+        let kept = bytes.len();
+        bytes.resize(kept + self.chunk, 0);
+        let mut filled = kept;
+        while filled < bytes.len() {
+            match self.reader.read(&mut bytes[filled..]) {
+                Ok(0) => {
+                    self.at_end = true;
+                    break;
+                }
+                Ok(count) => filled += count,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(WindowError::Io(error)),
+            }
+        }
+        bytes.truncate(filled);
+        let mut text = &bytes[..];
+        if !self.started {
+            self.started = true;
+            text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+        }
+        let offset = self.read;
+        let (valid, rest) = match std::str::from_utf8(text) {
+            Ok(valid) => (valid, &[][..]),
+            // A character cut by the chunk's end is finished next time.
+            Err(error) if error.error_len().is_none() && !self.at_end => {
+                let (valid, rest) = text.split_at(error.valid_up_to());
+                (std::str::from_utf8(valid).unwrap_or_default(), rest)
+            }
+            Err(error) => return Err(WindowError::NotUtf8(offset + error.valid_up_to() as u64)),
+        };
+        buffer.push_str(valid);
+        self.read += valid.len() as u64;
+        self.pending = rest.to_vec();
+        Ok(())
+    }
+}

@@ -1,0 +1,208 @@
+//! Streaming gives what reading whole gives: the same blocks from windows
+//! of any size, and the same output, counts and diagnostics for every
+//! `.bib` file in the fixtures and the shared corpus.
+
+use std::path::{Path, PathBuf};
+
+use pubconv::convert::{convert, convert_streaming, Input, Request};
+use pubconv::read::bibtex::syntax::{self, Block};
+use pubconv::read::bibtex::windows::for_each_window;
+use pubconv::read::ReadOptions;
+use pubconv::write::{Options, OutputFormat};
+
+/// What a parse found, with offsets in the file: entries by kind, key and
+/// offset; other blocks by kind; errors by offset and message.
+fn outline(blocks: &[Block<'_>], errors: &[syntax::SyntaxError], base: usize) -> Vec<String> {
+    let mut found: Vec<String> = blocks
+        .iter()
+        .map(|block| match block {
+            Block::Entry(entry) => format!(
+                "entry {} {} @{} fields {:?}",
+                entry.kind,
+                entry.key,
+                base + entry.offset,
+                entry
+                    .fields
+                    .iter()
+                    .map(|field| (field.name, base + field.offset, pieces(&field.value, base)))
+                    .collect::<Vec<_>>()
+            ),
+            Block::String(definition) => {
+                format!("string {} @{}", definition.name, base + definition.offset)
+            }
+            Block::Preamble(_) => "preamble".to_owned(),
+            Block::Comment => "comment".to_owned(),
+        })
+        .collect();
+    found.extend(
+        errors
+            .iter()
+            .map(|error| format!("error @{} {}", base + error.offset, error.message)),
+    );
+    found
+}
+
+fn pieces(value: &syntax::Value<'_>, base: usize) -> Vec<String> {
+    value
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            syntax::Piece::Text(text) => format!("{text:?}"),
+            syntax::Piece::Macro { name, offset } => format!("{name}@{}", base + offset),
+        })
+        .collect()
+}
+
+fn windowed(text: &str, chunk: usize) -> Vec<String> {
+    let mut found = Vec::new();
+    for_each_window(text.as_bytes(), chunk, |window| {
+        let base = usize::try_from(window.base).unwrap();
+        let mut part = outline(&window.syntax.blocks, &window.syntax.errors, base);
+        // Errors after blocks within a window, as `outline` lists them.
+        found.append(&mut part);
+        true
+    })
+    .unwrap();
+    found
+}
+
+fn sorted(mut lines: Vec<String>) -> Vec<String> {
+    lines.sort();
+    lines
+}
+
+const TRICKY: &str = r#"
+@String{acm = "ACM"}
+@comment{ jabref-meta: {nested {braces}}
+@misc{ghost, title = {Ghost}}
+}
+@article(paren, title = "A \"quoted\" {brace}", journal = acm # " Press",)
+@misc{broken, title = {never closed
+@misc{after, note = {an @ sign
+@someone said}, year = 2020}
+%@misc{commented, title = {x}}
+@comment{never closed either
+@book{last, title = {Last}, crossref = {after}}
+  @inbook{indented, crossref = {last}}
+"#;
+
+#[test]
+fn windows_of_any_size_find_the_blocks_a_whole_parse_finds() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bibtex");
+    let mut texts: Vec<String> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|file| std::fs::read_to_string(file.unwrap().path()).unwrap())
+        .collect();
+    texts.push(TRICKY.to_owned());
+    texts.push(TRICKY.replace('\n', "\r\n"));
+    for text in &texts {
+        let whole = syntax::parse(text);
+        let expected = sorted(outline(&whole.blocks, &whole.errors, 0));
+        for chunk in [1, 2, 3, 7, 16, 61, 100, 1000, 1 << 20] {
+            assert_eq!(
+                sorted(windowed(text, chunk)),
+                expected,
+                "windows of {chunk} bytes on:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_not_in_utf8_is_left_to_the_whole_reader() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("latin1.bib");
+    std::fs::write(&path, b"@misc{a, title = {Caf\xe9}}\n").unwrap();
+    let mut out = Vec::new();
+    let streamed =
+        convert_streaming(&path, "latin1.bib", &request(), &mut out, &mut |_| {}).unwrap();
+    assert!(streamed.is_none());
+    assert!(out.is_empty());
+}
+
+fn request() -> Request {
+    Request {
+        from: None,
+        to: OutputFormat::CslJson,
+        read: ReadOptions::default(),
+        write: Options::default(),
+        merge: true,
+    }
+}
+
+fn bib_files(folder: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(listing) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in listing.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            bib_files(&path, found);
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("bib"))
+        {
+            found.push(path);
+        }
+    }
+}
+
+/// A diagnostic without its place: inherited fields are reported at the
+/// entry when streaming (the parent's text is not at hand).
+fn what(diagnostic: &pubconv::diagnostic::Diagnostic) -> String {
+    format!(
+        "{:?} {} {}",
+        diagnostic.severity, diagnostic.code, diagnostic.message
+    )
+}
+
+#[test]
+fn streaming_converts_every_file_as_reading_it_whole_does() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    bib_files(&root.join("fixtures"), &mut files);
+    let corpus = root.join("../shared/corpus");
+    if corpus.is_dir() {
+        bib_files(&corpus, &mut files);
+    } else {
+        eprintln!("../shared/corpus is absent: streaming checked on the fixtures only");
+    }
+    files.sort();
+    let (mut streamed_files, mut whole_only) = (0, 0);
+    for path in &files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).unwrap();
+        let input = Input {
+            name: name.clone(),
+            path: Some(path.clone()),
+            bytes,
+        };
+        let Ok(whole) = convert(&[input], &request()) else {
+            continue;
+        };
+        let mut out = Vec::new();
+        let mut diagnostics = Vec::new();
+        let streamed = convert_streaming(path, &name, &request(), &mut out, &mut |d| {
+            diagnostics.push(d)
+        })
+        .unwrap();
+        let Some(streamed) = streamed else {
+            whole_only += 1;
+            continue;
+        };
+        streamed_files += 1;
+        assert_eq!(String::from_utf8(out).unwrap(), whole.output, "{name}");
+        assert_eq!(streamed.written, whole.written, "{name}");
+        assert_eq!(streamed.skipped, whole.skipped, "{name}");
+        let mut expected: Vec<String> = whole.diagnostics.iter().map(what).collect();
+        let mut got: Vec<String> = diagnostics.iter().map(what).collect();
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "{name}");
+        assert!(diagnostics.iter().all(|d| d.line > 0), "{name}");
+    }
+    eprintln!(
+        "{streamed_files} files streamed with the same output and diagnostics; {whole_only} not UTF-8, read whole"
+    );
+    assert!(streamed_files > 0);
+}
