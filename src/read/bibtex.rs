@@ -380,10 +380,7 @@ impl<'a> Reader<'a> {
             });
         }
         let kind = entry.kind.to_ascii_lowercase();
-        let biblatex = BIBLATEX_TYPES.contains(&kind.as_str())
-            || fields
-                .iter()
-                .any(|field| BIBLATEX_FIELDS.contains(&field.name.as_ref()));
+        let biblatex = reads_as_biblatex(&kind, fields.iter().map(|field| field.name.as_ref()));
         RawEntry {
             kind,
             biblatex,
@@ -392,6 +389,14 @@ impl<'a> Reader<'a> {
             offset: entry.offset,
         }
     }
+}
+
+/// Whether an entry of this type (lower case) with these fields (lower
+/// case, BibLaTeX names) is read as BibLaTeX: it uses a type or field
+/// only BibLaTeX has. Then its `publisher`, `location` and `institution`
+/// are lists.
+pub fn reads_as_biblatex<'f>(kind: &str, mut fields: impl Iterator<Item = &'f str>) -> bool {
+    BIBLATEX_TYPES.contains(&kind) || fields.any(|name| BIBLATEX_FIELDS.contains(&name))
 }
 
 /// A field name in lower case, BibTeX aliases replaced by BibLaTeX names.

@@ -12,6 +12,7 @@ use crate::model::{
     Casing, DateVariable, Inline, Library, Person, Role, Style, Text, Variable, Work, WorkType,
 };
 use crate::read::bibtex::fields::{ENTRY_TYPES_WRITTEN as ENTRY_TYPES, OTHER_CSL_TYPES};
+use crate::read::bibtex::reads_as_biblatex;
 use crate::tex::{self, math};
 use crate::write::Options;
 
@@ -354,6 +355,21 @@ fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
             .any(|(existing, _)| existing.eq_ignore_ascii_case(&name))
         {
             written.push((name, value));
+        }
+    }
+    // An entry with no BibLaTeX-only type or field is read back as
+    // classic BibTeX, where lists are plain text: so they are written.
+    let names = written.iter().map(|(name, _)| name.as_str());
+    if dialect == Dialect::Biblatex && !reads_as_biblatex(entry_type(work, dialect), names) {
+        for (name, value) in &mut written {
+            let items = match name.as_str() {
+                "publisher" | "institution" => &work.venue.publisher,
+                "location" => &work.venue.place,
+                _ => continue,
+            };
+            if let Some(plain) = list(items, Dialect::Bibtex) {
+                *value = plain;
+            }
         }
     }
     written

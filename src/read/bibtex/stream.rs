@@ -27,9 +27,6 @@ use crate::model::Work;
 
 /// What the first pass found: everything but the entries themselves.
 pub struct Outline {
-    pub preambles: Vec<String>,
-    /// `@string` names as written, with their values.
-    pub strings: Vec<(String, String)>,
     macros: Macros<'static>,
     /// Every entry's key, sorted by hash, then by offset.
     keys: Vec<KeyRecord>,
@@ -84,8 +81,6 @@ pub fn outline(
     let file = File::open(path).map_err(WindowError::Io)?;
     let mut macros = Macros::new();
     let mut outline = Outline {
-        preambles: Vec::new(),
-        strings: Vec::new(),
         macros: Macros::new(),
         keys: Vec::new(),
         cite_keys: Vec::new(),
@@ -97,14 +92,11 @@ pub fn outline(
             match block {
                 Block::String(definition) => {
                     let value = reader.expand(&definition.value, &macros).into_owned();
-                    outline
-                        .strings
-                        .push((definition.name.to_owned(), value.clone()));
                     macros.insert(definition.name, Cow::Owned(value));
                 }
+                // Read for what it reports: no streamed format writes it.
                 Block::Preamble(value) => {
-                    let text = reader.expand(value, &macros).into_owned();
-                    outline.preambles.push(text);
+                    reader.expand(value, &macros);
                 }
                 Block::Entry(entry) => {
                     let (line, _) = reader.line_column(entry.offset);
