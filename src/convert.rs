@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::key::KeyAssigner;
+use crate::key::{self, KeyAssigner};
 use crate::model::{Library, Work};
 use crate::read::bibtex::stream;
 use crate::read::bibtex::windows::WindowError;
@@ -208,11 +208,25 @@ pub fn convert_streaming(
     }
     let own = |folded: &str| outline.works_with_key(folded);
     let mut keys = KeyAssigner::new(&request.write.key_pattern, &own);
+    // Works are rendered side by side; a work whose own key no other work
+    // has keeps it, so it is rendered there and then. The few others (a
+    // repeated or missing key) get their key here, in order.
+    let render = writer.render;
+    let make = |work: Work| match key::own_key(&work) {
+        Some(key) if outline.works_with_key(&key.to_lowercase()) == 1 => {
+            Made::Rendered(render(&work, key))
+        }
+        _ => Made::Work(Box::new(work)),
+    };
     let mut buffer = Vec::new();
     let mut written = 0;
     let mut failure = None;
-    let mut each = |work: Work| {
-        writer.write(&mut buffer, &work, keys.next(&work));
+    let mut each = |made: Made| {
+        let rendered = match made {
+            Made::Rendered(rendered) => rendered,
+            Made::Work(work) => render(&work, keys.next(&work)),
+        };
+        writer.push(&mut buffer, &rendered);
         written += 1;
         if buffer.len() >= 1 << 16 {
             if let Err(error) = out.write_all(&buffer) {
@@ -221,7 +235,7 @@ pub fn convert_streaming(
             buffer.clear();
         }
     };
-    let read = stream::works(path, name, &outline, &mut each, &mut |diagnostic| {
+    let read = stream::works(path, name, &outline, &make, &mut each, &mut |diagnostic| {
         count(diagnostic, report)
     });
     match read {
@@ -239,6 +253,13 @@ pub fn convert_streaming(
     writer.finish(&mut buffer);
     out.write_all(&buffer)?;
     Ok(Some(Streamed { written, skipped }))
+}
+
+/// A work as the second pass hands it on.
+enum Made {
+    Rendered(Vec<u8>),
+    /// Still to get its key.
+    Work(Box<Work>),
 }
 
 /// Whether the file is to be read as BibTeX: as `--from` says, else as

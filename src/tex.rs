@@ -28,6 +28,16 @@ pub enum Dialect {
 /// Reads TeX text into inline spans, with the number of commands it kept
 /// verbatim because it does not know them.
 pub fn parse(source: &str, dialect: Dialect) -> Parsed {
+    if is_plain(source) {
+        let inlines = match source.is_empty() {
+            true => Vec::new(),
+            false => vec![Inline::Plain(source.to_owned())],
+        };
+        return Parsed {
+            inlines,
+            unknown_commands: Vec::new(),
+        };
+    }
     let mut parser = Parser {
         chars: source.char_indices().peekable(),
         source,
@@ -39,6 +49,22 @@ pub fn parse(source: &str, dialect: Dialect) -> Parsed {
         inlines: normalize(inlines),
         unknown_commands: parser.unknown_commands,
     }
+}
+
+/// True when `source` reads as itself in either dialect: ASCII with no
+/// character TeX treats specially, no ligature and no run of spaces.
+/// Most fields are such text, and skip the parser.
+pub fn is_plain(source: &str) -> bool {
+    let mut after_space = false;
+    source.bytes().all(|byte| {
+        let plain = match byte {
+            b' ' => !after_space,
+            b'{' | b'}' | b'$' | b'\\' | b'%' | b'~' | b'-' | b'`' | b'\'' => false,
+            _ => byte.is_ascii_graphic(),
+        };
+        after_space = byte == b' ';
+        plain
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +179,16 @@ impl Parser<'_> {
                 _ => {
                     self.chars.next();
                     self.ligature(c, &mut out);
+                    // The ordinary text after it, in one piece.
+                    let run = self.source[at + c.len_utf8()..]
+                        .bytes()
+                        .take_while(|&b| b.is_ascii_alphanumeric() || b == b',' || b == b'.')
+                        .count();
+                    if run > 0 {
+                        let start = at + c.len_utf8();
+                        out.push_str(&self.source[start..start + run]);
+                        self.skip_to(start + run);
+                    }
                 }
             }
         }

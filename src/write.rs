@@ -68,7 +68,14 @@ impl OutputFormat {
     /// of the whole library (so that any size of input can be streamed).
     pub fn stream_writer(self) -> Option<StreamWriter> {
         match self {
-            OutputFormat::CslJson => Some(StreamWriter::CslJson(csl::ItemWriter::default())),
+            OutputFormat::CslJson => Some(StreamWriter {
+                render: csl::render_item,
+                open: b"[\n",
+                separator: b",\n",
+                close: b"\n]\n",
+                empty: b"[]\n",
+                started: false,
+            }),
             OutputFormat::Bibtex | OutputFormat::Biblatex | OutputFormat::Markdown => None,
         }
     }
@@ -83,23 +90,35 @@ impl OutputFormat {
     }
 }
 
-/// See [`OutputFormat::stream_writer`].
-pub enum StreamWriter {
-    CslJson(csl::ItemWriter),
+/// See [`OutputFormat::stream_writer`]: an output that is its works, each
+/// rendered on its own, joined by fixed text.
+pub struct StreamWriter {
+    /// One work, cited by the key given, as it stands in the output: a
+    /// plain function, so that works can be rendered side by side.
+    pub render: fn(&crate::model::Work, String) -> Vec<u8>,
+    /// Before the first work, between two, after the last; and the whole
+    /// output when there is no work.
+    pub open: &'static [u8],
+    pub separator: &'static [u8],
+    pub close: &'static [u8],
+    pub empty: &'static [u8],
+    started: bool,
 }
 
 impl StreamWriter {
-    /// Appends one work, cited as `key`, to `out`.
-    pub fn write(&mut self, out: &mut Vec<u8>, work: &crate::model::Work, key: String) {
-        match self {
-            StreamWriter::CslJson(items) => items.write(out, work, key),
-        }
+    /// Appends a rendered work to `out`.
+    pub fn push(&mut self, out: &mut Vec<u8>, rendered: &[u8]) {
+        out.extend_from_slice(if self.started {
+            self.separator
+        } else {
+            self.open
+        });
+        self.started = true;
+        out.extend_from_slice(rendered);
     }
 
     /// Appends what ends the output.
     pub fn finish(self, out: &mut Vec<u8>) {
-        match self {
-            StreamWriter::CslJson(items) => items.finish(out),
-        }
+        out.extend_from_slice(if self.started { self.close } else { self.empty });
     }
 }

@@ -18,6 +18,7 @@ pub mod windows;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Library;
@@ -152,7 +153,8 @@ const MONTH_MACROS: [(&str, &str); 12] = [
 
 /// Reads a `.bib` file into a library.
 pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
-    let mut reader = Reader::new(source.name, source.text, 1);
+    let lines = OnceLock::new();
+    let mut reader = Reader::new(source.name, source.text, 1, &lines);
     let parsed = syntax::parse(source.text);
     reader.report_syntax_errors(&parsed.errors);
     let mut macros = Macros::new();
@@ -224,41 +226,50 @@ impl Default for Macros<'_> {
 }
 
 /// Reads blocks into entries and works, reporting problems as it goes.
-/// It covers one text: a whole file, or a window on one.
+/// It covers one text: a whole file, or a window on one; several readers
+/// on one text (one per entry, side by side) share its line index.
 pub struct Reader<'a> {
     file: &'a str,
     text: &'a str,
     /// The line `text` starts on.
     first_line: usize,
     /// Built at the first problem: most texts have none.
-    lines: Option<LineIndex<'a>>,
+    lines: &'a OnceLock<LineIndex<'a>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(file: &'a str, text: &'a str, first_line: usize) -> Self {
+    /// A reader of `text`, which starts on line `first_line` of `file`;
+    /// `lines` is where the text's line index is kept once built.
+    pub fn new(
+        file: &'a str,
+        text: &'a str,
+        first_line: usize,
+        lines: &'a OnceLock<LineIndex<'a>>,
+    ) -> Self {
         Reader {
             file,
             text,
             first_line,
-            lines: None,
+            lines,
             diagnostics: Vec::new(),
         }
     }
 
+    fn lines(&self) -> &'a LineIndex<'a> {
+        let text = self.text;
+        self.lines.get_or_init(|| LineIndex::new(text))
+    }
+
     /// The 1-based line and column of an offset in the text.
-    pub fn line_column(&mut self, offset: usize) -> (usize, usize) {
-        let lines = self.lines.get_or_insert_with(|| LineIndex::new(self.text));
-        let (line, column) = lines.line_column(offset);
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let (line, column) = self.lines().line_column(offset);
         (line + self.first_line - 1, column)
     }
 
     fn report(&mut self, diagnostic: Diagnostic, offset: usize) {
         let (line, column) = self.line_column(offset);
-        let text = self
-            .lines
-            .as_ref()
-            .map_or("", |lines| lines.line_text(line + 1 - self.first_line));
+        let text = self.lines().line_text(line + 1 - self.first_line);
         self.diagnostics
             .push(diagnostic.at(self.file, line, column).line_text(text));
     }

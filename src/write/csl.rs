@@ -22,7 +22,7 @@ use crate::model::{
     Date, DateValue, Inline, Library, Person, RangeEnd, Style, Text, Work, WorkType,
 };
 use crate::tex::math;
-use crate::write::Options;
+use crate::write::{Options, OutputFormat};
 
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -125,45 +125,30 @@ impl Custom {
 /// Writes the library as a pretty-printed CSL-JSON array, in input order.
 pub fn write(library: &Library, options: &Options) -> String {
     let keys = citation_keys(&library.works, &options.key_pattern);
+    let Some(mut writer) = OutputFormat::CslJson.stream_writer() else {
+        return String::new();
+    };
     let mut json = Vec::new();
-    let mut items = ItemWriter::default();
     for (work, key) in library.works.iter().zip(keys) {
-        items.write(&mut json, work, key);
+        writer.push(&mut json, &render_item(work, key));
     }
-    items.finish(&mut json);
+    writer.finish(&mut json);
     // serde_json writes UTF-8 only.
     String::from_utf8(json).unwrap_or_default()
 }
 
-/// Writes the items of a CSL-JSON array one at a time, as
-/// `serde_json::to_string_pretty` lays out the whole array, so that a
-/// stream of works needs no list of them.
-#[derive(Default)]
-pub struct ItemWriter {
-    started: bool,
-    item: Vec<u8>,
-}
-
-impl ItemWriter {
-    pub fn write(&mut self, out: &mut Vec<u8>, work: &Work, key: String) {
-        out.extend_from_slice(if self.started { b",\n" } else { b"[\n" });
-        self.started = true;
-        self.item.clear();
-        // Serialising plain structs of strings and numbers cannot fail.
-        let _ = serde_json::to_writer_pretty(&mut self.item, &item(work, key));
-        // Indented one level: a JSON string holds no raw line break.
-        out.extend_from_slice(b"  ");
-        for &byte in &self.item {
-            out.push(byte);
-            if byte == b'\n' {
-                out.extend_from_slice(b"  ");
-            }
-        }
+/// One item as it stands in the array: laid out as
+/// `serde_json::to_string_pretty` lays out the whole array, one level in.
+pub fn render_item(work: &Work, key: String) -> Vec<u8> {
+    // Serialising plain structs of strings and numbers cannot fail.
+    let json = serde_json::to_vec_pretty(&item(work, key)).unwrap_or_default();
+    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
+    // A JSON string holds no raw line break.
+    for (index, line) in json.split(|&byte| byte == b'\n').enumerate() {
+        out.extend_from_slice(if index == 0 { b"  " } else { b"\n  " });
+        out.extend_from_slice(line);
     }
-
-    pub fn finish(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(if self.started { b"\n]\n" } else { b"[]\n" });
-    }
+    out
 }
 
 fn item(work: &Work, key: String) -> Item {

@@ -165,6 +165,9 @@ fn extended_name(parts: &[&str]) -> Option<Person> {
 /// A name part's TeX as plain text: accents resolved, braces dropped,
 /// ties as spaces.
 fn plain(tex: &str) -> String {
+    if tex::is_plain(tex) {
+        return tex.trim().to_owned();
+    }
     let parsed = tex::parse(tex, Dialect::Bibtex);
     tex::plain_text(&parsed.inlines)
         .replace('\u{a0}', " ")

@@ -17,6 +17,9 @@ use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{BufReader, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use super::inherit;
 use super::syntax::Block;
@@ -86,7 +89,8 @@ pub fn outline(
         cite_keys: Vec::new(),
     };
     for_each_window(BufReader::new(file), WINDOW, |window| {
-        let mut reader = Reader::new(name, window.text, window.first_line);
+        let lines = OnceLock::new();
+        let mut reader = Reader::new(name, window.text, window.first_line, &lines);
         reader.report_syntax_errors(&window.syntax.errors);
         for block in &window.syntax.blocks {
             match block {
@@ -124,46 +128,99 @@ pub fn outline(
     Ok(outline)
 }
 
-/// The second pass: calls `each` with every work, in file order.
-pub fn works(
+/// The second pass: turns every work into a `T` with `make`, entries side
+/// by side, and calls `each` with them in file order.
+pub fn works<T: Send>(
     path: &Path,
     name: &str,
     outline: &Outline,
-    each: &mut dyn FnMut(Work),
+    make: &(dyn Fn(Work) -> T + Sync),
+    each: &mut dyn FnMut(T),
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<(), WindowError> {
     let file = File::open(path).map_err(WindowError::Io)?;
     let mut parents = Parents::new(path, name, outline)?;
     let mut failure = None;
     for_each_window(BufReader::new(file), WINDOW, |window| {
-        let mut reader = Reader::new(name, window.text, window.first_line);
-        for block in window.syntax.blocks {
-            let Block::Entry(entry) = block else {
-                continue;
+        let lines = OnceLock::new();
+        let entries: Vec<_> = window
+            .syntax
+            .blocks
+            .into_iter()
+            .filter_map(|block| match block {
+                Block::Entry(entry) => Some(entry),
+                _ => None,
+            })
+            .collect();
+        // Each entry on its own, in parallel, but those that inherit:
+        // their parents come from the file, one read at a time.
+        let steps: Vec<Step<'_, T>> = entries
+            .into_par_iter()
+            .map(|entry| {
+                let mut reader = Reader::new(name, window.text, window.first_line, &lines);
+                let offset = window.base + entry.offset as u64;
+                if let Some(first) = outline.first(entry.key).filter(|f| f.offset != offset) {
+                    reader.report_duplicate(entry.key, first.line as usize, entry.offset);
+                }
+                let raw = reader.raw_entry(entry, &outline.macros);
+                let inherits = inherit::parent_keys(&raw).next().is_some();
+                let made = match inherits {
+                    true => Made::Inherits(raw, offset),
+                    false if raw.kind == "xdata" => Made::Nothing,
+                    false => Made::Work(make(reader.work(&raw))),
+                };
+                Step {
+                    made,
+                    diagnostics: reader.diagnostics,
+                }
+            })
+            .collect();
+        for step in steps {
+            step.diagnostics.into_iter().for_each(&mut *report);
+            let (raw, offset) = match step.made {
+                Made::Work(made) => {
+                    each(made);
+                    continue;
+                }
+                Made::Nothing => continue,
+                Made::Inherits(raw, offset) => (raw, offset),
             };
-            let offset = window.base + entry.offset as u64;
-            if let Some(first) = outline.first(entry.key).filter(|f| f.offset != offset) {
-                reader.report_duplicate(entry.key, first.line as usize, entry.offset);
-            }
-            let raw = reader.raw_entry(entry, &outline.macros);
-            let raw = match parents.family(raw, offset) {
-                Ok(raw) => raw,
+            let mut reader = Reader::new(name, window.text, window.first_line, &lines);
+            match parents.family(raw, offset) {
+                Ok(resolved) => {
+                    for message in resolved.problems {
+                        reader.report_inheritance(&resolved.entry, message);
+                    }
+                    if resolved.entry.kind != "xdata" {
+                        let work = reader.work(&resolved.entry);
+                        reader.diagnostics.drain(..).for_each(&mut *report);
+                        each(make(work));
+                    }
+                }
                 Err(error) => {
                     failure = Some(error);
                     return false;
                 }
-            };
-            for message in raw.problems {
-                reader.report_inheritance(&raw.entry, message);
             }
-            if raw.entry.kind != "xdata" {
-                each(reader.work(&raw.entry));
-            }
+            reader.diagnostics.into_iter().for_each(&mut *report);
         }
-        reader.diagnostics.into_iter().for_each(&mut *report);
         true
     })?;
     failure.map_or(Ok(()), Err)
+}
+
+/// One entry of the second pass, with what it reported so far.
+struct Step<'t, T> {
+    made: Made<'t, T>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+enum Made<'t, T> {
+    Work(T),
+    /// An `xdata` entry: data for others, no work.
+    Nothing,
+    /// An entry that inherits, left for its family to be read.
+    Inherits(RawEntry<'t>, u64),
 }
 
 /// An entry with what it inherited, and the problems doing so.
@@ -183,7 +240,7 @@ struct Parents<'o> {
 
 /// How much of the file a window holds at least: large enough that
 /// windows are few, small enough not to matter.
-const WINDOW: usize = 1 << 20;
+const WINDOW: usize = 1 << 18;
 
 /// A parent is read with a small window: most entries are short.
 const PARENT_WINDOW: usize = 1 << 14;
@@ -274,7 +331,8 @@ impl<'o> Parents<'o> {
         let name = self.name.clone();
         let macros = &self.outline.macros;
         for_each_window(BufReader::new(&mut self.file), PARENT_WINDOW, |window| {
-            let mut reader = Reader::new(&name, window.text, 1);
+            let lines = OnceLock::new();
+            let mut reader = Reader::new(&name, window.text, 1, &lines);
             if let Some(Block::Entry(entry)) = window.syntax.blocks.into_iter().next() {
                 found = Some(owned(reader.raw_entry(entry, macros)));
             }

@@ -201,7 +201,13 @@ fn starts_entry(text: &str, at: usize) -> bool {
 /// Entry types, field and `@string` names: BibTeX allows most printable
 /// characters; these are the ones real files use.
 fn identifier(input: &str) -> IResult<&str, &str> {
-    take_while1(|c: char| c.is_alphanumeric() || "_-:.+/'!?*&;<>[]".contains(c)).parse(input)
+    take_while1(|c: char| match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        '_' | '-' | ':' | '.' | '+' | '/' | '\'' | '!' | '?' | '*' | '&' | ';' | '<' | '>'
+        | '[' | ']' => true,
+        c => !c.is_ascii() && c.is_alphanumeric(),
+    })
+    .parse(input)
 }
 
 struct Scanner<'a> {
