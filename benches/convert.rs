@@ -75,6 +75,32 @@ fn bibtex_to_csl_json(bencher: Bencher, name: &str) {
     });
 }
 
+/// What `pubconv convert FILE.bib --to csl-json` does: the file streamed
+/// from disk, entries converted side by side, the output in memory.
+#[divan::bench(args = LARGE)]
+fn bibtex_file_to_csl_json_streaming(bencher: Bencher, name: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/large")
+        .join(name);
+    let Ok(size) = std::fs::metadata(&path).map(|meta| meta.len() as usize) else {
+        eprintln!("skipped: {} is absent", path.display());
+        return;
+    };
+    let request = pubconv::convert::Request {
+        from: None,
+        to: OutputFormat::CslJson,
+        read: ReadOptions::default(),
+        write: Options::default(),
+        merge: true,
+    };
+    bencher.counter(BytesCount::new(size)).bench(|| {
+        let mut out = Vec::with_capacity(size * 2);
+        pubconv::convert::convert_streaming(&path, name, &request, &mut out, &mut |_| {})
+            .unwrap()
+            .map(|streamed| (streamed, out.len()))
+    });
+}
+
 #[divan::bench]
 fn read_profile_dump_10000_papers(bencher: Bencher) {
     let text = dump(10_000);

@@ -65,3 +65,78 @@ pub fn round_trip(from: InputFormat, through: OutputFormat, bytes: &[u8]) {
         );
     }
 }
+
+/// Streaming a file gives what reading it whole gives: the same output
+/// and the same number of entries skipped; and windows of any size (the
+/// first byte picks one) find the blocks one parse of the whole finds.
+pub fn streaming(bytes: &[u8]) {
+    if let Some((&chunk, text)) = bytes.split_first() {
+        if let Ok(text) = std::str::from_utf8(text) {
+            same_blocks_in_windows(text, usize::from(chunk % 64) + 1);
+        }
+    }
+    use pubconv::convert::{convert, convert_streaming, Input, Request};
+    let request = Request {
+        from: Some(InputFormat::Bibtex),
+        to: OutputFormat::CslJson,
+        read: ReadOptions::default(),
+        write: Options::default(),
+        merge: true,
+    };
+    let path = std::env::temp_dir().join(format!("pubconv-fuzz-{}.bib", std::process::id()));
+    std::fs::write(&path, bytes).expect("the temporary folder takes a file");
+    let mut streamed_output = Vec::new();
+    let streamed = convert_streaming(&path, "fuzz", &request, &mut streamed_output, &mut |_| {})
+        .expect("a file just written can be read");
+    let _ = std::fs::remove_file(&path);
+    let Some(streamed) = streamed else {
+        return;
+    };
+    let input = Input {
+        name: "fuzz".into(),
+        path: None,
+        bytes: bytes.to_vec(),
+    };
+    let whole = convert(&[input], &request).expect("the format is given");
+    assert_eq!(String::from_utf8_lossy(&streamed_output), whole.output);
+    assert_eq!(streamed.skipped, whole.skipped);
+}
+
+fn same_blocks_in_windows(text: &str, chunk: usize) {
+    use pubconv::read::bibtex::syntax::{self, Block};
+    use pubconv::read::bibtex::windows::for_each_window;
+    let describe = |blocks: &[Block<'_>], errors: &[syntax::SyntaxError], base: usize| {
+        let mut found: Vec<String> = blocks
+            .iter()
+            .map(|block| match block {
+                Block::Entry(entry) => format!(
+                    "entry {} {} {}",
+                    base + entry.offset,
+                    entry.key,
+                    entry.fields.len()
+                ),
+                Block::String(string) => format!("string {} {}", base + string.offset, string.name),
+                Block::Preamble(_) => "preamble".to_owned(),
+                Block::Comment => "comment".to_owned(),
+            })
+            .collect();
+        found.extend(
+            errors
+                .iter()
+                .map(|e| format!("error {} {}", base + e.offset, e.message)),
+        );
+        found
+    };
+    let whole = syntax::parse(text);
+    let mut expected = describe(&whole.blocks, &whole.errors, 0);
+    let mut windowed = Vec::new();
+    for_each_window(text.as_bytes(), chunk, |window| {
+        let base = usize::try_from(window.base).unwrap_or(usize::MAX);
+        windowed.extend(describe(&window.syntax.blocks, &window.syntax.errors, base));
+        true
+    })
+    .expect("UTF-8 text in memory reads");
+    expected.sort();
+    windowed.sort();
+    assert_eq!(windowed, expected, "windows of {chunk} bytes");
+}
