@@ -206,3 +206,26 @@ fn streaming_converts_every_file_as_reading_it_whole_does() {
     );
     assert!(streamed_files > 0);
 }
+
+#[test]
+fn a_byte_order_mark_does_not_shift_the_parents_read_back() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("bom.bib");
+    let text = "\u{feff}@inproceedings{child, crossref = {parent}, title = {Part}}\n\
+                @proceedings{parent, title = {The Book}, year = 2000, publisher = {P}}\n";
+    std::fs::write(&path, text).unwrap();
+    let mut out = Vec::new();
+    let streamed = convert_streaming(&path, "bom.bib", &request(), &mut out, &mut |_| {})
+        .unwrap()
+        .unwrap();
+    let input = Input {
+        name: "bom.bib".into(),
+        path: Some(path.clone()),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let whole = convert(&[input], &request()).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out, whole.output);
+    assert_eq!(streamed.written, 2);
+    assert!(out.contains(r#""container-title": "The Book""#), "{out}");
+}

@@ -15,14 +15,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::{BufReader, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
 use super::inherit;
-use super::syntax::Block;
+use super::syntax::{self, Block};
 use super::windows::{for_each_window, WindowError};
 use super::{Macros, RawEntry, RawField, Reader};
 use crate::diagnostic::Diagnostic;
@@ -36,6 +36,19 @@ pub struct Outline {
     /// Hashes of the keys the works will cite by (BibTeX-safe, lower
     /// case), sorted.
     cite_keys: Vec<u64>,
+    /// Where the first pass cut the file: the second reads the same
+    /// windows, several at a time.
+    windows: Vec<Span>,
+    /// The file's length.
+    length: u64,
+}
+
+/// A window of the file: its bytes and the line it starts on.
+#[derive(Clone, Copy)]
+struct Span {
+    start: u64,
+    end: u64,
+    first_line: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -87,8 +100,16 @@ pub fn outline(
         macros: Macros::new(),
         keys: Vec::new(),
         cite_keys: Vec::new(),
+        windows: Vec::new(),
+        length: 0,
     };
     for_each_window(BufReader::new(file), WINDOW, |window| {
+        outline.windows.push(Span {
+            start: window.base,
+            end: window.end,
+            first_line: window.first_line,
+        });
+        outline.length = window.end;
         let lines = OnceLock::new();
         let mut reader = Reader::new(name, window.text, window.first_line, &lines);
         reader.report_syntax_errors(&window.syntax.errors);
@@ -128,8 +149,9 @@ pub fn outline(
     Ok(outline)
 }
 
-/// The second pass: turns every work into a `T` with `make`, entries side
-/// by side, and calls `each` with them in file order.
+/// The second pass: turns every work into a `T` with `make` and calls
+/// `each` with them in file order. The first pass's windows are read
+/// again several at a time, side by side.
 pub fn works<T: Send>(
     path: &Path,
     name: &str,
@@ -138,89 +160,87 @@ pub fn works<T: Send>(
     each: &mut dyn FnMut(T),
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<(), WindowError> {
-    let file = File::open(path).map_err(WindowError::Io)?;
-    let mut parents = Parents::new(path, name, outline)?;
-    let mut failure = None;
-    for_each_window(BufReader::new(file), WINDOW, |window| {
-        let lines = OnceLock::new();
-        let entries: Vec<_> = window
-            .syntax
-            .blocks
-            .into_iter()
-            .filter_map(|block| match block {
-                Block::Entry(entry) => Some(entry),
-                _ => None,
-            })
+    let at_once = rayon::current_num_threads().max(1);
+    for spans in outline.windows.chunks(at_once) {
+        let done: Vec<Result<Vec<Event<T>>, WindowError>> = spans
+            .par_iter()
+            .map(|&span| window_works(path, name, outline, span, make))
             .collect();
-        // Each entry on its own, in parallel, but those that inherit:
-        // their parents come from the file, one read at a time.
-        let steps: Vec<Step<'_, T>> = entries
-            .into_par_iter()
-            .map(|entry| {
-                let mut reader = Reader::new(name, window.text, window.first_line, &lines);
-                let offset = window.base + entry.offset as u64;
-                if let Some(first) = outline.first(entry.key).filter(|f| f.offset != offset) {
-                    reader.report_duplicate(entry.key, first.line as usize, entry.offset);
-                }
-                let raw = reader.raw_entry(entry, &outline.macros);
-                let inherits = inherit::parent_keys(&raw).next().is_some();
-                let made = match inherits {
-                    true => Made::Inherits(raw, offset),
-                    false if raw.kind == "xdata" => Made::Nothing,
-                    false => Made::Work(make(reader.work(&raw))),
-                };
-                Step {
-                    made,
-                    diagnostics: reader.diagnostics,
-                }
-            })
-            .collect();
-        for step in steps {
-            step.diagnostics.into_iter().for_each(&mut *report);
-            let (raw, offset) = match step.made {
-                Made::Work(made) => {
-                    each(made);
-                    continue;
-                }
-                Made::Nothing => continue,
-                Made::Inherits(raw, offset) => (raw, offset),
-            };
-            let mut reader = Reader::new(name, window.text, window.first_line, &lines);
-            match parents.family(raw, offset) {
-                Ok(resolved) => {
-                    for message in resolved.problems {
-                        reader.report_inheritance(&resolved.entry, message);
-                    }
-                    if resolved.entry.kind != "xdata" {
-                        let work = reader.work(&resolved.entry);
-                        reader.diagnostics.drain(..).for_each(&mut *report);
-                        each(make(work));
-                    }
-                }
-                Err(error) => {
-                    failure = Some(error);
-                    return false;
+        for events in done {
+            for event in events? {
+                match event {
+                    Event::Made(made) => each(made),
+                    Event::Reported(diagnostic) => report(diagnostic),
                 }
             }
-            reader.diagnostics.into_iter().for_each(&mut *report);
         }
-        true
-    })?;
-    failure.map_or(Ok(()), Err)
+    }
+    Ok(())
 }
 
-/// One entry of the second pass, with what it reported so far.
-struct Step<'t, T> {
-    made: Made<'t, T>,
-    diagnostics: Vec<Diagnostic>,
+/// What the second pass found in a window, in order.
+enum Event<T> {
+    Made(T),
+    Reported(Diagnostic),
 }
 
-enum Made<'t, T> {
-    Work(T),
-    /// An `xdata` entry: data for others, no work.
-    Nothing,
-    /// An entry that inherits, left for its family to be read.
-    Inherits(RawEntry<'t>, u64),
+/// The works of one window, with what was reported on the way.
+fn window_works<T>(
+    path: &Path,
+    name: &str,
+    outline: &Outline,
+    span: Span,
+    make: &(dyn Fn(Work) -> T + Sync),
+) -> Result<Vec<Event<T>>, WindowError> {
+    let text = read_span(path, span, outline.length)?;
+    let limit = usize::try_from(span.end - span.start).unwrap_or(usize::MAX);
+    let (syntax, _) = syntax::parse_part(&text, limit, span.end >= outline.length);
+    let mut parents = Parents::new(path, name, outline)?;
+    let lines = OnceLock::new();
+    let mut events = Vec::new();
+    for block in syntax.blocks {
+        let Block::Entry(entry) = block else {
+            continue;
+        };
+        let mut reader = Reader::new(name, &text, span.first_line, &lines);
+        let offset = span.start + entry.offset as u64;
+        if let Some(first) = outline.first(entry.key).filter(|f| f.offset != offset) {
+            reader.report_duplicate(entry.key, first.line as usize, entry.offset);
+        }
+        let raw = reader.raw_entry(entry, &outline.macros);
+        let resolved = parents.family(raw, offset)?;
+        for message in resolved.problems {
+            reader.report_inheritance(&resolved.entry, message);
+        }
+        let work = (resolved.entry.kind != "xdata").then(|| reader.work(&resolved.entry));
+        events.extend(reader.diagnostics.into_iter().map(Event::Reported));
+        events.extend(work.map(|work| Event::Made(make(work))));
+    }
+    Ok(events)
+}
+
+/// A window's text as the first pass saw it: its bytes and the rest of
+/// the line after it, where the next entry starts (the syntax layer looks
+/// at that line to end a value that runs into it).
+fn read_span(path: &Path, span: Span, length: u64) -> Result<String, WindowError> {
+    let mut file = File::open(path).map_err(WindowError::Io)?;
+    file.seek(SeekFrom::Start(span.start))
+        .map_err(WindowError::Io)?;
+    let mut bytes = Vec::new();
+    let size = span.end - span.start;
+    file.by_ref()
+        .take(size)
+        .read_to_end(&mut bytes)
+        .map_err(WindowError::Io)?;
+    if span.end < length {
+        let mut rest = BufReader::new(file.take(length - span.end));
+        rest.read_until(b'\n', &mut bytes)
+            .map_err(WindowError::Io)?;
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let offset = span.start + error.utf8_error().valid_up_to() as u64;
+        WindowError::NotUtf8(offset)
+    })
 }
 
 /// An entry with what it inherited, and the problems doing so.

@@ -514,7 +514,19 @@ impl<'a> Scanner<'a> {
         let bytes = self.text.as_bytes();
         let mut depth = 0usize;
         let mut index = open_at + 1;
-        while let Some(&byte) = bytes.get(index) {
+        loop {
+            // Straight to the next byte that matters: most of a value is text.
+            let rest = &bytes[index..];
+            index += match close {
+                b'}' => memchr::memchr3(b'{', b'}', b'\n', rest),
+                _ => rest
+                    .iter()
+                    .position(|b| matches!(b, b'{' | b'}' | b'\n' | b'"' | b'\\')),
+            }
+            .unwrap_or(rest.len());
+            let Some(&byte) = bytes.get(index) else {
+                break;
+            };
             match byte {
                 b'\\' if close == b'"' && bytes.get(index + 1) == Some(&b'"') => index += 1,
                 b'"' if close == b'"' && depth == 0 => break,

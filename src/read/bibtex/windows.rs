@@ -18,6 +18,9 @@ pub struct Window<'a> {
     pub text: &'a str,
     /// Byte offset of `text` in the file.
     pub base: u64,
+    /// Byte offset in the file where the window's blocks end: the next
+    /// window starts there. (`text` may run on past it.)
+    pub end: u64,
     /// 1-based line number of `text`'s first line.
     pub first_line: usize,
     pub syntax: Syntax<'a>,
@@ -45,6 +48,7 @@ pub fn for_each_window(
         read: 0,
         at_end: false,
         started: false,
+        skipped: 0,
     };
     let mut buffer = String::new();
     let mut base = 0u64;
@@ -70,7 +74,8 @@ pub fn for_each_window(
         }
         let go_on = each(Window {
             text: &buffer,
-            base,
+            base: base + input.skipped,
+            end: base + input.skipped + resume as u64,
             first_line,
             syntax,
         });
@@ -95,6 +100,8 @@ struct Input<R> {
     read: u64,
     at_end: bool,
     started: bool,
+    /// Bytes skipped at the start (a byte-order mark).
+    skipped: u64,
 }
 
 impl<R: Read> Input<R> {
@@ -119,7 +126,10 @@ impl<R: Read> Input<R> {
         let mut text = &bytes[..];
         if !self.started {
             self.started = true;
-            text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+            if let Some(rest) = text.strip_prefix(b"\xEF\xBB\xBF") {
+                text = rest;
+                self.skipped = 3;
+            }
         }
         let offset = self.read;
         let (valid, rest) = match std::str::from_utf8(text) {
