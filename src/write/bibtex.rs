@@ -582,12 +582,18 @@ fn name(person: &Person) -> String {
             if let Some(particle) = &name.particle {
                 last = format!("{} {last}", escape(particle));
             }
+            // A comma in a part would start the next part: braced, it
+            // stays in its own.
+            let part = |text: &str| match escape(text) {
+                text if text.contains(',') => format!("{{{text}}}"),
+                text => text,
+            };
             let mut parts = vec![last];
             if let Some(suffix) = &name.suffix {
-                parts.push(escape(suffix));
+                parts.push(part(suffix));
             }
             if let Some(given) = &name.given {
-                parts.push(escape(given));
+                parts.push(part(given));
             }
             parts.join(", ")
         }
