@@ -141,3 +141,26 @@ fn citeproc_inputs_keep_every_variable_and_validate() {
         "at most one variable in a thousand is lost"
     );
 }
+
+#[test]
+fn a_dollar_that_opens_no_math_leaves_later_math_alone() {
+    use pubconv::model::Inline;
+    use pubconv::read::{InputFormat, ReadOptions, Source};
+    let text = r#"[{"id": "a", "type": "article", "title": "Costs $5 and $x^2$ or $3"}]"#;
+    let source = Source {
+        name: "a.json",
+        text,
+    };
+    let library = InputFormat::CslJson
+        .read(source, &ReadOptions::default())
+        .library;
+    let title = library.works[0].title.as_ref().unwrap();
+    assert_eq!(
+        title.inlines,
+        vec![
+            Inline::Plain("Costs $5 and ".into()),
+            Inline::Math("x^2".into()),
+            Inline::Plain(" or $3".into()),
+        ]
+    );
+}

@@ -499,6 +499,7 @@ fn math_spans(inline: Inline) -> Vec<Inline> {
         return vec![inline];
     };
     let mut out = Vec::new();
+    let mut plain = String::new();
     let mut rest = text.as_str();
     while let Some(open) = rest.find('$') {
         let Some(length) = rest[open + 1..].find('$') else {
@@ -507,17 +508,22 @@ fn math_spans(inline: Inline) -> Vec<Inline> {
         let math = &rest[open + 1..open + 1 + length];
         let is_tex =
             math.contains(['\\', '^', '_']) && !math.starts_with(' ') && !math.ends_with(' ');
+        // Not math: this `$` is a dollar, and the next may open math.
         if !is_tex {
-            break;
+            plain.push_str(&rest[..=open]);
+            rest = &rest[open + 1..];
+            continue;
         }
-        if open > 0 {
-            out.push(Inline::Plain(rest[..open].to_owned()));
+        plain.push_str(&rest[..open]);
+        if !plain.is_empty() {
+            out.push(Inline::Plain(std::mem::take(&mut plain)));
         }
         out.push(Inline::Math(math.to_owned()));
         rest = &rest[open + length + 2..];
     }
-    if !rest.is_empty() {
-        out.push(Inline::Plain(rest.to_owned()));
+    plain.push_str(rest);
+    if !plain.is_empty() {
+        out.push(Inline::Plain(plain));
     }
     out
 }
