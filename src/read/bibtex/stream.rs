@@ -1,15 +1,16 @@
 //! The BibTeX reader for files of any size: works come out one at a time,
 //! and memory is bounded by the largest entry and its `crossref`/`xdata`
-//! family, not by the file.
+//! family, plus a small record per entry, not by the file's text.
 //!
 //! It reads the file twice, a window at a time ([`windows`]). The first
 //! pass gathers what any entry may need from anywhere in the file: the
-//! `@string`s (entries see all of them, also later ones), the
-//! `@preamble`s, and for every entry its key (as a 64-bit hash), offset
-//! and line: 24 bytes an entry, so duplicate keys are found and parents
-//! are fetched by seeking. The second pass turns each entry into a work
-//! exactly as [`read_bibtex`](super::read_bibtex) does, with the entry's
-//! parents read back from the file by offset.
+//! `@string`s (entries see all of them, also later ones) and, for every
+//! entry, its key (as 64-bit hashes), offset and line: 32 bytes an entry,
+//! so that duplicate keys are found and parents fetched by seeking. The
+//! second pass reads the same windows again, several side by side, and
+//! turns each entry into a work exactly as
+//! [`read_bibtex`](super::read_bibtex) does, the entry's parents read back
+//! from the file by offset.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
