@@ -194,7 +194,7 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
             .collect();
         LineIndex { text, line_starts }
     }
@@ -212,6 +212,12 @@ impl<'a> LineIndex<'a> {
             .get(start..end)
             .unwrap_or_default()
             .trim_end_matches(['\n', '\r'])
+    }
+
+    /// The 1-based line of an offset.
+    pub fn line(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&start| start <= offset)
     }
 
     pub fn line_column(&self, offset: usize) -> (usize, usize) {

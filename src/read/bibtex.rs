@@ -267,6 +267,11 @@ impl<'a> Reader<'a> {
         (line + self.first_line - 1, column)
     }
 
+    /// The 1-based line of an offset in the text.
+    pub fn line(&self, offset: usize) -> usize {
+        self.lines().line(offset) + self.first_line - 1
+    }
+
     fn report(&mut self, diagnostic: Diagnostic, offset: usize) {
         let (line, column) = self.line_column(offset);
         let text = self.lines().line_text(line + 1 - self.first_line);

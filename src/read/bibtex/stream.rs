@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hasher};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -85,7 +85,17 @@ impl Outline {
 
 fn key_hash(key: &str) -> u64 {
     let mut hasher = DefaultHasher::new();
-    key.to_lowercase().hash(&mut hasher);
+    // Most keys are short ASCII: folded on the stack.
+    let mut folded = [0u8; 64];
+    match key.len() <= folded.len() && key.is_ascii() {
+        true => {
+            let folded = &mut folded[..key.len()];
+            folded.copy_from_slice(key.as_bytes());
+            folded.make_ascii_lowercase();
+            hasher.write(folded);
+        }
+        false => hasher.write(key.to_lowercase().as_bytes()),
+    }
     hasher.finish()
 }
 
@@ -125,15 +135,18 @@ pub fn outline(
                     reader.expand(value, &macros);
                 }
                 Block::Entry(entry) => {
-                    let (line, _) = reader.line_column(entry.offset);
+                    let hash = key_hash(entry.key);
                     outline.keys.push(KeyRecord {
-                        hash: key_hash(entry.key),
+                        hash,
                         offset: window.base + entry.offset as u64,
-                        line: line as u32,
+                        line: reader.line(entry.offset) as u32,
                     });
                     let cited = crate::key::safe(entry.key);
                     if !entry.kind.eq_ignore_ascii_case("xdata") && !cited.is_empty() {
-                        outline.cite_keys.push(key_hash(&cited));
+                        let same = cited == entry.key;
+                        outline
+                            .cite_keys
+                            .push(if same { hash } else { key_hash(&cited) });
                     }
                 }
                 Block::Comment => {}
