@@ -498,3 +498,48 @@ fn help_shows_an_example_per_output_format() {
         assert!(help.contains("Exit status"));
     }
 }
+
+/// A single `.bib` file to CSL-JSON is streamed: the same contract as any
+/// conversion (located errors, exit status, atomic output, --strict).
+#[test]
+fn a_streamed_bibtex_file_reports_skips_and_writes_atomically() {
+    let directory = tempfile::tempdir().unwrap();
+    let bib = directory.path().join("refs.bib");
+    std::fs::write(
+        &bib,
+        "@article{good, title = {Good}, year = 2020, journal = undefinedmacro}\n\
+         @misc{broken, title = {Broken} year = 2021}\n\
+         @book{later, title = {Later}, crossref = {good}}\n",
+    )
+    .unwrap();
+    let bib = bib.display().to_string();
+    let target = directory.path().join("refs.json");
+    let target_name = target.display().to_string();
+    let output = pubconv(&["convert", &bib, "--to", "csl-json", "-o", &target_name], None);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("refs.bib:2:31: error: expected `,` or `}`"), "{stderr}");
+    assert!(stderr.contains("refs.bib:1:55: warning: `undefinedmacro`"), "{stderr}");
+    assert!(stderr.contains("1 entry skipped, 2 written"), "{stderr}");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    assert_eq!(written.as_array().map(Vec::len), Some(2));
+    assert_eq!(std::fs::read_dir(directory.path()).unwrap().count(), 2);
+
+    let to_stdout = pubconv(&["convert", &bib, "--to", "csl-json", "--quiet"], None);
+    assert_eq!(to_stdout.status.code(), Some(1));
+    assert_eq!(to_stdout.stdout, std::fs::read(&target).unwrap());
+
+    std::fs::remove_file(&target).unwrap();
+    let strict = pubconv(
+        &["convert", &bib, "--to", "csl-json", "--strict", "-o", &target_name],
+        None,
+    );
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(text(&strict.stderr).contains("--strict: nothing written"));
+    assert_eq!(
+        std::fs::read_dir(directory.path()).unwrap().count(),
+        1,
+        "no output and no temporary file under --strict"
+    );
+}
