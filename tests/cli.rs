@@ -515,11 +515,20 @@ fn a_streamed_bibtex_file_reports_skips_and_writes_atomically() {
     let bib = bib.display().to_string();
     let target = directory.path().join("refs.json");
     let target_name = target.display().to_string();
-    let output = pubconv(&["convert", &bib, "--to", "csl-json", "-o", &target_name], None);
+    let output = pubconv(
+        &["convert", &bib, "--to", "csl-json", "-o", &target_name],
+        None,
+    );
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("refs.bib:2:31: error: expected `,` or `}`"), "{stderr}");
-    assert!(stderr.contains("refs.bib:1:55: warning: `undefinedmacro`"), "{stderr}");
+    assert!(
+        stderr.contains("refs.bib:2:31: error: expected `,` or `}`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("refs.bib:1:55: warning: `undefinedmacro`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("1 entry skipped, 2 written"), "{stderr}");
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
@@ -532,7 +541,15 @@ fn a_streamed_bibtex_file_reports_skips_and_writes_atomically() {
 
     std::fs::remove_file(&target).unwrap();
     let strict = pubconv(
-        &["convert", &bib, "--to", "csl-json", "--strict", "-o", &target_name],
+        &[
+            "convert",
+            &bib,
+            "--to",
+            "csl-json",
+            "--strict",
+            "-o",
+            &target_name,
+        ],
         None,
     );
     assert_eq!(strict.status.code(), Some(1));

@@ -55,7 +55,7 @@ fn pieces(value: &syntax::Value<'_>, base: usize) -> Vec<String> {
 
 fn windowed(text: &str, chunk: usize) -> Vec<String> {
     let mut found = Vec::new();
-    for_each_window(text.as_bytes(), chunk, |window| {
+    for_each_window(text.as_bytes(), chunk, syntax::Fields::Kept, |window| {
         let base = usize::try_from(window.base).unwrap();
         let mut part = outline(&window.syntax.blocks, &window.syntax.errors, base);
         // Errors after blocks within a window, as `outline` lists them.

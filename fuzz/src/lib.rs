@@ -130,7 +130,7 @@ fn same_blocks_in_windows(text: &str, chunk: usize) {
     let whole = syntax::parse(text);
     let mut expected = describe(&whole.blocks, &whole.errors, 0);
     let mut windowed = Vec::new();
-    for_each_window(text.as_bytes(), chunk, |window| {
+    for_each_window(text.as_bytes(), chunk, syntax::Fields::Kept, |window| {
         let base = usize::try_from(window.base).unwrap_or(usize::MAX);
         windowed.extend(describe(&window.syntax.blocks, &window.syntax.errors, base));
         true

@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 use super::inherit;
-use super::syntax::{self, Block};
+use super::syntax::{self, Block, Fields};
 use super::windows::{for_each_window, WindowError};
 use super::{Macros, RawEntry, RawField, Reader};
 use crate::diagnostic::Diagnostic;
@@ -114,7 +114,7 @@ pub fn outline(
         windows: Vec::new(),
         length: 0,
     };
-    for_each_window(BufReader::new(file), WINDOW, |window| {
+    for_each_window(BufReader::new(file), WINDOW, Fields::Skipped, |window| {
         outline.windows.push(Span {
             start: window.base,
             end: window.end,
@@ -208,7 +208,7 @@ fn window_works<T>(
 ) -> Result<Vec<Event<T>>, WindowError> {
     let text = read_span(path, span, outline.length)?;
     let limit = usize::try_from(span.end - span.start).unwrap_or(usize::MAX);
-    let (syntax, _) = syntax::parse_part(&text, limit, span.end >= outline.length);
+    let (syntax, _) = syntax::parse_part(&text, limit, span.end >= outline.length, Fields::Kept);
     let mut parents = Parents::new(path, name, outline)?;
     let lines = OnceLock::new();
     let mut events = Vec::new();
@@ -364,14 +364,19 @@ impl<'o> Parents<'o> {
         let mut found = None;
         let name = self.name.clone();
         let macros = &self.outline.macros;
-        for_each_window(BufReader::new(&mut self.file), PARENT_WINDOW, |window| {
-            let lines = OnceLock::new();
-            let mut reader = Reader::new(&name, window.text, 1, &lines);
-            if let Some(Block::Entry(entry)) = window.syntax.blocks.into_iter().next() {
-                found = Some(owned(reader.raw_entry(entry, macros)));
-            }
-            false
-        })?;
+        for_each_window(
+            BufReader::new(&mut self.file),
+            PARENT_WINDOW,
+            Fields::Kept,
+            |window| {
+                let lines = OnceLock::new();
+                let mut reader = Reader::new(&name, window.text, 1, &lines);
+                if let Some(Block::Entry(entry)) = window.syntax.blocks.into_iter().next() {
+                    found = Some(owned(reader.raw_entry(entry, macros)));
+                }
+                false
+            },
+        )?;
         let entry = found.ok_or(WindowError::Io(std::io::Error::other(
             "the file changed while it was read",
         )))?;

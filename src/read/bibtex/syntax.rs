@@ -84,7 +84,15 @@ pub struct SyntaxError {
 
 /// Splits `text` into blocks.
 pub fn parse(text: &str) -> Syntax<'_> {
-    parse_part(text, text.len(), true).0
+    parse_part(text, text.len(), true, Fields::Kept).0
+}
+
+/// Whether entries come with their fields, or only with their type and
+/// key (for a first look at a file: no field is allocated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fields {
+    Kept,
+    Skipped,
 }
 
 /// Splits the blocks that start before `limit` out of `text`, a window on
@@ -95,12 +103,13 @@ pub fn parse(text: &str) -> Syntax<'_> {
 /// `limit`, as each stops at a line that starts an entry. Only a
 /// `@comment` can; one that is still open, or runs past `limit`, is left
 /// for a larger window (the offset returned is its `@`).
-pub fn parse_part(text: &str, limit: usize, at_end: bool) -> (Syntax<'_>, usize) {
+pub fn parse_part(text: &str, limit: usize, at_end: bool, fields: Fields) -> (Syntax<'_>, usize) {
     let mut parser = Scanner {
         text,
         pos: 0,
         in_entry: false,
         comment_unclosed: false,
+        fields,
     };
     let mut syntax = Syntax::default();
     while let Some(found) = text[parser.pos..].find('@') {
@@ -217,6 +226,7 @@ struct Scanner<'a> {
     in_entry: bool,
     /// Whether the last `@comment` read never closed.
     comment_unclosed: bool,
+    fields: Fields,
 }
 
 type Result<T> = std::result::Result<T, SyntaxError>;
@@ -389,6 +399,7 @@ impl<'a> Scanner<'a> {
             fields: Vec::new(),
             offset: start,
         };
+        let mut last_name;
         self.skip_blank();
         match self.peek() {
             Some(b',') => self.pos += 1,
@@ -416,7 +427,10 @@ impl<'a> Scanner<'a> {
                 _ => {}
             }
             let field = self.field(key, close)?;
-            entry.fields.push(field);
+            last_name = field.name;
+            if self.fields == Fields::Kept {
+                entry.fields.push(field);
+            }
             // A missing comma is reported right after the value, not at
             // whatever follows it lines later.
             let after_value = self.pos;
@@ -428,7 +442,7 @@ impl<'a> Scanner<'a> {
                     return Ok(entry);
                 }
                 _ => {
-                    let name = entry.fields.last().map_or("", |f| f.name);
+                    let name = last_name;
                     let message = format!(
                         "expected `,` or `{}` after the value of `{name}`",
                         close as char
@@ -468,7 +482,10 @@ impl<'a> Scanner<'a> {
     fn value(&mut self, key: Option<&str>) -> Result<Value<'a>> {
         let mut value = Value::default();
         loop {
-            value.pieces.push(self.piece(key)?);
+            let piece = self.piece(key)?;
+            if self.fields == Fields::Kept || !self.in_entry {
+                value.pieces.push(piece);
+            }
             let after_piece = self.pos;
             self.skip_blank();
             if self.peek() != Some(b'#') {

@@ -10,7 +10,7 @@
 
 use std::io::Read;
 
-use super::syntax::{self, Syntax};
+use super::syntax::{self, Fields, Syntax};
 
 /// One window: its text, where it starts in the file, and its blocks.
 pub struct Window<'a> {
@@ -34,11 +34,13 @@ pub enum WindowError {
 }
 
 /// Reads `reader` `chunk` bytes at a time, calling `each` with every
-/// window in order until it returns false or the input ends. A window
+/// window in order until it returns false or the input ends; entries come
+/// with their fields as `fields` says. A window
 /// grows past `chunk` only for an entry (or `@comment`) longer than it.
 pub fn for_each_window(
     reader: impl Read,
     chunk: usize,
+    fields: Fields,
     mut each: impl FnMut(Window<'_>) -> bool,
 ) -> Result<(), WindowError> {
     let mut input = Input {
@@ -66,7 +68,7 @@ pub fn for_each_window(
                 continue;
             }
         };
-        let (syntax, resume) = syntax::parse_part(&buffer, limit, input.at_end);
+        let (syntax, resume) = syntax::parse_part(&buffer, limit, input.at_end, fields);
         if resume == 0 && !input.at_end {
             // A `@comment` runs past the window: it grows.
             input.fill(&mut buffer)?;
