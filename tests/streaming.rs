@@ -81,6 +81,8 @@ const TRICKY: &str = r#"
 @misc{after, note = {an @ sign
 @someone said}, year = 2020}
 %@misc{commented, title = {x}}
+@misc{
+@proceedings{nokey, title = {The entry above has no key}}
 @comment{never closed either
 @book{last, title = {Last}, crossref = {after}}
   @inbook{indented, crossref = {last}}

@@ -387,6 +387,11 @@ impl<'a> Scanner<'a> {
 
     fn entry(&mut self, kind: &'a str, start: usize, close: u8) -> Result<Entry<'a>> {
         self.skip_blank();
+        // `@misc{` left open before the next entry: that entry is no key.
+        if starts_entry(self.text, self.pos) {
+            let message = "expected the entry's key, found the start of another entry";
+            return Err(self.error(self.pos, message, None));
+        }
         let key_length = self
             .rest()
             .find(|c: char| c == ',' || c.is_whitespace() || c == '}' || c == close as char)
