@@ -2,7 +2,7 @@
 //! output format. The binary calls this; scripts using the library can too.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -172,7 +172,7 @@ impl Streamed {
 }
 
 /// Converts one file as it reads it, in memory bounded by its largest
-/// entry, when it can: a UTF-8 BibTeX file to a format with a
+/// entry and a small record per entry, when it can: a UTF-8 BibTeX file to a format with a
 /// [`stream writer`](OutputFormat::stream_writer). The output is the same
 /// as [`convert`]'s; diagnostics go to `report` as they are found, those
 /// of the entries in file order after those of the file's syntax.
@@ -218,7 +218,7 @@ pub fn convert_streaming(
         }
         _ => Made::Work(Box::new(work)),
     };
-    let mut buffer = Vec::new();
+    let mut out = BufWriter::with_capacity(1 << 16, out);
     let mut written = 0;
     let mut failure = None;
     let mut each = |made: Made| {
@@ -226,13 +226,9 @@ pub fn convert_streaming(
             Made::Rendered(rendered) => rendered,
             Made::Work(work) => render(&work, keys.next(&work)),
         };
-        writer.push(&mut buffer, &rendered);
         written += 1;
-        if buffer.len() >= 1 << 16 {
-            if let Err(error) = out.write_all(&buffer) {
-                failure.get_or_insert(error);
-            }
-            buffer.clear();
+        if let Err(error) = writer.push(&mut out, &rendered) {
+            failure.get_or_insert(error);
         }
     };
     let read = stream::works(path, name, &outline, &make, &mut each, &mut |diagnostic| {
@@ -250,8 +246,8 @@ pub fn convert_streaming(
     if let Some(error) = failure {
         return Err(error);
     }
-    writer.finish(&mut buffer);
-    out.write_all(&buffer)?;
+    writer.finish(&mut out)?;
+    out.flush()?;
     Ok(Some(Streamed { written, skipped }))
 }
 

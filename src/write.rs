@@ -7,6 +7,8 @@ pub mod bibtex;
 pub mod csl;
 pub mod markdown;
 
+use std::io::Write;
+
 use crate::key::KeyPattern;
 use crate::model::Library;
 
@@ -106,19 +108,19 @@ pub struct StreamWriter {
 }
 
 impl StreamWriter {
-    /// Appends a rendered work to `out`.
-    pub fn push(&mut self, out: &mut Vec<u8>, rendered: &[u8]) {
-        out.extend_from_slice(if self.started {
+    /// Writes a rendered work.
+    pub fn push(&mut self, out: &mut dyn Write, rendered: &[u8]) -> std::io::Result<()> {
+        out.write_all(if self.started {
             self.separator
         } else {
             self.open
-        });
+        })?;
         self.started = true;
-        out.extend_from_slice(rendered);
+        out.write_all(rendered)
     }
 
-    /// Appends what ends the output.
-    pub fn finish(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(if self.started { self.close } else { self.empty });
+    /// Writes what ends the output.
+    pub fn finish(self, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(if self.started { self.close } else { self.empty })
     }
 }

@@ -129,10 +129,11 @@ pub fn write(library: &Library, options: &Options) -> String {
         return String::new();
     };
     let mut json = Vec::new();
+    // Writing to memory cannot fail.
     for (work, key) in library.works.iter().zip(keys) {
-        writer.push(&mut json, &render_item(work, key));
+        let _ = writer.push(&mut json, &render_item(work, key));
     }
-    writer.finish(&mut json);
+    let _ = writer.finish(&mut json);
     // serde_json writes UTF-8 only.
     String::from_utf8(json).unwrap_or_default()
 }
