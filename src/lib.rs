@@ -2,7 +2,7 @@
 //! BibLaTeX, CSL-JSON and Markdown CV sections.
 //!
 //! Readers ([`read`]) turn each input format into the [`model`]; writers
-//! ([`write`]) turn the model into each output format. Neither side knows
+//! ([`write`](mod@write)) turn the model into each output format. Neither side knows
 //! the other. [`convert`] ties them together for the binary and for scripts:
 //!
 //! ```

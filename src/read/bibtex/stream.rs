@@ -2,15 +2,15 @@
 //! and memory is bounded by the largest entry and its `crossref`/`xdata`
 //! family, plus a small record per entry, not by the file's text.
 //!
-//! It reads the file twice, a window at a time ([`windows`]). The first
-//! pass gathers what any entry may need from anywhere in the file: the
-//! `@string`s (entries see all of them, also later ones) and, for every
-//! entry, its key (as 64-bit hashes), offset and line: 32 bytes an entry,
-//! so that duplicate keys are found and parents fetched by seeking. The
-//! second pass reads the same windows again, several side by side, and
-//! turns each entry into a work exactly as
-//! [`read_bibtex`](super::read_bibtex) does, the entry's parents read back
-//! from the file by offset.
+//! It reads the file twice, a window at a time
+//! ([`windows`](super::windows)). The first pass gathers what any entry
+//! may need from anywhere in the file: the `@string`s (entries see all of
+//! them, also later ones) and, for every entry, its key (as 64-bit
+//! hashes), offset and line: 32 bytes an entry, so that duplicate keys are
+//! found and parents fetched by seeking. The second pass reads the same
+//! windows again, several side by side, and turns each entry into a work
+//! exactly as [`read_bibtex`](super::read_bibtex) does, the entry's parents
+//! read back from the file by offset.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
