@@ -4,72 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
+// The fuzz targets' checks; only the window check is used here.
+#[allow(dead_code)]
+#[path = "../fuzz/src/lib.rs"]
+mod checks;
+
 use pubconv::convert::{convert, convert_streaming, Input, Request};
-use pubconv::read::bibtex::syntax::{self, Block};
-use pubconv::read::bibtex::windows::for_each_window;
 use pubconv::read::ReadOptions;
 use pubconv::write::{Options, OutputFormat};
-
-/// What a parse found, with offsets in the file: entries by kind, key and
-/// offset; other blocks by kind; errors by offset and message.
-fn outline(blocks: &[Block<'_>], errors: &[syntax::SyntaxError], base: usize) -> Vec<String> {
-    let mut found: Vec<String> = blocks
-        .iter()
-        .map(|block| match block {
-            Block::Entry(entry) => format!(
-                "entry {} {} @{} fields {:?}",
-                entry.kind,
-                entry.key,
-                base + entry.offset,
-                entry
-                    .fields
-                    .iter()
-                    .map(|field| (field.name, base + field.offset, pieces(&field.value, base)))
-                    .collect::<Vec<_>>()
-            ),
-            Block::String(definition) => {
-                format!("string {} @{}", definition.name, base + definition.offset)
-            }
-            Block::Preamble(_) => "preamble".to_owned(),
-            Block::Comment => "comment".to_owned(),
-        })
-        .collect();
-    found.extend(
-        errors
-            .iter()
-            .map(|error| format!("error @{} {}", base + error.offset, error.message)),
-    );
-    found
-}
-
-fn pieces(value: &syntax::Value<'_>, base: usize) -> Vec<String> {
-    value
-        .pieces
-        .iter()
-        .map(|piece| match piece {
-            syntax::Piece::Text(text) => format!("{text:?}"),
-            syntax::Piece::Macro { name, offset } => format!("{name}@{}", base + offset),
-        })
-        .collect()
-}
-
-fn windowed(text: &str, chunk: usize) -> Vec<String> {
-    let mut found = Vec::new();
-    for_each_window(text.as_bytes(), chunk, syntax::Fields::Kept, |window| {
-        let base = usize::try_from(window.base).unwrap();
-        let mut part = outline(&window.syntax.blocks, &window.syntax.errors, base);
-        // Errors after blocks within a window, as `outline` lists them.
-        found.append(&mut part);
-        true
-    })
-    .unwrap();
-    found
-}
-
-fn sorted(mut lines: Vec<String>) -> Vec<String> {
-    lines.sort();
-    lines
-}
 
 const TRICKY: &str = r#"
 @String{acm = "ACM"}
@@ -98,14 +40,8 @@ fn windows_of_any_size_find_the_blocks_a_whole_parse_finds() {
     texts.push(TRICKY.to_owned());
     texts.push(TRICKY.replace('\n', "\r\n"));
     for text in &texts {
-        let whole = syntax::parse(text);
-        let expected = sorted(outline(&whole.blocks, &whole.errors, 0));
         for chunk in [1, 2, 3, 7, 16, 61, 100, 1000, 1 << 20] {
-            assert_eq!(
-                sorted(windowed(text, chunk)),
-                expected,
-                "windows of {chunk} bytes on:\n{text}"
-            );
+            checks::same_blocks_in_windows(text, chunk);
         }
     }
 }

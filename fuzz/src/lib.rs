@@ -102,41 +102,74 @@ pub fn streaming(bytes: &[u8]) {
     assert_eq!(streamed.skipped, whole.skipped);
 }
 
-fn same_blocks_in_windows(text: &str, chunk: usize) {
-    use pubconv::read::bibtex::syntax::{self, Block};
+/// Windows of `chunk` bytes on `text` find the blocks, fields and errors
+/// one parse of the whole finds, at the same offsets.
+pub fn same_blocks_in_windows(text: &str, chunk: usize) {
+    use pubconv::read::bibtex::syntax;
     use pubconv::read::bibtex::windows::for_each_window;
-    let describe = |blocks: &[Block<'_>], errors: &[syntax::SyntaxError], base: usize| {
-        let mut found: Vec<String> = blocks
-            .iter()
-            .map(|block| match block {
-                Block::Entry(entry) => format!(
-                    "entry {} {} {}",
-                    base + entry.offset,
-                    entry.key,
-                    entry.fields.len()
-                ),
-                Block::String(string) => format!("string {} {}", base + string.offset, string.name),
-                Block::Preamble(_) => "preamble".to_owned(),
-                Block::Comment => "comment".to_owned(),
-            })
-            .collect();
-        found.extend(
-            errors
-                .iter()
-                .map(|e| format!("error {} {}", base + e.offset, e.message)),
-        );
-        found
-    };
     let whole = syntax::parse(text);
-    let mut expected = describe(&whole.blocks, &whole.errors, 0);
+    let mut expected = describe(&whole, 0);
     let mut windowed = Vec::new();
     for_each_window(text.as_bytes(), chunk, syntax::Fields::Kept, |window| {
         let base = usize::try_from(window.base).unwrap_or(usize::MAX);
-        windowed.extend(describe(&window.syntax.blocks, &window.syntax.errors, base));
+        windowed.extend(describe(&window.syntax, base));
         true
     })
     .expect("UTF-8 text in memory reads");
     expected.sort();
     windowed.sort();
-    assert_eq!(windowed, expected, "windows of {chunk} bytes");
+    assert_eq!(windowed, expected, "windows of {chunk} bytes on:\n{text}");
+}
+
+/// What a parse found, one line per block or error, offsets counted from
+/// the start of the file (`base` is where the parsed text starts).
+fn describe(parsed: &pubconv::read::bibtex::syntax::Syntax<'_>, base: usize) -> Vec<String> {
+    use pubconv::read::bibtex::syntax::{Block, Piece, Value};
+    let value = |value: &Value<'_>| -> Vec<String> {
+        value
+            .pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => format!("{text:?}"),
+                Piece::Macro { name, offset } => format!("{name}@{}", base + offset),
+            })
+            .collect()
+    };
+    let blocks = parsed.blocks.iter().map(|block| match block {
+        Block::Entry(entry) => {
+            let fields: Vec<String> = entry
+                .fields
+                .iter()
+                .map(|field| {
+                    format!(
+                        "{}@{} {:?}",
+                        field.name,
+                        base + field.offset,
+                        value(&field.value)
+                    )
+                })
+                .collect();
+            format!(
+                "entry {} {} @{} {fields:?}",
+                entry.kind,
+                entry.key,
+                base + entry.offset
+            )
+        }
+        Block::String(string) => {
+            format!(
+                "string {} @{} {:?}",
+                string.name,
+                base + string.offset,
+                value(&string.value)
+            )
+        }
+        Block::Preamble(preamble) => format!("preamble {:?}", value(preamble)),
+        Block::Comment => "comment".to_owned(),
+    });
+    let errors = parsed
+        .errors
+        .iter()
+        .map(|error| format!("error @{} {}", base + error.offset, error.message));
+    blocks.chain(errors).collect()
 }
