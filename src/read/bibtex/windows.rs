@@ -45,7 +45,6 @@ pub fn for_each_window(
 ) -> Result<(), WindowError> {
     let mut input = Input {
         reader,
-        chunk,
         pending: Vec::new(),
         read: 0,
         at_end: false,
@@ -57,21 +56,26 @@ pub fn for_each_window(
     let mut first_line = 1usize;
     loop {
         if buffer.len() < chunk && !input.at_end {
-            input.fill(&mut buffer)?;
+            input.fill(&mut buffer, chunk)?;
         }
-        let limit = match syntax::last_entry_line(&buffer) {
-            _ if input.at_end => buffer.len(),
-            Some(limit) => limit,
-            // One entry and no end in sight yet: the window grows.
-            None => {
-                input.fill(&mut buffer)?;
-                continue;
-            }
+        // A window grows by as much as it holds, so that a long entry or
+        // `@comment` costs time in proportion to its length.
+        let grown = buffer.len().max(chunk);
+        let limit = match input.at_end {
+            true => buffer.len(),
+            false => match syntax::last_entry_line(&buffer) {
+                Some(limit) => limit,
+                // One entry and no end in sight yet: the window grows.
+                None => {
+                    input.fill(&mut buffer, grown)?;
+                    continue;
+                }
+            },
         };
         let (syntax, resume) = syntax::parse_part(&buffer, limit, input.at_end, fields);
         if resume == 0 && !input.at_end {
             // A `@comment` runs past the window: it grows.
-            input.fill(&mut buffer)?;
+            input.fill(&mut buffer, grown)?;
             continue;
         }
         let go_on = each(Window {
@@ -84,10 +88,7 @@ pub fn for_each_window(
         if !go_on || input.at_end && resume >= buffer.len() {
             return Ok(());
         }
-        first_line += buffer.as_bytes()[..resume]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        first_line += memchr::memchr_iter(b'\n', &buffer.as_bytes()[..resume]).count();
         base += resume as u64;
         buffer.drain(..resume);
     }
@@ -95,7 +96,6 @@ pub fn for_each_window(
 
 struct Input<R> {
     reader: R,
-    chunk: usize,
     /// The bytes of a character split by the end of the last chunk.
     pending: Vec<u8>,
     /// Bytes read so far.
@@ -107,11 +107,11 @@ struct Input<R> {
 }
 
 impl<R: Read> Input<R> {
-    /// Appends up to one more chunk to `buffer`.
-    fn fill(&mut self, buffer: &mut String) -> Result<(), WindowError> {
+    /// Appends up to `size` more bytes to `buffer`.
+    fn fill(&mut self, buffer: &mut String, size: usize) -> Result<(), WindowError> {
         let mut bytes = std::mem::take(&mut self.pending);
         let kept = bytes.len();
-        bytes.resize(kept + self.chunk, 0);
+        bytes.resize(kept + size, 0);
         let mut filled = kept;
         while filled < bytes.len() {
             match self.reader.read(&mut bytes[filled..]) {
