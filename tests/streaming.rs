@@ -167,3 +167,45 @@ fn a_byte_order_mark_does_not_shift_the_parents_read_back() {
     assert_eq!(streamed.written, 2);
     assert!(out.contains(r#""container-title": "The Book""#), "{out}");
 }
+
+/// An unclosed `@comment` at the top holds the first window open to the
+/// end of the file; the second pass still reads it in pieces, and gets
+/// what reading the file whole gets.
+#[test]
+fn a_window_held_open_by_a_comment_streams_in_pieces() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("open-comment.bib");
+    let mut text = String::from("@comment{never closed\n@string{pub = {Publisher}}\n");
+    for n in 0..30_000 {
+        text.push_str(&format!(
+            "@misc{{k{n}, title = {{Title {n}}}, publisher = pub}}\n"
+        ));
+        if n % 7_000 == 0 {
+            text.push_str(&format!(
+                "  @inbook{{child{n}, crossref = {{k{}}}}}\n@misc{{k1, title = {{Again}}}}\n",
+                n + 5
+            ));
+        }
+    }
+    std::fs::write(&path, &text).unwrap();
+    let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
+    let streamed = convert_streaming(&path, "open.bib", &request(), &mut out, &mut |d| {
+        diagnostics.push(what(&d))
+    })
+    .unwrap()
+    .unwrap();
+    let input = Input {
+        name: "open.bib".into(),
+        path: None,
+        bytes: text.into_bytes(),
+    };
+    let whole = convert(&[input], &request()).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), whole.output);
+    assert_eq!(streamed.written, whole.written);
+    let mut expected: Vec<String> = whole.diagnostics.iter().map(what).collect();
+    expected.sort();
+    diagnostics.sort();
+    assert_eq!(diagnostics, expected);
+    assert_eq!(streamed.written, 30_000 + 5 + 5);
+}

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use super::inherit;
 use super::syntax::{self, Block, Fields};
-use super::windows::{for_each_window, WindowError};
+use super::windows::{for_each_window, Window, WindowError};
 use super::{Macros, RawEntry, RawField, Reader};
 use crate::diagnostic::Diagnostic;
 use crate::model::Work;
@@ -115,11 +115,7 @@ pub fn outline(
         length: 0,
     };
     for_each_window(BufReader::new(file), WINDOW, Fields::Skipped, |window| {
-        outline.windows.push(Span {
-            start: window.base,
-            end: window.end,
-            first_line: window.first_line,
-        });
+        outline.windows.extend(spans(&window));
         outline.length = window.end;
         let lines = OnceLock::new();
         let mut reader = Reader::new(name, window.text, window.first_line, &lines);
@@ -208,7 +204,9 @@ fn window_works<T>(
 ) -> Result<Vec<Event<T>>, WindowError> {
     let text = read_span(path, span, outline.length)?;
     let limit = usize::try_from(span.end - span.start).unwrap_or(usize::MAX);
-    let (syntax, _) = syntax::parse_part(&text, limit, span.end >= outline.length, Fields::Kept);
+    // The span ends where the first pass found a block to start, so no
+    // block before it runs on: the span reads as a text of its own.
+    let (syntax, _) = syntax::parse_part(&text, limit, true, Fields::Kept);
     let mut parents = Parents::new(path, name, outline)?;
     let lines = OnceLock::new();
     let mut events = Vec::new();
@@ -231,6 +229,55 @@ fn window_works<T>(
         events.extend(work.map(|work| Event::Made(make(work))));
     }
     Ok(events)
+}
+
+/// The spans the second pass reads a window in: the window itself, or,
+/// when it grew long (a long `@comment` that never closed holds it open),
+/// pieces of it cut where an entry starts a line, so that the second pass
+/// holds no more of it at once.
+fn spans(window: &Window<'_>) -> Vec<Span> {
+    let whole = Span {
+        start: window.base,
+        end: window.end,
+        first_line: window.first_line,
+    };
+    let length = usize::try_from(window.end - window.base).unwrap_or(usize::MAX);
+    if length <= 4 * WINDOW {
+        return vec![whole];
+    }
+    let text = window.text.as_bytes();
+    let starts_line = |at: usize| {
+        let before = &text[..at];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        before[line_start..]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+    };
+    let mut spans = Vec::new();
+    let (mut from, mut first_line) = (0usize, window.first_line);
+    for block in &window.syntax.blocks {
+        let Block::Entry(entry) = block else {
+            continue;
+        };
+        if entry.offset >= from + WINDOW && entry.offset < length && starts_line(entry.offset) {
+            spans.push(Span {
+                start: window.base + from as u64,
+                end: window.base + entry.offset as u64,
+                first_line,
+            });
+            first_line += memchr::memchr_iter(b'\n', &text[from..entry.offset]).count();
+            from = entry.offset;
+        }
+    }
+    spans.push(Span {
+        start: window.base + from as u64,
+        end: window.end,
+        first_line,
+    });
+    spans
 }
 
 /// A window's text as the first pass saw it: its bytes and the rest of
