@@ -140,14 +140,27 @@ pub fn decode(bytes: &[u8], name: &str) -> (String, Option<Diagnostic>) {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return (utf16(rest, u16::from_be_bytes), None);
     }
-    // UTF-16 without a byte-order mark shows as a zero byte beside each
-    // ASCII character.
-    match bytes {
-        [0, a, 0, b, ..] if *a != 0 && *b != 0 => return (utf16(bytes, u16::from_be_bytes), None),
-        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => return (utf16(bytes, u16::from_le_bytes), None),
-        _ => {}
+    match unmarked_utf16(bytes) {
+        Some(Endian::Big) => (utf16(bytes, u16::from_be_bytes), None),
+        Some(Endian::Little) => (utf16(bytes, u16::from_le_bytes), None),
+        None => decode_utf8(bytes, name),
     }
-    decode_utf8(bytes, name)
+}
+
+pub enum Endian {
+    Big,
+    Little,
+}
+
+/// UTF-16 without a byte-order mark, told by its start: a zero byte beside
+/// each ASCII character. (Such bytes are valid UTF-8 too, so a reader of
+/// UTF-8 must ask.)
+pub fn unmarked_utf16(bytes: &[u8]) -> Option<Endian> {
+    match bytes {
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some(Endian::Big),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some(Endian::Little),
+        _ => None,
+    }
 }
 
 fn decode_utf8(bytes: &[u8], name: &str) -> (String, Option<Diagnostic>) {

@@ -110,12 +110,16 @@ pub fn same_blocks_in_windows(text: &str, chunk: usize) {
     let whole = syntax::parse(text);
     let mut expected = describe(&whole, 0);
     let mut windowed = Vec::new();
-    for_each_window(text.as_bytes(), chunk, syntax::Fields::Kept, |window| {
+    let read = for_each_window(text.as_bytes(), chunk, syntax::Fields::Kept, |window| {
         let base = usize::try_from(window.base).unwrap_or(usize::MAX);
         windowed.extend(describe(&window.syntax, base));
         true
-    })
-    .expect("UTF-8 text in memory reads");
+    });
+    // Text that starts like UTF-16 is left to the whole reader.
+    if pubconv::read::unmarked_utf16(text.as_bytes()).is_some() {
+        return;
+    }
+    read.expect("UTF-8 text in memory reads");
     expected.sort();
     windowed.sort();
     assert_eq!(windowed, expected, "windows of {chunk} bytes on:\n{text}");

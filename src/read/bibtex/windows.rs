@@ -4,7 +4,8 @@
 //! A window is cut at a line that starts an entry, where the syntax layer
 //! guarantees no block before it reads past it ([`syntax::parse_part`]);
 //! each window's blocks are handed out with the window's text, then the
-//! window is dropped. Text must be UTF-8 (a byte-order mark is skipped):
+//! window is dropped. Text must be UTF-8 (a byte-order mark is skipped;
+//! what [`decode`](crate::read::decode) takes for UTF-16 is refused):
 //! anything else is refused before the window holding it is handed out,
 //! so the caller can read the file whole instead, with its fallbacks.
 
@@ -128,6 +129,9 @@ impl<R: Read> Input<R> {
         let mut text = &bytes[..];
         if !self.started {
             self.started = true;
+            if crate::read::unmarked_utf16(text).is_some() {
+                return Err(WindowError::NotUtf8(0));
+            }
             if let Some(rest) = text.strip_prefix(b"\xEF\xBB\xBF") {
                 text = rest;
                 self.skipped = 3;
