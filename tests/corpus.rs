@@ -3,24 +3,12 @@
 //! silently: entries in the file = works written + entries reported as
 //! errors. Skipped, saying so, where the shared corpus is absent.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use pubconv::read::{decode, InputFormat, ReadOptions, Source};
 use pubconv::write::OutputFormat;
-
-fn bib_files(directory: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(directory) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            bib_files(&path, found);
-        } else if path.extension().is_some_and(|extension| extension == "bib") {
-            found.push(path);
-        }
-    }
-}
 
 /// Entries as a plain scan sees them: each `@type{` or `@type(` not in a
 /// `%` comment or a `@comment` block, whose type is not `string`,
@@ -89,9 +77,7 @@ fn every_corpus_bib_converts_and_accounts_for_every_entry() {
         eprintln!("skipped: ../shared/corpus is absent");
         return;
     }
-    let mut files = Vec::new();
-    bib_files(&corpus, &mut files);
-    files.sort();
+    let files = common::bib_files(&corpus);
     let options = ReadOptions::default();
     let (mut entries_in, mut written, mut reported, mut mismatches) = (0, 0, 0, Vec::new());
     for path in &files {

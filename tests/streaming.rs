@@ -2,7 +2,9 @@
 //! of any size, and the same output, counts and diagnostics for every
 //! `.bib` file in the fixtures and the shared corpus.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+mod common;
 
 // The fuzz targets' checks; only the window check is used here.
 #[allow(dead_code)]
@@ -68,23 +70,6 @@ fn request() -> Request {
     }
 }
 
-fn bib_files(folder: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(listing) = std::fs::read_dir(folder) else {
-        return;
-    };
-    for entry in listing.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            bib_files(&path, found);
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("bib"))
-        {
-            found.push(path);
-        }
-    }
-}
-
 /// A diagnostic without its place: inherited fields are reported at the
 /// entry when streaming (the parent's text is not at hand).
 fn what(diagnostic: &pubconv::diagnostic::Diagnostic) -> String {
@@ -97,11 +82,10 @@ fn what(diagnostic: &pubconv::diagnostic::Diagnostic) -> String {
 #[test]
 fn streaming_converts_every_file_as_reading_it_whole_does() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    bib_files(&root.join("fixtures"), &mut files);
+    let mut files = common::bib_files(&root.join("fixtures"));
     let corpus = root.join("../shared/corpus");
     if corpus.is_dir() {
-        bib_files(&corpus, &mut files);
+        files.extend(common::bib_files(&corpus));
     } else {
         eprintln!("../shared/corpus is absent: streaming checked on the fixtures only");
     }

@@ -10,6 +10,31 @@ use pubconv::convert::{convert, Conversion, Input, Request};
 use pubconv::read::ReadOptions;
 use pubconv::write::OutputFormat;
 
+/// Every `.bib` file under `folder`, at any depth, sorted; none when the
+/// folder is absent.
+pub fn bib_files(folder: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let Ok(listing) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in listing.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("bib"))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 /// The capture date the fixtures are converted as of, so that yearless
 /// dates resolve the same way every day.
 pub const AS_OF: &str = "2026-11-27";
