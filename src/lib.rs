@@ -36,6 +36,7 @@ pub mod diagnostic;
 pub mod key;
 pub mod merge;
 pub mod model;
+pub mod parallel;
 pub mod read;
 pub mod tex;
 pub mod write;

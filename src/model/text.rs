@@ -62,23 +62,22 @@ impl Text {
     /// title ("Deep Learning: A Textbook" → "Deep Learning"); `None` when
     /// there is no colon in plain text.
     pub fn before_colon(&self) -> Option<Text> {
-        let mut inlines = Vec::new();
-        for inline in &self.inlines {
-            if let Inline::Plain(text) = inline {
-                if let Some((before, _)) = text.split_once(':') {
-                    let before = before.trim_end();
-                    if !before.is_empty() {
-                        inlines.push(Inline::Plain(before.to_owned()));
-                    }
-                    return (!inlines.is_empty()).then_some(Text {
-                        inlines,
-                        casing: self.casing,
-                    });
-                }
+        let at = self
+            .inlines
+            .iter()
+            .position(|inline| matches!(inline, Inline::Plain(text) if text.contains(':')))?;
+        let mut inlines = self.inlines[..at].to_vec();
+        if let Some(Inline::Plain(text)) = self.inlines.get(at) {
+            let before = text.split_once(':').map_or("", |(before, _)| before);
+            let before = before.trim_end();
+            if !before.is_empty() {
+                inlines.push(Inline::Plain(before.to_owned()));
             }
-            inlines.push(inline.clone());
         }
-        None
+        (!inlines.is_empty()).then_some(Text {
+            inlines,
+            casing: self.casing,
+        })
     }
 
     /// The characters of the text with all markup dropped and math and

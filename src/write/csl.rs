@@ -12,9 +12,10 @@
 //!   math becomes Unicode where it has a Unicode form and stays `$TeX$`
 //!   otherwise.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::io;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::csl;
 use crate::key::citation_keys;
@@ -24,17 +25,19 @@ use crate::model::{
 use crate::tex::math;
 use crate::write::{Options, OutputFormat};
 
+/// One item, borrowing what it can from the work: only rich text is
+/// rendered anew.
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
-struct Item {
-    id: String,
+struct Item<'w> {
+    id: &'w str,
     #[serde(rename = "type")]
     kind: &'static str,
-    citation_key: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    author: Vec<Name>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    editor: Vec<Name>,
+    citation_key: &'w str,
+    #[serde(skip_serializing_if = "<[Person]>::is_empty", serialize_with = "names")]
+    author: &'w [Person],
+    #[serde(skip_serializing_if = "<[Person]>::is_empty", serialize_with = "names")]
+    editor: &'w [Person],
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,55 +45,66 @@ struct Item {
     #[serde(skip_serializing_if = "Option::is_none")]
     issued: Option<CslDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    volume: Option<String>,
+    volume: Option<&'w str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    issue: Option<String>,
+    issue: Option<&'w str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    page: Option<String>,
+    page: Option<Cow<'w, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    publisher: Option<String>,
+    publisher: Option<&'w str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    publisher_place: Option<String>,
+    publisher_place: Option<&'w str>,
     #[serde(rename = "DOI", skip_serializing_if = "Option::is_none")]
-    doi: Option<String>,
+    doi: Option<&'w str>,
     #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
+    url: Option<Cow<'w, str>>,
     #[serde(rename = "ISBN", skip_serializing_if = "Option::is_none")]
-    isbn: Option<String>,
+    isbn: Option<&'w str>,
     #[serde(rename = "ISSN", skip_serializing_if = "Option::is_none")]
-    issn: Option<String>,
+    issn: Option<&'w str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    categories: Vec<String>,
+    categories: Vec<&'w str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     keyword: Option<String>,
     #[serde(rename = "abstract", skip_serializing_if = "Option::is_none")]
     abstract_text: Option<String>,
     #[serde(skip_serializing_if = "Custom::is_empty")]
-    custom: Custom,
+    custom: Custom<'w>,
     /// The variables, roles and dates of the tables below.
     #[serde(flatten)]
-    more: BTreeMap<String, serde_json::Value>,
+    more: Entries<'w, Value<'w>>,
+}
+
+/// A value of [`Item::more`].
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Value<'w> {
+    Text(String),
+    Names(#[serde(serialize_with = "names")] &'w [Person]),
+    Date(CslDate),
+    /// A value a CSL source gave that the model could not hold.
+    Json(serde_json::Value),
 }
 
 #[derive(Serialize)]
 #[serde(untagged)]
-enum Name {
+enum Name<'w> {
     Personal {
-        family: String,
+        family: &'w str,
         #[serde(skip_serializing_if = "Option::is_none")]
-        given: Option<String>,
+        given: Option<&'w str>,
         #[serde(
             rename = "non-dropping-particle",
             skip_serializing_if = "Option::is_none"
         )]
-        particle: Option<String>,
+        particle: Option<&'w str>,
         #[serde(rename = "dropping-particle", skip_serializing_if = "Option::is_none")]
-        dropping_particle: Option<String>,
+        dropping_particle: Option<&'w str>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        suffix: Option<String>,
+        suffix: Option<&'w str>,
     },
     Literal {
-        literal: String,
+        literal: &'w str,
     },
 }
 
@@ -99,27 +113,52 @@ enum Name {
 #[derive(Serialize)]
 struct CslDate {
     #[serde(rename = "date-parts")]
-    date_parts: Vec<Vec<i32>>,
+    date_parts: Vec<DateParts>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     circa: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     raw: Option<String>,
 }
 
+/// Year, month, day: as many as are known.
+struct DateParts {
+    parts: [i32; 3],
+    known: usize,
+}
+
+impl Serialize for DateParts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(&self.parts[..self.known])
+    }
+}
+
 /// Data CSL has no variable for, and fields of the source no writer knows.
-#[derive(Serialize, Default)]
+#[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
-struct Custom {
+struct Custom<'w> {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     authors_truncated: bool,
     #[serde(flatten)]
-    extra: std::collections::BTreeMap<String, String>,
+    extra: Entries<'w, &'w str>,
 }
 
-impl Custom {
+impl Custom<'_> {
     fn is_empty(&self) -> bool {
-        !self.authors_truncated && self.extra.is_empty()
+        !self.authors_truncated && self.extra.0.is_empty()
     }
+}
+
+/// Named values written as the members of an object, in order.
+struct Entries<'w, V>(Vec<(&'w str, V)>);
+
+impl<V: Serialize> Serialize for Entries<'_, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+    }
+}
+
+fn names<S: Serializer>(people: &&[Person], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(people.iter().map(name_of))
 }
 
 /// Writes the library as a pretty-printed CSL-JSON array, in input order.
@@ -141,99 +180,181 @@ pub fn write(library: &Library, options: &Options) -> String {
 /// One item as it stands in the array: laid out as
 /// `serde_json::to_string_pretty` lays out the whole array, one level in.
 pub fn render_item(work: &Work, key: String) -> Vec<u8> {
-    // Serialising plain structs of strings and numbers cannot fail.
-    let json = serde_json::to_vec_pretty(&item(work, key)).unwrap_or_default();
-    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
-    // A JSON string holds no raw line break.
-    for (index, line) in json.split(|&byte| byte == b'\n').enumerate() {
-        out.extend_from_slice(if index == 0 { b"  " } else { b"\n  " });
-        out.extend_from_slice(line);
-    }
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(INDENT);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, Layout::default());
+    // Serialising plain structs of strings and numbers into memory cannot
+    // fail.
+    let _ = item(work, &key).serialize(&mut serializer);
     out
 }
 
-fn item(work: &Work, key: String) -> Item {
+/// serde_json's pretty layout (two spaces a level) for a value that is
+/// itself one level deep.
+#[derive(Default)]
+struct Layout {
+    depth: usize,
+    has_value: bool,
+}
+
+const INDENT: &[u8] = b"  ";
+
+impl Layout {
+    fn open<W: ?Sized + std::io::Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(out, b"\n")?;
+        }
+        out.write_all(bracket)
+    }
+
+    /// Starts a line one level deeper than the depth, after `before`.
+    fn line<W: ?Sized + std::io::Write>(&self, out: &mut W, before: &[u8]) -> io::Result<()> {
+        out.write_all(before)?;
+        for _ in 0..=self.depth {
+            out.write_all(INDENT)?;
+        }
+        Ok(())
+    }
+
+    fn member<W: ?Sized + std::io::Write>(&self, out: &mut W, first: bool) -> io::Result<()> {
+        self.line(out, if first { b"\n" } else { b",\n" })
+    }
+}
+
+impl serde_json::ser::Formatter for Layout {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.member(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.member(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+fn item<'w>(work: &'w Work, key: &'w str) -> Item<'w> {
     let on_arxiv = work.kind == WorkType::Preprint && work.is_on_arxiv();
     Item {
-        id: key.clone(),
+        id: key,
         kind: csl::type_name(work.kind),
         citation_key: key,
-        author: work.authors.iter().map(name_of).collect(),
-        editor: work.editors.iter().map(name_of).collect(),
+        author: &work.authors,
+        editor: &work.editors,
         title: work.title.as_ref().map(markup),
         container_title: work.venue.container_title.as_ref().map(markup),
         issued: work.date.map(date),
-        volume: work.venue.volume.clone(),
-        issue: work.venue.issue.clone(),
+        volume: work.venue.volume.as_deref(),
+        issue: work.venue.issue.as_deref(),
         // CSL processors format page ranges from a plain hyphen.
         page: work
             .venue
             .pages
-            .as_ref()
-            .map(|pages| pages.replace('–', "-")),
+            .as_deref()
+            .map(|pages| match pages.contains('–') {
+                true => Cow::Owned(pages.replace('–', "-")),
+                false => Cow::Borrowed(pages),
+            }),
         publisher: work
             .venue
             .publisher
-            .clone()
-            .or_else(|| on_arxiv.then(|| "arXiv".to_owned())),
-        publisher_place: work.venue.place.clone(),
-        doi: work.ids.doi.clone(),
-        url: work.ids.url.clone().or_else(|| {
+            .as_deref()
+            .or_else(|| on_arxiv.then_some("arXiv")),
+        publisher_place: work.venue.place.as_deref(),
+        doi: work.ids.doi.as_deref(),
+        url: work.ids.url.as_deref().map(Cow::Borrowed).or_else(|| {
             work.ids
                 .arxiv
                 .as_ref()
-                .map(|id| format!("https://arxiv.org/abs/{id}"))
+                .map(|id| Cow::Owned(format!("https://arxiv.org/abs/{id}")))
         }),
-        isbn: work.ids.isbn.clone(),
-        issn: work.ids.issn.clone(),
-        categories: work
-            .categories
-            .iter()
-            .map(|c| c.best().to_owned())
-            .collect(),
+        isbn: work.ids.isbn.as_deref(),
+        issn: work.ids.issn.as_deref(),
+        categories: work.categories.iter().map(|c| c.best()).collect(),
         keyword: (!work.keywords.is_empty()).then(|| work.keywords.join(", ")),
         abstract_text: work.abstract_text.as_ref().map(markup),
         custom: Custom {
             authors_truncated: work.authors_truncated,
-            extra: work
-                .extra
-                .iter()
-                .filter(|(name, _)| !csl::is_variable(name))
-                .map(|(name, value)| (name.clone(), value.clone()))
-                .collect(),
+            extra: Entries(
+                work.extra
+                    .iter()
+                    .filter(|(name, _)| !csl::is_variable(name))
+                    .map(|(name, value)| (name.as_str(), value.as_str()))
+                    .collect(),
+            ),
         },
         more: more(work),
     }
 }
 
-/// The variables, roles and dates CSL names by tables.
-fn more(work: &Work) -> BTreeMap<String, serde_json::Value> {
-    let mut more = BTreeMap::new();
-    let mut put = |name: &str, value: serde_json::Value| {
-        more.entry(name.to_owned()).or_insert(value);
-    };
+/// The variables, roles and dates CSL names by tables, sorted by name;
+/// where two give the same name, the first.
+fn more(work: &Work) -> Entries<'_, Value<'_>> {
+    let mut more = Vec::new();
     for (variable, text) in &work.fields {
         if let Some(name) = csl::name_of(csl::VARIABLES, variable) {
-            put(name, serde_json::Value::String(markup(text)));
+            more.push((name, Value::Text(markup(text))));
         }
     }
     // A short title, where the source gave none, is the title before its
     // colon, as reference managers make it.
     if let Some(short) = work.title.as_ref().and_then(Text::before_colon) {
-        put("title-short", serde_json::Value::String(markup(&short)));
+        more.push(("title-short", Value::Text(markup(&short))));
     }
     if let Some(id) = &work.ids.arxiv {
-        put("number", serde_json::Value::String(format!("arXiv:{id}")));
+        more.push(("number", Value::Text(format!("arXiv:{id}"))));
     }
     for (role, people) in &work.contributors {
         if let Some(name) = csl::name_of(csl::ROLES, role) {
-            let names: Vec<Name> = people.iter().map(name_of).collect();
-            put(name, serde_json::to_value(names).unwrap_or_default());
+            more.push((name, Value::Names(people)));
         }
     }
     for (variable, value) in &work.dates {
         if let Some(name) = csl::name_of(csl::DATES, variable) {
-            put(name, serde_json::to_value(date(*value)).unwrap_or_default());
+            more.push((name, Value::Date(date(*value))));
         }
     }
     // Values the model could not hold but a CSL source gave (a literal
@@ -242,35 +363,39 @@ fn more(work: &Work) -> BTreeMap<String, serde_json::Value> {
         if csl::is_variable(name) {
             let json = serde_json::from_str(value)
                 .unwrap_or_else(|_| serde_json::Value::String(value.clone()));
-            put(name, json);
+            more.push((name, Value::Json(json)));
         }
     }
-    more
+    // A stable sort keeps the first of a name first.
+    more.sort_by_key(|&(name, _)| name);
+    more.dedup_by_key(|&mut (name, _)| name);
+    Entries(more)
 }
 
-fn name_of(person: &Person) -> Name {
+fn name_of(person: &Person) -> Name<'_> {
     match person {
-        Person::Literal(literal) => Name::Literal {
-            literal: literal.clone(),
-        },
-        Person::Personal(name) => Name::Personal {
-            family: name.family.clone(),
-            given: name.given.clone(),
-            particle: name.particle.clone().filter(|_| !name.dropping_particle),
-            dropping_particle: name.particle.clone().filter(|_| name.dropping_particle),
-            suffix: name.suffix.clone(),
-        },
+        Person::Literal(literal) => Name::Literal { literal },
+        Person::Personal(name) => {
+            let particle = name.particle.as_deref();
+            Name::Personal {
+                family: &name.family,
+                given: name.given.as_deref(),
+                particle: particle.filter(|_| !name.dropping_particle),
+                dropping_particle: particle.filter(|_| name.dropping_particle),
+                suffix: name.suffix.as_deref(),
+            }
+        }
     }
 }
 
 fn date(value: DateValue) -> CslDate {
-    let parts = |date: Date| -> Vec<i32> {
-        let parts = [
-            Some(date.year),
-            date.month.map(|m| i32::from(m.number())),
-            date.day.map(i32::from),
-        ];
-        parts.into_iter().map_while(|part| part).collect()
+    let parts = |date: Date| {
+        let month = date.month.map(|m| i32::from(m.number()));
+        let day = date.day.map(i32::from).filter(|_| month.is_some());
+        DateParts {
+            parts: [date.year, month.unwrap_or(0), day.unwrap_or(0)],
+            known: 1 + usize::from(month.is_some()) + usize::from(day.is_some()),
+        }
     };
     let mut date_parts = vec![parts(value.start)];
     if let Some(RangeEnd::Closed(end)) = value.end {

@@ -20,8 +20,6 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use rayon::prelude::*;
-
 use super::inherit;
 use super::syntax::{self, Block, Fields};
 use super::windows::{for_each_window, Window, WindowError};
@@ -38,7 +36,7 @@ pub struct Outline {
     /// case), sorted.
     cite_keys: Vec<u64>,
     /// Where the first pass cut the file: the second reads the same
-    /// windows, several at a time.
+    /// windows, several side by side.
     windows: Vec<Span>,
     /// The file's length.
     length: u64,
@@ -161,7 +159,7 @@ pub fn outline(
 
 /// The second pass: turns every work into a `T` with `make` and calls
 /// `each` with them in file order. The first pass's windows are read
-/// again several at a time, side by side.
+/// again, several side by side ([`crate::parallel`]).
 pub fn works<T: Send>(
     path: &Path,
     name: &str,
@@ -170,22 +168,27 @@ pub fn works<T: Send>(
     each: &mut dyn FnMut(T),
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<(), WindowError> {
-    let at_once = rayon::current_num_threads().max(1);
-    for spans in outline.windows.chunks(at_once) {
-        let done: Vec<Result<Vec<Event<T>>, WindowError>> = spans
-            .par_iter()
-            .map(|&span| window_works(path, name, outline, span, make))
-            .collect();
-        for events in done {
-            for event in events? {
-                match event {
-                    Event::Made(made) => each(made),
-                    Event::Reported(diagnostic) => report(diagnostic),
+    let mut result = Ok(());
+    crate::parallel::map_in_order(
+        &outline.windows,
+        |&span| window_works(path, name, outline, span, make),
+        |events| match events {
+            Ok(events) => {
+                for event in events {
+                    match event {
+                        Event::Made(made) => each(made),
+                        Event::Reported(diagnostic) => report(diagnostic),
+                    }
                 }
+                true
             }
-        }
-    }
-    Ok(())
+            Err(error) => {
+                result = Err(error);
+                false
+            }
+        },
+    );
+    result
 }
 
 /// What the second pass found in a window, in order.

@@ -1,0 +1,155 @@
+//! Work done on several threads and handed on in order: how the streaming
+//! reader converts a file's windows side by side while one thread writes
+//! them out.
+//!
+//! Unlike a parallel iterator that is collected in rounds, nothing waits
+//! for the slowest item of a round: a free thread takes the next item, and
+//! results are handed on as soon as all before them are. At most a few
+//! results per thread wait to be handed on, so memory stays bounded.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Condvar, Mutex};
+
+/// Calls `each` with `make(item)` for every item, in order, the `make`s
+/// running on all available cores. Stops early, taking no further item,
+/// when `each` returns false.
+pub fn map_in_order<I, T>(
+    items: &[I],
+    make: impl Fn(&I) -> T + Sync,
+    mut each: impl FnMut(T) -> bool,
+) where
+    I: Sync,
+    T: Send,
+{
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |count| count.get())
+        .min(items.len());
+    if threads <= 1 {
+        for item in items {
+            if !each(make(item)) {
+                return;
+            }
+        }
+        return;
+    }
+    let ahead = 2 * threads;
+    let next = AtomicUsize::new(0);
+    let handed = Progress::default();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let (next, handed, make) = (&next, &handed, &make);
+            scope.spawn(move || loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= items.len() || !handed.wait_below(index, ahead) {
+                    return;
+                }
+                if sender.send((index, make(&items[index]))).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(sender);
+        // Results arrive as they are done; each waits for those before it.
+        let mut waiting = BTreeMap::new();
+        let mut count = 0;
+        for (index, made) in receiver {
+            waiting.insert(index, made);
+            while let Some(made) = waiting.remove(&count) {
+                count += 1;
+                if !each(made) {
+                    handed.stop();
+                    return;
+                }
+                handed.set(count);
+            }
+        }
+    });
+}
+
+/// How many results were handed on, for threads that must not run too far
+/// ahead; or that no more are wanted.
+#[derive(Default)]
+struct Progress {
+    state: Mutex<(usize, bool)>,
+    changed: Condvar,
+}
+
+impl Progress {
+    fn set(&self, count: usize) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 = count;
+        }
+        self.changed.notify_all();
+    }
+
+    fn stop(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.1 = true;
+        }
+        self.changed.notify_all();
+    }
+
+    /// Waits until item `index` is fewer than `ahead` past the results
+    /// handed on; false when no more are wanted.
+    fn wait_below(&self, index: usize, ahead: usize) -> bool {
+        let Ok(mut state) = self.state.lock() else {
+            return false;
+        };
+        while !state.1 && index >= state.0 + ahead {
+            match self.changed.wait(state) {
+                Ok(next) => state = next,
+                Err(_) => return false,
+            }
+        }
+        !state.1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_in_order() {
+        let items: Vec<u64> = (0..1000).collect();
+        let mut seen = Vec::new();
+        // Uneven work, so that threads finish out of order.
+        map_in_order(
+            &items,
+            |&n| {
+                std::thread::sleep(std::time::Duration::from_micros((n * 7919) % 300));
+                n * 2
+            },
+            |n| {
+                seen.push(n);
+                true
+            },
+        );
+        assert_eq!(seen, (0..1000).map(|n| n * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn stopping_early_takes_no_further_item() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let made = AtomicUsize::new(0);
+        let mut seen = 0;
+        map_in_order(
+            &items,
+            |&n| {
+                made.fetch_add(1, Ordering::Relaxed);
+                n
+            },
+            |_| {
+                seen += 1;
+                seen < 5
+            },
+        );
+        assert_eq!(seen, 5);
+        // Only the few items threads may run ahead by were made.
+        assert!(made.load(Ordering::Relaxed) < 100);
+    }
+}
