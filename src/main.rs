@@ -15,6 +15,13 @@ use pubconv::model::Date;
 use pubconv::read::{InputFormat, ReadOptions};
 use pubconv::write::{markdown, Options as WriteOptions, OutputFormat};
 
+/// mimalloc makes a conversion about a sixth faster than the system
+/// allocator (works are many small strings, made on one thread and
+/// dropped on another). Without transparent huge pages (`no_thp`): with
+/// them, each thread's first page costs 2 MB of memory.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXAMPLES: &str = "\
 Examples:
   pubconv convert profile.txt --to bibtex -o cv.bib

@@ -254,6 +254,10 @@ pub struct Note {
 pub fn to_work(entry: &RawEntry<'_>, notes: &mut Vec<Note>) -> Work {
     let mut builder = Builder {
         entry,
+        names: entry
+            .fields
+            .iter()
+            .fold(0, |names, field| names | name_bit(&field.name)),
         notes,
         unknown_commands: Vec::new(),
     };
@@ -262,11 +266,36 @@ pub fn to_work(entry: &RawEntry<'_>, notes: &mut Vec<Note>) -> Work {
 
 struct Builder<'e, 'a> {
     entry: &'e RawEntry<'a>,
+    /// The bits of the entry's field names ([`name_bit`]).
+    names: u64,
     notes: &'e mut Vec<Note>,
     unknown_commands: Vec<String>,
 }
 
-impl Builder<'_, '_> {
+/// One of 64 bits for a field name. An entry has a few fields and the
+/// rules below look for a hundred names: most are ruled out by their bit
+/// alone.
+fn name_bit(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let first = u32::from(bytes.first().copied().unwrap_or(0));
+    let last = u32::from(bytes.last().copied().unwrap_or(0));
+    let length = bytes.len() as u32;
+    1 << (length
+        .wrapping_mul(7)
+        .wrapping_add(first * 3)
+        .wrapping_add(last)
+        % 64)
+}
+
+impl<'e> Builder<'e, '_> {
+    /// The value of the field of this name, if the entry has one.
+    fn field(&self, name: &str) -> Option<&'e str> {
+        match self.names & name_bit(name) {
+            0 => None,
+            _ => self.entry.field(name),
+        }
+    }
+
     fn build(&mut self) -> Work {
         let (kind, genre) = self.kind();
         let mut work = Work {
@@ -296,14 +325,14 @@ impl Builder<'_, '_> {
         // A `@misc` naming a journal is an article filed loosely (arXiv's
         // and Google Scholar's exports); otherwise one with an arXiv id is
         // a preprint.
-        if work.kind == WorkType::Misc && self.entry.field("journaltitle").is_some() {
+        if work.kind == WorkType::Misc && self.field("journaltitle").is_some() {
             work.kind = WorkType::JournalArticle;
         } else if work.kind == WorkType::Misc && work.ids.arxiv.is_some() {
             work.kind = WorkType::Preprint;
         }
         let has_event = ["eventdate", "eventtitle", "venue"]
             .iter()
-            .any(|name| self.entry.field(name).is_some());
+            .any(|name| self.field(name).is_some());
         if work.kind == WorkType::Manuscript && has_event {
             work.kind = WorkType::Speech;
         }
@@ -343,7 +372,7 @@ impl Builder<'_, '_> {
             }
         };
         if kind == WorkType::JournalArticle {
-            match self.entry.field("entrysubtype").map(str::trim) {
+            match self.field("entrysubtype").map(str::trim) {
                 Some("magazine") => kind = WorkType::MagazineArticle,
                 Some("newspaper") => kind = WorkType::NewspaperArticle,
                 _ => {}
@@ -354,7 +383,7 @@ impl Builder<'_, '_> {
 
     /// A field's TeX as rich text.
     fn rich(&mut self, name: &str) -> Option<Text> {
-        let value = self.entry.field(name)?;
+        let value = self.field(name)?;
         let parsed = tex::parse(value, Dialect::Bibtex);
         self.unknown_commands.extend(parsed.unknown_commands);
         let text = Text {
@@ -366,6 +395,11 @@ impl Builder<'_, '_> {
 
     /// A field's TeX as plain text.
     fn plain(&mut self, name: &str) -> Option<String> {
+        let value = self.field(name)?;
+        if tex::is_plain(value) {
+            let value = value.trim();
+            return (!value.is_empty()).then(|| value.to_owned());
+        }
         let text = self.rich(name)?;
         Some(tex::plain_text(&text.inlines).replace('\u{a0}', " "))
     }
@@ -373,7 +407,7 @@ impl Builder<'_, '_> {
     /// A BibLaTeX list field (`publisher`, `location`): items joined by `; `.
     /// In a classic BibTeX entry it is one item, `and` and all.
     fn list(&mut self, name: &str) -> Option<String> {
-        let value = self.entry.field(name)?;
+        let value = self.field(name)?;
         let items = match self.entry.biblatex {
             true => names::split_list(value),
             false => vec![value.trim()],
@@ -381,6 +415,9 @@ impl Builder<'_, '_> {
         let items: Vec<String> = items
             .into_iter()
             .map(|item| {
+                if tex::is_plain(item) {
+                    return item.trim().to_owned();
+                }
                 let parsed = tex::parse(item, Dialect::Bibtex);
                 self.unknown_commands.extend(parsed.unknown_commands);
                 tex::plain_text(&parsed.inlines)
@@ -427,7 +464,7 @@ impl Builder<'_, '_> {
             true => book,
             false => {
                 for name in ["booktitle", "booksubtitle", "booktitleaddon"] {
-                    if let Some(value) = self.entry.field(name) {
+                    if let Some(value) = self.field(name) {
                         work.extra.insert(name.to_owned(), value.to_owned());
                     }
                 }
@@ -461,14 +498,14 @@ impl Builder<'_, '_> {
     }
 
     fn people(&mut self, work: &mut Work) {
-        if let Some(value) = self.entry.field("author") {
+        if let Some(value) = self.field("author") {
             (work.authors, work.authors_truncated) = names::parse_names(value);
         }
-        if let Some(value) = self.entry.field("editor") {
+        if let Some(value) = self.field("editor") {
             work.editors = names::parse_names(value).0;
         }
         for &(name, role) in ROLES {
-            if let Some(value) = self.entry.field(name) {
+            if let Some(value) = self.field(name) {
                 let people: Vec<Person> = names::parse_names(value).0;
                 work.contributors.entry(role).or_default().extend(people);
             }
@@ -476,11 +513,11 @@ impl Builder<'_, '_> {
     }
 
     fn dates(&mut self, work: &mut Work) {
-        work.date = match (self.entry.field("date"), self.entry.field("year")) {
+        work.date = match (self.field("date"), self.field("year")) {
             (Some(date), _) => self.date("date", dates::parse_edtf(&self.text_of(date))),
             (None, Some(year)) => {
-                let month = self.entry.field("month").map(|m| self.text_of(m));
-                let day = self.entry.field("day").map(|d| self.text_of(d));
+                let month = self.field("month").map(|m| self.text_of(m));
+                let day = self.field("day").map(|d| self.text_of(d));
                 let year = self.text_of(year);
                 match dates::from_parts(&year, month.as_deref(), day.as_deref()) {
                     Ok(date) => Some(date),
@@ -499,7 +536,7 @@ impl Builder<'_, '_> {
             if work.dates.contains_key(&variable) {
                 continue;
             }
-            if let Some(value) = self.entry.field(name) {
+            if let Some(value) = self.field(name) {
                 let parsed = dates::parse_edtf(&self.text_of(value));
                 if let Some(date) = self.date(name, parsed) {
                     work.dates.insert(variable, date);
@@ -525,6 +562,9 @@ impl Builder<'_, '_> {
     /// A value read as data (dates): braces and comments dropped, and no
     /// TeX ligatures, so that EDTF's `~` stays "circa".
     fn text_of(&self, value: &str) -> String {
+        if !value.contains(['{', '}', '%']) {
+            return value.trim().to_owned();
+        }
         let value = names::without_comments(value);
         value
             .chars()
@@ -737,7 +777,7 @@ impl Builder<'_, '_> {
                 "eventdate" => !work.dates.contains_key(&DateVariable::EventDate),
                 _ => !work.dates.contains_key(&DateVariable::OriginalDate),
             };
-            if let (true, Some(value)) = (unread, self.entry.field(name)) {
+            if let (true, Some(value)) = (unread, self.field(name)) {
                 work.extra.insert(name.to_owned(), value.to_owned());
             }
         }
@@ -790,10 +830,11 @@ fn howpublished_is_url(entry: &RawEntry<'_>) -> bool {
 /// Drops leading and trailing white space from rich text.
 fn trim(mut inlines: Vec<Inline>) -> Vec<Inline> {
     if let Some(Inline::Plain(first)) = inlines.first_mut() {
-        *first = first.trim_start().to_owned();
+        let blank = first.len() - first.trim_start().len();
+        first.drain(..blank);
     }
     if let Some(Inline::Plain(last)) = inlines.last_mut() {
-        *last = last.trim_end().to_owned();
+        last.truncate(last.trim_end().len());
     }
     inlines.retain(|inline| !matches!(inline, Inline::Plain(text) if text.is_empty()));
     inlines

@@ -324,7 +324,7 @@ struct Parents<'o> {
 
 /// How much of the file a window holds at least: large enough that
 /// windows are few, small enough not to matter.
-const WINDOW: usize = 1 << 18;
+const WINDOW: usize = 1 << 16;
 
 /// A parent is read with a small window: most entries are short.
 const PARENT_WINDOW: usize = 1 << 14;
