@@ -6,6 +6,8 @@
 //! a name wholly in braces is a literal (an organisation). `others` marks
 //! a list cut short. biblatex's `family=…, given=…` form is read too.
 
+use std::borrow::Cow;
+
 use crate::model::{Person, PersonalName};
 use crate::tex::{self, Dialect};
 
@@ -78,10 +80,10 @@ fn parse_name(name: &str) -> Person {
             return person;
         }
     }
-    let (von_last, suffix, first): (&str, &str, String) = match parts.as_slice() {
+    let (von_last, suffix, first): (&str, &str, Cow<str>) = match parts.as_slice() {
         [whole] => return first_von_last(whole),
-        [von_last, first] => (von_last, "", (*first).to_owned()),
-        [von_last, suffix, first @ ..] => (von_last, suffix, first.join(", ")),
+        [von_last, first] => (von_last, "", Cow::Borrowed(first)),
+        [von_last, suffix, first @ ..] => (von_last, suffix, Cow::Owned(first.join(", "))),
         [] => return Person::Literal(String::new()),
     };
     let words = words(von_last);
@@ -93,8 +95,8 @@ fn parse_name(name: &str) -> Person {
         .map_or(0, |i| i + 1);
     personal(
         &first,
-        &words[..von_end].join(" "),
-        &words[von_end..].join(" "),
+        &joined(von_last, &words[..von_end]),
+        &joined(von_last, &words[von_end..]),
         suffix,
     )
 }
@@ -104,28 +106,43 @@ fn parse_name(name: &str) -> Person {
 /// last word).
 fn first_von_last(name: &str) -> Person {
     let words = words(name);
-    let Some((last_word, before)) = words.split_last() else {
+    if words.is_empty() {
         return Person::Literal(String::new());
-    };
-    let von_start = before.iter().position(|word| starts_lowercase(word));
-    let (first, von, last) = match von_start {
+    }
+    let before = &words[..words.len() - 1];
+    let (first, von, last) = match before.iter().position(|word| starts_lowercase(word)) {
         Some(start) => {
             let von_end = before
                 .iter()
                 .rposition(|word| starts_lowercase(word))
                 .unwrap_or(start)
                 + 1;
-            let mut last: Vec<&str> = before[von_end..].to_vec();
-            last.push(last_word);
-            (
-                before[..start].join(" "),
-                before[start..von_end].join(" "),
-                last.join(" "),
-            )
+            (&words[..start], &words[start..von_end], &words[von_end..])
         }
-        None => (before.join(" "), String::new(), (*last_word).to_owned()),
+        None => (before, &words[..0], &words[before.len()..]),
     };
-    personal(&first, &von, &last, "")
+    personal(
+        &joined(name, first),
+        &joined(name, von),
+        &joined(name, last),
+        "",
+    )
+}
+
+/// Words of `text` (slices of it) joined by single spaces: borrowed from
+/// `text` when one space is what stands between them there.
+fn joined<'t>(text: &'t str, words: &[&'t str]) -> Cow<'t, str> {
+    let offset = |word: &str| word.as_ptr() as usize - text.as_ptr() as usize;
+    let spaced = words.windows(2).all(|pair| {
+        let end = offset(pair[0]) + pair[0].len();
+        offset(pair[1]) == end + 1 && text.as_bytes()[end] == b' '
+    });
+    match (words.first(), words.last()) {
+        (Some(first), Some(last)) if spaced => {
+            Cow::Borrowed(&text[offset(first)..offset(last) + last.len()])
+        }
+        _ => Cow::Owned(words.join(" ")),
+    }
 }
 
 fn personal(first: &str, von: &str, last: &str, suffix: &str) -> Person {

@@ -210,14 +210,58 @@ fn starts_entry(text: &str, at: usize) -> bool {
 /// Entry types, field and `@string` names: BibTeX allows most printable
 /// characters; these are the ones real files use.
 fn identifier(input: &str) -> IResult<&str, &str> {
-    take_while1(|c: char| match c {
+    // Nearly all names are ASCII: a table answers for each byte.
+    let ascii = input
+        .bytes()
+        .take_while(|&byte| IDENTIFIER_BYTES[usize::from(byte)])
+        .count();
+    match input.as_bytes().get(ascii) {
+        Some(byte) if !byte.is_ascii() => take_while1(is_identifier_char).parse(input),
+        _ if ascii == 0 => take_while1(is_identifier_char).parse(input),
+        _ => Ok((&input[ascii..], &input[..ascii])),
+    }
+}
+
+fn is_identifier_char(c: char) -> bool {
+    match c {
         'a'..='z' | 'A'..='Z' | '0'..='9' => true,
         '_' | '-' | ':' | '.' | '+' | '/' | '\'' | '!' | '?' | '*' | '&' | ';' | '<' | '>'
         | '[' | ']' => true,
         c => !c.is_ascii() && c.is_alphanumeric(),
-    })
-    .parse(input)
+    }
 }
+
+/// [`is_identifier_char`] for each ASCII byte.
+const IDENTIFIER_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = matches!(
+            byte as u8,
+            b'a'..=b'z'
+                | b'A'..=b'Z'
+                | b'0'..=b'9'
+                | b'_'
+                | b'-'
+                | b':'
+                | b'.'
+                | b'+'
+                | b'/'
+                | b'\''
+                | b'!'
+                | b'?'
+                | b'*'
+                | b'&'
+                | b';'
+                | b'<'
+                | b'>'
+                | b'['
+                | b']'
+        );
+        byte += 1;
+    }
+    table
+};
 
 struct Scanner<'a> {
     text: &'a str,
@@ -604,6 +648,21 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn identifier_table_agrees_with_the_rule() {
+        for byte in 0u8..128 {
+            let c = char::from(byte);
+            assert_eq!(
+                IDENTIFIER_BYTES[usize::from(byte)],
+                is_identifier_char(c),
+                "{c:?}"
+            );
+        }
+        assert_eq!(identifier("größe = 1"), Ok((" = 1", "größe")));
+        assert_eq!(identifier("ab€ = 1"), Ok(("€ = 1", "ab")));
+        assert!(identifier(" x").is_err());
     }
 
     #[test]
