@@ -43,6 +43,9 @@ pub fn map_in_order<I, T>(
             let sender = sender.clone();
             let (next, handed, make) = (&next, &handed, &make);
             scope.spawn(move || loop {
+                // A panic here must not leave the others waiting for a
+                // result that never comes.
+                let _stop = StopWhenPanicking(handed);
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 if index >= items.len() || !handed.wait_below(index, ahead) {
                     return;
@@ -53,6 +56,7 @@ pub fn map_in_order<I, T>(
             });
         }
         drop(sender);
+        let _stop = StopWhenPanicking(&handed);
         // Results arrive as they are done; each waits for those before it.
         let mut waiting = BTreeMap::new();
         let mut count = 0;
@@ -68,6 +72,17 @@ pub fn map_in_order<I, T>(
             }
         }
     });
+}
+
+/// Tells the threads to stop when dropped by a panic.
+struct StopWhenPanicking<'p>(&'p Progress);
+
+impl Drop for StopWhenPanicking<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
+    }
 }
 
 /// How many results were handed on, for threads that must not run too far
@@ -130,6 +145,23 @@ mod tests {
             },
         );
         assert_eq!(seen, (0..1000).map(|n| n * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_panic_ends_the_threads_instead_of_hanging() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let outcome = std::panic::catch_unwind(|| {
+            map_in_order(&items, |&n| n, |n| n < 50 || panic!("no more"));
+        });
+        assert!(outcome.is_err());
+        let outcome = std::panic::catch_unwind(|| {
+            map_in_order(
+                &items,
+                |&n| if n == 50 { panic!("no") } else { n },
+                |_| true,
+            );
+        });
+        assert!(outcome.is_err());
     }
 
     #[test]

@@ -290,8 +290,10 @@ fn read_span(path: &Path, span: Span, length: u64) -> Result<String, WindowError
     let mut file = File::open(path).map_err(WindowError::Io)?;
     file.seek(SeekFrom::Start(span.start))
         .map_err(WindowError::Io)?;
-    let mut bytes = Vec::new();
     let size = span.end - span.start;
+    // Room for the span and the rest of its last line, so that it is read
+    // in one go.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1024);
     file.by_ref()
         .take(size)
         .read_to_end(&mut bytes)

@@ -51,6 +51,7 @@ pub fn for_each_window(
         at_end: false,
         started: false,
         skipped: 0,
+        scratch: Vec::new(),
     };
     let mut buffer = String::new();
     let mut base = 0u64;
@@ -105,27 +106,28 @@ struct Input<R> {
     started: bool,
     /// Bytes skipped at the start (a byte-order mark).
     skipped: u64,
+    /// Room for the bytes read, kept from one read to the next.
+    scratch: Vec<u8>,
 }
 
 impl<R: Read> Input<R> {
     /// Appends up to `size` more bytes to `buffer`.
     fn fill(&mut self, buffer: &mut String, size: usize) -> Result<(), WindowError> {
-        let mut bytes = std::mem::take(&mut self.pending);
-        let kept = bytes.len();
-        bytes.resize(kept + size, 0);
-        let mut filled = kept;
-        while filled < bytes.len() {
-            match self.reader.read(&mut bytes[filled..]) {
-                Ok(0) => {
-                    self.at_end = true;
-                    break;
-                }
-                Ok(count) => filled += count,
+        let mut bytes = std::mem::take(&mut self.scratch);
+        bytes.clear();
+        bytes.append(&mut self.pending);
+        let wanted = bytes.len() + size;
+        // Read straight into the spare room: no zeroing, and the same
+        // memory each time.
+        let mut taken = (&mut self.reader).take(size as u64);
+        loop {
+            match taken.read_to_end(&mut bytes) {
+                Ok(_) => break,
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(error) => return Err(WindowError::Io(error)),
             }
         }
-        bytes.truncate(filled);
+        self.at_end = bytes.len() < wanted;
         let mut text = &bytes[..];
         if !self.started {
             self.started = true;
@@ -149,7 +151,8 @@ impl<R: Read> Input<R> {
         };
         buffer.push_str(valid);
         self.read += valid.len() as u64;
-        self.pending = rest.to_vec();
+        self.pending.extend_from_slice(rest);
+        self.scratch = bytes;
         Ok(())
     }
 }
