@@ -28,16 +28,31 @@ pub enum Dialect {
 /// Reads TeX text into inline spans, with the number of commands it kept
 /// verbatim because it does not know them.
 pub fn parse(source: &str, dialect: Dialect) -> Parsed {
-    if is_plain(source) {
-        let inlines = match source.is_empty() {
-            true => Vec::new(),
-            false => vec![Inline::Plain(source.to_owned())],
-        };
-        return Parsed {
+    // Most fields are plain text, or plain text in one pair of braces (a
+    // title protected from case changes): neither needs the parser.
+    let protected = source
+        .strip_prefix('{')
+        .and_then(|inner| inner.strip_suffix('}'))
+        .filter(|inner| !inner.is_empty() && is_plain(inner));
+    let inlines = match protected {
+        Some(inner) => Some(vec![Inline::Protected(vec![Inline::Plain(
+            inner.to_owned(),
+        )])]),
+        None if source.is_empty() => Some(Vec::new()),
+        None if is_plain(source) => Some(vec![Inline::Plain(source.to_owned())]),
+        None => None,
+    };
+    match inlines {
+        Some(inlines) => Parsed {
             inlines,
             unknown_commands: Vec::new(),
-        };
+        },
+        None => parse_tex(source, dialect),
     }
+}
+
+/// [`parse`] without its shortcuts.
+fn parse_tex(source: &str, dialect: Dialect) -> Parsed {
     let mut parser = Parser {
         chars: source.char_indices().peekable(),
         source,
@@ -55,14 +70,16 @@ pub fn parse(source: &str, dialect: Dialect) -> Parsed {
 /// character TeX treats specially, no ligature and no run of spaces.
 /// Most fields are such text, and skip the parser.
 pub fn is_plain(source: &str) -> bool {
-    let mut after_space = false;
+    let mut previous = b'\0';
     source.bytes().all(|byte| {
         let plain = match byte {
-            b' ' => !after_space,
-            b'{' | b'}' | b'$' | b'\\' | b'%' | b'~' | b'-' | b'`' | b'\'' => false,
+            b' ' => previous != b' ',
+            // A hyphen or an apostrophe is itself; two are a ligature.
+            b'-' | b'\'' => previous != byte,
+            b'{' | b'}' | b'$' | b'\\' | b'%' | b'~' | b'`' => false,
             _ => byte.is_ascii_graphic(),
         };
-        after_space = byte == b' ';
+        previous = byte;
         plain
     })
 }
@@ -548,6 +565,37 @@ mod tests {
 
     fn plain(text: &str) -> Inline {
         Plain(text.to_owned())
+    }
+
+    #[test]
+    fn shortcuts_read_as_the_parser_does() {
+        for source in [
+            "",
+            "Plain words",
+            "{Documentation conventions}",
+            "{A}",
+            "{Two} {groups}",
+            "{ spaced }",
+            "{}",
+            "{x}}",
+            "{{x}}",
+            "Host - Host",
+            "{IMP-Host interface}",
+            "well-known -- or not",
+            "it's",
+            "''quoted''",
+            "a---b",
+            "-",
+            "'",
+        ] {
+            for dialect in [Dialect::Bibtex, Dialect::ArxivText] {
+                assert_eq!(
+                    parse(source, dialect),
+                    parse_tex(source, dialect),
+                    "{source:?}"
+                );
+            }
+        }
     }
 
     #[test]

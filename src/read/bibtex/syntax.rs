@@ -231,6 +231,18 @@ fn is_identifier_char(c: char) -> bool {
     }
 }
 
+/// White space for each byte (ASCII's; other white space is read as
+/// characters).
+const BLANK_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b' ' as usize] = true;
+    table[b'\t' as usize] = true;
+    table[b'\n' as usize] = true;
+    table[b'\r' as usize] = true;
+    table[0x0c] = true;
+    table
+};
+
 /// [`is_identifier_char`] for each ASCII byte.
 const IDENTIFIER_BYTES: [bool; 256] = {
     let mut table = [false; 256];
@@ -297,22 +309,23 @@ impl<'a> Scanner<'a> {
     /// and `%` comments (to the end of their line).
     fn skip_blank(&mut self) {
         let bytes = self.text.as_bytes();
-        while let Some(&byte) = bytes.get(self.pos) {
-            match byte {
-                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => self.pos += 1,
-                b'%' => {
-                    self.pos = self
-                        .rest()
-                        .find('\n')
-                        .map_or(self.text.len(), |n| self.pos + n + 1)
+        let mut pos = self.pos;
+        loop {
+            while pos < bytes.len() && BLANK_BYTES[usize::from(bytes[pos])] {
+                pos += 1;
+            }
+            match bytes.get(pos) {
+                Some(b'%') => {
+                    pos = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |n| pos + n + 1)
                 }
-                0x80.. => match self.rest().chars().next() {
-                    Some(c) if c.is_whitespace() => self.pos += c.len_utf8(),
+                Some(0x80..) => match self.text[pos..].chars().next() {
+                    Some(c) if c.is_whitespace() => pos += c.len_utf8(),
                     _ => break,
                 },
                 _ => break,
             }
         }
+        self.pos = pos;
     }
 
     /// Consumes `parsed`'s output, returning it.
