@@ -11,6 +11,10 @@ use pubconv::model::Library;
 use pubconv::read::{InputFormat, ReadOptions, Source};
 use pubconv::write::{Options, OutputFormat};
 
+// The binary's allocator, so that the numbers are the command line's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -411,15 +411,41 @@ fn date(value: DateValue) -> CslDate {
 /// Rich text in CSL's HTML-like markup.
 fn markup(text: &Text) -> String {
     let mut out = String::new();
-    render(&text.inlines, &mut out);
+    let own = render(&text.inlines, Dollars::AsTheyAre, &mut out);
+    // Two dollars in one run of text read as math (`$…$`, as math without
+    // a Unicode form is written). Where the text has dollars of its own,
+    // each gets a span of its own, which ends the run: CSL processors show
+    // it as a dollar, and it reads back as one.
+    if own > 0 && out.bytes().filter(|&byte| byte == b'$').nth(1).is_some() {
+        out.clear();
+        render(&text.inlines, Dollars::Apart, &mut out);
+    }
     out
 }
 
-fn render(inlines: &[Inline], out: &mut String) {
+/// How the text's own dollar signs (no math delimiters) are written.
+#[derive(Clone, Copy, PartialEq)]
+enum Dollars {
+    AsTheyAre,
+    Apart,
+}
+
+const DOLLAR_APART: &str = "<span class=\"nocase\">$</span>";
+
+/// Renders `inlines` into `out`; returns how many of the dollars written
+/// are the text's own.
+fn render(inlines: &[Inline], dollars: Dollars, out: &mut String) -> usize {
+    let mut own = 0;
     for inline in inlines {
         match inline {
-            Inline::Plain(text) | Inline::Tex(text) => out.push_str(text),
-            Inline::Protected(inner) => wrap(out, "<span class=\"nocase\">", inner, "</span>"),
+            Inline::Plain(plain) | Inline::Tex(plain) => own += text(plain, dollars, out),
+            // A dollar already in a span of its own.
+            Inline::Protected(inner) if dollars == Dollars::Apart && is_lone_dollar(inner) => {
+                out.push_str(DOLLAR_APART)
+            }
+            Inline::Protected(inner) => {
+                own += wrap(out, "<span class=\"nocase\">", inner, dollars, "</span>")
+            }
             Inline::Styled(style, inner) => {
                 let (open, close) = match style {
                     Style::Emphasis => ("<i>", "</i>"),
@@ -428,10 +454,14 @@ fn render(inlines: &[Inline], out: &mut String) {
                     Style::Superscript => ("<sup>", "</sup>"),
                     Style::Subscript => ("<sub>", "</sub>"),
                 };
-                wrap(out, open, inner, close);
+                own += wrap(out, open, inner, dollars, close);
             }
             Inline::Math(tex) => match math::to_unicode(tex) {
-                Some(unicode) => out.push_str(&unicode),
+                // `\$` in math is a dollar of the text's own.
+                Some(unicode) => own += text(&unicode, dollars, out),
+                // Math with a dollar in it cannot be told from text once
+                // written: it is written as text.
+                None if tex.contains('$') => own += text(&format!("${tex}$"), dollars, out),
                 None => {
                     out.push('$');
                     out.push_str(tex);
@@ -440,10 +470,66 @@ fn render(inlines: &[Inline], out: &mut String) {
             },
         }
     }
+    own
 }
 
-fn wrap(out: &mut String, open: &str, inner: &[Inline], close: &str) {
+/// Writes text; returns how many dollars it has.
+fn text(text: &str, dollars: Dollars, out: &mut String) -> usize {
+    let count = text.matches('$').count();
+    match dollars {
+        Dollars::Apart if count > 0 => out.push_str(&text.replace('$', DOLLAR_APART)),
+        _ => out.push_str(text),
+    }
+    count
+}
+
+fn is_lone_dollar(inlines: &[Inline]) -> bool {
+    matches!(inlines, [Inline::Plain(text)] if text == "$")
+}
+
+fn wrap(out: &mut String, open: &str, inner: &[Inline], dollars: Dollars, close: &str) -> usize {
     out.push_str(open);
-    render(inner, out);
+    let own = render(inner, dollars, out);
     out.push_str(close);
+    own
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::csl::markup as read_markup;
+
+    /// Written, read back and written again gives the same markup.
+    fn stable(inlines: Vec<Inline>) -> String {
+        let written = markup(&Text {
+            inlines,
+            casing: crate::model::Casing::Marked,
+        });
+        let again = markup(&read_markup(&written));
+        assert_eq!(again, written);
+        written
+    }
+
+    #[test]
+    fn dollars_of_the_text_never_pair_into_math() {
+        let plain = |text: &str| Inline::Plain(text.to_owned());
+        // One dollar alone needs nothing.
+        assert_eq!(stable(vec![plain("costs $5")]), "costs $5");
+        // Math without a Unicode form is `$…$`; a dollar beside it is not.
+        let written = stable(vec![
+            plain("pay $5 for "),
+            Inline::Math("\\frac{a}{b}".to_owned()),
+        ]);
+        assert_eq!(
+            written,
+            "pay <span class=\"nocase\">$</span>5 for $\\frac{a}{b}$"
+        );
+        // Kept TeX with dollars that would pair.
+        stable(vec![
+            plain("of"),
+            Inline::Tex("$$\\alpha$-Helices".to_owned()),
+        ]);
+        // Math holding a dollar is written as text.
+        stable(vec![Inline::Math("x \\$ y".to_owned()), plain(" and $")]);
+    }
 }
