@@ -213,9 +213,7 @@ pub fn convert_streaming(
     // repeated or missing key) get their key here, in order.
     let render = writer.render;
     let make = |work: Work| match key::own_key(&work) {
-        Some(key) if outline.works_with_key(&key.to_lowercase()) == 1 => {
-            Made::Rendered(render(&work, key))
-        }
+        Some(key) if outline.works_with_key(&key) == 1 => Made::Rendered(render(&work, key)),
         _ => Made::Work(Box::new(work)),
     };
     let mut out = BufWriter::with_capacity(1 << 16, out);

@@ -177,10 +177,21 @@ pub fn own_key(work: &Work) -> Option<String> {
 /// A key with no space, comma, brace, quote, `#`, `%`, `~` or backslash:
 /// each run of them becomes one `_`.
 pub fn safe(key: &str) -> String {
+    let breaks = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ',' | '{' | '}' | '(' | ')' | '"' | '\'' | '#' | '%' | '~' | '\\' | '='
+            )
+    };
+    let key = key.trim();
+    if !key.contains(breaks) {
+        return key.to_owned();
+    }
     let mut out = String::with_capacity(key.len());
     let mut replaced = false;
-    for c in key.trim().chars() {
-        if c.is_whitespace() || ",{}()\"'#%~\\=".contains(c) {
+    for c in key.chars() {
+        if breaks(c) {
             if !replaced {
                 out.push('_');
             }

@@ -199,6 +199,9 @@ struct Layout {
 
 const INDENT: &[u8] = b"  ";
 
+/// Enough spaces for the indentation of any item pubconv writes.
+const SPACES: &[u8; 32] = b"                                ";
+
 impl Layout {
     fn open<W: ?Sized + std::io::Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
         self.depth += 1;
@@ -217,10 +220,11 @@ impl Layout {
     /// Starts a line one level deeper than the depth, after `before`.
     fn line<W: ?Sized + std::io::Write>(&self, out: &mut W, before: &[u8]) -> io::Result<()> {
         out.write_all(before)?;
-        for _ in 0..=self.depth {
-            out.write_all(INDENT)?;
+        let width = INDENT.len() * (self.depth + 1);
+        match SPACES.get(..width) {
+            Some(spaces) => out.write_all(spaces),
+            None => (0..=self.depth).try_for_each(|_| out.write_all(INDENT)),
         }
-        Ok(())
     }
 
     fn member<W: ?Sized + std::io::Write>(&self, out: &mut W, first: bool) -> io::Result<()> {

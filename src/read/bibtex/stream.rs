@@ -69,10 +69,10 @@ impl Outline {
             .copied()
     }
 
-    /// How many works have this own key (made BibTeX-safe and folded to
-    /// lower case, as [`crate::key`] has it).
-    pub fn works_with_key(&self, folded_key: &str) -> usize {
-        let hash = key_hash(folded_key);
+    /// How many works have this own key (made BibTeX-safe, as
+    /// [`crate::key`] has it; in any case, as keys are compared).
+    pub fn works_with_key(&self, key: &str) -> usize {
+        let hash = key_hash(key);
         let from = self.cite_keys.partition_point(|&other| other < hash);
         self.cite_keys[from..]
             .iter()

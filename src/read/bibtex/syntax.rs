@@ -307,6 +307,9 @@ impl<'a> Scanner<'a> {
 
     /// Skips white space (no-break spaces too, which pasted files carry)
     /// and `%` comments (to the end of their line).
+    // Called several times a field, mostly to skip one space: a call costs
+    // more than the work.
+    #[inline(always)]
     fn skip_blank(&mut self) {
         let bytes = self.text.as_bytes();
         let mut pos = self.pos;
