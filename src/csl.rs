@@ -255,3 +255,13 @@ pub fn name_of<T: PartialEq>(table: &[(T, &'static str)], value: &T) -> Option<&
         .find(|(model, _)| model == value)
         .map(|(_, name)| *name)
 }
+
+/// True when `$tex$` in CSL text is read as math: TeX-like (a command, a
+/// sub- or superscript), not padded with spaces (`$5 and $6` is money).
+/// The writer writes math so only when it reads back so.
+pub fn reads_as_math(tex: &str) -> bool {
+    tex.contains(['\\', '^', '_'])
+        && !tex.starts_with(' ')
+        && !tex.ends_with(' ')
+        && !tex.contains('$')
+}

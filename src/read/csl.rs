@@ -506,10 +506,8 @@ fn math_spans(inline: Inline) -> Vec<Inline> {
             break;
         };
         let math = &rest[open + 1..open + 1 + length];
-        let is_tex =
-            math.contains(['\\', '^', '_']) && !math.starts_with(' ') && !math.ends_with(' ');
         // Not math: this `$` is a dollar, and the next may open math.
-        if !is_tex {
+        if !crate::csl::reads_as_math(math) {
             plain.push_str(&rest[..=open]);
             rest = &rest[open + 1..];
             continue;

@@ -463,9 +463,9 @@ fn render(inlines: &[Inline], dollars: Dollars, out: &mut String) -> usize {
             Inline::Math(tex) => match math::to_unicode(tex) {
                 // `\$` in math is a dollar of the text's own.
                 Some(unicode) => own += text(&unicode, dollars, out),
-                // Math with a dollar in it cannot be told from text once
-                // written: it is written as text.
-                None if tex.contains('$') => own += text(&format!("${tex}$"), dollars, out),
+                // Math that would not read back as math (`$5 or 6$`) is
+                // written as the text it is.
+                None if !csl::reads_as_math(tex) => own += text(&format!("${tex}$"), dollars, out),
                 None => {
                     out.push('$');
                     out.push_str(tex);
@@ -533,7 +533,13 @@ mod tests {
             plain("of"),
             Inline::Tex("$$\\alpha$-Helices".to_owned()),
         ]);
-        // Math holding a dollar is written as text.
+        // Math holding a dollar, or not reading as math, is written as
+        // text.
         stable(vec![Inline::Math("x \\$ y".to_owned()), plain(" and $")]);
+        stable(vec![
+            Inline::Protected(vec![Inline::Math("} and".to_owned())]),
+            plain("xy"),
+        ]);
+        stable(vec![Inline::Math("5 per a_b, for".to_owned()), plain("$5")]);
     }
 }
