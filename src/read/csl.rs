@@ -493,10 +493,15 @@ pub fn markup(text: &str) -> Text {
 }
 
 /// TeX math kept in CSL text as `$…$` (pandoc's way, and pubconv's for
-/// math without a Unicode form) is math again; a lone `$` is a dollar.
+/// math without a Unicode form) is math again, also inside markup; a lone
+/// `$` is a dollar.
 fn math_spans(inline: Inline) -> Vec<Inline> {
-    let Inline::Plain(text) = inline else {
-        return vec![inline];
+    let inner = |inlines: Vec<Inline>| inlines.into_iter().flat_map(math_spans).collect();
+    let text = match inline {
+        Inline::Plain(text) => text,
+        Inline::Protected(inlines) => return vec![Inline::Protected(inner(inlines))],
+        Inline::Styled(style, inlines) => return vec![Inline::Styled(style, inner(inlines))],
+        Inline::Math(_) | Inline::Tex(_) => return vec![inline],
     };
     let mut out = Vec::new();
     let mut plain = String::new();
@@ -628,6 +633,28 @@ mod tests {
                 Inline::Plain(" x".into()),
                 Inline::Styled(Style::Superscript, vec![Inline::Plain("2".into())]),
                 Inline::Plain(" & <u>u</u> open".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn math_reads_as_math_inside_markup_too() {
+        let text = markup("<i>see $\\frac{a}{b}$</i> <span class=\"nocase\">$x^2$ or $</span>");
+        assert_eq!(
+            text.inlines,
+            vec![
+                Inline::Styled(
+                    Style::Emphasis,
+                    vec![
+                        Inline::Plain("see ".into()),
+                        Inline::Math("\\frac{a}{b}".into())
+                    ]
+                ),
+                Inline::Plain(" ".into()),
+                Inline::Protected(vec![
+                    Inline::Math("x^2".into()),
+                    Inline::Plain(" or $".into())
+                ]),
             ]
         );
     }
