@@ -13,7 +13,7 @@ use pubconv::write::{Options, OutputFormat};
 
 // The binary's allocator, so that the numbers are the command line's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: pubconv::allocator::Allocator = pubconv::allocator::Allocator;
 
 fn main() {
     divan::main();

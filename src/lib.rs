@@ -29,6 +29,7 @@
 // problem, never in a hot loop, so its size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
+pub mod allocator;
 pub mod arxiv;
 pub mod convert;
 pub mod csl;

@@ -15,12 +15,9 @@ use pubconv::model::Date;
 use pubconv::read::{InputFormat, ReadOptions};
 use pubconv::write::{markdown, Options as WriteOptions, OutputFormat};
 
-/// mimalloc makes a conversion about a sixth faster than the system
-/// allocator (works are many small strings, made on one thread and
-/// dropped on another). Without transparent huge pages (`no_thp`): with
-/// them, each thread's first page costs 2 MB of memory.
+/// mimalloc, for speed: see [`pubconv::allocator`].
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: pubconv::allocator::Allocator = pubconv::allocator::Allocator;
 
 const EXAMPLES: &str = "\
 Examples:

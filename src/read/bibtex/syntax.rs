@@ -15,6 +15,7 @@
 use nom::bytes::complete::take_while1;
 use nom::character::complete::digit1;
 use nom::{IResult, Parser};
+use smallvec::SmallVec;
 
 /// Everything the file holds, in file order, and what could not be read.
 #[derive(Debug, Default)]
@@ -57,10 +58,11 @@ pub struct StringDefinition<'a> {
     pub offset: usize,
 }
 
-/// A field value: the parts joined with `#`.
+/// A field value: the parts joined with `#`. Nearly always one, kept in
+/// place rather than allocated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Value<'a> {
-    pub pieces: Vec<Piece<'a>>,
+    pub pieces: SmallVec<[Piece<'a>; 1]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -461,7 +463,11 @@ impl<'a> Scanner<'a> {
         let mut entry = Entry {
             kind,
             key,
-            fields: Vec::new(),
+            // Room for a typical entry's fields: growing is what costs.
+            fields: Vec::with_capacity(match self.fields {
+                Fields::Kept => 16,
+                Fields::Skipped => 0,
+            }),
             offset: start,
         };
         let mut last_name;
@@ -655,7 +661,7 @@ impl<'a> Scanner<'a> {
 mod tests {
     use super::*;
 
-    fn entries<'a>(syntax: &'a Syntax<'_>) -> Vec<&'a Entry<'a>> {
+    fn entries<'a, 't>(syntax: &'a Syntax<'t>) -> Vec<&'a Entry<'t>> {
         syntax
             .blocks
             .iter()
@@ -690,10 +696,10 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!((found[0].kind, found[0].key), ("ARTICLE", "a"));
         assert_eq!(
-            found[1].fields[0].value.pieces,
-            vec![Piece::Text("Q {\"} x")]
+            found[1].fields[0].value.pieces[..],
+            [Piece::Text("Q {\"} x")]
         );
-        assert_eq!(found[1].fields[1].value.pieces, vec![Piece::Text("2020")]);
+        assert_eq!(found[1].fields[1].value.pieces[..], [Piece::Text("2020")]);
     }
 
     #[test]
@@ -714,8 +720,8 @@ mod tests {
         let found = entries(&syntax);
         assert_eq!(found.len(), 1, "the ghost inside the comment is no entry");
         assert_eq!(
-            found[0].fields[0].value.pieces,
-            vec![
+            found[0].fields[0].value.pieces[..],
+            [
                 Piece::Macro {
                     name: "acm",
                     offset: text.find("acm #").unwrap()

@@ -77,6 +77,7 @@ pub fn for_each_window(
         let (syntax, resume) = syntax::parse_part(&buffer, limit, input.at_end, fields);
         if resume == 0 && !input.at_end {
             // A `@comment` runs past the window: it grows.
+            drop(syntax);
             input.fill(&mut buffer, grown)?;
             continue;
         }
