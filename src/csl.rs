@@ -3,7 +3,9 @@
 //! One row per entry; each side walks the same tables, in opposite
 //! directions.
 
-use crate::model::{DateVariable, Role, Variable, WorkType};
+use std::borrow::Cow;
+
+use crate::model::{DateVariable, Role, Style, Variable, WorkType};
 
 /// CSL types: the model's type and its CSL `type`.
 pub const ITEM_TYPES: &[(WorkType, &str)] = &[
@@ -264,4 +266,86 @@ pub fn reads_as_math(tex: &str) -> bool {
         && !tex.starts_with(' ')
         && !tex.ends_with(' ')
         && !tex.contains('$')
+}
+
+/// The markup tags CSL defines in text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    NoCase,
+    Styled(Style),
+}
+
+/// Each tag's opening and closing form.
+pub const TAGS: &[(&str, &str, Tag)] = &[
+    ("<i>", "</i>", Tag::Styled(Style::Emphasis)),
+    ("<b>", "</b>", Tag::Styled(Style::Strong)),
+    ("<sc>", "</sc>", Tag::Styled(Style::SmallCaps)),
+    ("<sup>", "</sup>", Tag::Styled(Style::Superscript)),
+    ("<sub>", "</sub>", Tag::Styled(Style::Subscript)),
+    ("<span class=\"nocase\">", "</span>", Tag::NoCase),
+    (
+        "<span style=\"font-variant:small-caps;\">",
+        "</span>",
+        Tag::Styled(Style::SmallCaps),
+    ),
+];
+
+/// The character entities read in CSL text, and what they stand for.
+pub const ENTITIES: &[(&str, &str)] = &[
+    ("&amp;", "&"),
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", "\""),
+    ("&#38;", "&"),
+];
+
+impl Tag {
+    /// The tag at the start of `text`: which, its length, and whether it
+    /// opens. `</span>` closes whichever span is open.
+    pub fn at(text: &str) -> Option<(Tag, usize, bool)> {
+        TAGS.iter()
+            .find_map(|&(open, close, tag)| {
+                if text.starts_with(open) {
+                    Some((tag, open.len(), true))
+                } else if text.starts_with(close) && close != "</span>" {
+                    Some((tag, close.len(), false))
+                } else {
+                    None
+                }
+            })
+            .or_else(|| {
+                text.starts_with("</span>")
+                    .then_some((Tag::NoCase, "</span>".len(), false))
+            })
+    }
+}
+
+/// Text as written into CSL markup: a `&` that would read as an entity
+/// and a `<` that would read as a tag are escaped, so that the text reads
+/// back as itself. Any other `&` or `<` is left as it is, as CSL
+/// processors show it.
+pub fn escape_markup(text: &str) -> Cow<'_, str> {
+    let needs = |at: usize| {
+        let rest = &text[at..];
+        match rest.as_bytes()[0] {
+            b'&' => ENTITIES.iter().any(|(name, _)| rest.starts_with(name)),
+            _ => Tag::at(rest).is_some(),
+        }
+    };
+    let mut marks = memchr::memchr2_iter(b'&', b'<', text.as_bytes()).filter(|&at| needs(at));
+    let Some(first) = marks.next() else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut from = 0;
+    for at in std::iter::once(first).chain(marks) {
+        out.push_str(&text[from..at]);
+        out.push_str(match text.as_bytes()[at] {
+            b'&' => "&amp;",
+            _ => "&lt;",
+        });
+        from = at + 1;
+    }
+    out.push_str(&text[from..]);
+    Cow::Owned(out)
 }

@@ -104,10 +104,10 @@ impl Month {
     /// Reads an English month name or abbreviation in any letter case,
     /// with or without a trailing period (`Oct`, `oct.`, `October`, `Sept`).
     pub fn from_name(name: &str) -> Option<Month> {
-        let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+        let name = name.strip_suffix('.').unwrap_or(name);
         MONTHS.iter().zip(1..).find_map(|((full, short), number)| {
-            (full.eq_ignore_ascii_case(&name) || short.contains(&name.as_str()))
-                .then_some(Month(number))
+            let short = short.iter().any(|short| short.eq_ignore_ascii_case(name));
+            (short || full.eq_ignore_ascii_case(name)).then_some(Month(number))
         })
     }
 

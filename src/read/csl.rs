@@ -14,11 +14,11 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::csl;
+use crate::csl::{self, Tag};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
     Casing, Category, Date, DateValue, Inline, Library, Month, Person, PersonalName, RangeEnd,
-    Style, Text, Work, WorkType,
+    Text, Work, WorkType,
 };
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
 
@@ -454,7 +454,7 @@ pub fn markup(text: &str) -> Text {
                     && stack.last().is_some_and(|(open, _)| *open == Some(tag))
                 {
                     let (_, inner) = stack.pop().unwrap_or_default();
-                    let inline = tag.wrap(inner);
+                    let inline = wrap(tag, inner);
                     if let Some((_, parent)) = stack.last_mut() {
                         parent.push(inline);
                     }
@@ -546,73 +546,27 @@ fn flush(plain: &mut String, stack: &mut [(Option<Tag>, Vec<Inline>)]) {
 
 /// One character or entity of text and its length in bytes.
 fn entity(text: &str) -> (String, usize) {
-    for (name, character) in [
-        ("&amp;", "&"),
-        ("&lt;", "<"),
-        ("&gt;", ">"),
-        ("&quot;", "\""),
-        ("&#38;", "&"),
-    ] {
+    for (name, character) in csl::ENTITIES {
         if text.starts_with(name) {
-            return (character.to_owned(), name.len());
+            return (character.to_string(), name.len());
         }
     }
     let c = text.chars().next().unwrap_or(' ');
     (c.to_string(), c.len_utf8())
 }
 
-/// The markup tags CSL defines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tag {
-    NoCase,
-    Styled(Style),
-}
-
-const TAGS: &[(&str, &str, Tag)] = &[
-    ("<i>", "</i>", Tag::Styled(Style::Emphasis)),
-    ("<b>", "</b>", Tag::Styled(Style::Strong)),
-    ("<sc>", "</sc>", Tag::Styled(Style::SmallCaps)),
-    ("<sup>", "</sup>", Tag::Styled(Style::Superscript)),
-    ("<sub>", "</sub>", Tag::Styled(Style::Subscript)),
-    ("<span class=\"nocase\">", "</span>", Tag::NoCase),
-    (
-        "<span style=\"font-variant:small-caps;\">",
-        "</span>",
-        Tag::Styled(Style::SmallCaps),
-    ),
-];
-
-impl Tag {
-    /// The tag at the start of `text`: which, its length, and whether it
-    /// opens. `</span>` closes whichever span is open.
-    fn at(text: &str) -> Option<(Tag, usize, bool)> {
-        TAGS.iter()
-            .find_map(|&(open, close, tag)| {
-                if text.starts_with(open) {
-                    Some((tag, open.len(), true))
-                } else if text.starts_with(close) && close != "</span>" {
-                    Some((tag, close.len(), false))
-                } else {
-                    None
-                }
-            })
-            .or_else(|| {
-                text.starts_with("</span>")
-                    .then_some((Tag::NoCase, "</span>".len(), false))
-            })
-    }
-
-    fn wrap(self, inner: Vec<Inline>) -> Inline {
-        match self {
-            Tag::NoCase => Inline::Protected(inner),
-            Tag::Styled(style) => Inline::Styled(style, inner),
-        }
+/// The model's inline for a tag's contents.
+fn wrap(tag: Tag, inner: Vec<Inline>) -> Inline {
+    match tag {
+        Tag::NoCase => Inline::Protected(inner),
+        Tag::Styled(style) => Inline::Styled(style, inner),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Style;
 
     #[test]
     fn markup_becomes_rich_text() {

@@ -468,7 +468,7 @@ fn render(inlines: &[Inline], dollars: Dollars, out: &mut String) -> usize {
                 None if !csl::reads_as_math(tex) => own += text(&format!("${tex}$"), dollars, out),
                 None => {
                     out.push('$');
-                    out.push_str(tex);
+                    out.push_str(&csl::escape_markup(tex));
                     out.push('$');
                 }
             },
@@ -479,10 +479,11 @@ fn render(inlines: &[Inline], dollars: Dollars, out: &mut String) -> usize {
 
 /// Writes text; returns how many dollars it has.
 fn text(text: &str, dollars: Dollars, out: &mut String) -> usize {
+    let text = csl::escape_markup(text);
     let count = text.matches('$').count();
     match dollars {
         Dollars::Apart if count > 0 => out.push_str(&text.replace('$', DOLLAR_APART)),
-        _ => out.push_str(text),
+        _ => out.push_str(&text),
     }
     count
 }
@@ -541,5 +542,20 @@ mod tests {
             plain("xy"),
         ]);
         stable(vec![Inline::Math("5 per a_b, for".to_owned()), plain("$5")]);
+    }
+
+    #[test]
+    fn entities_and_tags_of_the_text_stay_text() {
+        let plain = |text: &str| Inline::Plain(text.to_owned());
+        assert_eq!(
+            stable(vec![plain("R&D: &amp; is <i>, a < b & c")]),
+            "R&D: &amp;amp; is &lt;i>, a < b & c"
+        );
+        assert_eq!(
+            stable(vec![Inline::Math("\\beta \\le&gt;q 1".to_owned())]),
+            "$\\beta \\le&amp;gt;q 1$"
+        );
+        let protected = vec![Inline::Protected(vec![plain("</span>&lt;")])];
+        assert_eq!(read_markup(&stable(protected.clone())).inlines, protected);
     }
 }

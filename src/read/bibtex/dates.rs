@@ -129,6 +129,10 @@ fn parse_month(text: &str) -> Option<(Month, Option<u8>)> {
     if let Ok(number) = text.parse::<u8>() {
         return Month::new(number).map(|month| (month, None));
     }
+    // Most months are a name alone (what `jan` expands to).
+    if let Some(month) = Month::from_name(text) {
+        return Some((month, None));
+    }
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|word| !word.is_empty())

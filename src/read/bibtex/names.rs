@@ -15,7 +15,7 @@ use crate::tex::{self, Dialect};
 pub fn parse_names(raw: &str) -> (Vec<Person>, bool) {
     let mut truncated = false;
     let raw = without_comments(raw);
-    let people = split_top_level(&raw, is_and_separator)
+    let people = split_at_and(&raw)
         .into_iter()
         .map(str::trim)
         .filter(|name| !name.is_empty())
@@ -59,7 +59,7 @@ pub fn without_comments(raw: &str) -> std::borrow::Cow<'_, str> {
 /// The items of a BibLaTeX list field (`publisher`, `location`): split at
 /// `and` on brace level 0.
 pub fn split_list(raw: &str) -> Vec<&str> {
-    split_top_level(raw, is_and_separator)
+    split_at_and(raw)
         .into_iter()
         .map(str::trim)
         .filter(|item| !item.is_empty())
@@ -294,6 +294,25 @@ fn is_single_group(name: &str) -> bool {
     true
 }
 
+/// The items of a name list: split at ` and ` outside braces.
+fn split_at_and(text: &str) -> Vec<&str> {
+    if text.contains(['{', '}']) {
+        return split_top_level(text, is_and_separator);
+    }
+    // Without braces every ` and ` splits: only its `a`s need a look.
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for at in memchr::memchr2_iter(b'a', b'A', text.as_bytes()) {
+        let after_space = at > start && text.as_bytes()[at - 1].is_ascii_whitespace();
+        if after_space && is_and_separator(&text[at - 1..]).is_some() {
+            parts.push(&text[start..at - 1]);
+            start = at + 4;
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
 /// ` and ` between words, in any case.
 fn is_and_separator(rest: &str) -> Option<usize> {
     let bytes = rest.as_bytes();
@@ -339,6 +358,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lists_without_braces_split_as_the_general_rule_splits_them() {
+        for list in [
+            "A and B",
+            "A AND B and  C",
+            "x and  and y",
+            "and A and",
+            " and ",
+            "Anders Andersen and Ana",
+            "A\tand\nB",
+            "Ñand and é",
+            "",
+        ] {
+            assert_eq!(
+                split_at_and(list),
+                split_top_level(list, is_and_separator),
+                "{list:?}"
+            );
+        }
+    }
+
+    #[test]
     fn simple_names_read_as_the_general_rules_read_them() {
         for name in [
             "Crocker, S.D.",
@@ -371,6 +411,11 @@ mod tests {
             if let Some(simple) = simple_name(&name) {
                 proptest::prop_assert_eq!(simple, parse_any_name(&name));
             }
+        }
+
+        #[test]
+        fn lists_split_alike_on_any_text(list in "([aAnNdD \t\nx]|é){0,30}") {
+            proptest::prop_assert_eq!(split_at_and(&list), split_top_level(&list, is_and_separator));
         }
     }
 
