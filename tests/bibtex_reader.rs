@@ -266,26 +266,26 @@ fn cv_entries_in_every_format() {
 }
 
 #[test]
-fn howpublished_is_a_venue_beside_a_publisher_and_a_publisher_alone() {
-    let bib =
-        "@misc{venue, title = {T}, howpublished = {Blog of Things}, publisher = {Things Inc.}}\n\
-               @misc{alone, title = {T}, howpublished = {Things Inc.}}\n";
-    let conversion = convert_bytes("howpublished.bib", bib.into(), OutputFormat::CslJson);
+fn a_miscs_booktitle_is_its_container_and_howpublished_its_publisher() {
+    let bib = "@misc{venue, title = {T}, booktitle = {Blog of Things}, publisher = {Things Inc.}}\n\
+               @misc{how, title = {T}, howpublished = {Blog of Things}, publisher = {Things Inc.}}\n";
+    let conversion = convert_bytes("misc.bib", bib.into(), OutputFormat::CslJson);
     let items: Vec<Value> = serde_json::from_str(&conversion.output).expect("valid JSON");
     let venue = item(&items, "venue");
     assert_eq!(venue["container-title"], "Blog of Things");
     assert_eq!(venue["publisher"], "Things Inc.");
-    let alone = item(&items, "alone");
-    assert_eq!(alone.get("container-title"), None);
-    assert_eq!(alone["publisher"], "Things Inc.");
+    // As pandoc reads it.
+    let how = item(&items, "how");
+    assert_eq!(how.get("container-title"), None);
+    assert_eq!(how["publisher"], "Blog of Things; Things Inc.");
     // Written back as classic BibTeX, each reads as it was.
-    let bibtex = convert_bytes("howpublished.bib", bib.into(), OutputFormat::Bibtex).output;
+    let bibtex = convert_bytes("misc.bib", bib.into(), OutputFormat::Bibtex).output;
     assert!(
-        bibtex.contains("howpublished = {Blog of Things},\n  publisher = {Things Inc.},"),
+        bibtex.contains("booktitle = {Blog of Things},\n  publisher = {Things Inc.},"),
         "{bibtex}"
     );
     assert!(
-        bibtex.contains("@misc{alone,\n  title = {T},\n  howpublished = {Things Inc.},"),
+        bibtex.contains("howpublished = {Blog of Things; Things Inc.},\n}"),
         "{bibtex}"
     );
 }

@@ -464,30 +464,32 @@ enum ContainerField {
 /// The journal, proceedings or book title, in the field the work's type
 /// calls for; an arXiv preprint without one says so for classic styles.
 fn container(work: &Work, dialect: Dialect, field: ContainerField) -> Option<Value> {
-    let wanted = match work.kind {
-        _ if is_serial(work) => ContainerField::Journal,
-        _ if is_part(work) => ContainerField::Booktitle,
-        _ => ContainerField::Howpublished,
-    };
-    if field != wanted {
-        return None;
-    }
     // In a volume of a multi-volume work, the book title is the volume's.
     let volume = work
         .fields
         .get(&Variable::VolumeTitle)
         .filter(|_| is_part(work));
-    let text = volume
-        .or(work.venue.container_title.as_ref())
-        .map(|text| rich(text, true))
-        .or_else(|| {
-            let publisher = work
-                .venue
-                .publisher
-                .as_deref()
-                .filter(|_| howpublished_is_publisher(work, dialect));
-            publisher.map(escape)
-        });
+    let title = volume.or(work.venue.container_title.as_ref());
+    let wanted = match work.kind {
+        _ if is_serial(work) => ContainerField::Journal,
+        _ if is_part(work) => ContainerField::Booktitle,
+        // A `@misc`'s container title is read from its `booktitle`, and
+        // goes back there; other works written as `@misc` show theirs in
+        // `howpublished`, where styles print it.
+        WorkType::Misc if title.is_some() => ContainerField::Booktitle,
+        _ => ContainerField::Howpublished,
+    };
+    if field != wanted {
+        return None;
+    }
+    let text = title.map(|text| rich(text, true)).or_else(|| {
+        let publisher = work
+            .venue
+            .publisher
+            .as_deref()
+            .filter(|_| howpublished_is_publisher(work, dialect));
+        publisher.map(escape)
+    });
     text.or_else(|| preprint_note(work, dialect))
         .map(Value::Braced)
 }

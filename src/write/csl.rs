@@ -177,8 +177,8 @@ pub fn write(library: &Library, options: &Options) -> String {
     String::from_utf8(json).unwrap_or_default()
 }
 
-/// One item as it stands in the array: laid out as
-/// `serde_json::to_string_pretty` lays out the whole array, one level in.
+/// One item as it stands in the array, one level in: a variable a line,
+/// its value on that line (see [`Layout`]).
 pub fn render_item(work: &Work, key: String) -> Vec<u8> {
     let mut out = Vec::with_capacity(1024);
     out.extend_from_slice(INDENT);
@@ -189,8 +189,11 @@ pub fn render_item(work: &Work, key: String) -> Vec<u8> {
     out
 }
 
-/// serde_json's pretty layout (two spaces a level) for a value that is
-/// itself one level deep.
+/// The layout of an item: one variable a line, indented two spaces a
+/// level as serde_json's pretty printer does, but each variable's value on
+/// its line (`"author": [{"family": "Doe", "given": "Jane"}]`, `"issued":
+/// {"date-parts": [[2022, 10, 24]]}`), not a line for every name part
+/// and number. A file reads and diffs a work at a time, and is half as long.
 #[derive(Default)]
 struct Layout {
     depth: usize,
@@ -210,8 +213,9 @@ impl Layout {
     }
 
     fn close<W: ?Sized + std::io::Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        let inline = self.inline();
         self.depth -= 1;
-        if self.has_value {
+        if self.has_value && !inline {
             self.line(out, b"\n")?;
         }
         out.write_all(bracket)
@@ -228,7 +232,16 @@ impl Layout {
     }
 
     fn member<W: ?Sized + std::io::Write>(&self, out: &mut W, first: bool) -> io::Result<()> {
-        self.line(out, if first { b"\n" } else { b",\n" })
+        match (self.inline(), first) {
+            (true, true) => Ok(()),
+            (true, false) => out.write_all(b", "),
+            (false, _) => self.line(out, if first { b"\n" } else { b",\n" }),
+        }
+    }
+
+    /// Within a variable's value: the item is depth 1.
+    fn inline(&self) -> bool {
+        self.depth >= 2
     }
 }
 

@@ -260,7 +260,6 @@ pub fn to_work(entry: &RawEntry<'_>, notes: &mut Vec<Note>) -> Work {
             .fold(0, |names, field| names | name_bit(&field.name)),
         notes,
         unknown_commands: Vec::new(),
-        howpublished_is_venue: false,
     };
     builder.build()
 }
@@ -271,8 +270,6 @@ struct Builder<'e, 'a> {
     names: u64,
     notes: &'e mut Vec<Note>,
     unknown_commands: Vec<String>,
-    /// `howpublished` was read as the container title, not a publisher.
-    howpublished_is_venue: bool,
 }
 
 /// One of 64 bits for a field name. An entry has a few fields and the
@@ -484,15 +481,6 @@ impl<'e> Builder<'e, '_> {
             "periodical" => (self.title_parts("issuetitle", "issuesubtitle", ""), title),
             _ => (title, container),
         };
-        // Beside a `publisher`, `howpublished` says where the work appeared
-        // (a `@misc`'s container title is written so), not who published it.
-        let container = container.or_else(|| {
-            let venue = self.field("publisher").is_some()
-                && !howpublished_is_url(self.entry)
-                && !is_arxiv_note(self.entry);
-            self.howpublished_is_venue = venue && self.field("howpublished").is_some();
-            venue.then(|| self.rich("howpublished")).flatten()
-        });
         let has_main = volume_title.is_some() && !is_part;
         work.title = title;
         work.venue.container_title = container;
@@ -629,7 +617,6 @@ impl<'e> Builder<'e, '_> {
                 // The note pubconv writes for classic styles; the eprint
                 // fields say it all.
                 "howpublished" if is_arxiv_note(self.entry) => None,
-                "howpublished" if self.howpublished_is_venue => None,
                 "howpublished" => self.plain(name),
                 _ => self.list(name),
             })
