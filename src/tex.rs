@@ -367,6 +367,14 @@ impl Parser<'_> {
                 let url = self.verbatim_group();
                 out.push_str(&url);
             }
+            // Math in text, as pubconv's BibTeX writes a lone symbol.
+            "ensuremath" => {
+                self.skip_whitespace();
+                let formula = self.verbatim_group();
+                if !formula.trim().is_empty() {
+                    out.push(Inline::Math(formula.trim().to_owned()));
+                }
+            }
             // A link shows its text.
             "href" => {
                 self.skip_whitespace();
@@ -660,6 +668,10 @@ mod tests {
         assert_eq!(
             bib(r"{\em a b} c"),
             vec![Styled(Style::Emphasis, vec![plain("a b")]), plain(" c")]
+        );
+        assert_eq!(
+            bib(r"x \ensuremath{\alpha} \ensuremath{}y"),
+            vec![plain("x "), Math(r"\alpha".into()), plain(" y")]
         );
     }
 

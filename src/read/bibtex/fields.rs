@@ -667,13 +667,8 @@ impl<'e> Builder<'e, '_> {
                 if looks_like_arxiv(&id) || eprint_type.is_some() =>
             {
                 work.ids.arxiv = Some(id.trim_start_matches("arXiv:").to_owned());
-                if let Some(class) = raw("eprintclass") {
-                    let arxiv = match crate::arxiv::lookup(&class) {
-                        crate::arxiv::Lookup::Unique(full) => Some(full.to_owned()),
-                        _ => None,
-                    };
-                    work.categories.push(Category { code: class, arxiv });
-                }
+                work.categories
+                    .extend(raw("eprintclass").map(arxiv_category));
             }
             (Some("pubmed"), Some(id)) => {
                 work.fields.insert(Variable::Pmid, Text::plain(id));
@@ -689,6 +684,12 @@ impl<'e> Builder<'e, '_> {
                 if let Some(class) = raw("eprintclass") {
                     work.extra.insert("eprintclass".to_owned(), class);
                 }
+            }
+            // On arXiv, its class known but not its number (as a profile
+            // dump without the number is written).
+            (Some("arxiv"), None) => {
+                work.categories
+                    .extend(raw("eprintclass").map(arxiv_category));
             }
             (_, None) => {}
         }
@@ -808,10 +809,22 @@ fn series_text(series: Text) -> Text {
     }
 }
 
+/// An arXiv class as written, with its full name where it names one.
+fn arxiv_category(code: String) -> Category {
+    let arxiv = match crate::arxiv::lookup(&code) {
+        crate::arxiv::Lookup::Unique(full) => Some(full.to_owned()),
+        _ => None,
+    };
+    Category { code, arxiv }
+}
+
 /// True when `howpublished` only says "arXiv preprint" of an entry whose
 /// eprint fields say where it is.
 fn is_arxiv_note(entry: &RawEntry<'_>) -> bool {
-    entry.field("eprint").is_some()
+    let on_arxiv = entry
+        .field("eprinttype")
+        .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("arxiv"));
+    (entry.field("eprint").is_some() || on_arxiv)
         && entry
             .field("howpublished")
             .is_some_and(|value| value.trim_start().starts_with("arXiv preprint"))
