@@ -401,7 +401,7 @@ impl<'e> Builder<'e, '_> {
             return (!value.is_empty()).then(|| value.to_owned());
         }
         let text = self.rich(name)?;
-        Some(tex::plain_text(&text.inlines).replace('\u{a0}', " "))
+        Some(untied(tex::plain_text(&text.inlines)))
     }
 
     /// A BibLaTeX list field (`publisher`, `location`): items joined by `; `.
@@ -420,10 +420,7 @@ impl<'e> Builder<'e, '_> {
                 }
                 let parsed = tex::parse(item, Dialect::Bibtex);
                 self.unknown_commands.extend(parsed.unknown_commands);
-                tex::plain_text(&parsed.inlines)
-                    .replace('\u{a0}', " ")
-                    .trim()
-                    .to_owned()
+                untied(tex::plain_text(&parsed.inlines)).trim().to_owned()
             })
             .filter(|item| !item.is_empty())
             .collect();
@@ -807,6 +804,22 @@ fn series_text(series: Text) -> Text {
         Some(words) => Text::plain(words),
         None => series,
     }
+}
+
+/// Plain text with its ties (`~`, no-break spaces) as spaces, and no two
+/// spaces in a row: `s ~a` reads as `s a`, as `s  a` does.
+fn untied(text: String) -> String {
+    if !text.contains('\u{a0}') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = if c == '\u{a0}' { ' ' } else { c };
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// An arXiv class as written, with its full name where it names one.
