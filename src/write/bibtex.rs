@@ -637,7 +637,16 @@ fn render(inlines: &[Inline], auto_protect: bool, out: &mut String) {
         match inline {
             Inline::Plain(text) if auto_protect => protect_words(text, out),
             Inline::Plain(text) => out.push_str(&escape(text)),
-            Inline::Protected(inner) => wrap(out, "{", inner, false, "}"),
+            Inline::Protected(inner) => {
+                let mut group = String::new();
+                render(inner, false, &mut group);
+                // `{\…}` reads as a BibTeX special character, not as case
+                // protection: a group around it is.
+                let special = group.starts_with('\\');
+                out.push_str(if special { "{{" } else { "{" });
+                out.push_str(&group);
+                out.push_str(if special { "}}" } else { "}" });
+            }
             Inline::Styled(style, inner) => {
                 wrap(out, style_command(*style), inner, auto_protect, "}")
             }
