@@ -650,6 +650,14 @@ fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<bool>,
 ) -> std::io::Result<()> {
+    // A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written
+    // to as it is: a file renamed over it would replace it.
+    let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if special {
+        let mut out = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+        write(&mut out)?;
+        return out.flush();
+    }
     let directory = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -454,6 +454,18 @@ fn a_failed_write_leaves_no_temporary_file() {
 }
 
 #[test]
+fn a_device_as_output_is_written_to_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let output = pubconv(
+        &["convert", &reference(), "--to", "bibtex", "-o", "/dev/null"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let kind = std::fs::metadata("/dev/null").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/null is still the null device");
+}
+
+#[test]
 fn a_write_into_a_read_only_directory_leaves_nothing() {
     use std::os::unix::fs::PermissionsExt;
     let directory = tempfile::tempdir().unwrap();
