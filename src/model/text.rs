@@ -54,8 +54,10 @@ impl Text {
         }
     }
 
+    /// True when the text shows nothing: no inlines, or only groups and
+    /// styles around nothing (`{}`).
     pub fn is_empty(&self) -> bool {
-        self.inlines.is_empty()
+        shows_nothing(&self.inlines)
     }
 
     /// The part before the first colon, as reference managers shorten a
@@ -97,4 +99,11 @@ fn collect_raw(inlines: &[Inline], out: &mut String) {
             Inline::Protected(inner) | Inline::Styled(_, inner) => collect_raw(inner, out),
         }
     }
+}
+
+fn shows_nothing(inlines: &[Inline]) -> bool {
+    inlines.iter().all(|inline| match inline {
+        Inline::Plain(text) | Inline::Math(text) | Inline::Tex(text) => text.is_empty(),
+        Inline::Protected(inner) | Inline::Styled(_, inner) => shows_nothing(inner),
+    })
 }
