@@ -275,19 +275,20 @@ pub enum Tag {
     Styled(Style),
 }
 
-/// Each tag's opening and closing form.
+/// Each tag's opening and closing form; the first row of a tag is the
+/// form written, the others are read too (`<sc>`, citeproc-js's).
 pub const TAGS: &[(&str, &str, Tag)] = &[
     ("<i>", "</i>", Tag::Styled(Style::Emphasis)),
     ("<b>", "</b>", Tag::Styled(Style::Strong)),
-    ("<sc>", "</sc>", Tag::Styled(Style::SmallCaps)),
-    ("<sup>", "</sup>", Tag::Styled(Style::Superscript)),
-    ("<sub>", "</sub>", Tag::Styled(Style::Subscript)),
-    ("<span class=\"nocase\">", "</span>", Tag::NoCase),
     (
         "<span style=\"font-variant:small-caps;\">",
         "</span>",
         Tag::Styled(Style::SmallCaps),
     ),
+    ("<sc>", "</sc>", Tag::Styled(Style::SmallCaps)),
+    ("<sup>", "</sup>", Tag::Styled(Style::Superscript)),
+    ("<sub>", "</sub>", Tag::Styled(Style::Subscript)),
+    ("<span class=\"nocase\">", "</span>", Tag::NoCase),
 ];
 
 /// The character entities read in CSL text, and what they stand for.
@@ -300,6 +301,13 @@ pub const ENTITIES: &[(&str, &str)] = &[
 ];
 
 impl Tag {
+    /// The opening and closing form this tag is written in.
+    pub fn forms(self) -> (&'static str, &'static str) {
+        TAGS.iter()
+            .find(|(_, _, tag)| *tag == self)
+            .map_or(("", ""), |&(open, close, _)| (open, close))
+    }
+
     /// The tag at the start of `text`: which, its length, and whether it
     /// opens. `</span>` closes whichever span is open.
     pub fn at(text: &str) -> Option<(Tag, usize, bool)> {
@@ -348,4 +356,30 @@ pub fn escape_markup(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[from..]);
     Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every tag the writer writes reads back as that tag, opening and
+    /// closing.
+    #[test]
+    fn each_tag_reads_back_as_written() {
+        let styles = [
+            Style::Emphasis,
+            Style::Strong,
+            Style::SmallCaps,
+            Style::Superscript,
+            Style::Subscript,
+        ];
+        for tag in styles.map(Tag::Styled).into_iter().chain([Tag::NoCase]) {
+            let (open, close) = tag.forms();
+            assert_eq!(Tag::at(open), Some((tag, open.len(), true)), "{tag:?}");
+            let (closing, length, opens) = Tag::at(close).expect("a closing tag");
+            assert_eq!((length, opens), (close.len(), false), "{tag:?}");
+            // `</span>` closes whichever span is open.
+            assert!(closing == tag || close == "</span>", "{tag:?}");
+        }
+    }
 }

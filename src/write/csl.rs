@@ -17,11 +17,9 @@ use std::io;
 
 use serde::{Serialize, Serializer};
 
-use crate::csl;
+use crate::csl::{self, Tag};
 use crate::key::citation_keys;
-use crate::model::{
-    Date, DateValue, Inline, Library, Person, RangeEnd, Style, Text, Work, WorkType,
-};
+use crate::model::{Date, DateValue, Inline, Library, Person, RangeEnd, Text, Work, WorkType};
 use crate::tex::math;
 use crate::write::{Options, OutputFormat};
 
@@ -461,16 +459,11 @@ fn render(inlines: &[Inline], dollars: Dollars, out: &mut String) -> usize {
                 out.push_str(DOLLAR_APART)
             }
             Inline::Protected(inner) => {
-                own += wrap(out, "<span class=\"nocase\">", inner, dollars, "</span>")
+                let (open, close) = Tag::NoCase.forms();
+                own += wrap(out, open, inner, dollars, close)
             }
             Inline::Styled(style, inner) => {
-                let (open, close) = match style {
-                    Style::Emphasis => ("<i>", "</i>"),
-                    Style::Strong => ("<b>", "</b>"),
-                    Style::SmallCaps => ("<span style=\"font-variant:small-caps;\">", "</span>"),
-                    Style::Superscript => ("<sup>", "</sup>"),
-                    Style::Subscript => ("<sub>", "</sub>"),
-                };
+                let (open, close) = Tag::Styled(*style).forms();
                 own += wrap(out, open, inner, dollars, close);
             }
             Inline::Math(tex) => match math::to_unicode(tex) {
