@@ -4,11 +4,12 @@
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::key::{self, KeyAssigner};
+use crate::key::KeyAssigner;
 use crate::model::{Library, Work};
-use crate::read::bibtex::stream;
+use crate::read::bibtex::stream::{self, Outline};
 use crate::read::bibtex::windows::WindowError;
 use crate::read::{self, InputFormat, ReadOptions, Source};
 use crate::write::{self, OutputFormat};
@@ -193,52 +194,42 @@ pub fn convert_streaming(
         return Ok(None);
     }
     let mut skipped = 0;
-    let mut first_pass = Vec::new();
-    let outline = match stream::outline(path, name, &mut |diagnostic| first_pass.push(diagnostic)) {
-        Ok(outline) => outline,
-        Err(WindowError::NotUtf8(_)) => return Ok(None),
-        Err(WindowError::Io(error)) => return Err(error),
-    };
-    let mut count = |diagnostic: Diagnostic, report: &mut dyn FnMut(Diagnostic)| {
-        skipped += usize::from(diagnostic.severity == Severity::Error);
-        report(diagnostic);
-    };
-    for diagnostic in first_pass {
-        count(diagnostic, report);
-    }
-    let own = |folded: &str| outline.works_with_key(folded);
-    let mut keys = KeyAssigner::new(&request.write.key_pattern, &own);
     // Works are rendered side by side; a work whose own key no other work
     // has keeps it, so it is rendered there and then. The few others (a
     // repeated or missing key) get their key here, in order.
     let render = writer.render;
-    let make = |work: Work| match key::own_key(&work) {
-        Some(key) if outline.works_with_key(&key) == 1 => Made::Rendered(render(&work, key)),
-        _ => Made::Work(Box::new(work)),
+    let make = |work: Work, unique_key: Option<String>| match unique_key {
+        Some(key) => Made::Rendered(render(&work, key)),
+        None => Made::Work(Box::new(work)),
     };
+    let mut keys = None;
     let mut out = BufWriter::with_capacity(1 << 16, out);
     let mut written = 0;
     let mut failure = None;
-    let mut each = |made: Made| {
+    let mut each = |made: Made, outline: &Arc<Outline>| {
         let rendered = match made {
             Made::Rendered(rendered) => rendered,
-            Made::Work(work) => render(&work, keys.next(&work)),
+            Made::Work(work) => {
+                let keys = keys.get_or_insert_with(|| {
+                    let outline = outline.clone();
+                    let own = move |folded: &str| outline.works_with_key(folded);
+                    KeyAssigner::new(&request.write.key_pattern, Box::new(own))
+                });
+                render(&work, keys.next(&work))
+            }
         };
         written += 1;
         if let Err(error) = writer.push(&mut out, &rendered) {
             failure.get_or_insert(error);
         }
     };
-    let read = stream::works(path, name, &outline, &make, &mut each, &mut |diagnostic| {
-        count(diagnostic, report)
+    let read = stream::works(path, name, &make, &mut each, &mut |diagnostic| {
+        skipped += usize::from(diagnostic.severity == Severity::Error);
+        report(diagnostic);
     });
     match read {
+        Err(WindowError::NotUtf8(_)) => return Ok(None),
         Err(WindowError::Io(error)) => return Err(error),
-        Err(WindowError::NotUtf8(offset)) => {
-            return Err(std::io::Error::other(format!(
-                "{name} changed while it was read (not UTF-8 at byte {offset})"
-            )))
-        }
         Ok(()) => {}
     }
     if let Some(error) = failure {

@@ -113,7 +113,7 @@ pub fn citation_keys(works: &[Work], pattern: &KeyPattern) -> Vec<String> {
         *count.entry(key.to_lowercase()).or_default() += 1;
     }
     let own = |folded: &str| count.get(folded).copied().unwrap_or(0);
-    let mut keys = KeyAssigner::new(pattern, &own);
+    let mut keys = KeyAssigner::new(pattern, Box::new(own));
     works.iter().map(|work| keys.next(work)).collect()
 }
 
@@ -123,7 +123,7 @@ pub struct KeyAssigner<'a> {
     pattern: &'a KeyPattern,
     /// How many works have this own key (folded to lower case, as BibTeX
     /// and biber compare keys).
-    own: &'a dyn Fn(&str) -> usize,
+    own: Box<dyn Fn(&str) -> usize + 'a>,
     /// The keys given so far that another work could ask for again: own
     /// keys that are repeated, and keys made up or suffixed. (A key only
     /// one work has can come back only as that work's own.)
@@ -133,7 +133,7 @@ pub struct KeyAssigner<'a> {
 impl<'a> KeyAssigner<'a> {
     /// `own` says how many of the works have a given own key, folded to
     /// lower case.
-    pub fn new(pattern: &'a KeyPattern, own: &'a dyn Fn(&str) -> usize) -> Self {
+    pub fn new(pattern: &'a KeyPattern, own: Box<dyn Fn(&str) -> usize + 'a>) -> Self {
         KeyAssigner {
             pattern,
             own,

@@ -4,8 +4,8 @@
 //!
 //! Unlike a parallel iterator that is collected in rounds, nothing waits
 //! for the slowest item of a round: a free thread takes the next item, and
-//! results are handed on as soon as all before them are. At most a few
-//! results per thread wait to be handed on, so memory stays bounded.
+//! results are handed on as soon as all before them are. At most a set
+//! number of results wait to be handed on, so memory stays bounded.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,42 +15,63 @@ use std::sync::{Condvar, Mutex};
 /// Calls `each` with `make(item)` for every item, in order, the `make`s
 /// running on all available cores. Stops early, taking no further item,
 /// when `each` returns false.
-pub fn map_in_order<I, T>(
-    items: &[I],
-    make: impl Fn(&I) -> T + Sync,
-    mut each: impl FnMut(T) -> bool,
-) where
+pub fn map_in_order<I, T>(items: &[I], make: impl Fn(&I) -> T + Sync, each: impl FnMut(T) -> bool)
+where
     I: Sync,
     T: Send,
 {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |count| count.get())
-        .min(items.len());
+    let threads = available_threads().min(items.len());
+    map_in_order_from(|index| items.get(index), threads, 2 * threads, make, each);
+}
+
+/// The cores there are to use.
+pub fn available_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |count| count.get())
+}
+
+/// As [`map_in_order`] for items that come one at a time: `item(index)`
+/// gives the item at that index, waiting for it if need be, or `None`
+/// when there are no more. At most `ahead` items are made before all
+/// those before them are handed on: that bounds the memory results take.
+pub fn map_in_order_from<I, T>(
+    item: impl Fn(usize) -> Option<I> + Sync,
+    threads: usize,
+    ahead: usize,
+    make: impl Fn(I) -> T + Sync,
+    mut each: impl FnMut(T) -> bool,
+) where
+    T: Send,
+{
     if threads <= 1 {
-        for item in items {
+        let mut index = 0;
+        while let Some(item) = item(index) {
             if !each(make(item)) {
                 return;
             }
+            index += 1;
         }
         return;
     }
-    let ahead = 2 * threads;
+    let ahead = ahead.max(1);
     let next = AtomicUsize::new(0);
     let handed = Progress::default();
     let (sender, receiver) = mpsc::channel();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let sender = sender.clone();
-            let (next, handed, make) = (&next, &handed, &make);
+            let (next, handed, make, item) = (&next, &handed, &make, &item);
             scope.spawn(move || loop {
                 // A panic here must not leave the others waiting for a
                 // result that never comes.
                 let _stop = StopWhenPanicking(handed);
                 let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= items.len() || !handed.wait_below(index, ahead) {
+                if !handed.wait_below(index, ahead) {
                     return;
                 }
-                if sender.send((index, make(&items[index]))).is_err() {
+                let Some(item) = item(index) else {
+                    return;
+                };
+                if sender.send((index, make(item))).is_err() {
                     return;
                 }
             });

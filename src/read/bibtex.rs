@@ -202,7 +202,8 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
 
 /// `@string` names, lower case, with their expanded values; the month
 /// names are predefined.
-pub struct Macros<'t>(HashMap<String, Cow<'t, str>>);
+#[derive(Clone)]
+pub struct Macros<'t>(foldhash::HashMap<String, Cow<'t, str>>);
 
 impl<'t> Macros<'t> {
     pub fn new() -> Self {
@@ -216,6 +217,25 @@ impl<'t> Macros<'t> {
 
     pub fn insert(&mut self, name: &str, value: Cow<'t, str>) {
         self.0.insert(name.to_lowercase(), value);
+    }
+
+    /// The value of the `@string` of this name, in any case; the name,
+    /// folded, goes on the `looked_up` list if there is one.
+    fn get(&self, name: &str, looked_up: &mut Option<Vec<String>>) -> Option<&Cow<'t, str>> {
+        let folded = name.to_lowercase();
+        let value = self.0.get(&folded);
+        if let Some(names) = looked_up {
+            names.push(folded);
+        }
+        value
+    }
+
+    /// Whether every one of these names (folded) has the same value, or
+    /// is as undefined, here and in `other`.
+    pub fn agree(&self, other: &Macros<'_>, names: &[String]) -> bool {
+        names
+            .iter()
+            .all(|name| self.0.get(name) == other.0.get(name))
     }
 }
 
@@ -236,6 +256,9 @@ pub struct Reader<'a> {
     /// Built at the first problem: most texts have none.
     lines: &'a OnceLock<LineIndex<'a>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The `@string` names looked up (lower case), when asked to keep
+    /// them ([`Reader::keep_lookups`]).
+    pub looked_up: Option<Vec<String>>,
 }
 
 impl<'a> Reader<'a> {
@@ -253,7 +276,15 @@ impl<'a> Reader<'a> {
             first_line,
             lines,
             diagnostics: Vec::new(),
+            looked_up: None,
         }
+    }
+
+    /// Keeps the names of the `@string`s looked up from now on, for a
+    /// reader that expands with the `@string`s found so far and must know
+    /// later whether a redefinition changed what it read.
+    pub fn keep_lookups(&mut self) {
+        self.looked_up.get_or_insert_with(Vec::new);
     }
 
     fn lines(&self) -> &'a LineIndex<'a> {
@@ -354,7 +385,7 @@ impl<'a> Reader<'a> {
         let resolve = |reader: &mut Self, piece: &Piece<'t>| -> Cow<'t, str> {
             match *piece {
                 Piece::Text(text) => Cow::Borrowed(text),
-                Piece::Macro { name, offset } => match macros.0.get(&name.to_lowercase()) {
+                Piece::Macro { name, offset } => match macros.get(name, &mut reader.looked_up) {
                     Some(value) => value.clone(),
                     None => {
                         let warning = Diagnostic::new(

@@ -9,6 +9,10 @@
 //! work's `extra` map under its name, so the BibTeX writer can write it
 //! back.
 
+use std::sync::LazyLock;
+
+use foldhash::HashSet;
+
 use crate::model::{
     Casing, Category, DateValue, DateVariable, Inline, Person, Role, Text, Variable, Work, WorkType,
 };
@@ -234,6 +238,21 @@ const COMBINED: &[&str] = &[
     "issuesubtitle",
     "series",
 ];
+
+/// Every field the rules read: the others are kept in `extra`. A set,
+/// as every field of every entry is looked up in it.
+static READ: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    let named = VARIABLES.iter().map(|(name, _)| name);
+    let roles = ROLES.iter().map(|(name, _)| name);
+    let dates = DATES.iter().chain(YEARS).map(|(name, _)| name);
+    COMBINED
+        .iter()
+        .chain(named)
+        .chain(roles)
+        .chain(dates)
+        .copied()
+        .collect()
+});
 
 /// The genre an entry type implies (`phdthesis` → "PhD thesis").
 pub fn implied_genre(entry_type: &str) -> Option<&'static str> {
@@ -747,14 +766,9 @@ impl<'e> Builder<'e, '_> {
 
     /// Every field no rule read goes to `extra`, as written.
     fn extra(&mut self, work: &mut Work) {
-        let read = |name: &str| {
-            COMBINED.contains(&name)
-                || VARIABLES.iter().any(|(n, _)| *n == name)
-                || ROLES.iter().any(|(n, _)| *n == name)
-                || DATES.iter().chain(YEARS).any(|(n, _)| *n == name)
-        };
         for field in &self.entry.fields {
-            if !read(&field.name) && !work.extra.contains_key(field.name.as_ref()) {
+            if !READ.contains(field.name.as_ref()) && !work.extra.contains_key(field.name.as_ref())
+            {
                 work.extra
                     .insert(field.name.to_string(), field.value.to_string());
             }

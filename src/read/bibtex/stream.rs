@@ -11,6 +11,14 @@
 //! windows again, several side by side, and turns each entry into a work
 //! exactly as [`read_bibtex`](super::read_bibtex) does, the entry's parents
 //! read back from the file by offset.
+//!
+//! The passes overlap: the second starts on a window as soon as the first
+//! has passed it, with the `@string`s found so far. What it takes for
+//! granted there (that no later `@string` changes a value it used, that
+//! its entries' keys come first in the file, that a work's own key is no
+//! other work's) is checked once the first pass has ended, and a window
+//! for which it does not hold is read again. Nothing is handed on before
+//! that, and a window with `crossref` or `xdata` waits for the end.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -18,7 +26,7 @@ use std::fs::File;
 use std::hash::{DefaultHasher, Hasher};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 use super::inherit;
 use super::syntax::{self, Block, Fields};
@@ -29,17 +37,12 @@ use crate::model::Work;
 
 /// What the first pass found: everything but the entries themselves.
 pub struct Outline {
-    macros: Macros<'static>,
+    macros: Arc<Macros<'static>>,
     /// Every entry's key, sorted by hash, then by offset.
     keys: Vec<KeyRecord>,
     /// Hashes of the keys the works will cite by (BibTeX-safe, lower
     /// case), sorted.
     cite_keys: Vec<u64>,
-    /// Where the first pass cut the file: the second reads the same
-    /// windows, several side by side.
-    windows: Vec<Span>,
-    /// The file's length.
-    length: u64,
 }
 
 /// A window of the file: its bytes and the line it starts on.
@@ -61,7 +64,10 @@ struct KeyRecord {
 impl Outline {
     /// The first entry with this key, if any.
     fn first(&self, key: &str) -> Option<KeyRecord> {
-        let hash = key_hash(key);
+        self.first_with_hash(key_hash(key))
+    }
+
+    fn first_with_hash(&self, hash: u64) -> Option<KeyRecord> {
         let at = self.keys.partition_point(|record| record.hash < hash);
         self.keys
             .get(at)
@@ -78,6 +84,11 @@ impl Outline {
             .iter()
             .take_while(|&&other| other == hash)
             .count()
+    }
+
+    /// The work's own key if no other work has it.
+    fn unique_key(&self, work: &Work) -> Option<String> {
+        crate::key::own_key(work).filter(|key| self.works_with_key(key) == 1)
     }
 }
 
@@ -97,24 +108,236 @@ fn key_hash(key: &str) -> u64 {
     hasher.finish()
 }
 
-/// The first pass. Reports syntax errors and `@string` problems.
-pub fn outline(
+/// Reads the file in two overlapping passes and calls `each`, in file
+/// order, with what `make` turned every work into; `make` gets the work's
+/// own key when no other work has it. `each` also gets the outline, for
+/// the keys of the others. The first pass's problems are reported before
+/// the entries'. `WindowError::NotUtf8` means the file is not UTF-8:
+/// then nothing was handed on or reported.
+pub fn works<T: Send>(
     path: &Path,
     name: &str,
+    make: &(dyn Fn(Work, Option<String>) -> T + Sync),
+    each: &mut dyn FnMut(T, &Arc<Outline>),
     report: &mut dyn FnMut(Diagnostic),
-) -> Result<Outline, WindowError> {
-    let file = File::open(path).map_err(WindowError::Io)?;
-    let mut macros = Macros::new();
-    let mut outline = Outline {
-        macros: Macros::new(),
-        keys: Vec::new(),
-        cite_keys: Vec::new(),
-        windows: Vec::new(),
-        length: 0,
+) -> Result<(), WindowError> {
+    let found = Found::default();
+    std::thread::scope(|scope| {
+        let first_pass = scope.spawn(|| {
+            let outcome = outline(path, name, &found)
+                .map(|(outline, diagnostics)| (Arc::new(outline), diagnostics));
+            found.end(outcome.as_ref().ok().map(|(outline, _)| outline.clone()));
+            outcome
+        });
+        let mut first_pass = Some(first_pass);
+        let mut outline = None;
+        let mut result = Ok(());
+        let threads = crate::parallel::available_threads();
+        crate::parallel::map_in_order_from(
+            |index| found.window(index),
+            threads,
+            AHEAD.max(2 * threads),
+            |window| second_pass(path, name, &found, window, make),
+            |read| {
+                if outline.is_none() {
+                    match end_first_pass(&mut first_pass, report) {
+                        Ok(ended) => outline = ended,
+                        // Not UTF-8, say: nothing is handed on.
+                        Err(error) => {
+                            result = Err(error);
+                            found.stop();
+                            return false;
+                        }
+                    }
+                }
+                let Some(outline) = &outline else {
+                    found.stop();
+                    return false;
+                };
+                let events = match read {
+                    Ok(works) if works.assumed.holds(outline) => works.events,
+                    Ok(works) => match final_pass(path, name, outline, works.span, make) {
+                        Ok(works) => works.events,
+                        Err(error) => return stop(&found, &mut result, name, error),
+                    },
+                    Err(error) => return stop(&found, &mut result, name, error),
+                };
+                for event in events {
+                    match event {
+                        Event::Made(made) => each(made, outline),
+                        Event::Reported(diagnostic) => report(diagnostic),
+                    }
+                }
+                true
+            },
+        );
+        // A file without windows: the first pass is still to be ended.
+        if result.is_ok() {
+            end_first_pass(&mut first_pass, report)?;
+        }
+        result
+    })
+}
+
+type FirstPass = Result<(Arc<Outline>, Vec<Diagnostic>), WindowError>;
+
+/// Waits for the first pass, reports its problems and gives its outline;
+/// `Ok(None)` if it was ended before.
+fn end_first_pass(
+    first_pass: &mut Option<std::thread::ScopedJoinHandle<'_, FirstPass>>,
+    report: &mut dyn FnMut(Diagnostic),
+) -> Result<Option<Arc<Outline>>, WindowError> {
+    let Some(handle) = first_pass.take() else {
+        return Ok(None);
     };
+    let (outline, diagnostics) = match handle.join() {
+        Ok(outcome) => outcome?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    diagnostics.into_iter().for_each(report);
+    Ok(Some(outline))
+}
+
+/// How many windows the second pass may read ahead of those handed on:
+/// while the first pass runs, nothing is handed on, so this is how far
+/// the passes overlap (4 MB of a file in windows of 64 kB).
+const AHEAD: usize = 64;
+
+/// Ends the second pass on an error. Text the first pass read as UTF-8
+/// and the second does not means the file changed in between.
+fn stop(
+    found: &Found,
+    result: &mut Result<(), WindowError>,
+    name: &str,
+    error: WindowError,
+) -> bool {
+    *result = Err(match error {
+        WindowError::NotUtf8(offset) => WindowError::Io(std::io::Error::other(format!(
+            "{name} changed while it was read (not UTF-8 at byte {offset})"
+        ))),
+        error => error,
+    });
+    found.stop();
+    false
+}
+
+/// What the first pass has found so far, shared with the second: the
+/// windows it has passed, and the outline once it has ended.
+#[derive(Default)]
+struct Found {
+    state: Mutex<FoundState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct FoundState {
+    windows: Vec<Published>,
+    /// Set when the first pass has ended (`None` in it if that failed).
+    outline: Option<Option<Arc<Outline>>>,
+    /// The second pass wants no more.
+    stopped: bool,
+}
+
+/// A window the first pass has passed, with the `@string`s defined up to
+/// its end if it may be read before the first pass ends.
+#[derive(Clone)]
+struct Published {
+    span: Span,
+    macros: Option<Arc<Macros<'static>>>,
+}
+
+impl Found {
+    fn state(&self) -> std::sync::MutexGuard<'_, FoundState> {
+        // A panic while holding the lock is passed on when the threads
+        // are joined; the state itself stays whole.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Adds a window; false when the second pass wants no more.
+    fn publish(&self, span: Span, macros: &Arc<Macros<'static>>) -> bool {
+        let mut state = self.state();
+        // Until the first pass ends nothing is handed on, so the second
+        // reads no further than this: only these windows keep the
+        // `@string`s of their time, and memory stays bounded.
+        let early = state.windows.len() < AHEAD;
+        let macros = early.then(|| macros.clone());
+        state.windows.push(Published { span, macros });
+        self.changed.notify_all();
+        !state.stopped
+    }
+
+    fn end(&self, outline: Option<Arc<Outline>>) {
+        self.state().outline = Some(outline);
+        self.changed.notify_all();
+    }
+
+    fn stop(&self) {
+        self.state().stopped = true;
+        self.changed.notify_all();
+    }
+
+    /// Window `index`, once the first pass has passed it; `None` when
+    /// there is no such window or no more are wanted.
+    fn window(&self, index: usize) -> Option<Published> {
+        let mut state = self.state();
+        loop {
+            if state.stopped {
+                return None;
+            }
+            if let Some(window) = state.windows.get(index) {
+                return Some(window.clone());
+            }
+            if state.outline.is_some() {
+                return None;
+            }
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    /// The outline if the first pass has ended well, without waiting.
+    fn outline_now(&self) -> Option<Arc<Outline>> {
+        self.state().outline.clone().flatten()
+    }
+
+    /// The outline, once the first pass has ended; `None` if it failed or
+    /// no more is wanted.
+    fn outline(&self) -> Option<Arc<Outline>> {
+        let mut state = self.state();
+        loop {
+            match &state.outline {
+                Some(outline) => return outline.clone(),
+                None if state.stopped => return None,
+                None => {}
+            }
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+}
+
+/// The first pass. Keeps its syntax errors and `@string` problems to be
+/// reported before the entries'.
+fn outline(
+    path: &Path,
+    name: &str,
+    found: &Found,
+) -> Result<(Outline, Vec<Diagnostic>), WindowError> {
+    let file = File::open(path).map_err(WindowError::Io)?;
+    let mut macros = Arc::new(Macros::new());
+    let mut diagnostics = Vec::new();
+    let mut keys = Vec::new();
+    let mut cite_keys = Vec::new();
     for_each_window(BufReader::new(file), WINDOW, Fields::Skipped, |window| {
-        outline.windows.extend(spans(&window));
-        outline.length = window.end;
+        // Lines are counted on from entry to entry: a window's entries
+        // come in order.
+        let (mut counted, mut line) = (0, window.first_line);
         let lines = OnceLock::new();
         let mut reader = Reader::new(name, window.text, window.first_line, &lines);
         reader.report_syntax_errors(&window.syntax.errors);
@@ -122,7 +345,7 @@ pub fn outline(
             match block {
                 Block::String(definition) => {
                     let value = reader.expand(&definition.value, &macros).into_owned();
-                    macros.insert(definition.name, Cow::Owned(value));
+                    Arc::make_mut(&mut macros).insert(definition.name, Cow::Owned(value));
                 }
                 // Read for what it reports: no streamed format writes it.
                 Block::Preamble(value) => {
@@ -130,65 +353,35 @@ pub fn outline(
                 }
                 Block::Entry(entry) => {
                     let hash = key_hash(entry.key);
-                    outline.keys.push(KeyRecord {
+                    line += newlines(&window.text.as_bytes()[counted..entry.offset]);
+                    counted = entry.offset;
+                    keys.push(KeyRecord {
                         hash,
                         offset: window.base + entry.offset as u64,
-                        line: reader.line(entry.offset) as u32,
+                        line: line as u32,
                     });
                     let cited = crate::key::safe(entry.key);
                     if !entry.kind.eq_ignore_ascii_case("xdata") && !cited.is_empty() {
                         let same = cited == entry.key;
-                        outline
-                            .cite_keys
-                            .push(if same { hash } else { key_hash(&cited) });
+                        cite_keys.push(if same { hash } else { key_hash(&cited) });
                     }
                 }
                 Block::Comment => {}
             }
         }
-        reader.diagnostics.into_iter().for_each(&mut *report);
-        true
+        diagnostics.append(&mut reader.diagnostics);
+        spans(&window)
+            .into_iter()
+            .all(|span| found.publish(span, &macros))
     })?;
-    outline
-        .keys
-        .sort_by_key(|record| (record.hash, record.offset));
-    outline.cite_keys.sort_unstable();
-    outline.macros = macros;
-    Ok(outline)
-}
-
-/// The second pass: turns every work into a `T` with `make` and calls
-/// `each` with them in file order. The first pass's windows are read
-/// again, several side by side ([`crate::parallel`]).
-pub fn works<T: Send>(
-    path: &Path,
-    name: &str,
-    outline: &Outline,
-    make: &(dyn Fn(Work) -> T + Sync),
-    each: &mut dyn FnMut(T),
-    report: &mut dyn FnMut(Diagnostic),
-) -> Result<(), WindowError> {
-    let mut result = Ok(());
-    crate::parallel::map_in_order(
-        &outline.windows,
-        |&span| window_works(path, name, outline, span, make),
-        |events| match events {
-            Ok(events) => {
-                for event in events {
-                    match event {
-                        Event::Made(made) => each(made),
-                        Event::Reported(diagnostic) => report(diagnostic),
-                    }
-                }
-                true
-            }
-            Err(error) => {
-                result = Err(error);
-                false
-            }
-        },
-    );
-    result
+    keys.sort_by_key(|record| (record.hash, record.offset));
+    cite_keys.sort_unstable();
+    let outline = Outline {
+        macros,
+        keys,
+        cite_keys,
+    };
+    Ok((outline, diagnostics))
 }
 
 /// What the second pass found in a window, in order.
@@ -197,26 +390,101 @@ enum Event<T> {
     Reported(Diagnostic),
 }
 
-/// The works of one window, with what was reported on the way.
-fn window_works<T>(
+/// A window's works, and what was taken for granted in reading them.
+struct WindowWorks<T> {
+    span: Span,
+    events: Vec<Event<T>>,
+    assumed: Assumed,
+}
+
+/// What a window read before the first pass ended took for granted.
+#[derive(Default)]
+struct Assumed {
+    /// The `@string`s it was read with, if not the outline's.
+    macros: Option<Arc<Macros<'static>>>,
+    /// The `@string` names it looked up.
+    looked_up: Vec<String>,
+    /// Its entries' keys (hashed) and offsets: each the first with its key.
+    first_keys: Vec<(u64, u64)>,
+    /// The own keys its works were given as no other work's.
+    unique_keys: Vec<String>,
+}
+
+impl Assumed {
+    fn holds(&self, outline: &Outline) -> bool {
+        let Some(macros) = &self.macros else {
+            return true;
+        };
+        macros.agree(&outline.macros, &self.looked_up)
+            && self.first_keys.iter().all(|&(hash, offset)| {
+                outline
+                    .first_with_hash(hash)
+                    .is_some_and(|first| first.offset == offset)
+            })
+            && self
+                .unique_keys
+                .iter()
+                .all(|key| outline.works_with_key(key) == 1)
+    }
+}
+
+/// The second pass on one window: with the outline if the first pass has
+/// ended, else with what it has found so far (or, for a window whose
+/// entries have parents, once it has ended).
+fn second_pass<T>(
+    path: &Path,
+    name: &str,
+    found: &Found,
+    window: Published,
+    make: &(dyn Fn(Work, Option<String>) -> T + Sync),
+) -> Result<WindowWorks<T>, WindowError> {
+    if let Some(outline) = found.outline_now() {
+        return final_pass(path, name, &outline, window.span, make);
+    }
+    let early = match &window.macros {
+        Some(macros) => early_pass(path, name, window.span, macros, make)?,
+        None => None,
+    };
+    match early {
+        Some(works) => Ok(works),
+        None => match found.outline() {
+            Some(outline) => final_pass(path, name, &outline, window.span, make),
+            // The first pass failed: that is what is reported.
+            None => Ok(WindowWorks {
+                span: window.span,
+                events: Vec::new(),
+                assumed: Assumed::default(),
+            }),
+        },
+    }
+}
+
+/// A window's text, parsed with its fields, and its blocks' entries.
+fn parse_span<'t>(text: &'t str, span: Span) -> Vec<syntax::Entry<'t>> {
+    let limit = usize::try_from(span.end - span.start).unwrap_or(usize::MAX);
+    // The span ends where the first pass found a block to start, so no
+    // block before it runs on: the span reads as a text of its own.
+    let (syntax, _) = syntax::parse_part(text, limit, true, Fields::Kept);
+    let entries = syntax.blocks.into_iter().filter_map(|block| match block {
+        Block::Entry(entry) => Some(entry),
+        _ => None,
+    });
+    entries.collect()
+}
+
+/// The works of one window, read with the full outline.
+fn final_pass<T>(
     path: &Path,
     name: &str,
     outline: &Outline,
     span: Span,
-    make: &(dyn Fn(Work) -> T + Sync),
-) -> Result<Vec<Event<T>>, WindowError> {
-    let text = read_span(path, span, outline.length)?;
-    let limit = usize::try_from(span.end - span.start).unwrap_or(usize::MAX);
-    // The span ends where the first pass found a block to start, so no
-    // block before it runs on: the span reads as a text of its own.
-    let (syntax, _) = syntax::parse_part(&text, limit, true, Fields::Kept);
+    make: &(dyn Fn(Work, Option<String>) -> T + Sync),
+) -> Result<WindowWorks<T>, WindowError> {
+    let text = read_span(path, span)?;
     let mut parents = Parents::new(path, name, outline)?;
     let lines = OnceLock::new();
     let mut events = Vec::new();
-    for block in syntax.blocks {
-        let Block::Entry(entry) = block else {
-            continue;
-        };
+    for entry in parse_span(&text, span) {
         let mut reader = Reader::new(name, &text, span.first_line, &lines);
         let offset = span.start + entry.offset as u64;
         if let Some(first) = outline.first(entry.key).filter(|f| f.offset != offset) {
@@ -229,9 +497,61 @@ fn window_works<T>(
         }
         let work = (resolved.entry.kind != "xdata").then(|| reader.work(&resolved.entry));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
-        events.extend(work.map(|work| Event::Made(make(work))));
+        if let Some(work) = work {
+            let unique = outline.unique_key(&work);
+            events.push(Event::Made(make(work, unique)));
+        }
     }
-    Ok(events)
+    let assumed = Assumed::default();
+    Ok(WindowWorks {
+        span,
+        events,
+        assumed,
+    })
+}
+
+/// The works of one window read before the first pass ended, with the
+/// `@string`s defined up to its end, and what that takes for granted;
+/// `None` when an entry has parents, which may come later in the file.
+fn early_pass<T>(
+    path: &Path,
+    name: &str,
+    span: Span,
+    macros: &Arc<Macros<'static>>,
+    make: &(dyn Fn(Work, Option<String>) -> T + Sync),
+) -> Result<Option<WindowWorks<T>>, WindowError> {
+    let text = read_span(path, span)?;
+    let lines = OnceLock::new();
+    let mut events = Vec::new();
+    let mut assumed = Assumed {
+        macros: Some(macros.clone()),
+        ..Assumed::default()
+    };
+    for entry in parse_span(&text, span) {
+        let mut reader = Reader::new(name, &text, span.first_line, &lines);
+        reader.keep_lookups();
+        let offset = span.start + entry.offset as u64;
+        assumed.first_keys.push((key_hash(entry.key), offset));
+        let raw = reader.raw_entry(entry, macros);
+        if inherit::parent_keys(&raw).next().is_some() {
+            return Ok(None);
+        }
+        assumed
+            .looked_up
+            .extend(reader.looked_up.take().unwrap_or_default());
+        let work = (raw.kind != "xdata").then(|| reader.work(&raw));
+        events.extend(reader.diagnostics.into_iter().map(Event::Reported));
+        if let Some(work) = work {
+            let own = crate::key::own_key(&work);
+            assumed.unique_keys.extend(own.clone());
+            events.push(Event::Made(make(work, own)));
+        }
+    }
+    Ok(Some(WindowWorks {
+        span,
+        events,
+        assumed,
+    }))
 }
 
 /// The spans the second pass reads a window in: the window itself, or,
@@ -271,7 +591,7 @@ fn spans(window: &Window<'_>) -> Vec<Span> {
                 end: window.base + entry.offset as u64,
                 first_line,
             });
-            first_line += memchr::memchr_iter(b'\n', &text[from..entry.offset]).count();
+            first_line += newlines(&text[from..entry.offset]);
             from = entry.offset;
         }
     }
@@ -283,10 +603,23 @@ fn spans(window: &Window<'_>) -> Vec<Span> {
     spans
 }
 
+/// How many line ends `bytes` holds. Counted in bytes, 255 at most at a
+/// time, which the compiler turns into vector instructions: faster than
+/// finding each line end in turn.
+fn newlines(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            let ends = chunk.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'));
+            usize::from(ends)
+        })
+        .sum()
+}
+
 /// A window's text as the first pass saw it: its bytes and the rest of
 /// the line after it, where the next entry starts (the syntax layer looks
 /// at that line to end a value that runs into it).
-fn read_span(path: &Path, span: Span, length: u64) -> Result<String, WindowError> {
+fn read_span(path: &Path, span: Span) -> Result<String, WindowError> {
     let mut file = File::open(path).map_err(WindowError::Io)?;
     file.seek(SeekFrom::Start(span.start))
         .map_err(WindowError::Io)?;
@@ -298,11 +631,9 @@ fn read_span(path: &Path, span: Span, length: u64) -> Result<String, WindowError
         .take(size)
         .read_to_end(&mut bytes)
         .map_err(WindowError::Io)?;
-    if span.end < length {
-        let mut rest = BufReader::new(file.take(length - span.end));
-        rest.read_until(b'\n', &mut bytes)
-            .map_err(WindowError::Io)?;
-    }
+    BufReader::new(file)
+        .read_until(b'\n', &mut bytes)
+        .map_err(WindowError::Io)?;
     String::from_utf8(bytes).map_err(|error| {
         let offset = span.start + error.utf8_error().valid_up_to() as u64;
         WindowError::NotUtf8(offset)
@@ -459,5 +790,113 @@ fn owned(entry: RawEntry<'_>) -> RawEntry<'static> {
             })
             .collect(),
         offset: FETCHED,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every window of `text` read early, with the `@string`s the first
+    /// pass had found by its end, and read with the whole outline: how
+    /// many early readings hold, and how many do not (or wait). Where one
+    /// holds, it must give just what the whole outline gives.
+    fn early_and_final(text: &str) -> (usize, usize) {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        let (path, name) = (file.path(), "test.bib");
+        let found = Found::default();
+        let (outline, _) = outline(path, name, &found).unwrap();
+        let make = |work: Work, key: Option<String>| format!("{work:?} {key:?}");
+        let events = |works: WindowWorks<String>| -> Vec<String> {
+            let show = |event: Event<String>| match event {
+                Event::Made(made) => made,
+                Event::Reported(diagnostic) => format!("{diagnostic:?}"),
+            };
+            works.events.into_iter().map(show).collect()
+        };
+        let windows = found.state().windows.clone();
+        assert!(windows.len() >= 3, "the test text spans several windows");
+        let (mut held, mut failed) = (0, 0);
+        for window in windows {
+            let whole = final_pass(path, name, &outline, window.span, &make).unwrap();
+            let macros = window.macros.expect("few windows are all read early");
+            match early_pass(path, name, window.span, &macros, &make).unwrap() {
+                Some(early) if early.assumed.holds(&outline) => {
+                    held += 1;
+                    assert_eq!(events(early), events(whole));
+                }
+                _ => failed += 1,
+            }
+        }
+        (held, failed)
+    }
+
+    /// Entries enough for several windows, the first citing `@string`
+    /// `venue` and the last with key `last`.
+    fn entries(count: usize) -> String {
+        let mut text = String::new();
+        for n in 0..count {
+            let key = if n + 1 == count {
+                "last".to_owned()
+            } else {
+                format!("k{n}")
+            };
+            let venue = if n == 0 {
+                "venue"
+            } else {
+                "{Some Journal of Things}"
+            };
+            text += &format!(
+                "@article{{{key},\n  author = {{Doe, Jane and Roe, Rick}},\n  title = {{Paper number {n} on things}},\n  journal = {venue},\n  year = {{2020}}, month = jan,\n}}\n\n"
+            );
+        }
+        text
+    }
+
+    #[test]
+    fn a_window_read_early_holds_when_nothing_later_changes_it() {
+        let text = format!("@string{{venue = {{Early}}}}\n{}", entries(2000));
+        let (held, failed) = early_and_final(&text);
+        assert_eq!(failed, 0);
+        assert!(held >= 3);
+    }
+
+    #[test]
+    fn a_string_defined_or_redefined_later_is_read_again() {
+        for text in [
+            format!("{}@string{{venue = {{Late}}}}\n", entries(2000)),
+            format!(
+                "@string{{venue = {{Early}}}}\n{}@string{{VENUE = {{Late}}}}\n",
+                entries(2000)
+            ),
+        ] {
+            let (held, failed) = early_and_final(&text);
+            // The first window cites it; the others do not.
+            assert_eq!(failed, 1, "{}", &text[text.len() - 40..]);
+            assert!(held >= 2);
+        }
+    }
+
+    #[test]
+    fn a_key_given_again_later_is_read_again() {
+        // The first entry's key comes back at the end: the first window
+        // took its own key as unique, the last holds a duplicate.
+        let text = entries(2000).replacen("@article{last,", "@article{K0,", 1);
+        let (held, failed) = early_and_final(&text);
+        assert_eq!(failed, 2);
+        assert!(held >= 1);
+        // An own key made BibTeX-safe the same way as another's.
+        let text = entries(2000)
+            .replacen("@article{k0,", "@article{a_b,", 1)
+            .replacen("@article{last,", "@article{a#b,", 1);
+        assert_eq!(early_and_final(&text).1, 2);
+    }
+
+    #[test]
+    fn a_window_with_parents_waits_for_the_outline() {
+        let text = entries(2000).replacen("year = {2020},", "crossref = {last},", 1);
+        let (_, failed) = early_and_final(&text);
+        assert_eq!(failed, 1);
     }
 }
