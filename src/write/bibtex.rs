@@ -5,6 +5,7 @@
 //! a few field names (`journal`/`journaltitle`, `year`+`month`/`date`,
 //! `archivePrefix`/`eprinttype`), which the tables below hold.
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::fmt::Write as _;
 
 use crate::key::citation_keys;
@@ -37,21 +38,21 @@ pub fn write(library: &Library, dialect: Dialect, options: &Options) -> String {
     for preamble in &library.preambles {
         let _ = writeln!(out, "@preamble{{{{{}}}}}", source_text(preamble));
     }
-    let mut defined: Vec<&str> = Vec::new();
-    for (name, value) in &library.strings {
-        if !defined
-            .iter()
-            .any(|earlier| earlier.eq_ignore_ascii_case(name))
-        {
-            defined.push(name);
-            let _ = writeln!(out, "@string{{{name} = {{{}}}}}", source_text(value));
-        }
+    let strings = effective_strings(&library.strings);
+    for (name, value) in &strings {
+        let _ = writeln!(out, "@string{{{name} = {{{}}}}}", source_text(value));
+    }
+    // A value that is exactly an input's @string is written as its name
+    // (the first such).
+    let mut abbreviations = HashMap::new();
+    for &(name, value) in strings.iter().rev() {
+        abbreviations.insert(value, name);
     }
     for (work, key) in library.works.iter().zip(&keys) {
         if !out.is_empty() {
             out.push('\n');
         }
-        write_entry(&mut out, work, key, dialect, &library.strings);
+        write_entry(&mut out, work, key, dialect, &abbreviations);
     }
     if options.ascii {
         out = tex::to_ascii(&out);
@@ -59,19 +60,35 @@ pub fn write(library: &Library, dialect: Dialect, options: &Options) -> String {
     out
 }
 
+/// The `@string`s as entries see them: a name defined again has its last
+/// value (names compared in any case), in the order names first appear.
+fn effective_strings(strings: &[(String, String)]) -> Vec<(&str, &str)> {
+    let mut effective: Vec<(&str, &str)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (name, value) in strings {
+        match index.entry(name.to_lowercase()) {
+            Entry::Occupied(at) => effective[*at.get()].1 = value,
+            Entry::Vacant(at) => {
+                at.insert(effective.len());
+                effective.push((name, value));
+            }
+        }
+    }
+    effective
+}
+
 fn write_entry(
     out: &mut String,
     work: &Work,
     key: &str,
     dialect: Dialect,
-    strings: &[(String, String)],
+    abbreviations: &HashMap<&str, &str>,
 ) {
     let _ = writeln!(out, "@{}{{{key},", entry_type(work, dialect));
     for (name, value) in fields(work, dialect) {
-        // A value that is exactly an input's @string is written as its name.
         let value = match value {
-            Value::Braced(text) => match strings.iter().find(|(_, value)| *value == text) {
-                Some((string, _)) => Value::Macro(string.clone()),
+            Value::Braced(text) => match abbreviations.get(text.as_str()) {
+                Some(string) => Value::Macro(string.to_string()),
                 None => Value::Braced(text),
             },
             macro_name => macro_name,
@@ -763,6 +780,27 @@ mod tests {
             },
             true,
         )
+    }
+
+    #[test]
+    fn a_string_defined_again_is_written_with_its_last_value() {
+        let reading = crate::read::bibtex::read_bibtex(
+            crate::read::Source {
+                name: "t.bib",
+                text: "@string{ACM = {First}}\n@string{acm = {Last}}\n@string{IEEE = {Last}}\n\
+                       @book{a, publisher = ACM, title = {First}}\n",
+            },
+            &crate::read::ReadOptions::default(),
+        );
+        let out = write(&reading.library, Dialect::Bibtex, &Options::default());
+        // Entries see the last value; the name first defined with it stands
+        // for it, and a value no longer any name's is written out.
+        assert!(
+            out.starts_with("@string{ACM = {Last}}\n@string{IEEE = {Last}}\n"),
+            "{out}"
+        );
+        assert!(out.contains("publisher = ACM,"), "{out}");
+        assert!(out.contains("title = {First}"), "{out}");
     }
 
     #[test]
