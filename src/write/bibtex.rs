@@ -491,13 +491,24 @@ fn container(work: &Work, dialect: Dialect, field: ContainerField) -> Option<Val
         _ if is_serial(work) => ContainerField::Journal,
         _ if is_part(work) => ContainerField::Booktitle,
         // A `@misc`'s container title is read from its `booktitle`, and
-        // goes back there; other works written as `@misc` show theirs in
-        // `howpublished`, where styles print it.
-        WorkType::Misc if title.is_some() => ContainerField::Booktitle,
+        // goes back there (a preprint is a `@misc` with an arXiv id); other
+        // works written as `@misc` show theirs in `howpublished`, where
+        // styles print it.
+        WorkType::Misc | WorkType::Preprint
+            if title.is_some() && entry_type(work, dialect) == "misc" =>
+        {
+            ContainerField::Booktitle
+        }
         _ => ContainerField::Howpublished,
     };
     if field != wanted {
-        return None;
+        // A `@misc` on arXiv says so where styles print it, beside its
+        // container.
+        let note = field == ContainerField::Howpublished;
+        return note
+            .then(|| preprint_note(work, dialect))
+            .flatten()
+            .map(Value::Braced);
     }
     let text = title.map(|text| rich(text, true)).or_else(|| {
         let publisher = work

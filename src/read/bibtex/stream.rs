@@ -122,17 +122,26 @@ pub fn works<T: Send>(
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<(), WindowError> {
     let found = Found::default();
+    let first_pass = || {
+        let outcome = outline(path, name, &found)
+            .map(|(outline, diagnostics)| (Arc::new(outline), diagnostics));
+        found.end(outcome.as_ref().ok().map(|(outline, _)| outline.clone()));
+        outcome
+    };
+    // A file of one window is read on this thread, one pass after the
+    // other: threads would not pay for themselves.
+    let small = std::fs::metadata(path).is_ok_and(|file| file.len() <= WINDOW as u64);
+    let threads = match small {
+        true => 1,
+        false => crate::parallel::available_threads(),
+    };
     std::thread::scope(|scope| {
-        let first_pass = scope.spawn(|| {
-            let outcome = outline(path, name, &found)
-                .map(|(outline, diagnostics)| (Arc::new(outline), diagnostics));
-            found.end(outcome.as_ref().ok().map(|(outline, _)| outline.clone()));
-            outcome
+        let mut first_pass = Some(match small {
+            true => FirstPass::Ended(first_pass()),
+            false => FirstPass::Running(scope.spawn(first_pass)),
         });
-        let mut first_pass = Some(first_pass);
         let mut outline = None;
         let mut result = Ok(());
-        let threads = crate::parallel::available_threads();
         crate::parallel::map_in_order_from(
             |index| found.window(index),
             threads,
@@ -179,21 +188,29 @@ pub fn works<T: Send>(
     })
 }
 
-type FirstPass = Result<(Arc<Outline>, Vec<Diagnostic>), WindowError>;
+/// The first pass, on its own thread or done.
+enum FirstPass<'s> {
+    Running(std::thread::ScopedJoinHandle<'s, Outcome>),
+    Ended(Outcome),
+}
+
+type Outcome = Result<(Arc<Outline>, Vec<Diagnostic>), WindowError>;
 
 /// Waits for the first pass, reports its problems and gives its outline;
 /// `Ok(None)` if it was ended before.
 fn end_first_pass(
-    first_pass: &mut Option<std::thread::ScopedJoinHandle<'_, FirstPass>>,
+    first_pass: &mut Option<FirstPass<'_>>,
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<Option<Arc<Outline>>, WindowError> {
-    let Some(handle) = first_pass.take() else {
-        return Ok(None);
+    let outcome = match first_pass.take() {
+        None => return Ok(None),
+        Some(FirstPass::Ended(outcome)) => outcome,
+        Some(FirstPass::Running(handle)) => match handle.join() {
+            Ok(outcome) => outcome,
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
     };
-    let (outline, diagnostics) = match handle.join() {
-        Ok(outcome) => outcome?,
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
+    let (outline, diagnostics) = outcome?;
     diagnostics.into_iter().for_each(report);
     Ok(Some(outline))
 }
