@@ -391,7 +391,9 @@ fn outline(
             .into_iter()
             .all(|span| found.publish(span, &macros))
     })?;
-    keys.sort_by_key(|record| (record.hash, record.offset));
+    // Offsets differ, so no two records compare equal: an unstable sort
+    // gives the one order.
+    keys.sort_unstable_by_key(|record| (record.hash, record.offset));
     cite_keys.sort_unstable();
     let outline = Outline {
         macros,
