@@ -420,7 +420,10 @@ impl<'e> Builder<'e, '_> {
             return (!value.is_empty()).then(|| value.to_owned());
         }
         let text = self.rich(name)?;
-        Some(untied(tex::plain_text(&text.inlines)))
+        // Blank once its braces are gone (`{{ }}`) is blank as written.
+        let plain = untied(tex::plain_text(&text.inlines));
+        let plain = plain.trim();
+        (!plain.is_empty()).then(|| plain.to_owned())
     }
 
     /// A BibLaTeX list field (`publisher`, `location`): items joined by `; `.
