@@ -824,9 +824,9 @@ fn series_text(series: Text) -> Text {
 }
 
 /// Plain text with its ties (`~`, no-break spaces) as spaces, and no two
-/// spaces in a row: `s ~a` reads as `s a`, as `s  a` does.
+/// spaces in a row: `s ~a` reads as `s a`, as `s  a` and `s {} a` do.
 fn untied(text: String) -> String {
-    if !text.contains('\u{a0}') {
+    if !text.contains('\u{a0}') && !text.contains("  ") {
         return text;
     }
     let mut out = String::with_capacity(text.len());
