@@ -823,15 +823,17 @@ fn series_text(series: Text) -> Text {
     }
 }
 
-/// Plain text with its ties (`~`, no-break spaces) as spaces, and no two
-/// spaces in a row: `s ~a` reads as `s a`, as `s  a` and `s {} a` do.
+/// Plain text with its ties (`~`, no-break spaces) and line ends as
+/// spaces, and no two spaces in a row, as TeX reads them: `s ~a` reads as
+/// `s a`, as `s  a`, `s {} a` and `s` and `a` on two lines do.
 fn untied(text: String) -> String {
-    if !text.contains('\u{a0}') && !text.contains("  ") {
+    const SPACES: [char; 5] = [' ', '\u{a0}', '\n', '\r', '\t'];
+    if !text.contains(&SPACES[1..]) && !text.contains("  ") {
         return text;
     }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let c = if c == '\u{a0}' { ' ' } else { c };
+        let c = if SPACES.contains(&c) { ' ' } else { c };
         if !(c == ' ' && out.ends_with(' ')) {
             out.push(c);
         }
