@@ -204,7 +204,7 @@ const FIELDS: &[(&str, &str, Getter)] = &[
         w.venue
             .pages
             .as_ref()
-            .map(|pages| Value::Braced(escape(&page_range(pages))))
+            .map(|pages| Value::Braced(page_range(&escape(pages))))
     }),
     ("school", "", |w, _| {
         plain(&w.venue.publisher).filter(|_| w.kind == WorkType::Thesis)
@@ -753,6 +753,9 @@ pub fn escape(text: &str) -> String {
             '{' => out.push_str("\\textbraceleft{}"),
             '}' => out.push_str("\\textbraceright{}"),
             '\u{a0}' => out.push('~'),
+            // Two hyphens are TeX's en dash: hyphens that are hyphens are
+            // kept apart.
+            '-' if chars.get(index + 1) == Some(&'-') => out.push_str("-{}"),
             // LaTeX's UTF-8 input covers Latin scripts; a math symbol beyond
             // them (α, ≤, ℓ, ₁) standing alone is written as math. A letter
             // inside a word of another script (Greek text) stays text.
@@ -852,6 +855,14 @@ mod tests {
             r"\ensuremath{\alpha}-helix, \ensuremath{\beta} \ensuremath{\leq} 1"
         );
         assert_eq!(escape("Ο Καρυωτάκης"), "Ο Καρυωτάκης");
+    }
+
+    #[test]
+    fn hyphens_that_are_hyphens_are_no_dash() {
+        // `--` is TeX's en dash; a page range is one on purpose.
+        assert_eq!(escape("a--b---c"), "a-{}-b-{}-{}-c");
+        assert_eq!(page_range(&escape("1–10")), "1--10");
+        assert_eq!(page_range(&escape("e1-e9")), "e1--e9");
     }
 
     #[test]
