@@ -445,7 +445,7 @@ impl Parser<'_> {
     /// under an accent is the ordinary letter (`{\'\i}` is í).
     fn argument_text(&mut self, depth: usize) -> String {
         let mut base = String::new();
-        collect_plain(&self.argument(depth), &mut base);
+        collect_plain(&self.argument(depth), &mut base, false);
         match base.chars().next() {
             Some('ı') => base.replacen('ı', "i", 1),
             Some('ȷ') => base.replacen('ȷ', "j", 1),
@@ -531,15 +531,30 @@ fn accented(base: &str, mark: char) -> String {
 /// commands as their TeX source.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
-    collect_plain(inlines, &mut out);
+    collect_plain(inlines, &mut out, false);
     out
 }
 
-fn collect_plain(inlines: &[Inline], out: &mut String) {
+/// As [`plain_text`], but math that has a Unicode form is given in it
+/// (`\ensuremath{\dagger}` is `†`): for text that has no room for math,
+/// such as a name.
+pub fn unicode_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    collect_plain(inlines, &mut out, true);
+    out
+}
+
+fn collect_plain(inlines: &[Inline], out: &mut String, unicode_math: bool) {
     for inline in inlines {
         match inline {
+            Inline::Math(tex) if unicode_math => match math::to_unicode(tex) {
+                Some(text) => out.push_str(&text),
+                None => out.push_str(tex),
+            },
             Inline::Plain(text) | Inline::Math(text) | Inline::Tex(text) => out.push_str(text),
-            Inline::Protected(inner) | Inline::Styled(_, inner) => collect_plain(inner, out),
+            Inline::Protected(inner) | Inline::Styled(_, inner) => {
+                collect_plain(inner, out, unicode_math)
+            }
         }
     }
 }

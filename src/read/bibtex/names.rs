@@ -230,7 +230,8 @@ fn plain(tex: &str) -> String {
         return tex.trim().to_owned();
     }
     let parsed = tex::parse(tex, Dialect::Bibtex);
-    tex::plain_text(&parsed.inlines)
+    // A lone symbol in a name is written as math (`\ensuremath{\dagger}`).
+    tex::unicode_text(&parsed.inlines)
         .replace('\u{a0}', " ")
         .trim()
         .to_owned()
@@ -491,6 +492,11 @@ mod tests {
 
     #[test]
     fn accents_and_ties_in_names() {
+        // pubconv writes a lone symbol as math; it reads back as itself.
+        assert_eq!(
+            parts(r"\ensuremath{\dagger}, Jo $\alpha$"),
+            [one("Jo α", "", "†", "")]
+        );
         assert_eq!(
             parts(r#"{\"O}zt{\"u}rk, Ay{\c{s}}e"#),
             [one("Ayşe", "", "Öztürk", "")]
