@@ -117,7 +117,7 @@ fn key_hash(key: &str) -> u64 {
 pub fn works<T: Send>(
     path: &Path,
     name: &str,
-    make: &(dyn Fn(Work, Option<String>) -> T + Sync),
+    make: &Make<'_, T>,
     each: &mut dyn FnMut(T, &Arc<Outline>),
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<(), WindowError> {
@@ -214,6 +214,10 @@ fn end_first_pass(
     diagnostics.into_iter().for_each(report);
     Ok(Some(outline))
 }
+
+/// What the caller turns each work into, given the work's own key when no
+/// other work has it.
+type Make<'m, T> = dyn Fn(Work, Option<String>) -> T + Sync + 'm;
 
 /// How many windows the second pass may read ahead of those handed on:
 /// while the first pass runs, nothing is handed on, so this is how far
@@ -455,7 +459,7 @@ fn second_pass<T>(
     name: &str,
     found: &Found,
     window: Published,
-    make: &(dyn Fn(Work, Option<String>) -> T + Sync),
+    make: &Make<'_, T>,
 ) -> Result<WindowWorks<T>, WindowError> {
     if let Some(outline) = found.outline_now() {
         return final_pass(path, name, &outline, window.span, make);
@@ -497,7 +501,7 @@ fn final_pass<T>(
     name: &str,
     outline: &Outline,
     span: Span,
-    make: &(dyn Fn(Work, Option<String>) -> T + Sync),
+    make: &Make<'_, T>,
 ) -> Result<WindowWorks<T>, WindowError> {
     let text = read_span(path, span)?;
     let mut parents = Parents::new(path, name, outline)?;
@@ -537,7 +541,7 @@ fn early_pass<T>(
     name: &str,
     span: Span,
     macros: &Arc<Macros<'static>>,
-    make: &(dyn Fn(Work, Option<String>) -> T + Sync),
+    make: &Make<'_, T>,
 ) -> Result<Option<WindowWorks<T>>, WindowError> {
     let text = read_span(path, span)?;
     let lines = OnceLock::new();
