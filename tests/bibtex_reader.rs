@@ -289,3 +289,45 @@ fn a_miscs_booktitle_is_its_container_and_howpublished_its_publisher() {
         "{bibtex}"
     );
 }
+
+#[test]
+fn a_preprints_container_and_arxiv_note_both_come_back() {
+    let bib = "@misc{pre, title = {T}, booktitle = {Workshop on Things}, eprint = {2301.00001}, archivePrefix = {arXiv}}\n";
+    let bibtex = convert_bytes("pre.bib", bib.into(), OutputFormat::Bibtex).output;
+    assert!(
+        bibtex.contains("booktitle = {Workshop on Things},"),
+        "{bibtex}"
+    );
+    assert!(
+        bibtex.contains("howpublished = {arXiv preprint arXiv:2301.00001},"),
+        "{bibtex}"
+    );
+    let again = convert_bytes(
+        "again.bib",
+        bibtex.clone().into_bytes(),
+        OutputFormat::CslJson,
+    );
+    let items: Vec<Value> = serde_json::from_str(&again.output).expect("valid JSON");
+    let pre = item(&items, "pre");
+    assert_eq!(pre["type"], "article");
+    assert_eq!(pre["container-title"], "Workshop on Things");
+    // The note is read as what it says, not as a publisher named by it.
+    assert_eq!(pre["publisher"], "arXiv");
+}
+
+#[test]
+fn plain_fields_read_spaces_as_tex_does_and_hyphens_stay_hyphens() {
+    let bib = "@misc{a, publisher = {One {} Two\n\tThree}}\n\
+               @misc{b, publisher = {{ }}, howpublished = {{}}}\n\
+               @misc{c, publisher = {X-{}-Y $--$}, pages = {3--9}}\n";
+    let conversion = convert_bytes("plain.bib", bib.into(), OutputFormat::CslJson);
+    let items: Vec<Value> = serde_json::from_str(&conversion.output).expect("valid JSON");
+    assert_eq!(item(&items, "a")["publisher"], "One Two Three");
+    assert_eq!(item(&items, "b").get("publisher"), None, "blank is absent");
+    assert_eq!(item(&items, "c")["publisher"], "X--Y --");
+    // Written back, two hyphens that are hyphens are kept apart; a page
+    // range is a dash on purpose.
+    let bibtex = convert_bytes("plain.bib", bib.into(), OutputFormat::Bibtex).output;
+    assert!(bibtex.contains("howpublished = {X-{}-Y -{}-},"), "{bibtex}");
+    assert!(bibtex.contains("pages = {3--9},"), "{bibtex}");
+}
