@@ -222,10 +222,17 @@ impl<'t> Macros<'t> {
     /// The value of the `@string` of this name, in any case; the name,
     /// folded, goes on the `looked_up` list if there is one.
     fn get(&self, name: &str, looked_up: &mut Option<Vec<String>>) -> Option<&Cow<'t, str>> {
-        let folded = name.to_lowercase();
-        let value = self.0.get(&folded);
+        // Names are nearly always lower case already (`jan`): then no
+        // copy is made, and each is kept once.
+        let folded = match name.bytes().any(|byte| !byte.is_ascii_lowercase()) {
+            true => Cow::Owned(name.to_lowercase()),
+            false => Cow::Borrowed(name),
+        };
+        let value = self.0.get(folded.as_ref());
         if let Some(names) = looked_up {
-            names.push(folded);
+            if !names.iter().any(|seen| *seen == folded) {
+                names.push(folded.into_owned());
+            }
         }
         value
     }
@@ -256,8 +263,9 @@ pub struct Reader<'a> {
     /// Built at the first problem: most texts have none.
     lines: &'a OnceLock<LineIndex<'a>>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The `@string` names looked up (lower case), when asked to keep
-    /// them ([`Reader::keep_lookups`]).
+    /// The `@string` names looked up (lower case, each once), when it is
+    /// a list: a reader that expands with the `@string`s found so far
+    /// must know later whether a redefinition changed what it read.
     pub looked_up: Option<Vec<String>>,
 }
 
@@ -278,13 +286,6 @@ impl<'a> Reader<'a> {
             diagnostics: Vec::new(),
             looked_up: None,
         }
-    }
-
-    /// Keeps the names of the `@string`s looked up from now on, for a
-    /// reader that expands with the `@string`s found so far and must know
-    /// later whether a redefinition changed what it read.
-    pub fn keep_lookups(&mut self) {
-        self.looked_up.get_or_insert_with(Vec::new);
     }
 
     fn lines(&self) -> &'a LineIndex<'a> {

@@ -552,16 +552,15 @@ fn early_pass<T>(
     };
     for entry in parse_span(&text, span) {
         let mut reader = Reader::new(name, &text, span.first_line, &lines);
-        reader.keep_lookups();
+        // One list for the window: each name is kept once.
+        reader.looked_up = Some(std::mem::take(&mut assumed.looked_up));
         let offset = span.start + entry.offset as u64;
         assumed.first_keys.push((key_hash(entry.key), offset));
         let raw = reader.raw_entry(entry, macros);
         if inherit::parent_keys(&raw).next().is_some() {
             return Ok(None);
         }
-        assumed
-            .looked_up
-            .extend(reader.looked_up.take().unwrap_or_default());
+        assumed.looked_up = reader.looked_up.take().unwrap_or_default();
         let work = (raw.kind != "xdata").then(|| reader.work(&raw));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
         if let Some(work) = work {
