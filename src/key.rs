@@ -3,6 +3,7 @@
 //! (first author's family name, year, first significant title word:
 //! `kim2022sufficient`), unique within the output.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
@@ -60,7 +61,7 @@ impl FromStr for KeyPattern {
         let mut rest = pattern;
         while let Some(open) = rest.find('{') {
             if open > 0 {
-                parts.push(Part::Literal(safe(&rest[..open])));
+                parts.push(Part::Literal(safe(&rest[..open]).into_owned()));
             }
             let close = rest[open..]
                 .find('}')
@@ -82,7 +83,7 @@ impl FromStr for KeyPattern {
             rest = &rest[open + close + 1..];
         }
         if !rest.is_empty() {
-            parts.push(Part::Literal(safe(rest)));
+            parts.push(Part::Literal(safe(rest).into_owned()));
         }
         Ok(KeyPattern { parts })
     }
@@ -171,12 +172,13 @@ impl<'a> KeyAssigner<'a> {
 
 /// The work's own key, with what would break BibTeX or biber replaced.
 pub fn own_key(work: &Work) -> Option<String> {
-    work.key.as_deref().map(safe).filter(|key| !key.is_empty())
+    let key = safe(work.key.as_deref()?);
+    (!key.is_empty()).then(|| key.into_owned())
 }
 
 /// A key with no space, comma, brace, quote, `#`, `%`, `~` or backslash:
 /// each run of them becomes one `_`.
-pub fn safe(key: &str) -> String {
+pub fn safe(key: &str) -> Cow<'_, str> {
     let breaks = |c: char| {
         c.is_whitespace()
             || matches!(
@@ -186,7 +188,7 @@ pub fn safe(key: &str) -> String {
     };
     let key = key.trim();
     if !key.contains(breaks) {
-        return key.to_owned();
+        return Cow::Borrowed(key);
     }
     let mut out = String::with_capacity(key.len());
     let mut replaced = false;
@@ -201,7 +203,7 @@ pub fn safe(key: &str) -> String {
             replaced = false;
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// a, b, …, z, aa, ab, …

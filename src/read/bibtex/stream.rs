@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::{BuildHasher, Hasher};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -78,7 +78,10 @@ impl Outline {
     /// How many works have this own key (made BibTeX-safe, as
     /// [`crate::key`] has it; in any case, as keys are compared).
     pub fn works_with_key(&self, key: &str) -> usize {
-        let hash = key_hash(key);
+        self.works_with_key_hash(key_hash(key))
+    }
+
+    fn works_with_key_hash(&self, hash: u64) -> usize {
         let from = self.cite_keys.partition_point(|&other| other < hash);
         self.cite_keys[from..]
             .iter()
@@ -93,7 +96,9 @@ impl Outline {
 }
 
 fn key_hash(key: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    // Fixed, so that a file reads the same each time; keys are compared
+    // by these 64 bits alone.
+    let mut hasher = foldhash::quality::FixedState::with_seed(KEY_SEED).build_hasher();
     // Most keys are short ASCII: folded on the stack.
     let mut folded = [0u8; 64];
     match key.len() <= folded.len() && key.is_ascii() {
@@ -107,6 +112,9 @@ fn key_hash(key: &str) -> u64 {
     }
     hasher.finish()
 }
+
+/// Any number: the seed of [`key_hash`].
+const KEY_SEED: u64 = 0x7075_6263_6f6e_7600;
 
 /// Reads the file in two overlapping passes and calls `each`, in file
 /// order, with what `make` turned every work into; `make` gets the work's
@@ -429,8 +437,8 @@ struct Assumed {
     looked_up: Vec<String>,
     /// Its entries' keys (hashed) and offsets: each the first with its key.
     first_keys: Vec<(u64, u64)>,
-    /// The own keys its works were given as no other work's.
-    unique_keys: Vec<String>,
+    /// The own keys (hashed) its works were given as no other work's.
+    unique_keys: Vec<u64>,
 }
 
 impl Assumed {
@@ -447,7 +455,7 @@ impl Assumed {
             && self
                 .unique_keys
                 .iter()
-                .all(|key| outline.works_with_key(key) == 1)
+                .all(|&hash| outline.works_with_key_hash(hash) == 1)
     }
 }
 
@@ -565,7 +573,7 @@ fn early_pass<T>(
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
         if let Some(work) = work {
             let own = crate::key::own_key(&work);
-            assumed.unique_keys.extend(own.clone());
+            assumed.unique_keys.extend(own.as_deref().map(key_hash));
             events.push(Event::Made(make(work, own)));
         }
     }
