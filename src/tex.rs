@@ -367,12 +367,18 @@ impl Parser<'_> {
                 let url = self.verbatim_group();
                 out.push_str(&url);
             }
-            // Math in text, as pubconv's BibTeX writes a lone symbol.
+            // Math in text. pubconv's BibTeX writer puts a lone symbol
+            // in it (`…` is `\ensuremath{\ldots}`): that symbol reads back
+            // as the text it was, so that a second conversion gives the
+            // first's result.
             "ensuremath" => {
                 self.skip_whitespace();
                 let formula = self.verbatim_group();
-                if !formula.trim().is_empty() {
-                    out.push(Inline::Math(formula.trim().to_owned()));
+                let formula = formula.trim();
+                match written_symbol(formula) {
+                    Some(symbol) => out.push_char(symbol),
+                    None if !formula.is_empty() => out.push(Inline::Math(formula.to_owned())),
+                    None => {}
                 }
             }
             // A link shows its text.
@@ -525,6 +531,17 @@ fn accented(base: &str, mark: char) -> String {
             .collect(),
         None => mark.to_string(),
     }
+}
+
+/// The character `formula` stands for if it is just how the BibTeX writer
+/// writes that character in math ([`math::tex_for`]): one beyond the
+/// Latin scripts LaTeX's UTF-8 input covers.
+fn written_symbol(formula: &str) -> Option<char> {
+    let unicode = math::to_unicode(formula)?;
+    let mut chars = unicode.chars();
+    let symbol = chars.next().filter(|&c| u32::from(c) >= 0x370)?;
+    let alone = chars.next().is_none();
+    (alone && math::tex_for(symbol).as_deref() == Some(formula)).then_some(symbol)
 }
 
 /// The characters of rich text without its markup; math and unknown
@@ -684,9 +701,15 @@ mod tests {
             bib(r"{\em a b} c"),
             vec![Styled(Style::Emphasis, vec![plain("a b")]), plain(" c")]
         );
+        // A lone symbol, as the BibTeX writer puts one in math, is the
+        // symbol; other math stays math.
         assert_eq!(
-            bib(r"x \ensuremath{\alpha} \ensuremath{}y"),
-            vec![plain("x "), Math(r"\alpha".into()), plain(" y")]
+            bib(r"x \ensuremath{\alpha} \ensuremath{}y \ensuremath{\ldots}"),
+            vec![plain("x α y …")]
+        );
+        assert_eq!(
+            bib(r"\ensuremath{x^2} \ensuremath{\times}"),
+            vec![Math("x^2".into()), plain(" "), Math(r"\times".into())]
         );
     }
 

@@ -149,11 +149,7 @@ pub fn last_entry_line(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut end = text.len();
     while let Some(newline) = text[..end].rfind('\n') {
-        let blank = bytes[newline + 1..]
-            .iter()
-            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
-            .count();
-        let at = newline + 1 + blank;
+        let at = newline + 1 + line_blanks(&bytes[newline + 1..]);
         if starts_entry(text, at) {
             return Some(at);
         }
@@ -183,10 +179,7 @@ fn next_entry_line(text: &str, from: usize) -> usize {
         None => return text.len(),
     };
     loop {
-        let blank = bytes[line_start..]
-            .iter()
-            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
-            .count();
+        let blank = line_blanks(&bytes[line_start..]);
         if bytes.get(line_start + blank) == Some(&b'@') {
             return line_start + blank;
         }
@@ -195,6 +188,17 @@ fn next_entry_line(text: &str, from: usize) -> usize {
             None => return text.len(),
         }
     }
+}
+
+/// How many blanks start a line (spaces, tabs and stray carriage
+/// returns), before what may start an entry. One rule for the windows'
+/// cuts, the recovery after a broken entry and the end of a value that
+/// runs into the next entry, so that all three agree on where entries
+/// start.
+fn line_blanks(line: &[u8]) -> usize {
+    line.iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        .count()
 }
 
 /// True when `text` at `at` reads `@name{` or `@name(`: the start of an
@@ -629,11 +633,7 @@ impl<'a> Scanner<'a> {
                 b'}' => depth -= 1,
                 b'\n' => {
                     let next = index + 1;
-                    let blank = bytes[next..]
-                        .iter()
-                        .take_while(|b| matches!(b, b' ' | b'\t'))
-                        .count();
-                    if starts_entry(self.text, next + blank) {
+                    if starts_entry(self.text, next + line_blanks(&bytes[next..])) {
                         let message = format!(
                             "the value opened here is not closed before the next entry (unbalanced braces or a missing `{}`)",
                             close as char
@@ -757,6 +757,27 @@ mod tests {
         let keys: Vec<&str> = entries(&syntax).iter().map(|e| e.key).collect();
         assert_eq!(keys, ["b"]);
         assert_eq!(syntax.errors[0].offset, text.find("\n\n@misc{b").unwrap());
+    }
+
+    #[test]
+    fn a_line_starting_an_entry_after_a_carriage_return_ends_a_value() {
+        // Where windows are cut, where recovery resumes and where a value
+        // that runs on is stopped: one rule for the blanks before the `@`.
+        for close in ['"', '}'] {
+            let open = if close == '"' { '"' } else { '{' };
+            let text = format!("@misc{{a, title = {open}A\n\r@misc{{b, title = {{B}}}}\n");
+            let syntax = parse(&text);
+            let keys: Vec<&str> = entries(&syntax).iter().map(|e| e.key).collect();
+            assert_eq!(keys, ["b"]);
+            assert!(
+                syntax.errors[0]
+                    .message
+                    .contains("not closed before the next entry"),
+                "{:?}",
+                syntax.errors
+            );
+            assert_eq!(last_entry_line(&text), text.find("@misc{b"));
+        }
     }
 
     #[test]
