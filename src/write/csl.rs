@@ -498,10 +498,16 @@ fn is_lone_dollar(inlines: &[Inline]) -> bool {
     matches!(inlines, [Inline::Plain(text)] if text == "$")
 }
 
+/// Writes `inner` between tags; an empty group (`Ph{}D` in TeX, which only
+/// stops a ligature) is written as nothing, not as an empty span.
 fn wrap(out: &mut String, open: &str, inner: &[Inline], dollars: Dollars, close: &str) -> usize {
+    let before = out.len();
     out.push_str(open);
     let own = render(inner, dollars, out);
-    out.push_str(close);
+    match out.len() == before + open.len() {
+        true => out.truncate(before),
+        false => out.push_str(close),
+    }
     own
 }
 
@@ -548,6 +554,22 @@ mod tests {
             plain("xy"),
         ]);
         stable(vec![Inline::Math("5 per a_b, for".to_owned()), plain("$5")]);
+    }
+
+    #[test]
+    fn empty_groups_are_no_spans() {
+        let plain = |text: &str| Inline::Plain(text.to_owned());
+        let inlines = vec![
+            plain("Ph"),
+            Inline::Protected(Vec::new()),
+            plain("D on "),
+            Inline::Styled(
+                crate::model::Style::Emphasis,
+                vec![Inline::Protected(Vec::new())],
+            ),
+            Inline::Protected(vec![plain("DNA")]),
+        ];
+        assert_eq!(stable(inlines), "PhD on <span class=\"nocase\">DNA</span>");
     }
 
     #[test]

@@ -300,15 +300,22 @@ fn split_at_and(text: &str) -> Vec<&str> {
     if text.contains(['{', '}']) {
         return split_top_level(text, is_and_separator);
     }
-    // Without braces every ` and ` splits: only its `a`s need a look.
+    // Without braces every ` and ` splits: only a blank before an `a`
+    // needs a look. (A name list is short: a plain loop finds them sooner
+    // than a vectorised search is set up.)
+    let bytes = text.as_bytes();
     let mut parts = Vec::new();
     let mut start = 0;
-    for at in memchr::memchr2_iter(b'a', b'A', text.as_bytes()) {
-        let after_space = at > start && text.as_bytes()[at - 1].is_ascii_whitespace();
-        if after_space && is_and_separator(&text[at - 1..]).is_some() {
-            parts.push(&text[start..at - 1]);
-            start = at + 4;
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        let blank_then_a = bytes[at].is_ascii_whitespace() && matches!(bytes[at + 1], b'a' | b'A');
+        if blank_then_a && at >= start && is_and_separator(&text[at..]).is_some() {
+            parts.push(&text[start..at]);
+            start = at + 5;
+            at = start;
+            continue;
         }
+        at += 1;
     }
     parts.push(&text[start..]);
     parts
