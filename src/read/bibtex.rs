@@ -224,7 +224,10 @@ impl<'t> Macros<'t> {
     fn get(&self, name: &str, looked_up: &mut Option<Vec<String>>) -> Option<&Cow<'t, str>> {
         // Names are nearly always lower case already (`jan`): then no
         // copy is made, and each is kept once.
-        let folded = match name.bytes().any(|byte| !byte.is_ascii_lowercase()) {
+        let folded = match name
+            .bytes()
+            .any(|byte| byte.is_ascii_uppercase() || !byte.is_ascii())
+        {
             true => Cow::Owned(name.to_lowercase()),
             false => Cow::Borrowed(name),
         };
