@@ -581,7 +581,7 @@ impl<'e> Builder<'e, '_> {
     /// A value read as data (dates): braces and comments dropped, and no
     /// TeX ligatures, so that EDTF's `~` stays "circa".
     fn text_of(&self, value: &str) -> String {
-        if !value.contains(['{', '}', '%']) {
+        if !value.bytes().any(|byte| matches!(byte, b'{' | b'}' | b'%')) {
             return value.trim().to_owned();
         }
         let value = names::without_comments(value);

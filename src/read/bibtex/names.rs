@@ -297,7 +297,9 @@ fn is_single_group(name: &str) -> bool {
 
 /// The items of a name list: split at ` and ` outside braces.
 fn split_at_and(text: &str) -> Vec<&str> {
-    if text.contains(['{', '}']) {
+    // Bytes, not characters: a search for a set of characters decodes
+    // each one.
+    if text.bytes().any(|byte| matches!(byte, b'{' | b'}')) {
         return split_top_level(text, is_and_separator);
     }
     // Without braces every ` and ` splits: only a blank before an `a`
