@@ -106,12 +106,25 @@ pub enum Fields {
 /// `@comment` can; one that is still open, or runs past `limit`, is left
 /// for a larger window (the offset returned is its `@`).
 pub fn parse_part(text: &str, limit: usize, at_end: bool, fields: Fields) -> (Syntax<'_>, usize) {
+    scan(text, limit, at_end, fields, true)
+}
+
+/// [`parse_part`], with or without [`Scanner::common_fields`] (the tests
+/// compare the two).
+fn scan(
+    text: &str,
+    limit: usize,
+    at_end: bool,
+    fields: Fields,
+    common: bool,
+) -> (Syntax<'_>, usize) {
     let mut parser = Scanner {
         text,
         pos: 0,
         in_entry: false,
         comment_unclosed: false,
         fields,
+        common,
     };
     let mut syntax = Syntax::default();
     while let Some(found) = text[parser.pos..].find('@') {
@@ -199,6 +212,63 @@ fn line_blanks(line: &[u8]) -> usize {
     line.iter()
         .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
         .count()
+}
+
+/// Where the ASCII blanks at `pos` end, for [`Scanner::common_fields`]. A
+/// `%` comment or a blank beyond ASCII ends them too: no byte the fast
+/// reading expects next is either, so it leaves those to the general one.
+#[inline(always)]
+fn plain_blanks_end(bytes: &[u8], pos: usize) -> usize {
+    let blanks = bytes[pos..]
+        .iter()
+        .take_while(|&&byte| BLANK_BYTES[usize::from(byte)])
+        .count();
+    pos + blanks
+}
+
+/// Where the ASCII name at `pos` ends; `None` if there is none. (A name
+/// going on beyond ASCII is the general reading's: no byte the fast one
+/// expects after a name is beyond ASCII.)
+#[inline(always)]
+fn identifier_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    let length = bytes[pos..]
+        .iter()
+        .take_while(|&&byte| IDENTIFIER_BYTES[usize::from(byte)])
+        .count();
+    (length > 0).then_some(pos + length)
+}
+
+/// The offset of the delimiter that closes the value opened at `open`
+/// (`{…}` or `"…"`), as [`Scanner::delimited`] finds it; `None` where
+/// that would report a mistake, or where a line inside starts with `@`.
+fn common_delimited_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let quoted = bytes[open] == b'"';
+    let mut depth = 0usize;
+    let mut index = open + 1;
+    loop {
+        let rest = bytes.get(index..)?;
+        index += match quoted {
+            false => memchr::memchr3(b'{', b'}', b'\n', rest)?,
+            true => rest
+                .iter()
+                .position(|b| matches!(b, b'{' | b'}' | b'\n' | b'"' | b'\\'))?,
+        };
+        match bytes[index] {
+            b'\\' if bytes.get(index + 1) == Some(&b'"') => index += 1,
+            b'"' if depth == 0 => return Some(index),
+            b'}' if depth == 0 => return (!quoted).then_some(index),
+            b'}' => depth -= 1,
+            b'{' => depth += 1,
+            b'\n' => {
+                let next = index + 1;
+                if bytes.get(next + line_blanks(&bytes[next..])) == Some(&b'@') {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
 }
 
 /// True when `text` at `at` reads `@name{` or `@name(`: the start of an
@@ -289,6 +359,8 @@ struct Scanner<'a> {
     /// Whether the last `@comment` read never closed.
     comment_unclosed: bool,
     fields: Fields,
+    /// Whether entries' fields are first tried in their common form.
+    common: bool,
 }
 
 type Result<T> = std::result::Result<T, SyntaxError>;
@@ -487,6 +559,10 @@ impl<'a> Scanner<'a> {
                 return Err(self.error(self.pos, message, Some(key)));
             }
         }
+        if self.common && self.common_fields(&mut entry.fields).is_some() {
+            return Ok(entry);
+        }
+        entry.fields.clear();
         loop {
             self.skip_blank();
             match self.peek() {
@@ -526,6 +602,87 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+    }
+
+    /// An entry's fields in the form nearly every file has them, read in
+    /// one tight loop up to and past the entry's closing delimiter. `None`,
+    /// with nothing consumed, at anything else: a `%` comment, a character
+    /// beyond ASCII outside a value, a line inside a value that starts
+    /// with `@`, or any mistake. The general reading in [`Self::entry`]
+    /// takes those, and reports the mistakes; what this accepts it reads
+    /// just as that would.
+    fn common_fields(&mut self, fields: &mut Vec<Field<'a>>) -> Option<()> {
+        let bytes = self.text.as_bytes();
+        let kept = self.fields == Fields::Kept;
+        let mut pos = self.pos;
+        loop {
+            pos = plain_blanks_end(bytes, pos);
+            match *bytes.get(pos)? {
+                b'}' | b')' => break,
+                b',' => {
+                    pos += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let offset = pos;
+            let name_end = identifier_end(bytes, pos)?;
+            pos = plain_blanks_end(bytes, name_end);
+            if bytes.get(pos) != Some(&b'=') {
+                return None;
+            }
+            let mut value = Value::default();
+            loop {
+                pos = plain_blanks_end(bytes, pos + 1);
+                let (piece, end) = self.common_piece(pos)?;
+                if kept {
+                    value.pieces.push(piece);
+                }
+                pos = plain_blanks_end(bytes, end);
+                if bytes.get(pos) != Some(&b'#') {
+                    break;
+                }
+            }
+            if kept {
+                let name = &self.text[offset..name_end];
+                fields.push(Field {
+                    name,
+                    value,
+                    offset,
+                });
+            }
+            match *bytes.get(pos)? {
+                b',' => pos += 1,
+                b'}' | b')' => break,
+                _ => return None,
+            }
+        }
+        self.pos = pos + 1;
+        Some(())
+    }
+
+    /// One piece of a value at `pos` for [`Self::common_fields`], and
+    /// where it ends.
+    fn common_piece(&self, pos: usize) -> Option<(Piece<'a>, usize)> {
+        let bytes = self.text.as_bytes();
+        let end = match *bytes.get(pos)? {
+            b'{' | b'"' => {
+                let close = common_delimited_end(bytes, pos)?;
+                return Some((Piece::Text(&self.text[pos + 1..close]), close + 1));
+            }
+            b'0'..=b'9' => {
+                pos + bytes[pos..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count()
+            }
+            _ => {
+                let end = identifier_end(bytes, pos)?;
+                let name = &self.text[pos..end];
+                return Some((Piece::Macro { name, offset: pos }, end));
+            }
+        };
+        Some((Piece::Text(&self.text[pos..end]), end))
     }
 
     fn field(&mut self, key: &str, close: u8) -> Result<Field<'a>> {
@@ -818,5 +975,99 @@ mod tests {
         let _ = parse("@misc{");
         let _ = parse("@misc{k, t = \"");
         let _ = parse("@misc{k, t = {é\n@x{");
+    }
+
+    /// The fast reading of common fields and the general one agree on
+    /// `text`, with fields kept and skipped, read whole or cut where a
+    /// window would be.
+    fn assert_common_reading_agrees(text: &str) {
+        for fields in [Fields::Kept, Fields::Skipped] {
+            let mut limits = vec![(text.len(), true)];
+            limits.extend(last_entry_line(text).map(|limit| (limit, false)));
+            for (limit, at_end) in limits {
+                let (fast, fast_resume) = scan(text, limit, at_end, fields, true);
+                let (general, resume) = scan(text, limit, at_end, fields, false);
+                assert_eq!(fast.blocks, general.blocks, "{text:?}");
+                assert_eq!(fast.errors, general.errors, "{text:?}");
+                assert_eq!(fast_resume, resume, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn common_fields_read_as_the_general_reading_does() {
+        let cases = [
+            "@misc{a, title = {T}, year = 2020, month = jan # {~1}, note = \"q {\\\"} x\"}",
+            "@misc(a,title={T},,year=\"2020\",)",
+            "@misc{a,\n  title = {T} % a comment\n}",
+            "@misc{a, title = {é}, über = {x}, titleé = {y}, t = jané}",
+            "@misc{a, title = {T}\n  year = 2020}",
+            "@misc{a, title = {T\n@misc{b, title = {B}}",
+            "@misc{a, title = {T\n  @ home}}",
+            "@misc{a, title = {T\n@misc{b, title = B}}}\n",
+            "@misc{a, title = \"T\n\r @misc(b, title = B)\"}\n",
+            "@misc{a, title = \"T } x\"}",
+            "@misc{a, t = \"x}, u = \"y\"}",
+            "@misc{a, title = 2020a}",
+            "@misc{a, title = {T}",
+            "@misc{a, title {T}}",
+            "@misc{a, = {T}}",
+            "@misc{a, title = }",
+            "@misc{a, title = {T} # }",
+            "@misc{a, title = {T} #\n venue}",
+            "@misc{a, title = {T}\u{a0}}",
+            "@misc{a, title = {T})",
+            "@misc{a,}",
+            "@misc{a, title = \"x\\\"}",
+            "@misc{a, title = {x}}} trailing",
+            "@misc{a, 1title = {x}}",
+            "@misc{a, title = 12.5}",
+        ];
+        for case in cases {
+            assert_common_reading_agrees(case);
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["fixtures", "../shared/corpus"] {
+            collect_bib_files(&root.join(dir), &mut files);
+        }
+        assert!(!files.is_empty(), "the fixtures hold .bib files");
+        for file in files {
+            if let Ok(text) = std::fs::read_to_string(&file) {
+                assert_common_reading_agrees(&text);
+            }
+        }
+    }
+
+    /// Every `.bib` file under `dir`, if it exists.
+    fn collect_bib_files(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        let Ok(read) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in read.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                collect_bib_files(&path, files);
+            } else if path.extension().is_some_and(|e| e == "bib") {
+                files.push(path);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn common_fields_agree_on_any_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(&[
+                    "@misc{k,", "@misc(k,", " ", "\n", "\r\n", "\n  ", "\t", "title", "=", "{",
+                    "}", "(", ")", "\"", "\\\"", ",", "#", "%", "2020", "jan", "é", "\u{a0}",
+                    "x y", "@", "\n@misc{", "\n @b{", "\\",
+                ][..]),
+                0..40,
+            )
+        ) {
+            assert_common_reading_agrees(&pieces.concat());
+        }
     }
 }
