@@ -131,6 +131,7 @@ pub fn works<T: Send>(
 ) -> Result<(), WindowError> {
     let found = Found::default();
     let first_pass = || {
+        let _stop = StopWhenPanicking(&found);
         let outcome = outline(path, name, &found)
             .map(|(outline, diagnostics)| (Arc::new(outline), diagnostics));
         found.end(outcome.as_ref().ok().map(|(outline, _)| outline.clone()));
@@ -194,6 +195,19 @@ pub fn works<T: Send>(
         }
         result
     })
+}
+
+/// Stops the second pass when the first panics, which would otherwise
+/// leave it waiting for windows that never come; the panic is passed on
+/// when the first pass is joined.
+struct StopWhenPanicking<'f>(&'f Found);
+
+impl Drop for StopWhenPanicking<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
+    }
 }
 
 /// The first pass, on its own thread or done.
