@@ -67,18 +67,25 @@ pub struct RawField<'a> {
 
 impl RawEntry<'_> {
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|field| field.name == name)
-            .map(|field| field.value.as_ref())
+        self.find(name).map(|field| field.value.as_ref())
     }
 
     pub fn field_offset(&self, name: &str) -> Option<usize> {
+        self.find(name).map(|field| field.offset)
+    }
+
+    fn find(&self, name: &str) -> Option<&RawField<'_>> {
         self.fields
             .iter()
-            .find(|field| field.name == name)
-            .map(|field| field.offset)
+            .find(|field| same_name(&field.name, name))
     }
+}
+
+/// Whether two field names are the same. Names of one length mostly
+/// differ in their first letter (`year`, `date`, `type`, `note`): that
+/// settles it without a call to compare the rest.
+fn same_name(one: &str, other: &str) -> bool {
+    one.len() == other.len() && one.as_bytes().first() == other.as_bytes().first() && one == other
 }
 
 /// Entry types only BibLaTeX has.
@@ -412,9 +419,19 @@ impl<'a> Reader<'a> {
 
     pub fn raw_entry<'t>(&mut self, entry: syntax::Entry<'t>, macros: &Macros<'t>) -> RawEntry<'t> {
         let mut fields: Vec<RawField<'t>> = Vec::with_capacity(entry.fields.len());
+        // The bits of the names so far: a name whose bit is new is no
+        // duplicate.
+        let mut names = 0;
         for field in entry.fields {
             let name = canonical_name(field.name);
-            if fields.iter().any(|existing| existing.name == name) {
+            let bit = fields::name_bit(&name);
+            let seen = names & bit != 0;
+            names |= bit;
+            if seen
+                && fields
+                    .iter()
+                    .any(|existing| same_name(&existing.name, &name))
+            {
                 let warning = Diagnostic::new(
                     Severity::Warning,
                     "bibtex::duplicate-field",
@@ -450,6 +467,18 @@ pub fn reads_as_biblatex<'f>(kind: &str, mut fields: impl Iterator<Item = &'f st
     BIBLATEX_TYPES.contains(&kind) || fields.any(|name| BIBLATEX_FIELDS.contains(&name))
 }
 
+/// The bits of the aliases' names ([`fields::name_bit`]): most names are
+/// no alias by their bit alone.
+const ALIAS_BITS: u64 = {
+    let mut bits = 0;
+    let mut index = 0;
+    while index < fields::FIELD_ALIASES.len() {
+        bits |= fields::name_bit(fields::FIELD_ALIASES[index].0);
+        index += 1;
+    }
+    bits
+};
+
 /// A field name in lower case, BibTeX aliases replaced by BibLaTeX names.
 fn canonical_name(name: &str) -> Cow<'_, str> {
     let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -457,6 +486,9 @@ fn canonical_name(name: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(name)
     };
+    if fields::name_bit(&lower) & ALIAS_BITS == 0 {
+        return lower;
+    }
     match fields::FIELD_ALIASES
         .iter()
         .find(|(alias, _)| *alias == lower)

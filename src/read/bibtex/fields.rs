@@ -294,10 +294,13 @@ struct Builder<'e, 'a> {
 /// One of 64 bits for a field name. An entry has a few fields and the
 /// rules below look for a hundred names: most are ruled out by their bit
 /// alone.
-fn name_bit(name: &str) -> u64 {
+pub const fn name_bit(name: &str) -> u64 {
     let bytes = name.as_bytes();
-    let first = u32::from(bytes.first().copied().unwrap_or(0));
-    let last = u32::from(bytes.last().copied().unwrap_or(0));
+    let (first, last) = match bytes {
+        [first, .., last] => (*first as u32, *last as u32),
+        [only] => (*only as u32, *only as u32),
+        [] => (0, 0),
+    };
     let length = bytes.len() as u32;
     1 << (length
         .wrapping_mul(7)
@@ -432,6 +435,11 @@ impl<'e> Builder<'e, '_> {
         let value = self.field(name)?;
         let items = match self.entry.biblatex {
             true => names::split_list(value),
+            // Most often a single plain name: nothing to split or read.
+            false if tex::is_plain(value.trim()) => {
+                let value = value.trim();
+                return (!value.is_empty()).then(|| value.to_owned());
+            }
             false => vec![value.trim()],
         };
         let items: Vec<String> = items
@@ -608,19 +616,21 @@ impl<'e> Builder<'e, '_> {
         );
         let number = self.plain("number");
         let issue = self.plain("issue");
-        work.venue.issue = match (is_serial, number.clone(), issue) {
-            (true, Some(number), Some(issue)) => Some(format!("{number}, {issue}")),
-            (true, number, issue) => number.or(issue),
-            (false, _, issue) => issue,
-        };
-        if !is_serial {
-            if let Some(number) = number.and_then(|n| self.text_field(&n)) {
-                let variable = if is_book_like {
-                    Variable::CollectionNumber
-                } else {
-                    Variable::Number
-                };
-                work.fields.insert(variable, number);
+        match (is_serial, number, issue) {
+            (true, Some(number), Some(issue)) => {
+                work.venue.issue = Some(format!("{number}, {issue}"));
+            }
+            (true, number, issue) => work.venue.issue = number.or(issue),
+            (false, number, issue) => {
+                work.venue.issue = issue;
+                if let Some(number) = number.filter(|n| !n.is_empty()) {
+                    let variable = if is_book_like {
+                        Variable::CollectionNumber
+                    } else {
+                        Variable::Number
+                    };
+                    work.fields.insert(variable, Text::plain(number));
+                }
             }
         }
         work.venue.volume = match (self.plain("volume"), self.plain("part")) {
@@ -628,19 +638,23 @@ impl<'e> Builder<'e, '_> {
             (volume, part) => volume.or(part),
         };
         work.venue.pages = self.plain("pages");
-        let publishers: Vec<String> = ["institution", "organization", "howpublished", "publisher"]
-            .into_iter()
-            .filter_map(|name| match name {
-                // A bare `\url{…}` is the work's address, read below.
-                "howpublished" if howpublished_is_url(self.entry) => None,
-                // The note pubconv writes for classic styles; the eprint
-                // fields say it all.
-                "howpublished" if is_arxiv_note(self.entry) => None,
-                "howpublished" => self.plain(name),
-                _ => self.list(name),
-            })
-            .collect();
-        work.venue.publisher = (!publishers.is_empty()).then(|| publishers.join("; "));
+        let mut publishers: Vec<String> =
+            ["institution", "organization", "howpublished", "publisher"]
+                .into_iter()
+                .filter_map(|name| match name {
+                    // A bare `\url{…}` is the work's address, read below.
+                    "howpublished" if howpublished_is_url(self.entry) => None,
+                    // The note pubconv writes for classic styles; the eprint
+                    // fields say it all.
+                    "howpublished" if is_arxiv_note(self.entry) => None,
+                    "howpublished" => self.plain(name),
+                    _ => self.list(name),
+                })
+                .collect();
+        work.venue.publisher = match publishers.len() {
+            0 | 1 => publishers.pop(),
+            _ => Some(publishers.join("; ")),
+        };
         let place = self.list("location");
         if work.kind == WorkType::Patent {
             // A patent's location is the countries it holds in.
@@ -656,10 +670,6 @@ impl<'e> Builder<'e, '_> {
             work.fields
                 .insert(Variable::CollectionTitle, series_text(series));
         }
-    }
-
-    fn text_field(&self, text: &str) -> Option<Text> {
-        (!text.is_empty()).then(|| Text::plain(text))
     }
 
     fn identifiers(&mut self, work: &mut Work) {
