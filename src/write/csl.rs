@@ -200,8 +200,9 @@ struct Layout {
 
 const INDENT: &[u8] = b"  ";
 
-/// Enough spaces for the indentation of any item pubconv writes.
-const SPACES: &[u8; 32] = b"                                ";
+/// A comma, a line end and enough spaces for the indentation of any item
+/// pubconv writes: a new line, after a comma or not, is one write.
+const NEW_LINE: &[u8; 34] = b",\n                                ";
 
 impl Layout {
     fn open<W: ?Sized + std::io::Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
@@ -214,18 +215,21 @@ impl Layout {
         let inline = self.inline();
         self.depth -= 1;
         if self.has_value && !inline {
-            self.line(out, b"\n")?;
+            self.line(out, false)?;
         }
         out.write_all(bracket)
     }
 
-    /// Starts a line one level deeper than the depth, after `before`.
-    fn line<W: ?Sized + std::io::Write>(&self, out: &mut W, before: &[u8]) -> io::Result<()> {
-        out.write_all(before)?;
+    /// Starts a line one level deeper than the depth, after a comma or not.
+    fn line<W: ?Sized + std::io::Write>(&self, out: &mut W, comma: bool) -> io::Result<()> {
+        let from = usize::from(!comma);
         let width = INDENT.len() * (self.depth + 1);
-        match SPACES.get(..width) {
-            Some(spaces) => out.write_all(spaces),
-            None => (0..=self.depth).try_for_each(|_| out.write_all(INDENT)),
+        match NEW_LINE.get(from..2 + width) {
+            Some(line) => out.write_all(line),
+            None => {
+                out.write_all(&NEW_LINE[from..2])?;
+                (0..=self.depth).try_for_each(|_| out.write_all(INDENT))
+            }
         }
     }
 
@@ -233,7 +237,7 @@ impl Layout {
         match (self.inline(), first) {
             (true, true) => Ok(()),
             (true, false) => out.write_all(b", "),
-            (false, _) => self.line(out, if first { b"\n" } else { b",\n" }),
+            (false, first) => self.line(out, !first),
         }
     }
 
@@ -485,6 +489,11 @@ fn render(inlines: &[Inline], dollars: Dollars, out: &mut String) -> usize {
 
 /// Writes text; returns how many dollars it has.
 fn text(text: &str, dollars: Dollars, out: &mut String) -> usize {
+    // Most text has none of `&`, `<` or `$`: one look settles it.
+    if !text.bytes().any(|byte| matches!(byte, b'&' | b'<' | b'$')) {
+        out.push_str(text);
+        return 0;
+    }
     let text = csl::escape_markup(text);
     let count = text.matches('$').count();
     match dollars {
