@@ -179,6 +179,12 @@ pub fn own_key(work: &Work) -> Option<String> {
 /// A key with no space, comma, brace, quote, `#`, `%`, `~` or backslash:
 /// each run of them becomes one `_`.
 pub fn safe(key: &str) -> Cow<'_, str> {
+    // Most keys are letters, digits and a few marks: one look at the
+    // bytes settles it.
+    let plain = |byte: u8| byte.is_ascii_alphanumeric() || b"-_:./+".contains(&byte);
+    if key.bytes().all(plain) {
+        return Cow::Borrowed(key);
+    }
     let breaks = |c: char| {
         c.is_whitespace()
             || matches!(
@@ -374,6 +380,16 @@ mod tests {
         let mut empty = work("A B", 2000, "T");
         empty.key = Some("  ".into());
         assert_eq!(keys(&[odd, empty]), ["Smith_2020_1_x_y", "b2000t"]);
+        for (key, made) in [
+            ("RFC0001", "RFC0001"),
+            ("doe-2020:a/b.c+d_e", "doe-2020:a/b.c+d_e"),
+            (" doe2020 ", "doe2020"),
+            ("doe 2020", "doe_2020"),
+            ("müller2020", "müller2020"),
+            ("a\u{a0}b", "a_b"),
+        ] {
+            assert_eq!(safe(key), made, "{key:?}");
+        }
     }
 
     #[test]
