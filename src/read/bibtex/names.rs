@@ -71,7 +71,22 @@ fn parse_name(name: &str) -> Person {
     if let Some(person) = simple_name(name) {
         return person;
     }
-    parse_any_name(name)
+    match parse_any_name(name) {
+        // A lone family name holding a comma (`[{a,b}]`) can only be
+        // written back as one group, which reads as a literal name: it is
+        // one already, or it would change from one conversion to the next.
+        Person::Personal(personal) if is_lone_family_with_comma(&personal) => {
+            Person::Literal(personal.family)
+        }
+        person => person,
+    }
+}
+
+fn is_lone_family_with_comma(name: &PersonalName) -> bool {
+    name.given.is_none()
+        && name.particle.is_none()
+        && name.suffix.is_none()
+        && name.family.contains(',')
 }
 
 /// The shapes most names have, `Last, First` and `First Last` in plain
@@ -497,6 +512,9 @@ mod tests {
         );
         assert_eq!(parse_names("{Barnes and Noble, Inc.}").0.len(), 1);
         assert_eq!(parts("Anderson, Sandy"), [one("Sandy", "", "Anderson", "")]);
+        // A comma in a lone word's braces: the same literal as `{[a,b]}`.
+        assert_eq!(parse_names("[{a,b}]").0, parse_names("{[a,b]}").0);
+        assert_eq!(parse_names("[{a,b}]").0, [Person::Literal("[a,b]".into())]);
     }
 
     #[test]
