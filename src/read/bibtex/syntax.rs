@@ -247,28 +247,44 @@ fn common_delimited_end(bytes: &[u8], open: usize) -> Option<usize> {
     let mut index = open + 1;
     loop {
         let rest = bytes.get(index..)?;
-        index += match quoted {
-            false => memchr::memchr3(b'{', b'}', b'\n', rest)?,
-            true => rest
-                .iter()
-                .position(|b| matches!(b, b'{' | b'}' | b'\n' | b'"' | b'\\'))?,
-        };
-        match bytes[index] {
-            b'\\' if bytes.get(index + 1) == Some(&b'"') => index += 1,
-            b'"' if depth == 0 => return Some(index),
-            b'}' if depth == 0 => return (!quoted).then_some(index),
+        // Straight to the next byte that matters; line ends are looked for
+        // only in braces, and in quotes only between those bytes.
+        let found = index
+            + match quoted {
+                false => memchr::memchr3(b'{', b'}', b'\n', rest)?,
+                true => memchr::memchr3(b'"', b'{', b'}', rest)?,
+            };
+        if quoted && starts_a_line_with_at(&bytes[index..found], &bytes[index..]) {
+            return None;
+        }
+        match bytes[found] {
+            // `\"` is a quote inside the value: the byte before the quote
+            // is never the opening one, which is a quote itself.
+            b'"' if bytes[found - 1] == b'\\' => {}
+            b'"' if depth == 0 => return Some(found),
+            b'"' => {}
+            b'}' if depth == 0 => return (!quoted).then_some(found),
             b'}' => depth -= 1,
             b'{' => depth += 1,
-            b'\n' => {
-                let next = index + 1;
+            _ => {
+                // A line end in braces.
+                let next = found + 1;
                 if bytes.get(next + line_blanks(&bytes[next..])) == Some(&b'@') {
                     return None;
                 }
             }
-            _ => {}
         }
-        index += 1;
+        index = found + 1;
     }
+}
+
+/// Whether a line end in `part` (the start of `text`) is followed by a
+/// line whose first non-blank byte is `@`.
+fn starts_a_line_with_at(part: &[u8], text: &[u8]) -> bool {
+    memchr::memchr_iter(b'\n', part).any(|at| {
+        let next = at + 1;
+        text.get(next + line_blanks(&text[next..])) == Some(&b'@')
+    })
 }
 
 /// True when `text` at `at` reads `@name{` or `@name(`: the start of an
@@ -1008,6 +1024,8 @@ mod tests {
             "@misc{a, title = \"T\n\r @misc(b, title = B)\"}\n",
             "@misc{a, title = \"T } x\"}",
             "@misc{a, t = \"x}, u = \"y\"}",
+            "@misc{a, title = \"T\n  x {y\n} \\\" z\", year = \"2020\"}",
+            "@misc{a, title = \"T\n\\\"\n@ x\"}",
             "@misc{a, title = 2020a}",
             "@misc{a, title = {T}",
             "@misc{a, title {T}}",
