@@ -679,7 +679,9 @@ impl<'e> Builder<'e, '_> {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        work.ids.doi = raw("doi").map(|doi| bare_doi(&doi).to_owned());
+        work.ids.doi = raw("doi")
+            .map(|doi| bare_doi(&doi).to_owned())
+            .filter(|doi| !doi.is_empty());
         // `howpublished = {\url{…}}` is how BibTeX styles without a url
         // field were given one.
         let howpublished_url = howpublished_is_url(self.entry)
@@ -703,7 +705,7 @@ impl<'e> Builder<'e, '_> {
                 work.fields.insert(Variable::Pmid, Text::plain(id));
             }
             (Some("doi"), Some(id)) if work.ids.doi.is_none() => {
-                work.ids.doi = Some(bare_doi(&id).to_owned())
+                work.ids.doi = Some(bare_doi(&id).to_owned()).filter(|doi| !doi.is_empty())
             }
             (_, Some(id)) => {
                 work.extra.insert("eprint".to_owned(), id);
@@ -914,19 +916,22 @@ fn language_tag(name: &str) -> String {
     tex::language_tag(name.trim()).map_or_else(|| name.to_owned(), str::to_owned)
 }
 
-/// `https://doi.org/10.1/x`, `doi:10.1/x` → `10.1/x`.
-pub fn bare_doi(doi: &str) -> &str {
-    let lower = doi.to_ascii_lowercase();
-    for prefix in [
+/// `https://doi.org/10.1/x`, `doi:10.1/x` → `10.1/x`. Prefixes are taken
+/// off as long as there are any, so that what is left has none and reads
+/// the same the next time.
+pub fn bare_doi(mut doi: &str) -> &str {
+    let prefixes = [
         "https://doi.org/",
         "http://doi.org/",
         "https://dx.doi.org/",
         "http://dx.doi.org/",
         "doi:",
-    ] {
-        if lower.starts_with(prefix) {
-            return doi[prefix.len()..].trim();
-        }
+    ];
+    while let Some(prefix) = prefixes.iter().find(|prefix| {
+        doi.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    }) {
+        doi = doi[prefix.len()..].trim();
     }
     doi
 }
@@ -964,6 +969,8 @@ mod tests {
         assert_eq!(bare_doi("https://doi.org/10.1000/x_y"), "10.1000/x_y");
         assert_eq!(bare_doi("DOI:10.1000/x"), "10.1000/x");
         assert_eq!(bare_doi("10.1000/x"), "10.1000/x");
+        assert_eq!(bare_doi("https://doi.org/ doi:10.1000/x"), "10.1000/x");
+        assert_eq!(bare_doi("https://doi.org/http://doi.org/"), "");
     }
 
     #[test]
