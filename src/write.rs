@@ -95,9 +95,9 @@ impl OutputFormat {
 /// See [`OutputFormat::stream_writer`]: an output that is its works, each
 /// rendered on its own, joined by fixed text.
 pub struct StreamWriter {
-    /// One work, cited by the key given, as it stands in the output: a
-    /// plain function, so that works can be rendered side by side.
-    pub render: fn(&crate::model::Work, String) -> Vec<u8>,
+    /// Adds one work, cited by the key given, as it stands in the output:
+    /// a plain function, so that works can be rendered side by side.
+    pub render: fn(&crate::model::Work, String, &mut Vec<u8>),
     /// Before the first work, between two, after the last; and the whole
     /// output when there is no work.
     pub open: &'static [u8],
@@ -108,7 +108,8 @@ pub struct StreamWriter {
 }
 
 impl StreamWriter {
-    /// Writes a rendered work.
+    /// Writes a rendered work, or works rendered one after another with
+    /// the separator between them.
     pub fn push(&mut self, out: &mut dyn Write, rendered: &[u8]) -> std::io::Result<()> {
         out.write_all(if self.started {
             self.separator

@@ -165,26 +165,26 @@ pub fn write(library: &Library, options: &Options) -> String {
     let Some(mut writer) = OutputFormat::CslJson.stream_writer() else {
         return String::new();
     };
-    let mut json = Vec::new();
+    let (mut json, mut item) = (Vec::new(), Vec::new());
     // Writing to memory cannot fail.
     for (work, key) in library.works.iter().zip(keys) {
-        let _ = writer.push(&mut json, &render_item(work, key));
+        item.clear();
+        render_item(work, key, &mut item);
+        let _ = writer.push(&mut json, &item);
     }
     let _ = writer.finish(&mut json);
     // serde_json writes UTF-8 only.
     String::from_utf8(json).unwrap_or_default()
 }
 
-/// One item as it stands in the array, one level in: a variable a line,
-/// its value on that line (see [`Layout`]).
-pub fn render_item(work: &Work, key: String) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1024);
+/// Adds one item as it stands in the array, one level in: a variable a
+/// line, its value on that line (see [`Layout`]).
+pub fn render_item(work: &Work, key: String, out: &mut Vec<u8>) {
     out.extend_from_slice(INDENT);
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, Layout::default());
+    let mut serializer = serde_json::Serializer::with_formatter(out, Layout::default());
     // Serialising plain structs of strings and numbers into memory cannot
     // fail.
     let _ = item(work, &key).serialize(&mut serializer);
-    out
 }
 
 /// The layout of an item: one variable a line, indented two spaces a

@@ -117,8 +117,9 @@ fn key_hash(key: &str) -> u64 {
 const KEY_SEED: u64 = 0x7075_6263_6f6e_7600;
 
 /// Reads the file in two overlapping passes and calls `each`, in file
-/// order, with what `make` turned every work into; `make` gets the work's
-/// own key when no other work has it. `each` also gets the outline, for
+/// order, with what `make` turned the works into; `make` gets the work's
+/// own key when no other work has it, and what it made of the work before
+/// in the same window, to add this one to (then it returns `None`). `each` also gets the outline, for
 /// the keys of the others. The first pass's problems are reported before
 /// the entries'. `WindowError::NotUtf8` means the file is not UTF-8:
 /// then nothing was handed on or reported.
@@ -238,8 +239,21 @@ fn end_first_pass(
 }
 
 /// What the caller turns each work into, given the work's own key when no
-/// other work has it.
-type Make<'m, T> = dyn Fn(Work, Option<String>) -> T + Sync + 'm;
+/// other work has it and what it made just before in the window: it may
+/// add the work to that (and return `None`), for fewer, larger pieces to
+/// hand on between threads.
+type Make<'m, T> = dyn Fn(Work, Option<String>, Option<&mut T>) -> Option<T> + Sync + 'm;
+
+/// Hands a work to `make`, next to what it made just before, if anything.
+fn push_made<T>(events: &mut Vec<Event<T>>, make: &Make<'_, T>, work: Work, key: Option<String>) {
+    let last = match events.last_mut() {
+        Some(Event::Made(last)) => Some(last),
+        _ => None,
+    };
+    if let Some(made) = make(work, key, last) {
+        events.push(Event::Made(made));
+    }
+}
 
 /// How many windows the second pass may read ahead of those handed on:
 /// while the first pass runs, nothing is handed on, so this is how far
@@ -544,7 +558,7 @@ fn final_pass<T>(
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
         if let Some(work) = work {
             let unique = outline.unique_key(&work);
-            events.push(Event::Made(make(work, unique)));
+            push_made(&mut events, make, work, unique);
         }
     }
     let assumed = Assumed::default();
@@ -588,7 +602,7 @@ fn early_pass<T>(
         if let Some(work) = work {
             let own = crate::key::own_key(&work);
             assumed.unique_keys.extend(own.as_deref().map(key_hash));
-            events.push(Event::Made(make(work, own)));
+            push_made(&mut events, make, work, own);
         }
     }
     Ok(Some(WindowWorks {
@@ -851,7 +865,9 @@ mod tests {
         let (path, name) = (file.path(), "test.bib");
         let found = Found::default();
         let (outline, _) = outline(path, name, &found).unwrap();
-        let make = |work: Work, key: Option<String>| format!("{work:?} {key:?}");
+        let make = |work: Work, key: Option<String>, _: Option<&mut String>| {
+            Some(format!("{work:?} {key:?}"))
+        };
         let events = |works: WindowWorks<String>| -> Vec<String> {
             let show = |event: Event<String>| match event {
                 Event::Made(made) => made,
