@@ -518,17 +518,12 @@ fn second_pass<T>(
     }
 }
 
-/// A window's text, parsed with its fields, and its blocks' entries.
-fn parse_span<'t>(text: &'t str, span: Span) -> Vec<syntax::Entry<'t>> {
+/// A window's entries with their fields, read one at a time.
+fn parse_span(text: &str, span: Span) -> impl Iterator<Item = syntax::Entry<'_>> {
     let limit = usize::try_from(span.end - span.start).unwrap_or(usize::MAX);
     // The span ends where the first pass found a block to start, so no
     // block before it runs on: the span reads as a text of its own.
-    let (syntax, _) = syntax::parse_part(text, limit, true, Fields::Kept);
-    let entries = syntax.blocks.into_iter().filter_map(|block| match block {
-        Block::Entry(entry) => Some(entry),
-        _ => None,
-    });
-    entries.collect()
+    syntax::entries_of_part(text, limit, true)
 }
 
 /// The works of one window, read with the full outline.

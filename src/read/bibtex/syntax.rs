@@ -118,41 +118,99 @@ fn scan(
     fields: Fields,
     common: bool,
 ) -> (Syntax<'_>, usize) {
-    let mut parser = Scanner {
-        text,
-        pos: 0,
-        in_entry: false,
-        comment_unclosed: false,
-        fields,
-        common,
-    };
+    let mut blocks = Blocks::new(text, limit, at_end, fields, common);
     let mut syntax = Syntax::default();
-    while let Some(found) = text[parser.pos..].find('@') {
-        let start = parser.pos + found;
-        if start >= limit {
-            return (syntax, start);
-        }
-        parser.pos = start;
-        if commented_out(text, start) {
-            parser.pos = start + 1;
-            continue;
-        }
-        parser.comment_unclosed = false;
-        match parser.block() {
-            Ok(Some(_)) if !at_end && (parser.comment_unclosed || parser.pos > limit) => {
-                return (syntax, start);
-            }
-            Ok(Some(block)) => syntax.blocks.push(block),
-            // An `@` that starts no entry (an e-mail address in a note
-            // between entries) is text, as BibTeX has it.
-            Ok(None) => parser.pos = start + 1,
-            Err(error) => {
-                syntax.errors.push(error);
-                parser.pos = next_entry_line(text, start + 1);
-            }
+    for found in &mut blocks {
+        match found {
+            Ok(block) => syntax.blocks.push(block),
+            Err(error) => syntax.errors.push(error),
         }
     }
-    (syntax, text.len().min(limit))
+    (syntax, blocks.resume)
+}
+
+/// The entries of [`parse_part`]'s blocks, with their fields, read one at
+/// a time: an entry's fields can be done with before the next is read.
+pub fn entries_of_part(text: &str, limit: usize, at_end: bool) -> impl Iterator<Item = Entry<'_>> {
+    let blocks = Blocks::new(text, limit, at_end, Fields::Kept, true);
+    blocks.filter_map(|found| match found {
+        Ok(Block::Entry(entry)) => Some(entry),
+        _ => None,
+    })
+}
+
+/// The blocks of a text and its syntax errors, in order, as they are read.
+struct Blocks<'a> {
+    parser: Scanner<'a>,
+    limit: usize,
+    at_end: bool,
+    /// Where reading should go on, once the blocks are read.
+    resume: usize,
+    done: bool,
+}
+
+impl<'a> Blocks<'a> {
+    fn new(text: &'a str, limit: usize, at_end: bool, fields: Fields, common: bool) -> Self {
+        let parser = Scanner {
+            text,
+            pos: 0,
+            in_entry: false,
+            comment_unclosed: false,
+            fields,
+            common,
+        };
+        Blocks {
+            parser,
+            limit,
+            at_end,
+            resume: text.len().min(limit),
+            done: false,
+        }
+    }
+
+    fn stop(&mut self, resume: usize) -> Option<Result<Block<'a>>> {
+        self.resume = resume;
+        self.done = true;
+        None
+    }
+}
+
+impl<'a> Iterator for Blocks<'a> {
+    type Item = Result<Block<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let text = self.parser.text;
+        while !self.done {
+            let Some(found) = text[self.parser.pos..].find('@') else {
+                return self.stop(text.len().min(self.limit));
+            };
+            let start = self.parser.pos + found;
+            if start >= self.limit {
+                return self.stop(start);
+            }
+            self.parser.pos = start;
+            if commented_out(text, start) {
+                self.parser.pos = start + 1;
+                continue;
+            }
+            self.parser.comment_unclosed = false;
+            let unfinished = |parser: &Scanner<'_>| {
+                !self.at_end && (parser.comment_unclosed || parser.pos > self.limit)
+            };
+            match self.parser.block() {
+                Ok(Some(_)) if unfinished(&self.parser) => return self.stop(start),
+                Ok(Some(block)) => return Some(Ok(block)),
+                // An `@` that starts no entry (an e-mail address in a note
+                // between entries) is text, as BibTeX has it.
+                Ok(None) => self.parser.pos = start + 1,
+                Err(error) => {
+                    self.parser.pos = next_entry_line(text, start + 1);
+                    return Some(Err(error));
+                }
+            }
+        }
+        None
+    }
 }
 
 /// The offset of the `@` on the last line of `text` that starts an entry
