@@ -429,7 +429,8 @@ fn date(value: DateValue) -> CslDate {
 
 /// Rich text in CSL's HTML-like markup.
 fn markup(text: &Text) -> String {
-    let mut out = String::new();
+    // Room for most titles: growing to it would copy them several times.
+    let mut out = String::with_capacity(128);
     let own = render(&text.inlines, Dollars::AsTheyAre, &mut out);
     // Two dollars in one run of text read as math (`$…$`, as math without
     // a Unicode form is written). Where the text has dollars of its own,
