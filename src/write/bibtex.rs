@@ -612,22 +612,30 @@ fn name(person: &Person) -> String {
             if let Some(particle) = &name.particle {
                 last = format!("{} {last}", escape(particle));
             }
-            // A comma in a part would start the next part: braced, it
-            // stays in its own.
+            // A comma in a part would start the next part, and the word
+            // `and` the next name: braced, the part stays whole.
             let part = |text: &str| match escape(text) {
-                text if text.contains(',') => format!("{{{text}}}"),
+                text if text.contains(',') || has_and_word(&text) => format!("{{{text}}}"),
                 text => text,
             };
-            let mut parts = vec![last];
-            if let Some(suffix) = &name.suffix {
-                parts.push(part(suffix));
+            match (&name.suffix, &name.given) {
+                (Some(suffix), Some(given)) => format!("{last}, {}, {}", part(suffix), part(given)),
+                // An empty group as the given name keeps the suffix a
+                // suffix: `Last, Jr` reads it as the given name, and
+                // `Last, Jr,` is an error to BibTeX.
+                (Some(suffix), None) => format!("{last}, {}, {{}}", part(suffix)),
+                (None, Some(given)) => format!("{last}, {}", part(given)),
+                (None, None) => last,
             }
-            if let Some(given) = &name.given {
-                parts.push(part(given));
-            }
-            parts.join(", ")
         }
     }
+}
+
+/// Whether `text` has the word `and`, in any case, which in a name list
+/// separates two names.
+fn has_and_word(text: &str) -> bool {
+    text.split_ascii_whitespace()
+        .any(|word| word.eq_ignore_ascii_case("and"))
 }
 
 /// Rich text as TeX. `protect_case` adds braces around acronyms and words
@@ -783,6 +791,7 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::PersonalName;
     use crate::tex::{self, Dialect as TexDialect};
 
     fn arxiv_title(text: &str) -> String {
@@ -876,5 +885,41 @@ mod tests {
             names(&people, true).unwrap(),
             r"van Beethoven, Ludwig and King, Jr., Martin Luther and Plato and {R\&D Team} and others"
         );
+    }
+
+    #[test]
+    fn name_parts_keep_their_places() {
+        let person = |family: &str, suffix: Option<&str>, given: Option<&str>| {
+            Person::Personal(PersonalName {
+                family: family.into(),
+                suffix: suffix.map(Into::into),
+                given: given.map(Into::into),
+                ..PersonalName::default()
+            })
+        };
+        let cases = [
+            // A suffix without a given name.
+            (person("Kovacs", Some("Jr."), None), "Kovacs, Jr., {}"),
+            // The word `and` in a part, which would split the name.
+            (
+                person("Kovacs", Some("Zoe"), Some("and others")),
+                "Kovacs, Zoe, {and others}",
+            ),
+            (
+                person("Kovacs", None, Some("Ann AND Bob")),
+                "Kovacs, {Ann AND Bob}",
+            ),
+            (person("Kovacs", None, Some("Andrea")), "Kovacs, Andrea"),
+        ];
+        for (person, written) in cases {
+            assert_eq!(name(&person), written);
+            let list = format!("{written} and Doe, Jane");
+            let (read, _) = crate::read::bibtex::names::parse_names(&list);
+            assert_eq!(
+                read,
+                [person, Person::from_display_name("Jane Doe")],
+                "{list}"
+            );
+        }
     }
 }
