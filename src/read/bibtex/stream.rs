@@ -119,9 +119,9 @@ const KEY_SEED: u64 = 0x7075_6263_6f6e_7600;
 /// Reads the file in two overlapping passes and calls `each`, in file
 /// order, with what `make` turned the works into; `make` gets the work's
 /// own key when no other work has it, and what it made of the work before
-/// in the same window, to add this one to (then it returns `None`). `each` also gets the outline, for
-/// the keys of the others. The first pass's problems are reported before
-/// the entries'. `WindowError::NotUtf8` means the file is not UTF-8:
+/// in the same window, to add this one to (then it returns `None`).
+/// `each` also gets the outline, for the keys of the others. The first
+/// pass's problems are reported before the entries'. `WindowError::NotUtf8` means the file is not UTF-8:
 /// then nothing was handed on or reported.
 pub fn works<T: Send>(
     path: &Path,
