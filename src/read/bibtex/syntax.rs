@@ -1064,6 +1064,15 @@ mod tests {
                 assert_eq!(fast.blocks, general.blocks, "{text:?}");
                 assert_eq!(fast.errors, general.errors, "{text:?}");
                 assert_eq!(fast_resume, resume, "{text:?}");
+                // The second pass takes the same entries one at a time.
+                if fields == Fields::Kept {
+                    let entries = fast.blocks.into_iter().filter_map(|block| match block {
+                        Block::Entry(entry) => Some(entry),
+                        _ => None,
+                    });
+                    let one_at_a_time: Vec<_> = entries_of_part(text, limit, at_end).collect();
+                    assert_eq!(one_at_a_time, entries.collect::<Vec<_>>(), "{text:?}");
+                }
             }
         }
     }
