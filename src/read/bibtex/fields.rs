@@ -310,7 +310,11 @@ pub const fn name_bit(name: &str) -> u64 {
 }
 
 impl<'e> Builder<'e, '_> {
-    /// The value of the field of this name, if the entry has one.
+    /// The value of the field of this name, if the entry has one. Inlined,
+    /// as are the lookups built on it, so that the bit of a name written
+    /// in the code is worked out when compiling: the rules look for a
+    /// hundred names an entry and find a few.
+    #[inline(always)]
     fn field(&self, name: &str) -> Option<&'e str> {
         match self.names & name_bit(name) {
             0 => None,
@@ -404,8 +408,13 @@ impl<'e> Builder<'e, '_> {
     }
 
     /// A field's TeX as rich text.
+    #[inline(always)]
     fn rich(&mut self, name: &str) -> Option<Text> {
         let value = self.field(name)?;
+        self.rich_value(value)
+    }
+
+    fn rich_value(&mut self, value: &str) -> Option<Text> {
         let parsed = tex::parse(value, Dialect::Bibtex);
         self.unknown_commands.extend(parsed.unknown_commands);
         let text = Text {
@@ -416,13 +425,18 @@ impl<'e> Builder<'e, '_> {
     }
 
     /// A field's TeX as plain text.
+    #[inline(always)]
     fn plain(&mut self, name: &str) -> Option<String> {
         let value = self.field(name)?;
+        self.plain_value(value)
+    }
+
+    fn plain_value(&mut self, value: &str) -> Option<String> {
         if tex::is_plain(value) {
             let value = value.trim();
             return (!value.is_empty()).then(|| value.to_owned());
         }
-        let text = self.rich(name)?;
+        let text = self.rich_value(value)?;
         // Blank once its braces are gone (`{{ }}`) is blank as written.
         let plain = untied(tex::plain_text(&text.inlines));
         let plain = plain.trim();
@@ -458,6 +472,7 @@ impl<'e> Builder<'e, '_> {
     }
 
     /// `title: subtitle. titleaddon`, from the fields with these names.
+    #[inline(always)]
     fn title_parts(&mut self, title: &str, subtitle: &str, addon: &str) -> Option<Text> {
         let mut text = self.rich(title)?;
         for (name, separator) in [(subtitle, ": "), (addon, ". ")] {
@@ -643,10 +658,10 @@ impl<'e> Builder<'e, '_> {
                 .into_iter()
                 .filter_map(|name| match name {
                     // A bare `\url{…}` is the work's address, read below.
-                    "howpublished" if howpublished_is_url(self.entry) => None,
+                    "howpublished" if self.howpublished_is_url() => None,
                     // The note pubconv writes for classic styles; the eprint
                     // fields say it all.
-                    "howpublished" if is_arxiv_note(self.entry) => None,
+                    "howpublished" if self.is_arxiv_note() => None,
                     "howpublished" => self.plain(name),
                     _ => self.list(name),
                 })
@@ -672,10 +687,31 @@ impl<'e> Builder<'e, '_> {
         }
     }
 
+    /// True when `howpublished` only says "arXiv preprint" of an entry whose
+    /// eprint fields say where it is.
+    fn is_arxiv_note(&self) -> bool {
+        let on_arxiv = self
+            .field("eprinttype")
+            .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("arxiv"));
+        (self.field("eprint").is_some() || on_arxiv)
+            && self
+                .field("howpublished")
+                .is_some_and(|value| value.trim_start().starts_with("arXiv preprint"))
+    }
+
+    /// True when `howpublished` is nothing but `\url{…}`.
+    fn howpublished_is_url(&self) -> bool {
+        self.field("howpublished").is_some_and(|value| {
+            let value = value.trim();
+            value.starts_with("\\url{")
+                && value.ends_with('}')
+                && value[5..value.len() - 1].find(['{', '}']).is_none()
+        })
+    }
+
     fn identifiers(&mut self, work: &mut Work) {
         let raw = |name: &str| {
-            self.entry
-                .field(name)
+            self.field(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
@@ -684,7 +720,8 @@ impl<'e> Builder<'e, '_> {
             .filter(|doi| !doi.is_empty());
         // `howpublished = {\url{…}}` is how BibTeX styles without a url
         // field were given one.
-        let howpublished_url = howpublished_is_url(self.entry)
+        let howpublished_url = self
+            .howpublished_is_url()
             .then(|| raw("howpublished"))
             .flatten()
             .map(|value| value["\\url{".len()..value.len() - 1].to_owned());
@@ -860,28 +897,6 @@ fn arxiv_category(code: String) -> Category {
         _ => None,
     };
     Category { code, arxiv }
-}
-
-/// True when `howpublished` only says "arXiv preprint" of an entry whose
-/// eprint fields say where it is.
-fn is_arxiv_note(entry: &RawEntry<'_>) -> bool {
-    let on_arxiv = entry
-        .field("eprinttype")
-        .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("arxiv"));
-    (entry.field("eprint").is_some() || on_arxiv)
-        && entry
-            .field("howpublished")
-            .is_some_and(|value| value.trim_start().starts_with("arXiv preprint"))
-}
-
-/// True when `howpublished` is nothing but `\url{…}`.
-fn howpublished_is_url(entry: &RawEntry<'_>) -> bool {
-    entry.field("howpublished").is_some_and(|value| {
-        let value = value.trim();
-        value.starts_with("\\url{")
-            && value.ends_with('}')
-            && value[5..value.len() - 1].find(['{', '}']).is_none()
-    })
 }
 
 /// Drops leading and trailing white space from rich text.
