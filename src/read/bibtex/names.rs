@@ -15,19 +15,16 @@ use crate::tex::{self, Dialect};
 pub fn parse_names(raw: &str) -> (Vec<Person>, bool) {
     let mut truncated = false;
     let raw = without_comments(raw);
-    let people = split_at_and(&raw)
-        .into_iter()
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .filter_map(|name| {
-            if name.eq_ignore_ascii_case("others") {
-                truncated = true;
-                None
-            } else {
-                Some(parse_name(name))
-            }
-        })
-        .collect();
+    let names = split_at_and(&raw);
+    // Room for every name at once: a person is large to move.
+    let mut people = Vec::with_capacity(names.len());
+    for name in names.into_iter().map(str::trim) {
+        match name {
+            "" => {}
+            _ if name.eq_ignore_ascii_case("others") => truncated = true,
+            _ => people.push(parse_name(name)),
+        }
+    }
     (people, truncated)
 }
 
@@ -93,11 +90,19 @@ fn is_lone_family_with_comma(name: &PersonalName) -> bool {
 /// text with no von part, read without the general rules (which give the
 /// same; a test holds them to it).
 fn simple_name(name: &str) -> Option<Person> {
-    if !tex::is_plain(name) || name.contains('=') {
+    if !tex::is_plain(name) {
         return None;
     }
-    let (given, family) = match name.split_once(',') {
-        Some((family, given)) if !given.contains(',') => (given.trim(), family.trim()),
+    // Plain text is printable ASCII: the marks looked for are bytes, and
+    // the only blank is a space.
+    let bytes = name.as_bytes();
+    if bytes.contains(&b'=') {
+        return None;
+    }
+    let (given, family) = match bytes.iter().position(|&byte| byte == b',') {
+        Some(comma) if !bytes[comma + 1..].contains(&b',') => {
+            (name[comma + 1..].trim_ascii(), name[..comma].trim_ascii())
+        }
         Some(_) => return None,
         None => {
             let name = name.trim();
@@ -113,7 +118,7 @@ fn simple_name(name: &str) -> Option<Person> {
             (given, family)
         }
     };
-    if family.is_empty() || family.contains(' ') {
+    if family.is_empty() || family.as_bytes().contains(&b' ') {
         return None;
     }
     Some(Person::Personal(PersonalName {
@@ -312,21 +317,22 @@ fn is_single_group(name: &str) -> bool {
 
 /// The items of a name list: split at ` and ` outside braces.
 fn split_at_and(text: &str) -> Vec<&str> {
-    // Bytes, not characters: a search for a set of characters decodes
-    // each one.
-    if text.bytes().any(|byte| matches!(byte, b'{' | b'}')) {
-        return split_top_level(text, is_and_separator);
-    }
-    // Without braces every ` and ` splits: only a blank before an `a`
-    // needs a look. (A name list is short: a plain loop finds them sooner
-    // than a vectorised search is set up.)
+    // Without braces every ` and ` splits, and only a blank before an `a`
+    // needs a look; a brace hands the list to the general split. (A name
+    // list is short: a plain loop over its bytes finds them sooner than a
+    // vectorised search is set up, and a search for characters decodes
+    // each one.)
     let bytes = text.as_bytes();
     let mut parts = Vec::new();
     let mut start = 0;
     let mut at = 0;
-    while at + 1 < bytes.len() {
-        let blank_then_a = bytes[at].is_ascii_whitespace() && matches!(bytes[at + 1], b'a' | b'A');
-        if blank_then_a && at >= start && is_and_separator(&text[at..]).is_some() {
+    while let Some(&byte) = bytes.get(at) {
+        if matches!(byte, b'{' | b'}') {
+            return split_top_level(text, is_and_separator);
+        }
+        let blank_then_a =
+            byte.is_ascii_whitespace() && matches!(bytes.get(at + 1), Some(b'a' | b'A'));
+        if blank_then_a && is_and_separator(&text[at..]).is_some() {
             parts.push(&text[start..at]);
             start = at + 5;
             at = start;
@@ -439,7 +445,7 @@ mod tests {
         }
 
         #[test]
-        fn lists_split_alike_on_any_text(list in "([aAnNdD \t\nx]|é){0,30}") {
+        fn lists_split_alike_on_any_text(list in "([aAnNdD \t\n{}x]|é){0,30}") {
             proptest::prop_assert_eq!(split_at_and(&list), split_top_level(&list, is_and_separator));
         }
     }
