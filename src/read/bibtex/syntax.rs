@@ -276,24 +276,29 @@ fn line_blanks(line: &[u8]) -> usize {
 /// `%` comment or a blank beyond ASCII ends them too: no byte the fast
 /// reading expects next is either, so it leaves those to the general one.
 #[inline(always)]
-fn plain_blanks_end(bytes: &[u8], pos: usize) -> usize {
-    let blanks = bytes[pos..]
-        .iter()
-        .take_while(|&&byte| BLANK_BYTES[usize::from(byte)])
-        .count();
-    pos + blanks
+fn plain_blanks_end(bytes: &[u8], mut pos: usize) -> usize {
+    while bytes
+        .get(pos)
+        .is_some_and(|&byte| BLANK_BYTES[usize::from(byte)])
+    {
+        pos += 1;
+    }
+    pos
 }
 
 /// Where the ASCII name at `pos` ends; `None` if there is none. (A name
 /// going on beyond ASCII is the general reading's: no byte the fast one
 /// expects after a name is beyond ASCII.)
 #[inline(always)]
-fn identifier_end(bytes: &[u8], pos: usize) -> Option<usize> {
-    let length = bytes[pos..]
-        .iter()
-        .take_while(|&&byte| IDENTIFIER_BYTES[usize::from(byte)])
-        .count();
-    (length > 0).then_some(pos + length)
+fn identifier_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut pos = start;
+    while bytes
+        .get(pos)
+        .is_some_and(|&byte| IDENTIFIER_BYTES[usize::from(byte)])
+    {
+        pos += 1;
+    }
+    (pos > start).then_some(pos)
 }
 
 /// The offset of the delimiter that closes the value opened at `open`
@@ -361,10 +366,7 @@ fn starts_entry(text: &str, at: usize) -> bool {
 /// characters; these are the ones real files use.
 fn identifier(input: &str) -> IResult<&str, &str> {
     // Nearly all names are ASCII: a table answers for each byte.
-    let ascii = input
-        .bytes()
-        .take_while(|&byte| IDENTIFIER_BYTES[usize::from(byte)])
-        .count();
+    let ascii = identifier_end(input.as_bytes(), 0).unwrap_or(0);
     match input.as_bytes().get(ascii) {
         Some(byte) if !byte.is_ascii() => take_while1(is_identifier_char).parse(input),
         _ if ascii == 0 => take_while1(is_identifier_char).parse(input),
