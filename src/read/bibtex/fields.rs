@@ -186,6 +186,24 @@ const YEARS: &[(&str, DateVariable)] = &[
     ("origyear", DateVariable::OriginalDate),
 ];
 
+/// The bits ([`name_bit`]) of a table's names, in its order, worked out
+/// when compiling: a table walked for every entry skips a name at the
+/// cost of one test. (A table of more than 64 rows fails to compile.)
+const fn bits_of<T>(table: &[(&str, T)]) -> [u64; 64] {
+    let mut bits = [0; 64];
+    let mut index = 0;
+    while index < table.len() {
+        bits[index] = name_bit(table[index].0);
+        index += 1;
+    }
+    bits
+}
+
+const VARIABLE_BITS: [u64; 64] = bits_of(VARIABLES);
+const ROLE_BITS: [u64; 64] = bits_of(ROLES);
+const DATE_BITS: [u64; 64] = bits_of(DATES);
+const YEAR_BITS: [u64; 64] = bits_of(YEARS);
+
 /// Fields the combining rules below read.
 const COMBINED: &[&str] = &[
     "title",
@@ -316,7 +334,13 @@ impl<'e> Builder<'e, '_> {
     /// hundred names an entry and find a few.
     #[inline(always)]
     fn field(&self, name: &str) -> Option<&'e str> {
-        match self.names & name_bit(name) {
+        self.field_with_bit(name, name_bit(name))
+    }
+
+    /// [`Self::field`] for a name whose bit is known.
+    #[inline(always)]
+    fn field_with_bit(&self, name: &str, bit: u64) -> Option<&'e str> {
+        match self.names & bit {
             0 => None,
             _ => self.entry.field(name),
         }
@@ -546,8 +570,8 @@ impl<'e> Builder<'e, '_> {
         if let Some(value) = self.field("editor") {
             work.editors = names::parse_names(value).0;
         }
-        for &(name, role) in ROLES {
-            if let Some(value) = self.field(name) {
+        for (&(name, role), bit) in ROLES.iter().zip(&ROLE_BITS) {
+            if let Some(value) = self.field_with_bit(name, *bit) {
                 let people: Vec<Person> = names::parse_names(value).0;
                 work.contributors.entry(role).or_default().extend(people);
             }
@@ -574,11 +598,12 @@ impl<'e> Builder<'e, '_> {
             }
             (None, None) => None,
         };
-        for &(name, variable) in DATES.iter().chain(YEARS) {
+        let bits = DATE_BITS[..DATES.len()].iter().chain(&YEAR_BITS);
+        for (&(name, variable), bit) in DATES.iter().chain(YEARS).zip(bits) {
             if work.dates.contains_key(&variable) {
                 continue;
             }
-            if let Some(value) = self.field(name) {
+            if let Some(value) = self.field_with_bit(name, *bit) {
                 let parsed = dates::parse_edtf(&self.text_of(value));
                 if let Some(date) = self.date(name, parsed) {
                     work.dates.insert(variable, date);
@@ -764,8 +789,11 @@ impl<'e> Builder<'e, '_> {
     }
 
     fn variables(&mut self, work: &mut Work, genre: Option<&'static str>) {
-        for &(name, variable) in VARIABLES {
-            if let Some(text) = self.rich(name) {
+        for (&(name, variable), bit) in VARIABLES.iter().zip(&VARIABLE_BITS) {
+            if let Some(text) = self
+                .field_with_bit(name, *bit)
+                .and_then(|value| self.rich_value(value))
+            {
                 work.fields.insert(variable, text);
             }
         }
