@@ -199,6 +199,9 @@ pub fn convert_streaming(
     // rendered before it in its window. The few others (a repeated or
     // missing key) get their key here, in order.
     let (render, separator) = (writer.render, writer.separator);
+    // Buffers already written out, for later windows: memory touched once
+    // is cheaper to write than fresh memory.
+    let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
     let make = |work: Work, unique_key: Option<String>, last: Option<&mut Made>| match (
         unique_key, last,
     ) {
@@ -209,7 +212,8 @@ pub fn convert_streaming(
             None
         }
         (Some(key), _) => {
-            let mut bytes = Vec::with_capacity(RENDERED_CAPACITY);
+            let spare = spare.lock().ok().and_then(|mut spare| spare.pop());
+            let mut bytes = spare.unwrap_or_else(|| Vec::with_capacity(RENDERED_CAPACITY));
             render(&work, key, &mut bytes);
             Some(Made::Rendered(Rendered { bytes, works: 1 }))
         }
@@ -236,6 +240,16 @@ pub fn convert_streaming(
         written += rendered.works;
         if let Err(error) = writer.push(&mut out, &rendered.bytes) {
             failure.get_or_insert(error);
+        }
+        // One grown far past the room it was given (a huge entry) is let
+        // go: memory stays bounded by the largest entry, not a multiple.
+        let mut bytes = rendered.bytes;
+        let usual = (RENDERED_CAPACITY..=2 * RENDERED_CAPACITY).contains(&bytes.capacity());
+        if let (true, Ok(mut spare)) = (usual, spare.lock()) {
+            if spare.len() < SPARE_BUFFERS {
+                bytes.clear();
+                spare.push(bytes);
+            }
         }
     };
     let read = stream::works(path, name, &make, &mut each, &mut |diagnostic| {
@@ -272,6 +286,10 @@ struct Rendered {
 /// grow: a 64 kB window of BibTeX is about 100 kB of CSL-JSON. Room not
 /// written to takes no memory from the system.
 const RENDERED_CAPACITY: usize = 160 << 10;
+
+/// How many written buffers (of at most twice [`RENDERED_CAPACITY`])
+/// wait to be used again.
+const SPARE_BUFFERS: usize = 8;
 
 /// Whether the file is to be read as BibTeX: as `--from` says, else as
 /// its name and first lines suggest.
