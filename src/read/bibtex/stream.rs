@@ -389,8 +389,16 @@ fn outline(
     let file = File::open(path).map_err(WindowError::Io)?;
     let mut macros = Arc::new(Macros::new());
     let mut diagnostics = Vec::new();
-    let mut keys = Vec::new();
-    let mut cite_keys = Vec::new();
+    // Room for as many records as the file can be expected to hold: grown
+    // a doubling at a time, the lists would touch twice their memory,
+    // fresh each time (page faults were a fifth of the first pass's time).
+    // Room never written to takes no memory from the system.
+    let expected = file
+        .metadata()
+        .map_or(0, |metadata| metadata.len() / BYTES_AN_ENTRY_AT_LEAST);
+    let expected = usize::try_from(expected).unwrap_or(0).min(MAX_EXPECTED);
+    let mut keys = Vec::with_capacity(expected);
+    let mut cite_keys = Vec::with_capacity(expected);
     for_each_window(BufReader::new(file), WINDOW, Fields::Skipped, |window| {
         // Lines are counted on from entry to entry: a window's entries
         // come in order.
@@ -442,6 +450,14 @@ fn outline(
     };
     Ok((outline, diagnostics))
 }
+
+/// Fewer bytes than nearly any entry takes (`@misc{key, title = {…}}`
+/// and a line break), for the room the first pass's lists are given.
+const BYTES_AN_ENTRY_AT_LEAST: u64 = 128;
+
+/// The most records room is made for at the start (a 2 GB file's worth),
+/// so that the room asked for stays a small part of what a machine has.
+const MAX_EXPECTED: usize = 1 << 24;
 
 /// What the second pass found in a window, in order.
 enum Event<T> {

@@ -118,8 +118,9 @@ impl<R: Read> Input<R> {
         bytes.clear();
         bytes.append(&mut self.pending);
         let wanted = bytes.len() + size;
-        // Read straight into the spare room: no zeroing, and the same
-        // memory each time.
+        // Read straight into the spare room, made once: no zeroing, no
+        // copies as it grows, and the same memory each time.
+        bytes.reserve(size);
         let mut taken = (&mut self.reader).take(size as u64);
         loop {
             match taken.read_to_end(&mut bytes) {
