@@ -105,10 +105,16 @@ impl Month {
     /// with or without a trailing period (`Oct`, `oct.`, `October`, `Sept`).
     pub fn from_name(name: &str) -> Option<Month> {
         let name = name.strip_suffix('.').unwrap_or(name);
-        MONTHS.iter().zip(1..).find_map(|((full, short), number)| {
-            let short = short.iter().any(|short| short.eq_ignore_ascii_case(name));
-            (short || full.eq_ignore_ascii_case(name)).then_some(Month(number))
-        })
+        // Every spelling starts with its month's first three letters, which
+        // no two months share: they pick the one month to compare with.
+        let start = name.as_bytes().get(..3)?;
+        let index = MONTHS
+            .iter()
+            .position(|(full, _)| full.as_bytes()[..3].eq_ignore_ascii_case(start))?;
+        let (full, short) = MONTHS[index];
+        let known = full.eq_ignore_ascii_case(name)
+            || short.iter().any(|short| short.eq_ignore_ascii_case(name));
+        known.then_some(Month(index as u8 + 1))
     }
 
     /// Every spelling [`Month::from_name`] accepts, longest first, so that a
@@ -303,6 +309,20 @@ mod tests {
         assert_eq!(Month::from_name("Sept"), Month::new(9));
         assert_eq!(Month::from_name("Octo"), None);
         assert_eq!(Month::new(9).unwrap().bibtex_macro(), "sep");
+        // Every month, by every spelling; near misses are none.
+        for number in 1..=12 {
+            let month = Month::new(number);
+            let name = month.unwrap().name();
+            let short = &name[..3];
+            for spelling in [name.to_owned(), name.to_uppercase(), format!("{short}.")] {
+                assert_eq!(Month::from_name(&spelling), month, "{spelling}");
+            }
+            for miss in [&name[..2], &format!("{name}s"), &format!("{short}x")] {
+                assert_eq!(Month::from_name(miss), None, "{miss}");
+            }
+        }
+        assert_eq!(Month::from_name("Mai"), None);
+        assert_eq!(Month::from_name("Jué"), None);
     }
 
     #[test]

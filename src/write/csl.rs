@@ -352,7 +352,8 @@ fn item<'w>(work: &'w Work, key: &'w str) -> Item<'w> {
 /// The variables, roles and dates CSL names by tables, sorted by name;
 /// where two give the same name, the first.
 fn more(work: &Work) -> Entries<'_, Value<'_>> {
-    let mut more = Vec::new();
+    // Room for what most works have: growing is what costs.
+    let mut more = Vec::with_capacity(work.fields.len() + 2);
     for (variable, text) in &work.fields {
         if let Some(name) = csl::name_of(csl::VARIABLES, variable) {
             more.push((name, Value::Text(markup(text))));

@@ -9,6 +9,7 @@
 //! work's `extra` map under its name, so the BibTeX writer can write it
 //! back.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use foldhash::HashSet;
@@ -628,17 +629,13 @@ impl<'e> Builder<'e, '_> {
 
     /// A value read as data (dates): braces and comments dropped, and no
     /// TeX ligatures, so that EDTF's `~` stays "circa".
-    fn text_of(&self, value: &str) -> String {
+    fn text_of<'v>(&self, value: &'v str) -> Cow<'v, str> {
         if !value.bytes().any(|byte| matches!(byte, b'{' | b'}' | b'%')) {
-            return value.trim().to_owned();
+            return Cow::Borrowed(value.trim());
         }
         let value = names::without_comments(value);
-        value
-            .chars()
-            .filter(|&c| c != '{' && c != '}')
-            .collect::<String>()
-            .trim()
-            .to_owned()
+        let text: String = value.chars().filter(|&c| c != '{' && c != '}').collect();
+        Cow::Owned(text.trim().to_owned())
     }
 
     fn venue(&mut self, work: &mut Work) {

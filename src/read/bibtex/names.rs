@@ -323,7 +323,8 @@ fn split_at_and(text: &str) -> Vec<&str> {
     // vectorised search is set up, and a search for characters decodes
     // each one.)
     let bytes = text.as_bytes();
-    let mut parts = Vec::new();
+    // Room for a list of a few names: growing is what costs.
+    let mut parts = Vec::with_capacity(4);
     let mut start = 0;
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
