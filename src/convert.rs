@@ -297,11 +297,28 @@ fn is_bibtex(path: &Path, from: Option<InputFormat>) -> std::io::Result<bool> {
     if let Some(format) = from {
         return Ok(format == InputFormat::Bibtex);
     }
-    let mut head = Vec::new();
-    File::open(path)?.take(1 << 16).read_to_end(&mut head)?;
+    let mut file = File::open(path)?;
+    // A first look, at the first lines: a `.bib` file whose first entry is
+    // there is settled without reading (and copying) more. BibTeX is told
+    // by a line that starts an entry, which a longer look still has, so
+    // the answer is the one the whole look gives.
+    let mut head = Vec::with_capacity(FORMAT_LOOK);
+    (&mut file).take(FIRST_LOOK).read_to_end(&mut head)?;
+    let start = String::from_utf8_lossy(&head);
+    if InputFormat::named_and_recognized(Some(path), &start) == Some(InputFormat::Bibtex) {
+        return Ok(true);
+    }
+    file.take(FORMAT_LOOK as u64 - FIRST_LOOK)
+        .read_to_end(&mut head)?;
     let text = String::from_utf8_lossy(&head);
     Ok(InputFormat::detect(Some(path), &text) == Some(InputFormat::Bibtex))
 }
+
+/// How much of a file's start tells its format.
+const FORMAT_LOOK: usize = 1 << 16;
+
+/// How much of it is looked at first.
+const FIRST_LOOK: u64 = 4 << 10;
 
 fn format_names() -> String {
     InputFormat::ALL

@@ -77,21 +77,23 @@ impl InputFormat {
 
     /// Guesses the format from the file's extension, then from its content.
     pub fn detect(path: Option<&Path>, text: &str) -> Option<InputFormat> {
-        let extension = path
-            .and_then(Path::extension)
-            .and_then(|extension| extension.to_str())
-            .map(str::to_ascii_lowercase);
-        let by_extension = Self::ALL.iter().copied().find(|format| {
-            extension
-                .as_deref()
-                .is_some_and(|extension| format.extensions().contains(&extension))
-                && format.recognizes(text)
-        });
-        by_extension.or_else(|| {
+        Self::named_and_recognized(path, text).or_else(|| {
             Self::ALL
                 .iter()
                 .copied()
                 .find(|format| format.recognizes(text))
+        })
+    }
+
+    /// The format the file's extension names, if its content is
+    /// recognised as it: [`Self::detect`]'s first guess.
+    pub fn named_and_recognized(path: Option<&Path>, text: &str) -> Option<InputFormat> {
+        let extension = path
+            .and_then(Path::extension)
+            .and_then(|extension| extension.to_str())
+            .map(str::to_ascii_lowercase)?;
+        Self::ALL.iter().copied().find(|format| {
+            format.extensions().contains(&extension.as_str()) && format.recognizes(text)
         })
     }
 

@@ -12,7 +12,7 @@ mod common;
 mod checks;
 
 use pubconv::convert::{convert, convert_streaming, Input, Request};
-use pubconv::read::ReadOptions;
+use pubconv::read::{InputFormat, ReadOptions};
 use pubconv::write::{Options, OutputFormat};
 
 const TRICKY: &str = r#"
@@ -58,6 +58,62 @@ fn a_file_not_in_utf8_is_left_to_the_whole_reader() {
         convert_streaming(&path, "latin1.bib", &request(), &mut out, &mut |_| {}).unwrap();
     assert!(streamed.is_none());
     assert!(out.is_empty());
+}
+
+#[test]
+fn a_file_is_streamed_when_its_start_reads_as_bibtex() {
+    let folder = tempfile::tempdir().unwrap();
+    let entry = "@misc{a, title = {A}}\n";
+    let comment = |bytes: usize| "% a comment line, not an entry\n".repeat(bytes / 31 + 1);
+    let cases = [
+        ("first.bib", entry.to_owned()),
+        ("late.bib", comment(10_000) + entry),
+        // The first entry's line cut by the end of a first look.
+        ("cut.bib", comment(4_070) + "@misc{cut, title = {Cut}}\n"),
+        ("too-late.bib", comment(70_000) + entry),
+        ("named-otherwise.txt", entry.to_owned()),
+        ("named-otherwise-late.txt", comment(10_000) + entry),
+        ("refs.json", entry.to_owned()),
+    ];
+    for (name, text) in cases {
+        let path = folder.path().join(name);
+        std::fs::write(&path, &text).unwrap();
+        let start = &text.as_bytes()[..text.len().min(1 << 16)];
+        let detected = InputFormat::detect(Some(&path), &String::from_utf8_lossy(start));
+        let mut out = Vec::new();
+        let streamed = convert_streaming(&path, name, &request(), &mut out, &mut |_| {}).unwrap();
+        assert_eq!(
+            streamed.is_some(),
+            detected == Some(InputFormat::Bibtex),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn entries_on_long_lines_stream_as_read_whole() {
+    // Each entry one line of about 3 kB, so that windows end in lines
+    // longer than what is read past a window at first.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("long-lines.bib");
+    let mut text = String::new();
+    for n in 0..200 {
+        let words = format!("word{n} ").repeat(400);
+        text += &format!("@misc{{key{n}, title = {{Title {n}}}, note = {{{words}}}}}\n");
+    }
+    std::fs::write(&path, &text).unwrap();
+    let input = Input {
+        name: "long-lines.bib".into(),
+        path: Some(path.clone()),
+        bytes: text.into_bytes(),
+    };
+    let whole = convert(&[input], &request()).unwrap();
+    let mut out = Vec::new();
+    let streamed = convert_streaming(&path, "long-lines.bib", &request(), &mut out, &mut |_| {})
+        .unwrap()
+        .unwrap();
+    assert_eq!(streamed.written, 200);
+    assert_eq!(String::from_utf8(out).unwrap(), whole.output);
 }
 
 fn request() -> Request {

@@ -551,7 +551,7 @@ fn final_pass<T>(
     make: &Make<'_, T>,
 ) -> Result<WindowWorks<T>, WindowError> {
     let text = read_span(path, span)?;
-    let mut parents = Parents::new(path, name, outline)?;
+    let mut parents = Parents::new(path, name, outline);
     let lines = OnceLock::new();
     let mut events = Vec::new();
     for entry in parse_span(&text, span) {
@@ -692,22 +692,31 @@ fn read_span(path: &Path, span: Span) -> Result<String, WindowError> {
     let mut file = File::open(path).map_err(WindowError::Io)?;
     file.seek(SeekFrom::Start(span.start))
         .map_err(WindowError::Io)?;
-    let size = span.end - span.start;
-    // Room for the span and the rest of its last line, so that it is read
-    // in one go.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1024);
+    let size = usize::try_from(span.end - span.start).unwrap_or(usize::MAX);
+    // The span and the rest of its last line, which is short, read in one
+    // go: a read for the line's rest would cost as much as the span's.
+    let mut bytes = Vec::with_capacity(size.saturating_add(LINE_REST));
     file.by_ref()
-        .take(size)
+        .take((size.saturating_add(LINE_REST)) as u64)
         .read_to_end(&mut bytes)
         .map_err(WindowError::Io)?;
-    BufReader::new(file)
-        .read_until(b'\n', &mut bytes)
-        .map_err(WindowError::Io)?;
+    match memchr::memchr(b'\n', bytes.get(size..).unwrap_or_default()) {
+        Some(newline) => bytes.truncate(size + newline + 1),
+        // A long last line, or the end of the file.
+        None => {
+            BufReader::new(file)
+                .read_until(b'\n', &mut bytes)
+                .map_err(WindowError::Io)?;
+        }
+    }
     String::from_utf8(bytes).map_err(|error| {
         let offset = span.start + error.utf8_error().valid_up_to() as u64;
         WindowError::NotUtf8(offset)
     })
 }
+
+/// How much of the line a span ends in is read with it at first.
+const LINE_REST: usize = 1024;
 
 /// An entry with what it inherited, and the problems doing so.
 struct Resolved<'t> {
@@ -718,7 +727,9 @@ struct Resolved<'t> {
 /// Entries fetched from the file by offset as parents, with a few kept
 /// for the next child that shares them.
 struct Parents<'o> {
-    file: File,
+    path: &'o Path,
+    /// Opened for the first parent: most windows have none.
+    file: Option<File>,
     name: String,
     outline: &'o Outline,
     cache: HashMap<u64, RawEntry<'static>>,
@@ -736,13 +747,14 @@ const PARENT_WINDOW: usize = 1 << 14;
 const CACHED_PARENTS: usize = 256;
 
 impl<'o> Parents<'o> {
-    fn new(path: &Path, name: &str, outline: &'o Outline) -> Result<Self, WindowError> {
-        Ok(Parents {
-            file: File::open(path).map_err(WindowError::Io)?,
+    fn new(path: &'o Path, name: &str, outline: &'o Outline) -> Self {
+        Parents {
+            path,
+            file: None,
             name: name.to_owned(),
             outline,
             cache: HashMap::new(),
-        })
+        }
     }
 
     /// Resolves `entry`'s inheritance as the whole-file reader does:
@@ -810,14 +822,19 @@ impl<'o> Parents<'o> {
         if let Some(entry) = self.cache.get(&offset) {
             return Ok(entry.clone());
         }
-        self.file
-            .seek(SeekFrom::Start(offset))
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self
+                .file
+                .insert(File::open(self.path).map_err(WindowError::Io)?),
+        };
+        file.seek(SeekFrom::Start(offset))
             .map_err(WindowError::Io)?;
         let mut found = None;
         let name = self.name.clone();
         let macros = &self.outline.macros;
         for_each_window(
-            BufReader::new(&mut self.file),
+            BufReader::new(file),
             PARENT_WINDOW,
             Fields::Kept,
             |window| {
