@@ -202,23 +202,24 @@ pub fn convert_streaming(
     // Buffers already written out, for later windows: memory touched once
     // is cheaper to write than fresh memory.
     let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
-    let make = |work: Work, unique_key: Option<String>, last: Option<&mut Made>| match (
-        unique_key, last,
-    ) {
-        (Some(key), Some(Made::Rendered(rendered))) => {
-            rendered.bytes.extend_from_slice(separator);
-            render(&work, key, &mut rendered.bytes);
-            rendered.works += 1;
-            None
-        }
-        (Some(key), _) => {
-            let spare = spare.lock().ok().and_then(|mut spare| spare.pop());
-            let mut bytes = spare.unwrap_or_else(|| Vec::with_capacity(RENDERED_CAPACITY));
-            render(&work, key, &mut bytes);
-            Some(Made::Rendered(Rendered { bytes, works: 1 }))
-        }
-        (None, _) => Some(Made::Work(Box::new(work))),
-    };
+    let make =
+        |work: &Work, unique_key: Option<String>, last: Option<&mut Made>| match (unique_key, last)
+        {
+            (Some(key), Some(Made::Rendered(rendered))) => {
+                rendered.bytes.extend_from_slice(separator);
+                render(work, key, &mut rendered.bytes);
+                rendered.works += 1;
+                None
+            }
+            (Some(key), _) => {
+                let spare = spare.lock().ok().and_then(|mut spare| spare.pop());
+                let mut bytes = spare.unwrap_or_else(|| Vec::with_capacity(RENDERED_CAPACITY));
+                render(work, key, &mut bytes);
+                Some(Made::Rendered(Rendered { bytes, works: 1 }))
+            }
+            // Rare: a work whose key is another's too waits for its key.
+            (None, _) => Some(Made::Work(Box::new(work.clone()))),
+        };
     let mut keys = None;
     let mut out = BufWriter::with_capacity(1 << 16, out);
     let mut written = 0;

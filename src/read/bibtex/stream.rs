@@ -89,9 +89,20 @@ impl Outline {
             .count()
     }
 
-    /// The work's own key if no other work has it.
-    fn unique_key(&self, work: &Work) -> Option<String> {
-        crate::key::own_key(work).filter(|key| self.works_with_key(key) == 1)
+    /// The work's own key if no other work has it; `entry` is the key it
+    /// was read with, and that key's hash.
+    fn unique_key(&self, work: &Work, entry: (&str, u64)) -> Option<String> {
+        let key = crate::key::own_key(work)?;
+        (self.works_with_key_hash(hash_again(&key, entry)) == 1).then_some(key)
+    }
+}
+
+/// The hash of `key`: `known`'s, when it is `known`'s key, as most own keys
+/// are the keys they were read with (hashing is dearer than comparing).
+fn hash_again(key: &str, known: (&str, u64)) -> u64 {
+    match key == known.0 {
+        true => known.1,
+        false => key_hash(key),
     }
 }
 
@@ -242,10 +253,10 @@ fn end_first_pass(
 /// other work has it and what it made just before in the window: it may
 /// add the work to that (and return `None`), for fewer, larger pieces to
 /// hand on between threads.
-type Make<'m, T> = dyn Fn(Work, Option<String>, Option<&mut T>) -> Option<T> + Sync + 'm;
+type Make<'m, T> = dyn Fn(&Work, Option<String>, Option<&mut T>) -> Option<T> + Sync + 'm;
 
 /// Hands a work to `make`, next to what it made just before, if anything.
-fn push_made<T>(events: &mut Vec<Event<T>>, make: &Make<'_, T>, work: Work, key: Option<String>) {
+fn push_made<T>(events: &mut Vec<Event<T>>, make: &Make<'_, T>, work: &Work, key: Option<String>) {
     let last = match events.last_mut() {
         Some(Event::Made(last)) => Some(last),
         _ => None,
@@ -557,7 +568,11 @@ fn final_pass<T>(
     for entry in parse_span(&text, span) {
         let mut reader = Reader::new(name, &text, span.first_line, &lines);
         let offset = span.start + entry.offset as u64;
-        if let Some(first) = outline.first(entry.key).filter(|f| f.offset != offset) {
+        let key = (entry.key, key_hash(entry.key));
+        if let Some(first) = outline
+            .first_with_hash(key.1)
+            .filter(|f| f.offset != offset)
+        {
             reader.report_duplicate(entry.key, first.line as usize, entry.offset);
         }
         let raw = reader.raw_entry(entry, &outline.macros);
@@ -567,8 +582,8 @@ fn final_pass<T>(
         }
         let work = (resolved.entry.kind != "xdata").then(|| reader.work(&resolved.entry));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
-        if let Some(work) = work {
-            let unique = outline.unique_key(&work);
+        if let Some(work) = &work {
+            let unique = outline.unique_key(work, key);
             push_made(&mut events, make, work, unique);
         }
     }
@@ -602,7 +617,8 @@ fn early_pass<T>(
         // One list for the window: each name is kept once.
         reader.looked_up = Some(std::mem::take(&mut assumed.looked_up));
         let offset = span.start + entry.offset as u64;
-        assumed.first_keys.push((key_hash(entry.key), offset));
+        let key = (entry.key, key_hash(entry.key));
+        assumed.first_keys.push((key.1, offset));
         let raw = reader.raw_entry(entry, macros);
         if inherit::parent_keys(&raw).next().is_some() {
             return Ok(None);
@@ -610,9 +626,10 @@ fn early_pass<T>(
         assumed.looked_up = reader.looked_up.take().unwrap_or_default();
         let work = (raw.kind != "xdata").then(|| reader.work(&raw));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
-        if let Some(work) = work {
-            let own = crate::key::own_key(&work);
-            assumed.unique_keys.extend(own.as_deref().map(key_hash));
+        if let Some(work) = &work {
+            let own = crate::key::own_key(work);
+            let own_hash = own.as_deref().map(|own| hash_again(own, key));
+            assumed.unique_keys.extend(own_hash);
             push_made(&mut events, make, work, own);
         }
     }
@@ -893,7 +910,7 @@ mod tests {
         let (path, name) = (file.path(), "test.bib");
         let found = Found::default();
         let (outline, _) = outline(path, name, &found).unwrap();
-        let make = |work: Work, key: Option<String>, _: Option<&mut String>| {
+        let make = |work: &Work, key: Option<String>, _: Option<&mut String>| {
             Some(format!("{work:?} {key:?}"))
         };
         let events = |works: WindowWorks<String>| -> Vec<String> {
