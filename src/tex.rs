@@ -281,7 +281,7 @@ impl Parser<'_> {
             Some(length) => {
                 // An empty formula prints nothing in TeX; kept, it would
                 // be written back as `$$`, which opens display math.
-                let formula = self.source[start..start + length].trim();
+                let formula = trim_formula(&self.source[start..start + length]);
                 if !formula.is_empty() {
                     out.push(Inline::Math(formula.to_owned()));
                 }
@@ -353,7 +353,7 @@ impl Parser<'_> {
         match self.source[body..].find("\\)") {
             Some(length) => {
                 out.push(Inline::Math(
-                    self.source[body..body + length].trim().to_owned(),
+                    trim_formula(&self.source[body..body + length]).to_owned(),
                 ));
                 self.skip_to(body + length + 2);
             }
@@ -406,7 +406,7 @@ impl Parser<'_> {
             "ensuremath" => {
                 self.skip_whitespace();
                 let formula = self.verbatim_group();
-                let formula = formula.trim();
+                let formula = trim_formula(&formula);
                 match written_symbol(formula) {
                     Some(symbol) => out.push_char(symbol),
                     None if !formula.is_empty() => out.push(Inline::Math(formula.to_owned())),
@@ -536,6 +536,22 @@ impl Parser<'_> {
         self.unknown_commands
             .push(raw[..1 + name_length].to_owned());
         out.push(Inline::Tex(raw.to_owned()));
+    }
+}
+
+/// A formula without the blanks around it, but for the space of a control
+/// space (`\ `) at its end: `$\ $` would otherwise be written back as
+/// `$\$`, which reads as a `$` and an escaped dollar.
+fn trim_formula(formula: &str) -> &str {
+    let formula = formula.trim_start();
+    let trimmed = formula.trim_end();
+    let backslashes = trimmed.bytes().rev().take_while(|&b| b == b'\\').count();
+    match (
+        backslashes % 2 == 1,
+        formula[trimmed.len()..].chars().next(),
+    ) {
+        (true, Some(blank)) => &formula[..trimmed.len() + blank.len_utf8()],
+        _ => trimmed,
     }
 }
 
@@ -743,6 +759,22 @@ mod tests {
             bib(r"\ensuremath{x^2} \ensuremath{\times}"),
             vec![Math("x^2".into()), plain(" "), Math(r"\times".into())]
         );
+        // Blanks around a formula go, but not a control space's: `$\$`
+        // would read as a `$` and an escaped dollar.
+        for source in [
+            r"a $\ $ b",
+            r"a $ \  $ b",
+            r"a \( \ \) b",
+            r"a \ensuremath{\ } b",
+        ] {
+            assert_eq!(
+                bib(source),
+                vec![plain("a "), Math(r"\ ".into()), plain(" b")],
+                "{source}"
+            );
+        }
+        assert_eq!(bib(r"a $ x\\ $ b")[1], Math(r"x\\".into()));
+        assert_eq!(bib(r"a $ \, $ b")[1], Math(r"\,".into()));
     }
 
     #[test]
