@@ -92,14 +92,18 @@ fn a_file_is_streamed_when_its_start_reads_as_bibtex() {
 
 #[test]
 fn entries_on_long_lines_stream_as_read_whole() {
-    // Each entry one line of about 3 kB, so that windows end in lines
-    // longer than what is read past a window at first.
+    // Each entry one line of about 3 kB, with a type name of 1,100
+    // letters, and every third one left open: a window ends in a line
+    // longer than what is read past it at first, and an open value must
+    // see that line start an entry to stop there, as read whole.
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("long-lines.bib");
+    let kind = "a".repeat(1_100);
     let mut text = String::new();
     for n in 0..200 {
-        let words = format!("word{n} ").repeat(400);
-        text += &format!("@misc{{key{n}, title = {{Title {n}}}, note = {{{words}}}}}\n");
+        let words = format!("word{n} ").repeat(250);
+        let close = if n % 3 == 0 { "" } else { "}}" };
+        text += &format!("@{kind}{{key{n}, title = {{Title {n}}}, note = {{{words}{close}\n");
     }
     std::fs::write(&path, &text).unwrap();
     let input = Input {
@@ -109,11 +113,24 @@ fn entries_on_long_lines_stream_as_read_whole() {
     };
     let whole = convert(&[input], &request()).unwrap();
     let mut out = Vec::new();
-    let streamed = convert_streaming(&path, "long-lines.bib", &request(), &mut out, &mut |_| {})
-        .unwrap()
-        .unwrap();
-    assert_eq!(streamed.written, 200);
+    let mut diagnostics = Vec::new();
+    let streamed = convert_streaming(&path, "long-lines.bib", &request(), &mut out, &mut |d| {
+        diagnostics.push(d)
+    })
+    .unwrap()
+    .unwrap();
+    assert_eq!(streamed.written, 133);
+    assert_eq!(streamed.skipped, 67);
+    assert_eq!(
+        (streamed.written, streamed.skipped),
+        (whole.written, whole.skipped)
+    );
     assert_eq!(String::from_utf8(out).unwrap(), whole.output);
+    let mut expected: Vec<String> = whole.diagnostics.iter().map(what).collect();
+    let mut got: Vec<String> = diagnostics.iter().map(what).collect();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
 }
 
 fn request() -> Request {
