@@ -31,6 +31,7 @@
 
 pub mod allocator;
 pub mod arxiv;
+pub mod config;
 pub mod convert;
 pub mod csl;
 pub mod diagnostic;

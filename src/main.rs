@@ -189,7 +189,7 @@ fn parse_full_date(text: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
-    let arguments = match with_config(std::env::args_os().collect()) {
+    let arguments = match pubconv::config::with_config(std::env::args_os().collect()) {
         Ok(arguments) => arguments,
         Err(message) => {
             eprintln!("pubconv: error: {message}");
@@ -220,107 +220,6 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// The options a config file may set: its keys, and whether a command
-/// takes them (`check` takes only those about reading and reporting).
-const CONFIG_KEYS: &[(&str, bool)] = &[
-    ("to", false),
-    ("from", true),
-    ("as-of", true),
-    ("no-merge", true),
-    ("key-pattern", false),
-    ("ascii", false),
-    ("strict", true),
-    ("quiet", true),
-    ("message-format", true),
-    ("highlight", false),
-    ("group-by", false),
-    ("order", false),
-    ("numbering", false),
-    ("since", false),
-    ("until", false),
-    ("type", false),
-    ("selected", false),
-    ("heading", false),
-    ("max-authors", false),
-];
-
-/// The command line with a config file's defaults put before the user's
-/// own options (which, coming later, win).
-fn with_config(mut arguments: Vec<std::ffi::OsString>) -> Result<Vec<std::ffi::OsString>, String> {
-    let named = arguments
-        .iter()
-        .position(|a| a == "--config")
-        .and_then(|i| arguments.get(i + 1))
-        .map(PathBuf::from);
-    let path = match named {
-        Some(path) => path,
-        None if Path::new("pubconv.toml").is_file() => PathBuf::from("pubconv.toml"),
-        None => return Ok(arguments),
-    };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|error| format!("{}: {error}", path.display()))?;
-    let unknown: Vec<&str> = table
-        .keys()
-        .map(String::as_str)
-        .filter(|key| !CONFIG_KEYS.iter().any(|(name, _)| name == key))
-        .collect();
-    if !unknown.is_empty() {
-        let known: Vec<&str> = CONFIG_KEYS.iter().map(|(name, _)| *name).collect();
-        return Err(format!(
-            "{}: unknown key(s) {}; the keys are {}",
-            path.display(),
-            unknown.join(", "),
-            known.join(", ")
-        ));
-    }
-    let Some(command_at) = arguments
-        .iter()
-        .position(|a| a == "convert" || a == "check")
-    else {
-        return Ok(arguments);
-    };
-    let checking = arguments[command_at] == "check";
-    let mut defaults: Vec<std::ffi::OsString> = Vec::new();
-    for (key, value) in &table {
-        if checking
-            && !CONFIG_KEYS
-                .iter()
-                .any(|(name, for_check)| name == key && *for_check)
-        {
-            continue;
-        }
-        let flag = format!("--{key}");
-        let scalar = |value: &toml::Value| match value {
-            toml::Value::String(text) => Ok(text.clone()),
-            toml::Value::Integer(number) => Ok(number.to_string()),
-            other => Err(format!(
-                "{}: `{key}` takes a string or a number, not a {}",
-                path.display(),
-                other.type_str()
-            )),
-        };
-        match value {
-            toml::Value::Boolean(true) => defaults.push(flag.into()),
-            toml::Value::Boolean(false) => {}
-            toml::Value::Array(items) => {
-                for item in items {
-                    defaults.push(flag.clone().into());
-                    defaults.push(scalar(item)?.into());
-                }
-            }
-            value => {
-                defaults.push(flag.into());
-                defaults.push(scalar(value)?.into());
-            }
-        }
-    }
-    arguments.splice(command_at + 1..command_at + 1, defaults);
-    Ok(arguments)
 }
 
 fn read_request(read: &ReadArgs) -> ReadOptions {
