@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::compare::{compare_case, Tally};
 use serde_json::Value;
@@ -16,8 +16,7 @@ use serde_json::Value;
 const AGREEING_CASES_AT_LEAST: usize = 76;
 
 fn corpus() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/citation-js");
-    path.join("input.json").exists().then_some(path)
+    common::corpus("citation-js")
 }
 
 /// Where pubconv follows biblatex and pandoc rather than citation-js.
@@ -75,7 +74,6 @@ fn convert_bib(name: &str, text: &str) -> Vec<Value> {
 #[test]
 fn citation_js_bibtex_to_csl_cases() {
     let Some(corpus) = corpus() else {
-        eprintln!("skipped: ../shared/corpus/citation-js is absent");
         return;
     };
     let mut tally = Tally::default();

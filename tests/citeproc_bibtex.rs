@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::convert_bytes;
 use common::latex::{font_tolerant_document, tools_for, try_compile_in, Processor};
 use pubconv::write::OutputFormat;
@@ -14,11 +12,9 @@ use serde_json::Value;
 
 #[test]
 fn citeproc_inputs_become_bibtex_that_compiles() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/citeproc");
-    if !corpus.exists() {
-        eprintln!("skipped: ../shared/corpus/citeproc is absent");
+    let Some(corpus) = common::corpus("citeproc") else {
         return;
-    }
+    };
     if !tools_for(Processor::Biber) || !tools_for(Processor::Bibtex) {
         return;
     }

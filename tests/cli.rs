@@ -476,7 +476,7 @@ fn a_write_into_a_read_only_directory_leaves_nothing() {
     let probe = locked.join("probe");
     if std::fs::write(&probe, "x").is_ok() {
         let _ = std::fs::remove_file(&probe);
-        eprintln!("skipped: running as root, a read-only directory is writable");
+        common::skipped("running as root, to whom a read-only directory is writable");
         return;
     }
     let target = locked.join("out.bib").display().to_string();

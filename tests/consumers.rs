@@ -87,11 +87,9 @@ fn csl_json_output_is_valid_against_the_csl_schema() {
 /// the shared corpus without a warning.
 #[test]
 fn csl_json_output_renders_with_pandoc_citeproc() {
-    let styles = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/csl-styles");
-    if !styles.exists() {
-        eprintln!("skipped: ../shared/corpus/csl-styles is absent");
+    let Some(styles) = common::corpus("csl-styles") else {
         return;
-    }
+    };
     if !tool_available("pandoc") {
         return;
     }

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use pubconv::read::{decode, InputFormat, ReadOptions, Source};
 use pubconv::write::OutputFormat;
 
@@ -72,11 +70,9 @@ fn comment_end(text: &str, open: usize) -> usize {
 
 #[test]
 fn every_corpus_bib_converts_and_accounts_for_every_entry() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.exists() {
-        eprintln!("skipped: ../shared/corpus is absent");
+    let Some(corpus) = common::corpus("") else {
         return;
-    }
+    };
     let files = common::bib_files(&corpus);
     let options = ReadOptions::default();
     let (mut entries_in, mut written, mut reported, mut mismatches) = (0, 0, 0, Vec::new());

@@ -36,11 +36,9 @@ fn sample(corpus: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn real_files_compile_after_conversion_and_convert_stably() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.exists() {
-        eprintln!("skipped: ../shared/corpus is absent");
+    let Some(corpus) = common::corpus("") else {
         return;
-    }
+    };
     if !tools_for(Processor::Biber) || !tools_for(Processor::Bibtex) {
         return;
     }

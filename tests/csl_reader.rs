@@ -73,11 +73,9 @@ fn a_broken_item_costs_only_itself() {
 
 #[test]
 fn citeproc_inputs_keep_every_variable_and_validate() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/citeproc");
-    if !corpus.exists() {
-        eprintln!("skipped: ../shared/corpus/citeproc is absent");
+    let Some(corpus) = common::corpus("citeproc") else {
         return;
-    }
+    };
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/csl-data.json"),

@@ -20,8 +20,7 @@ use serde_json::Value;
 const AGREEING_CASES_AT_LEAST: usize = 127;
 
 fn corpus() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/pandoc");
-    path.join("cases.tsv").exists().then_some(path)
+    common::corpus("pandoc")
 }
 
 /// Why pubconv deliberately writes a field differently from pandoc.
@@ -50,7 +49,6 @@ fn intended_difference(field: &str, expected: &str, ours: &str) -> Option<&'stat
 #[test]
 fn pandoc_biblatex_to_csl_cases() {
     let Some(corpus) = corpus() else {
-        eprintln!("skipped: ../shared/corpus/pandoc is absent");
         return;
     };
     let cases = std::fs::read_to_string(corpus.join("cases.tsv")).unwrap();

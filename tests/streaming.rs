@@ -156,11 +156,8 @@ fn what(diagnostic: &pubconv::diagnostic::Diagnostic) -> String {
 fn streaming_converts_every_file_as_reading_it_whole_does() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = common::bib_files(&root.join("fixtures"));
-    let corpus = root.join("../shared/corpus");
-    if corpus.is_dir() {
+    if let Some(corpus) = common::corpus("") {
         files.extend(common::bib_files(&corpus));
-    } else {
-        eprintln!("../shared/corpus is absent: streaming checked on the fixtures only");
     }
     files.sort();
     let (mut streamed_files, mut whole_only) = (0, 0);

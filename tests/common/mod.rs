@@ -119,9 +119,46 @@ pub fn tool_available(tool: &str) -> bool {
         if std::env::var_os("PUBCONV_REQUIRE_TOOLS").is_some_and(|v| v != "0") {
             panic!("{tool} is not on PATH, and PUBCONV_REQUIRE_TOOLS is set");
         }
-        eprintln!("skipped: {tool} is not on PATH (install it, or run .ci/run, to check with it)");
+        skipped(&format!(
+            "{tool} is not on PATH (scripts/install-test-tools installs it)"
+        ));
     }
     found
+}
+
+/// `../shared/corpus/<part>`, the real-world files written by other
+/// projects that some tests read; `None` (the test then says it skipped
+/// itself) when the folder is absent. Set `PUBCONV_REQUIRE_CORPUS=1` (CI
+/// does) to make an absent folder a failure.
+pub fn corpus(part: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(part);
+    if path.exists() {
+        return Some(path);
+    }
+    let shown = Path::new("../shared/corpus").join(part);
+    if std::env::var_os("PUBCONV_REQUIRE_CORPUS").is_some_and(|v| v != "0") {
+        panic!(
+            "{} is absent, and PUBCONV_REQUIRE_CORPUS is set",
+            shown.display()
+        );
+    }
+    skipped(&format!(
+        "{} is absent (the project's shared folder, beside the checkout)",
+        shown.display()
+    ));
+    None
+}
+
+/// Says that a check was skipped, and why, where every `cargo test` run
+/// shows it: written to standard error directly, past the test harness's
+/// capture of `eprintln!`.
+pub fn skipped(reason: &str) {
+    use std::io::Write as _;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {reason}");
 }
 
 /// The INPUT blocks of citeproc's test files.
