@@ -3,7 +3,9 @@
 //!
 //! Readers ([`read`]) turn each input format into the [`model`]; writers
 //! ([`write`](mod@write)) turn the model into each output format. Neither side knows
-//! the other. [`convert`] ties them together for the binary and for scripts:
+//! the other: what a format's reader and writer must agree on (entry types,
+//! field and variable names) is in [`vocab`], which both use. [`convert`]
+//! ties them together for the binary and for scripts:
 //!
 //! ```
 //! use pubconv::convert::{convert, Input, Request};
@@ -33,7 +35,6 @@ pub mod allocator;
 pub mod arxiv;
 pub mod config;
 pub mod convert;
-pub mod csl;
 pub mod diagnostic;
 pub mod key;
 pub mod merge;
@@ -41,4 +42,5 @@ pub mod model;
 pub mod parallel;
 pub mod read;
 pub mod tex;
+pub mod vocab;
 pub mod write;

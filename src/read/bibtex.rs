@@ -6,7 +6,9 @@
 //! BibLaTeX spelling (here); `xdata` and `crossref` are inherited
 //! ([`inherit`]); each entry is mapped to a work by the tables in
 //! [`fields`], with names ([`names`]) and dates ([`dates`]) parsed on the
-//! way. Every entry either becomes a work or is reported as an error.
+//! way. Every entry either becomes a work or is reported as an error. The
+//! entry types, aliases and month macros the writer shares are in
+//! [`crate::vocab::bibtex`].
 
 pub mod dates;
 pub mod fields;
@@ -23,6 +25,7 @@ use std::sync::OnceLock;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Library;
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
+use crate::vocab::bibtex::{name_bit, reads_as_biblatex, FIELD_ALIASES, MONTH_MACROS};
 
 use syntax::{Block, Piece, Value};
 
@@ -87,76 +90,6 @@ impl RawEntry<'_> {
 fn same_name(one: &str, other: &str) -> bool {
     one.len() == other.len() && one.as_bytes().first() == other.as_bytes().first() && one == other
 }
-
-/// Entry types only BibLaTeX has.
-const BIBLATEX_TYPES: &[&str] = &[
-    "online",
-    "thesis",
-    "report",
-    "mvbook",
-    "mvcollection",
-    "mvproceedings",
-    "mvreference",
-    "bookinbook",
-    "suppbook",
-    "suppcollection",
-    "suppperiodical",
-    "reference",
-    "inreference",
-    "periodical",
-    "patent",
-    "dataset",
-    "software",
-    "collection",
-    "set",
-    "xdata",
-];
-
-/// Fields only BibLaTeX has (after BibTeX aliases are resolved, so not
-/// `location`, which `address` becomes).
-const BIBLATEX_FIELDS: &[&str] = &[
-    "date",
-    "journaltitle",
-    "langid",
-    "maintitle",
-    "mainsubtitle",
-    "booksubtitle",
-    "eventtitle",
-    "eventdate",
-    "urldate",
-    "origdate",
-    "subtitle",
-    "titleaddon",
-    "pubstate",
-    "eprinttype",
-    "xdata",
-    "ids",
-    "entrysubtype",
-    "bookauthor",
-    "editora",
-    "annotation",
-    "hyphenation",
-    "origlocation",
-    "origpublisher",
-    "shortjournal",
-    "pagetotal",
-];
-
-/// BibTeX's predefined month macros.
-const MONTH_MACROS: [(&str, &str); 12] = [
-    ("jan", "January"),
-    ("feb", "February"),
-    ("mar", "March"),
-    ("apr", "April"),
-    ("may", "May"),
-    ("jun", "June"),
-    ("jul", "July"),
-    ("aug", "August"),
-    ("sep", "September"),
-    ("oct", "October"),
-    ("nov", "November"),
-    ("dec", "December"),
-];
 
 /// Reads a `.bib` file into a library.
 pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
@@ -424,7 +357,7 @@ impl<'a> Reader<'a> {
         let mut names = 0;
         for field in entry.fields {
             let name = canonical_name(field.name);
-            let bit = fields::name_bit(&name);
+            let bit = name_bit(&name);
             let seen = names & bit != 0;
             names |= bit;
             if seen
@@ -459,21 +392,13 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Whether an entry of this type (lower case) with these fields (lower
-/// case, BibLaTeX names) is read as BibLaTeX: it uses a type or field
-/// only BibLaTeX has. Then its `publisher`, `location` and `institution`
-/// are lists.
-pub fn reads_as_biblatex<'f>(kind: &str, mut fields: impl Iterator<Item = &'f str>) -> bool {
-    BIBLATEX_TYPES.contains(&kind) || fields.any(|name| BIBLATEX_FIELDS.contains(&name))
-}
-
-/// The bits of the aliases' names ([`fields::name_bit`]): most names are
+/// The bits of the aliases' names ([`name_bit`]): most names are
 /// no alias by their bit alone.
 const ALIAS_BITS: u64 = {
     let mut bits = 0;
     let mut index = 0;
-    while index < fields::FIELD_ALIASES.len() {
-        bits |= fields::name_bit(fields::FIELD_ALIASES[index].0);
+    while index < FIELD_ALIASES.len() {
+        bits |= name_bit(FIELD_ALIASES[index].0);
         index += 1;
     }
     bits
@@ -486,13 +411,10 @@ fn canonical_name(name: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(name)
     };
-    if fields::name_bit(&lower) & ALIAS_BITS == 0 {
+    if name_bit(&lower) & ALIAS_BITS == 0 {
         return lower;
     }
-    match fields::FIELD_ALIASES
-        .iter()
-        .find(|(alias, _)| *alias == lower)
-    {
+    match FIELD_ALIASES.iter().find(|(alias, _)| *alias == lower) {
         Some((_, biblatex)) => Cow::Borrowed(biblatex),
         None => lower,
     }

@@ -3,8 +3,9 @@
 //!
 //! Each item is read on its own, so one malformed item costs only itself.
 //! The item's core variables are serde fields; the rest are walked through
-//! the shared tables in [`crate::csl`]. CSL's HTML-like markup (`<i>`, `<b>`,
-//! `<sc>`, `<sup>`, `<sub>`, `<span class="nocase">`) becomes rich text.
+//! the shared tables in [`crate::vocab::csl`]. CSL's HTML-like markup
+//! (`<i>`, `<b>`, `<sc>`, `<sup>`, `<sub>`, `<span class="nocase">`)
+//! becomes rich text.
 //! Variables the model has no place for are kept, as their JSON, in the
 //! work's `extra` map, and the CSL writer puts them back.
 
@@ -14,13 +15,13 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::csl::{self, Tag};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
     Casing, Category, Date, DateValue, Inline, Library, Month, Person, PersonalName, RangeEnd,
     Text, Work, WorkType,
 };
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
+use crate::vocab::csl::{self, Tag};
 
 /// True when the text is a JSON array or object that looks like CSL items.
 pub fn recognizes(text: &str) -> bool {
@@ -512,7 +513,7 @@ fn math_spans(inline: Inline) -> Vec<Inline> {
         };
         let math = &rest[open + 1..open + 1 + length];
         // Not math: this `$` is a dollar, and the next may open math.
-        if !crate::csl::reads_as_math(math) {
+        if !crate::vocab::csl::reads_as_math(math) {
             plain.push_str(&rest[..=open]);
             rest = &rest[open + 1..];
             continue;

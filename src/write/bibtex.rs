@@ -1,8 +1,9 @@
 //! The BibTeX and BibLaTeX writers.
 //!
 //! Both dialects share the entry layout: fields in a fixed order, one per
-//! line, two-space indent, values in braces. They differ in entry types and
-//! a few field names (`journal`/`journaltitle`, `year`+`month`/`date`,
+//! line, two-space indent, values in braces. They differ in entry types
+//! (from [`crate::vocab::bibtex`], which the reader shares) and a few field
+//! names (`journal`/`journaltitle`, `year`+`month`/`date`,
 //! `archivePrefix`/`eprinttype`), which the tables below hold.
 
 use std::collections::hash_map::{Entry, HashMap};
@@ -12,9 +13,10 @@ use crate::key::citation_keys;
 use crate::model::{
     Casing, DateVariable, Inline, Library, Person, Role, Style, Text, Variable, Work, WorkType,
 };
-use crate::read::bibtex::fields::{ENTRY_TYPES_WRITTEN as ENTRY_TYPES, OTHER_CSL_TYPES};
-use crate::read::bibtex::reads_as_biblatex;
 use crate::tex::{self, math};
+use crate::vocab::bibtex::{
+    reads_as_biblatex, ENTRY_TYPES_WRITTEN as ENTRY_TYPES, OTHER_CSL_TYPES,
+};
 use crate::write::Options;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,7 +316,7 @@ const DATES: &[(DateVariable, &str)] = &[
 /// source had that no writer knows come last, in name order. A name is
 /// written once: the first value for it wins.
 fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
-    let implied_genre = crate::read::bibtex::fields::implied_genre(entry_type(work, dialect));
+    let implied_genre = crate::vocab::bibtex::implied_genre(entry_type(work, dialect));
     let pick = |bibtex: &'static str, biblatex: &'static str| match dialect {
         Dialect::Bibtex => bibtex,
         Dialect::Biblatex => biblatex,
@@ -849,8 +851,8 @@ mod tests {
 
     #[test]
     fn every_csl_type_has_an_entry_type() {
-        for name in crate::csl::ALL_TYPES {
-            let kind = crate::csl::work_type(name).unwrap();
+        for name in crate::vocab::csl::ALL_TYPES {
+            let kind = crate::vocab::csl::work_type(name).unwrap();
             let known = ENTRY_TYPES.iter().any(|(k, _, _)| *k == kind)
                 || OTHER_CSL_TYPES.iter().any(|(csl, _, _)| csl == name);
             assert!(known, "{name} has no row");

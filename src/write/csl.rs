@@ -17,10 +17,10 @@ use std::io;
 
 use serde::{Serialize, Serializer};
 
-use crate::csl::{self, Tag};
 use crate::key::citation_keys;
 use crate::model::{Date, DateValue, Inline, Library, Person, RangeEnd, Text, Work, WorkType};
 use crate::tex::math;
+use crate::vocab::csl::{self, Tag};
 use crate::write::{Options, OutputFormat};
 
 /// One item, borrowing what it can from the work: only rich text is

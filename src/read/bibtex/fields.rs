@@ -1,8 +1,8 @@
-//! The BibTeX/BibLaTeX mapping to the model, in one place: entry types,
-//! field aliases, and what each field becomes.
+//! What each BibTeX/BibLaTeX field becomes in the model. The entry types
+//! and field aliases, which the writer shares, are in
+//! [`crate::vocab::bibtex`]; by the time an entry gets here its field
+//! names are BibLaTeX's.
 //!
-//! Names follow BibLaTeX; BibTeX's older names are aliases (`journal` is
-//! `journaltitle`, `address` is `location`, `school` is `institution`).
 //! Fields that map one to one are in tables; the rules that combine
 //! fields (title parts, containers, dates, numbers, publishers, eprints)
 //! follow them, one function each. A field no rule reads is kept in the
@@ -18,128 +18,9 @@ use crate::model::{
     Casing, Category, DateValue, DateVariable, Inline, Person, Role, Text, Variable, Work, WorkType,
 };
 use crate::tex::{self, Dialect};
+use crate::vocab::bibtex::{name_bit, ENTRY_TYPES};
 
 use super::{dates, names, RawEntry};
-
-/// BibTeX names and the BibLaTeX names they stand for.
-pub const FIELD_ALIASES: &[(&str, &str)] = &[
-    ("address", "location"),
-    ("annote", "annotation"),
-    ("archiveprefix", "eprinttype"),
-    ("journal", "journaltitle"),
-    ("key", "sortkey"),
-    ("pdf", "file"),
-    ("primaryclass", "eprintclass"),
-    ("school", "institution"),
-];
-
-/// Entry types: the name (BibLaTeX's and BibTeX's), the model's type, and
-/// the genre it implies.
-const ENTRY_TYPES: &[(&str, WorkType, Option<&str>)] = &[
-    ("article", WorkType::JournalArticle, None),
-    ("suppperiodical", WorkType::JournalArticle, None),
-    ("book", WorkType::Book, None),
-    ("mvbook", WorkType::Book, None),
-    ("collection", WorkType::Book, None),
-    ("mvcollection", WorkType::Book, None),
-    ("reference", WorkType::Book, None),
-    ("mvreference", WorkType::Book, None),
-    ("manual", WorkType::Book, None),
-    ("periodical", WorkType::JournalArticle, None),
-    ("inbook", WorkType::Chapter, None),
-    ("bookinbook", WorkType::Book, None),
-    ("suppbook", WorkType::Chapter, None),
-    ("incollection", WorkType::Chapter, None),
-    ("suppcollection", WorkType::Chapter, None),
-    ("inreference", WorkType::ReferenceEntry, None),
-    ("inproceedings", WorkType::ConferencePaper, None),
-    ("conference", WorkType::ConferencePaper, None),
-    ("proceedings", WorkType::Proceedings, None),
-    ("mvproceedings", WorkType::Proceedings, None),
-    ("booklet", WorkType::Pamphlet, None),
-    ("thesis", WorkType::Thesis, None),
-    ("phdthesis", WorkType::Thesis, Some("PhD thesis")),
-    ("mastersthesis", WorkType::Thesis, Some("Master's thesis")),
-    ("report", WorkType::Report, None),
-    ("techreport", WorkType::Report, Some("technical report")),
-    ("unpublished", WorkType::Manuscript, None),
-    ("online", WorkType::Webpage, None),
-    ("electronic", WorkType::Webpage, None),
-    ("www", WorkType::Webpage, None),
-    ("dataset", WorkType::Dataset, None),
-    ("software", WorkType::Software, None),
-    ("patent", WorkType::Patent, None),
-    ("standard", WorkType::Standard, None),
-    ("video", WorkType::Video, None),
-    ("movie", WorkType::Video, None),
-    ("artwork", WorkType::Graphic, None),
-    ("image", WorkType::Graphic, None),
-    ("audio", WorkType::Song, None),
-    ("music", WorkType::Song, None),
-    ("letter", WorkType::PersonalCommunication, None),
-    ("review", WorkType::Review, None),
-    ("jurisdiction", WorkType::LegalCase, None),
-    ("legislation", WorkType::Legislation, None),
-    ("commentary", WorkType::Book, None),
-    ("data", WorkType::Dataset, None),
-    ("misc", WorkType::Misc, None),
-];
-
-/// The other direction, for the writer: each model type, then the BibTeX
-/// and the BibLaTeX entry type it is written as.
-pub const ENTRY_TYPES_WRITTEN: &[(WorkType, &str, &str)] = &[
-    (WorkType::JournalArticle, "article", "article"),
-    (WorkType::MagazineArticle, "article", "article"),
-    (WorkType::NewspaperArticle, "article", "article"),
-    (WorkType::ConferencePaper, "inproceedings", "inproceedings"),
-    (WorkType::Chapter, "incollection", "incollection"),
-    (WorkType::Book, "book", "book"),
-    (WorkType::Proceedings, "proceedings", "proceedings"),
-    (WorkType::Pamphlet, "booklet", "booklet"),
-    (WorkType::ReferenceEntry, "incollection", "inreference"),
-    (WorkType::Thesis, "phdthesis", "thesis"),
-    (WorkType::Report, "techreport", "report"),
-    (WorkType::Preprint, "misc", "online"),
-    (WorkType::Manuscript, "unpublished", "unpublished"),
-    (WorkType::Webpage, "misc", "online"),
-    (WorkType::Dataset, "misc", "dataset"),
-    (WorkType::Software, "misc", "software"),
-    (WorkType::Patent, "misc", "patent"),
-    (WorkType::Standard, "misc", "standard"),
-    (WorkType::Speech, "unpublished", "unpublished"),
-    (WorkType::Video, "misc", "video"),
-    (WorkType::Graphic, "misc", "artwork"),
-    (WorkType::Song, "misc", "audio"),
-    (WorkType::PersonalCommunication, "misc", "letter"),
-    (WorkType::Review, "article", "review"),
-    (WorkType::LegalCase, "misc", "jurisdiction"),
-    (WorkType::Legislation, "misc", "legislation"),
-    (WorkType::Misc, "misc", "misc"),
-];
-
-/// The CSL types the model keeps by name ([`WorkType::Other`]), and the
-/// closest BibTeX and BibLaTeX entry types.
-pub const OTHER_CSL_TYPES: &[(&str, &str, &str)] = &[
-    ("bill", "misc", "legislation"),
-    ("broadcast", "misc", "video"),
-    ("classic", "book", "book"),
-    ("collection", "book", "collection"),
-    ("entry", "incollection", "inreference"),
-    ("entry-dictionary", "incollection", "inreference"),
-    ("event", "misc", "misc"),
-    ("figure", "misc", "image"),
-    ("hearing", "misc", "jurisdiction"),
-    ("interview", "misc", "misc"),
-    ("map", "misc", "misc"),
-    ("musical_score", "misc", "music"),
-    ("performance", "misc", "performance"),
-    ("periodical", "misc", "periodical"),
-    ("post", "misc", "online"),
-    ("post-weblog", "misc", "online"),
-    ("regulation", "misc", "legislation"),
-    ("review-book", "article", "review"),
-    ("treaty", "misc", "legislation"),
-];
 
 /// Fields that become a variable as they are.
 const VARIABLES: &[(&str, Variable)] = &[
@@ -273,14 +154,6 @@ static READ: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The genre an entry type implies (`phdthesis` → "PhD thesis").
-pub fn implied_genre(entry_type: &str) -> Option<&'static str> {
-    ENTRY_TYPES
-        .iter()
-        .find(|(name, _, _)| *name == entry_type)
-        .and_then(|(_, _, genre)| *genre)
-}
-
 /// A problem found while mapping one entry: the field's offset and what
 /// to say.
 pub struct Note {
@@ -308,24 +181,6 @@ struct Builder<'e, 'a> {
     names: u64,
     notes: &'e mut Vec<Note>,
     unknown_commands: Vec<String>,
-}
-
-/// One of 64 bits for a field name. An entry has a few fields and the
-/// rules below look for a hundred names: most are ruled out by their bit
-/// alone.
-pub const fn name_bit(name: &str) -> u64 {
-    let bytes = name.as_bytes();
-    let (first, last) = match bytes {
-        [first, .., last] => (*first as u32, *last as u32),
-        [only] => (*only as u32, *only as u32),
-        [] => (0, 0),
-    };
-    let length = bytes.len() as u32;
-    1 << (length
-        .wrapping_mul(7)
-        .wrapping_add(first * 3)
-        .wrapping_add(last)
-        % 64)
 }
 
 impl<'e> Builder<'e, '_> {
