@@ -258,7 +258,7 @@ const FIELDS: &[(&str, &str, Getter)] = &[
 
 /// Further variables: BibTeX's field name, BibLaTeX's, and whether the
 /// text is a title (case-protected from a plain-text source).
-const VARIABLES: &[(Variable, &str, &str, bool)] = &[
+pub const VARIABLES: &[(Variable, &str, &str, bool)] = &[
     (Variable::TitleShort, "shorttitle", "shorttitle", true),
     (
         Variable::ContainerTitleShort,
@@ -300,13 +300,13 @@ const VARIABLES: &[(Variable, &str, &str, bool)] = &[
 ];
 
 /// Roles: BibTeX's and BibLaTeX's name-list field.
-const ROLES: &[(Role, &str, &str)] = &[
+pub const ROLES: &[(Role, &str, &str)] = &[
     (Role::Translator, "translator", "translator"),
     (Role::ContainerAuthor, "bookauthor", "bookauthor"),
 ];
 
 /// Further dates and their field, the same in both dialects.
-const DATES: &[(DateVariable, &str)] = &[
+pub const DATES: &[(DateVariable, &str)] = &[
     (DateVariable::Accessed, "urldate"),
     (DateVariable::EventDate, "eventdate"),
     (DateVariable::OriginalDate, "origdate"),

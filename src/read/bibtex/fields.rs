@@ -23,7 +23,7 @@ use crate::vocab::bibtex::{name_bit, ENTRY_TYPES};
 use super::{dates, names, RawEntry};
 
 /// Fields that become a variable as they are.
-const VARIABLES: &[(&str, Variable)] = &[
+pub const VARIABLES: &[(&str, Variable)] = &[
     ("shortjournal", Variable::ContainerTitleShort),
     ("edition", Variable::Edition),
     ("volumes", Variable::NumberOfVolumes),
@@ -43,7 +43,7 @@ const VARIABLES: &[(&str, Variable)] = &[
 ];
 
 /// Name-list fields besides author and editor.
-const ROLES: &[(&str, Role)] = &[
+pub const ROLES: &[(&str, Role)] = &[
     ("translator", Role::Translator),
     ("bookauthor", Role::ContainerAuthor),
     ("commentator", Role::Contributor),
@@ -54,7 +54,7 @@ const ROLES: &[(&str, Role)] = &[
 ];
 
 /// Date fields besides the publication date.
-const DATES: &[(&str, DateVariable)] = &[
+pub const DATES: &[(&str, DateVariable)] = &[
     ("urldate", DateVariable::Accessed),
     ("eventdate", DateVariable::EventDate),
     ("origdate", DateVariable::OriginalDate),
@@ -62,7 +62,7 @@ const DATES: &[(&str, DateVariable)] = &[
 
 /// Older single-year fields for the same dates, read when the date
 /// field is missing.
-const YEARS: &[(&str, DateVariable)] = &[
+pub const YEARS: &[(&str, DateVariable)] = &[
     ("urlyear", DateVariable::Accessed),
     ("eventyear", DateVariable::EventDate),
     ("origyear", DateVariable::OriginalDate),
