@@ -233,7 +233,7 @@ fn readme_is_short_and_links_the_docs() {
 }
 
 fn pages() -> Vec<String> {
-    let mut pages = vec!["README.md".to_owned()];
+    let mut pages = vec!["README.md".to_owned(), "fuzz/README.md".to_owned()];
     let mut docs: Vec<String> = std::fs::read_dir(repository().join("docs"))
         .unwrap()
         .flatten()
