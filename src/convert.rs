@@ -47,9 +47,10 @@ pub struct Conversion {
 }
 
 impl Conversion {
-    /// 0 when everything converted, 1 when some entries were skipped.
+    /// 0 when everything converted, 1 when some entries were skipped or
+    /// nothing was written.
     pub fn exit_status(&self) -> i32 {
-        i32::from(self.skipped > 0)
+        i32::from(self.skipped > 0 || self.written == 0)
     }
 }
 
@@ -66,17 +67,47 @@ pub fn convert_with_progress(
     request: &Request,
     on_input: &mut dyn FnMut(&Input),
 ) -> Result<Conversion, Diagnostic> {
-    let (library, diagnostics) = read_all_with_progress(inputs, request, on_input)?;
+    let (library, mut diagnostics) = read_all_with_progress(inputs, request, on_input)?;
     let skipped = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
         .count();
+    let written = request.to.works_written(&library, &request.write);
+    if written == 0 {
+        diagnostics.push(nothing_written(library.works.len(), skipped, request));
+    }
+    let output = request
+        .to
+        .write_reporting(&library, &request.write, &mut diagnostics);
     Ok(Conversion {
-        output: request.to.write(&library, &request.write),
-        written: library.works.len(),
+        output,
+        written,
         diagnostics,
         skipped,
     })
+}
+
+/// The warning for an output without a work, saying why: every entry had
+/// an error, the inputs held none, or the options chose none of them.
+pub fn nothing_written(read: usize, skipped: usize, request: &Request) -> Diagnostic {
+    let (message, hint) = if read > 0 {
+        let filters = request.write.markdown.filters().join(" ");
+        (
+            format!("nothing was written: none of the {read} works read matched {filters}"),
+            "widen or drop those options",
+        )
+    } else if skipped > 0 {
+        (
+            "nothing was written: every entry had an error (see above)".to_owned(),
+            "fix the entries the errors name",
+        )
+    } else {
+        (
+            "nothing was written: the inputs hold no works".to_owned(),
+            "check that these are the files you meant, and their format (--from)",
+        )
+    };
+    Diagnostic::new(Severity::Warning, "output::empty", message).hint(hint)
 }
 
 /// Reads every input into one library, with what the readers reported.
@@ -98,6 +129,18 @@ pub fn read_all_with_progress(
     let mut diagnostics = Vec::new();
     let mut origins = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
+        if let Some(kind) = read::binary_kind(&input.bytes) {
+            return Err(Diagnostic::new(
+                Severity::Error,
+                "input::not-text",
+                format!("this input is {kind}, not a publication list"),
+            )
+            .at(&input.name, 0, 0)
+            .hint(format!(
+                "pubconv reads text: {}; export the list in one of them",
+                format_names()
+            )));
+        }
         let (text, decoding) = read::decode(&input.bytes, &input.name);
         diagnostics.extend(decoding);
         let format = match request.from {
@@ -106,7 +149,10 @@ pub fn read_all_with_progress(
                 Diagnostic::new(
                     Severity::Error,
                     "input::unknown-format",
-                    "cannot tell what format this input is in",
+                    format!(
+                        "cannot tell what format this input is in: {}",
+                        read::describe(&text)
+                    ),
                 )
                 .at(&input.name, 0, 0)
                 .hint(format!("name it with --from ({})", format_names()))
@@ -118,7 +164,19 @@ pub fn read_all_with_progress(
         };
         let reading = format.read(source, &request.read);
         diagnostics.extend(reading.diagnostics);
-        origins.extend(std::iter::repeat_n(index, reading.library.works.len()));
+        // Where each work is, for the notes on works merged.
+        let works = reading.library.works.len();
+        if request.merge && inputs.len() > 1 && reading.offsets.len() == works {
+            let lines = read::LineIndex::new(&text);
+            origins.extend(
+                reading
+                    .offsets
+                    .iter()
+                    .map(|&offset| (index, lines.line(offset))),
+            );
+        } else {
+            origins.extend(std::iter::repeat_n((index, 0), works));
+        }
         merge(&mut library, reading.library, &input.name, &mut diagnostics);
         on_input(input);
     }
@@ -166,9 +224,10 @@ pub struct Streamed {
 }
 
 impl Streamed {
-    /// 0 when everything converted, 1 when some entries were skipped.
+    /// 0 when everything converted, 1 when some entries were skipped or
+    /// nothing was written.
     pub fn exit_status(&self) -> i32 {
-        i32::from(self.skipped > 0)
+        i32::from(self.skipped > 0 || self.written == 0)
     }
 }
 
@@ -193,6 +252,7 @@ pub fn convert_streaming(
     if !is_bibtex(path, request.from)? {
         return Ok(None);
     }
+
     let mut skipped = 0;
     // Works are rendered side by side; a work whose own key no other work
     // has keeps it, so it is rendered there and then, after the works
@@ -267,6 +327,9 @@ pub fn convert_streaming(
     }
     writer.finish(&mut out)?;
     out.flush()?;
+    if written == 0 {
+        report(nothing_written(0, skipped, request));
+    }
     Ok(Some(Streamed { written, skipped }))
 }
 
@@ -293,11 +356,9 @@ const RENDERED_CAPACITY: usize = 160 << 10;
 const SPARE_BUFFERS: usize = 8;
 
 /// Whether the file is to be read as BibTeX: as `--from` says, else as
-/// its name and first lines suggest.
+/// its name and first lines suggest. Not a file that is not text: the
+/// whole reading refuses it, saying what it is.
 fn is_bibtex(path: &Path, from: Option<InputFormat>) -> std::io::Result<bool> {
-    if let Some(format) = from {
-        return Ok(format == InputFormat::Bibtex);
-    }
     let mut file = File::open(path)?;
     // A first look, at the first lines: a `.bib` file whose first entry is
     // there is settled without reading (and copying) more. BibTeX is told
@@ -305,6 +366,12 @@ fn is_bibtex(path: &Path, from: Option<InputFormat>) -> std::io::Result<bool> {
     // the answer is the one the whole look gives.
     let mut head = Vec::with_capacity(FORMAT_LOOK);
     (&mut file).take(FIRST_LOOK).read_to_end(&mut head)?;
+    if read::binary_kind(&head).is_some() {
+        return Ok(false);
+    }
+    if let Some(format) = from {
+        return Ok(format == InputFormat::Bibtex);
+    }
     let start = String::from_utf8_lossy(&head);
     if InputFormat::named_and_recognized(Some(path), &start) == Some(InputFormat::Bibtex) {
         return Ok(true);

@@ -39,6 +39,7 @@ pub mod diagnostic;
 pub mod key;
 pub mod merge;
 pub mod model;
+pub mod output;
 pub mod parallel;
 pub mod read;
 pub mod tex;

@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use pubconv::convert::{convert_streaming, convert_with_progress, read_all, Input, Request};
+use pubconv::config::{self, Arguments};
+use pubconv::convert::{self, convert_streaming, convert_with_progress, read_all, Input, Request};
 use pubconv::diagnostic::{Diagnostic, Severity};
 use pubconv::key::KeyPattern;
 use pubconv::model::Date;
+use pubconv::output::{self, Target};
 use pubconv::read::{InputFormat, ReadOptions};
 use pubconv::write::{markdown, Options as WriteOptions, OutputFormat};
 
@@ -25,15 +27,15 @@ Examples:
   pubconv convert profile.txt --to biblatex -o cv.bib
   pubconv convert profile.txt --to csl-json -o refs.json
   pubconv convert profile.txt --to markdown --as-of 2026-11-27 > publications.md
-  pubconv convert refs.bib --to csl-json -o refs.json
+  pubconv convert refs.bib -o refs.json
   pubconv convert profile.txt refs.bib --to markdown --highlight \"S. Lim\" --group-by type > cv.md
   pubconv convert a.bib b.json --to bibtex --out-dir converted/
   pubconv check refs.bib --message-format json
   cat profile.txt | pubconv convert --to markdown
 
 Exit status: 0 everything converted; 1 some entries were skipped (each
-reported on stderr, the rest written), or --strict found a warning; 2
-nothing could be done.";
+reported on stderr, the rest written), nothing was written, or --strict
+found a warning; 2 nothing could be done.";
 
 #[derive(Parser)]
 #[command(args_override_self = true)]
@@ -55,13 +57,19 @@ enum Command {
     Convert(Box<ConvertArgs>),
     /// Read publication lists and report every problem, writing nothing.
     Check(CheckArgs),
+    /// List the formats pubconv reads and writes.
+    Formats,
     /// Print a completion script for a shell.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print pubconv's man page (roff).
-    Man,
+    /// Print pubconv's man page (roff), or write one page per command into DIR.
+    Man {
+        /// Write `pubconv.1`, `pubconv-convert.1`, … into this directory.
+        #[arg(value_name = "DIR")]
+        directory: Option<PathBuf>,
+    },
 }
 
 /// What to read.
@@ -69,8 +77,8 @@ enum Command {
 struct ReadArgs {
     /// Input files; `-` or none reads standard input.
     inputs: Vec<PathBuf>,
-    /// Input format; guessed from each file's extension and content if not given.
-    #[arg(long, value_parser = PossibleValuesParser::new(InputFormat::ALL.iter().map(|f| f.name())))]
+    /// Input format; told from each file's extension and content if not given.
+    #[arg(short, long, value_name = "FORMAT", ignore_case = true, value_parser = PossibleValuesParser::new(InputFormat::ALL.iter().map(|f| f.name())))]
     from: Option<String>,
     /// The day a profile dump was captured (YYYY-MM-DD, default today): dates
     /// without a year are read as the latest such date not after it.
@@ -111,12 +119,16 @@ struct CheckArgs {
 
 #[derive(clap::Args)]
 struct ConvertArgs {
-    /// Output format.
-    #[arg(long, value_parser = PossibleValuesParser::new(OutputFormat::ALL.iter().map(|f| f.name())))]
-    to: String,
-    /// Write to this file instead of standard output.
+    /// Output format; told from the extension of -o if not given (.bib,
+    /// .json, .md).
+    #[arg(short, long, value_name = "FORMAT", ignore_case = true, value_parser = PossibleValuesParser::new(OutputFormat::ALL.iter().map(|f| f.name())))]
+    to: Option<String>,
+    /// Write to this file instead of standard output (`-` is standard output).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// The format a `.bib` output takes when --to is not given.
+    #[arg(long, value_name = "FORMAT", ignore_case = true, value_parser = PossibleValuesParser::new(["biblatex", "bibtex"]))]
+    bib_format: Option<String>,
     /// How keys are made for works without one: placeholders {auth}, {Auth},
     /// {year}, {title}, {Title}, {shorttitle} and literal text.
     #[arg(long, value_name = "PATTERN", default_value = "{auth}{year}{title}", value_parser = parse_key_pattern)]
@@ -165,7 +177,7 @@ struct ConvertArgs {
     #[arg(long, value_name = "N", help_heading = "Markdown options")]
     max_authors: Option<usize>,
     /// Markdown: write one file per work, with YAML front matter, into DIR.
-    #[arg(long, value_name = "DIR", help_heading = "Markdown options")]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "out_dir"], help_heading = "Markdown options")]
     per_file: Option<PathBuf>,
     /// Write one output per input into DIR (`name.bib`, …) instead of one combined output.
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
@@ -175,6 +187,21 @@ struct ConvertArgs {
     #[command(flatten)]
     report: ReportArgs,
 }
+
+/// The options that change Markdown output only.
+const MARKDOWN_OPTIONS: &[&str] = &[
+    "highlight",
+    "group-by",
+    "order",
+    "numbering",
+    "since",
+    "until",
+    "type",
+    "selected",
+    "heading",
+    "max-authors",
+    "per-file",
+];
 
 fn parse_key_pattern(text: &str) -> Result<KeyPattern, String> {
     text.parse()
@@ -188,38 +215,137 @@ fn parse_full_date(text: &str) -> Result<Date, String> {
     }
 }
 
+/// Prints to stderr; a closed stderr is no reason to stop.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
-    let arguments = match pubconv::config::with_config(std::env::args_os().collect()) {
+    let command = Cli::command();
+    let takes_config: Vec<config::Command<'_>> = command
+        .get_subcommands()
+        .filter(|sub| ["convert", "check"].contains(&sub.get_name()))
+        .map(|sub| config::Command {
+            name: sub.get_name(),
+            options: sub
+                .get_arguments()
+                .filter_map(|arg| arg.get_long().map(str::to_owned))
+                .collect(),
+        })
+        .collect();
+    let arguments = match config::with_config(std::env::args_os().collect(), &takes_config) {
         Ok(arguments) => arguments,
         Err(message) => {
-            eprintln!("pubconv: error: {message}");
+            say!("pubconv: error: {message}");
             return ExitCode::from(2);
         }
     };
-    let result = match Cli::parse_from(arguments).command {
-        Command::Convert(args) => run_convert(&args),
+    let matches = Cli::command().get_matches_from(arguments.words.clone());
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    let result = match cli.command {
+        Command::Convert(args) => run_convert(&args, &arguments),
         Command::Check(args) => run_check(&args),
+        Command::Formats => to_stdout(formats_table().as_bytes()),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "pubconv",
-                &mut std::io::stdout(),
-            );
-            Ok(0)
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "pubconv", &mut script);
+            to_stdout(&script)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
+        Command::Man { directory: None } => man_page().and_then(|page| to_stdout(&page)),
+        Command::Man {
+            directory: Some(directory),
+        } => std::fs::create_dir_all(&directory)
+            .and_then(|()| clap_mangen::generate_to(Cli::command(), &directory))
             .map(|()| 0)
-            .map_err(|error| format!("cannot write the man page: {error}")),
+            .map_err(|error| {
+                format!(
+                    "cannot write the man pages into {}: {error}",
+                    directory.display()
+                )
+            }),
     };
     match result {
         Ok(status) => ExitCode::from(status),
         Err(message) => {
-            eprintln!("pubconv: error: {message}");
+            say!("pubconv: error: {message}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Writes all of `bytes` to standard output. A closed pipe (`| head`) is
+/// the end of the output, not an error.
+fn to_stdout(bytes: &[u8]) -> Result<u8, String> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {error}"))
+        }
+        _ => Ok(0),
+    }
+}
+
+/// The formats, for `pubconv formats`.
+fn formats_table() -> String {
+    let mut out = String::from("Input formats (--from; told from the file when not given):\n");
+    for format in InputFormat::ALL {
+        let extensions: Vec<String> = format
+            .extensions()
+            .iter()
+            .map(|e| format!(".{e}"))
+            .collect();
+        out.push_str(&format!(
+            "  {:<10} {} ({})\n",
+            format.name(),
+            format.description(),
+            extensions.join(", ")
+        ));
+    }
+    out.push_str("\nOutput formats (--to; told from the extension of -o when not given):\n");
+    for format in OutputFormat::ALL {
+        out.push_str(&format!(
+            "  {:<10} {} (.{})\n",
+            format.name(),
+            format.description(),
+            format.extension()
+        ));
+    }
+    out
+}
+
+/// One man page: pubconv's, then each command's options under a heading
+/// of its own.
+fn man_page() -> Result<Vec<u8>, String> {
+    let cannot = |error: std::io::Error| format!("cannot make the man page: {error}");
+    let command = Cli::command();
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone())
+        .render(&mut page)
+        .map_err(cannot)?;
+    for sub in command.get_subcommands() {
+        let name = format!("pubconv {}", sub.get_name());
+        let sub = sub.clone().bin_name(name.clone());
+        let man = clap_mangen::Man::new(sub.clone());
+        let mut section = Vec::new();
+        let heading = name.to_uppercase().replace('-', "\\-");
+        section.extend_from_slice(format!(".SH \"{heading}\"\n").as_bytes());
+        man.render_synopsis_section(&mut section).map_err(cannot)?;
+        man.render_description_section(&mut section)
+            .map_err(cannot)?;
+        if sub.get_arguments().any(|arg| !arg.is_hide_set()) {
+            man.render_options_section(&mut section).map_err(cannot)?;
+        }
+        // The command's own headings become sub-headings under its name.
+        let section = String::from_utf8_lossy(&section).replace(".SH ", ".SS ");
+        let section = section.replacen(".SS ", ".SH ", 1);
+        page.extend_from_slice(section.as_bytes());
+    }
+    Ok(page)
 }
 
 fn read_request(read: &ReadArgs) -> ReadOptions {
@@ -237,15 +363,119 @@ fn run_check(args: &CheckArgs) -> Result<u8, String> {
         write: WriteOptions::default(),
         merge: !args.read.no_merge,
     };
-    let (_, diagnostics) =
-        read_all(&inputs, &request).map_err(|diagnostic| diagnostic.to_string())?;
-    Ok(report(&diagnostics, &args.report))
+    let mut printer = Printer::new(&args.report);
+    let (library, diagnostics) = match read_all(&inputs, &request) {
+        Ok(read) => read,
+        Err(diagnostic) => {
+            printer.print(&diagnostic);
+            return Ok(2);
+        }
+    };
+    for diagnostic in &diagnostics {
+        printer.print(diagnostic);
+    }
+    let errors = count_errors(&diagnostics);
+    if library.works.is_empty() {
+        printer.print(&convert::nothing_written(0, errors, &request));
+        return Ok(1);
+    }
+    Ok(printer.status())
 }
 
-fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
+/// The output format: `--to`, else the one `-o`'s extension names; with a
+/// warning when both are given and disagree.
+fn output_format(
+    args: &ConvertArgs,
+    output: Option<&Path>,
+) -> Result<(OutputFormat, bool), String> {
+    let extension = output
+        .and_then(Path::extension)
+        .and_then(|extension| extension.to_str());
+    let named = extension.map_or(&[][..], OutputFormat::for_extension);
+    let names: Vec<&str> = OutputFormat::ALL.iter().map(|f| f.name()).collect();
+    match args.to.as_deref().and_then(OutputFormat::from_name) {
+        Some(format) => {
+            if let (Some(extension), false) =
+                (extension, named.is_empty() || named.contains(&format))
+            {
+                say!(
+                    "pubconv: warning: writing {} to a `.{extension}` file, which usually holds {}",
+                    format.name(),
+                    named
+                        .iter()
+                        .map(|f| f.name())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                );
+            }
+            Ok((format, false))
+        }
+        None => {
+            let Some(&usual) = named.first() else {
+                return Err(match extension {
+                    Some(extension) => format!(
+                        "cannot tell the output format from `.{extension}`: give --to ({})",
+                        names.join(", ")
+                    ),
+                    None => format!("give the output format with --to ({})", names.join(", ")),
+                });
+            };
+            let format = match args.bib_format.as_deref() {
+                Some(name) if usual != OutputFormat::Markdown && named.len() > 1 => {
+                    OutputFormat::from_name(name).unwrap_or(usual)
+                }
+                _ => usual,
+            };
+            Ok((format, true))
+        }
+    }
+}
+
+/// Refuses options the user typed that would change nothing in this run.
+fn check_options_apply(
+    args: &ConvertArgs,
+    arguments: &Arguments,
+    to: OutputFormat,
+    told_by_extension: bool,
+) -> Result<(), String> {
+    if to != OutputFormat::Markdown {
+        if let Some(option) = MARKDOWN_OPTIONS
+            .iter()
+            .find(|option| arguments.typed_option(option))
+        {
+            return Err(format!(
+                "--{option} changes Markdown output only, and this run writes {}: drop it, or use --to markdown",
+                to.name()
+            ));
+        }
+    }
+    let bib = matches!(to, OutputFormat::Bibtex | OutputFormat::Biblatex);
+    if args.ascii && !bib && arguments.typed_option("ascii") {
+        return Err(format!(
+            "--ascii changes BibTeX and BibLaTeX output only, and this run writes {}",
+            to.name()
+        ));
+    }
+    if arguments.typed_option("bib-format") && !(bib && told_by_extension) {
+        return Err(
+            "--bib-format chooses the format of a `.bib` output named by -o without --to; it changes nothing here"
+                .to_owned(),
+        );
+    }
+    Ok(())
+}
+
+fn run_convert(args: &ConvertArgs, arguments: &Arguments) -> Result<u8, String> {
+    // `-o -` is standard output, as in other tools.
+    let output = args
+        .output
+        .as_deref()
+        .filter(|path| path.as_os_str() != "-");
+    let (to, told_by_extension) = output_format(args, output)?;
+    check_options_apply(args, arguments, to, told_by_extension)?;
     let request = Request {
         from: args.read.from.as_deref().and_then(InputFormat::from_name),
-        to: OutputFormat::from_name(&args.to).ok_or("unknown output format")?,
+        to,
         read: read_request(&args.read),
         write: WriteOptions {
             key_pattern: args.key_pattern.clone(),
@@ -265,12 +495,42 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
         },
         merge: !args.read.no_merge,
     };
-    if let Some(status) = try_streaming(args, &request)? {
+    let input_paths: Vec<PathBuf> = args
+        .read
+        .inputs
+        .iter()
+        .filter(|path| path.as_os_str() != "-")
+        .cloned()
+        .collect();
+    // Where each output goes, checked before anything is read.
+    let mut targets = Vec::new();
+    if let Some(path) = output {
+        targets.push(Target {
+            path: path.to_path_buf(),
+            asked_by: format!("-o {}", path.display()),
+        });
+    }
+    if let Some(directory) = &args.out_dir {
+        for input in &args.read.inputs {
+            targets.push(Target {
+                path: out_dir_path(directory, input, to),
+                asked_by: input.display().to_string(),
+            });
+        }
+    }
+    if let Some(directory) = args.out_dir.as_ref().filter(|d| !d.exists()) {
+        std::fs::create_dir_all(directory)
+            .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
+    }
+    output::check_targets(&input_paths, &targets)?;
+
+    if let Some(status) = try_streaming(args, output, &request)? {
         return Ok(status);
     }
     let inputs = read_inputs(&args.read.inputs)?;
+    let mut printer = Printer::new(&args.report);
     if let Some(directory) = &args.per_file {
-        return write_per_file(directory, &inputs, &request, &args.report);
+        return write_per_file(directory, &inputs, &input_paths, &request, &mut printer);
     }
     // One conversion of everything, or one per input for --out-dir.
     let groups: Vec<(Option<&Input>, &[Input])> = match &args.out_dir {
@@ -285,30 +545,41 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
     let mut diagnostics = Vec::new();
     for (input, group) in groups {
         let mut advance = |input: &Input| progress.inc(input.bytes.len() as u64);
-        let conversion = convert_with_progress(group, &request, &mut advance)
-            .map_err(|diagnostic| diagnostic.to_string())?;
+        let conversion = match convert_with_progress(group, &request, &mut advance) {
+            Ok(conversion) => conversion,
+            Err(diagnostic) => {
+                progress.finish_and_clear();
+                printer.print(&diagnostic);
+                return Ok(2);
+            }
+        };
         diagnostics.extend(conversion.diagnostics.iter().cloned());
         outputs.push((input, conversion));
     }
     progress.finish_and_clear();
-    let status = report(&diagnostics, &args.report);
-    if args.report.strict && status != 0 {
-        eprintln!("pubconv: --strict: nothing written");
+    for diagnostic in &diagnostics {
+        printer.print(diagnostic);
+    }
+    let empty = outputs
+        .iter()
+        .any(|(_, conversion)| conversion.written == 0);
+    let status = printer.status().max(u8::from(empty));
+    if args.report.strict && printer.status() != 0 {
+        say!("pubconv: --strict: nothing written");
         return Ok(1);
     }
     for (input, conversion) in &outputs {
         let target = match (&args.out_dir, input) {
-            (Some(directory), Some(input)) => Some(out_dir_path(directory, input, request.to)?),
-            _ => args.output.clone(),
+            (Some(directory), Some(input)) => {
+                Some(out_dir_path(directory, Path::new(&input.name), request.to))
+            }
+            _ => output.map(Path::to_path_buf),
         };
         match target {
-            Some(path) => write_atomically(&path, conversion.output.as_bytes())
+            Some(path) => output::write(&path, conversion.output.as_bytes())
                 .map_err(|error| format!("cannot write {}: {error}", path.display()))?,
             None => {
-                // A closed pipe (`| head`) is not an error worth reporting.
-                let _ = std::io::stdout()
-                    .lock()
-                    .write_all(conversion.output.as_bytes());
+                to_stdout(conversion.output.as_bytes())?;
             }
         }
     }
@@ -323,43 +594,46 @@ fn run_convert(args: &ConvertArgs) -> Result<u8, String> {
 /// Converts a single input file as it is read, when the library can
 /// ([`convert_streaming`]): then a file of any size converts in memory
 /// bounded by its largest entry. `None` when it cannot, with nothing done.
-fn try_streaming(args: &ConvertArgs, request: &Request) -> Result<Option<u8>, String> {
+fn try_streaming(
+    args: &ConvertArgs,
+    output: Option<&Path>,
+    request: &Request,
+) -> Result<Option<u8>, String> {
     let [path] = &args.read.inputs[..] else {
         return Ok(None);
     };
-    let to_stdout = args.output.is_none();
     // --strict withholds all output after a warning: stdout cannot take
     // back what was streamed to it.
     if path.as_os_str() == "-"
         || args.out_dir.is_some()
         || args.per_file.is_some()
-        || (to_stdout && args.report.strict)
+        || (output.is_none() && args.report.strict)
     {
         return Ok(None);
     }
     let name = path.display().to_string();
     let mut printer = Printer::new(&args.report);
     let cannot_read = |error: std::io::Error| format!("cannot read {name}: {error}");
-    let streamed = match &args.output {
+    let streamed = match output {
         None => {
             let mut stdout = std::io::stdout().lock();
             let mut report = |diagnostic: Diagnostic| printer.print(&diagnostic);
             match convert_streaming(path, &name, request, &mut stdout, &mut report) {
-                // A closed pipe (`| head`) is not an error worth reporting.
+                // A closed pipe (`| head`) is the end of the output.
                 Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Some(0)),
                 other => other.map_err(cannot_read)?,
             }
         }
         Some(output) => {
             let mut streamed = None;
-            write_atomically_with(output, |file| {
+            output::write_with(output, |file| {
                 let mut report = |diagnostic: Diagnostic| printer.print(&diagnostic);
                 streamed = convert_streaming(path, &name, request, file, &mut report)?;
                 // Keep the file unless nothing was streamed, or --strict
                 // found something to say.
                 Ok(streamed.is_some() && !(args.report.strict && printer.status() != 0))
             })
-            .map_err(|error| format!("cannot convert {name} to {}: {error}", output.display()))?;
+            .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
             streamed
         }
     };
@@ -368,7 +642,11 @@ fn try_streaming(args: &ConvertArgs, request: &Request) -> Result<Option<u8>, St
     };
     let status = printer.status();
     if args.report.strict && status != 0 {
-        eprintln!("pubconv: --strict: nothing written");
+        say!("pubconv: --strict: nothing written");
+        return Ok(Some(1));
+    }
+    if streamed.written == 0 {
+        // The library said why.
         return Ok(Some(1));
     }
     report_skipped(streamed.skipped, streamed.written, &args.report);
@@ -394,24 +672,12 @@ fn progress_bar(inputs: &[Input]) -> indicatif::ProgressBar {
 
 /// Where `--out-dir` puts one input's output: its file stem and the
 /// format's extension.
-fn out_dir_path(directory: &Path, input: &Input, format: OutputFormat) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(directory)
-        .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
-    let stem = input.path.as_deref().and_then(Path::file_stem).map_or_else(
-        || "stdin".to_owned(),
-        |stem| stem.to_string_lossy().into_owned(),
-    );
-    Ok(directory.join(format!("{stem}.{}", format.extension())))
-}
-
-/// Prints the diagnostics as asked; the exit status they call for: 1 when
-/// an entry was skipped, or under --strict when anything was reported.
-fn report(diagnostics: &[Diagnostic], args: &ReportArgs) -> u8 {
-    let mut printer = Printer::new(args);
-    for diagnostic in diagnostics {
-        printer.print(diagnostic);
-    }
-    printer.status()
+fn out_dir_path(directory: &Path, input: &Path, format: OutputFormat) -> PathBuf {
+    let stem = match input.file_stem() {
+        Some(stem) if input.as_os_str() != "-" => stem.to_string_lossy().into_owned(),
+        _ => "stdin".to_owned(),
+    };
+    directory.join(format!("{stem}.{}", format.extension()))
 }
 
 /// Prints diagnostics to stderr as `--message-format` and `--quiet` ask,
@@ -444,11 +710,10 @@ impl<'a> Printer<'a> {
         if self.args.quiet && diagnostic.severity != Severity::Error {
             return;
         }
-        let mut stderr = std::io::stderr().lock();
-        let _ = match self.args.message_format {
-            MessageFormat::Human => writeln!(stderr, "{}", diagnostic.render(self.color)),
-            MessageFormat::Json => writeln!(stderr, "{}", diagnostic.to_json()),
-        };
+        match self.args.message_format {
+            MessageFormat::Human => say!("{}", diagnostic.render(self.color)),
+            MessageFormat::Json => say!("{}", diagnostic.to_json()),
+        }
     }
 
     /// 1 when an entry was skipped, or under --strict when anything was
@@ -468,7 +733,7 @@ fn count_errors(diagnostics: &[Diagnostic]) -> usize {
 fn report_skipped(skipped: usize, written: usize, args: &ReportArgs) {
     if skipped > 0 && args.message_format == MessageFormat::Human {
         let entries = if skipped == 1 { "entry" } else { "entries" };
-        eprintln!("pubconv: {skipped} {entries} skipped, {written} written; see the errors above");
+        say!("pubconv: {skipped} {entries} skipped, {written} written; see the errors above");
     }
 }
 
@@ -476,28 +741,50 @@ fn report_skipped(skipped: usize, written: usize, args: &ReportArgs) {
 fn write_per_file(
     directory: &Path,
     inputs: &[Input],
+    input_paths: &[PathBuf],
     request: &Request,
-    args: &ReportArgs,
+    printer: &mut Printer<'_>,
 ) -> Result<u8, String> {
-    if request.to != OutputFormat::Markdown {
-        return Err("--per-file writes Markdown: use it with --to markdown".to_owned());
+    let (library, diagnostics) = match read_all(inputs, request) {
+        Ok(read) => read,
+        Err(diagnostic) => {
+            printer.print(&diagnostic);
+            return Ok(2);
+        }
+    };
+    for diagnostic in &diagnostics {
+        printer.print(diagnostic);
     }
-    let (library, diagnostics) =
-        read_all(inputs, request).map_err(|diagnostic| diagnostic.to_string())?;
-    let status = report(&diagnostics, args);
-    if args.strict && status != 0 {
-        eprintln!("pubconv: --strict: nothing written");
+    let strict = printer.args.strict;
+    let status = printer.status();
+    if strict && status != 0 {
+        say!("pubconv: --strict: nothing written");
+        return Ok(1);
+    }
+    let files = markdown::per_file(&library, &request.write);
+    if files.is_empty() {
+        printer.print(&convert::nothing_written(
+            library.works.len(),
+            count_errors(&diagnostics),
+            request,
+        ));
         return Ok(1);
     }
     std::fs::create_dir_all(directory)
         .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
-    let files = markdown::per_file(&library, &request.write);
-    for (name, text) in &files {
-        let path = directory.join(name);
-        write_atomically(&path, text.as_bytes())
-            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    let targets: Vec<Target> = files
+        .iter()
+        .map(|(name, _)| Target {
+            path: directory.join(name),
+            asked_by: format!("--per-file {}", directory.display()),
+        })
+        .collect();
+    output::check_targets(input_paths, &targets)?;
+    for ((_, text), target) in files.iter().zip(&targets) {
+        output::write(&target.path, text.as_bytes())
+            .map_err(|error| format!("cannot write {}: {error}", target.path.display()))?;
     }
-    report_skipped(count_errors(&diagnostics), files.len(), args);
+    report_skipped(count_errors(&diagnostics), files.len(), printer.args);
     Ok(status)
 }
 
@@ -513,7 +800,7 @@ fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
         .map(|path| {
             if path.as_os_str() == "-" {
                 if std::io::stdin().is_terminal() {
-                    eprintln!("pubconv: reading standard input (end with Ctrl-D)");
+                    say!("pubconv: reading standard input (end with Ctrl-D)");
                 }
                 let mut bytes = Vec::new();
                 std::io::stdin()
@@ -535,51 +822,4 @@ fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
             }
         })
         .collect()
-}
-
-/// Writes to a temporary file beside `path`, then renames it into place, so
-/// that no half-written output is ever left behind.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomically_with(path, |file| file.write_all(bytes).map(|()| true))
-}
-
-/// [`write_atomically`] for output written by `write`, which says whether
-/// the file is to be kept (if not, nothing is left behind).
-fn write_atomically_with(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<bool>,
-) -> std::io::Result<()> {
-    // A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written
-    // to as it is: a file renamed over it would replace it.
-    let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
-    if special {
-        let mut out = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
-        write(&mut out)?;
-        return out.flush();
-    }
-    let directory = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = directory.join(format!(".{file_name}.pubconv-{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&temporary).and_then(|file| {
-        let mut file = std::io::BufWriter::new(file);
-        let keep = write(&mut file)?;
-        file.flush()?;
-        drop(file);
-        if keep {
-            std::fs::rename(&temporary, path)?;
-        } else {
-            std::fs::remove_file(&temporary)?;
-        }
-        Ok(())
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
 }

@@ -24,15 +24,15 @@ use crate::model::person::fold;
 use crate::model::{DateVariable, Work, WorkType};
 
 /// Merges duplicates among `works`, where `origins[i]` is the input work
-/// `i` came from; only works from different inputs merge. Returns the
-/// notes that say what was merged.
+/// `i` came from and its line there (0 if not known); only works from
+/// different inputs merge. Returns the notes that say what was merged.
 pub fn merge_duplicates(
     works: &mut Vec<Work>,
-    origins: &[usize],
+    origins: &[(usize, usize)],
     input_names: &[String],
 ) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
-    let mut kept: Vec<(Work, usize)> = Vec::with_capacity(works.len());
+    let mut kept: Vec<(Work, (usize, usize))> = Vec::with_capacity(works.len());
     // Kept works by what can make two the same, so that each work is
     // compared with its few candidates, not with every work before it.
     let mut index: HashMap<String, Vec<usize>> = HashMap::new();
@@ -46,7 +46,7 @@ pub fn merge_duplicates(
         candidates.sort_unstable();
         let found = candidates.into_iter().find(|&at| {
             let (other, other_origin) = &kept[at];
-            *other_origin != origin && same_work(other, &work).is_some()
+            other_origin.0 != origin.0 && same_work(other, &work).is_some()
         });
         let at = match found {
             Some(at) => {
@@ -78,19 +78,22 @@ pub fn merge_duplicates(
 }
 
 fn merge_note(
-    earlier: (&Work, usize),
-    later: (&Work, usize),
+    earlier: (&Work, (usize, usize)),
+    later: (&Work, (usize, usize)),
     reason: &str,
     input_names: &[String],
 ) -> Diagnostic {
     let input = |origin: usize| input_names.get(origin).map_or("?", String::as_str);
-    let describe = |(work, origin): (&Work, usize)| {
+    let describe = |(work, (origin, line)): (&Work, (usize, usize))| {
         let title = work
             .title
             .as_ref()
             .map(|t| t.raw_string())
             .unwrap_or_default();
-        format!("“{title}” ({})", input(origin))
+        match line {
+            0 => format!("“{title}” ({})", input(origin)),
+            line => format!("“{title}” ({}:{line})", input(origin)),
+        }
     };
     Diagnostic::new(
         Severity::Note,
@@ -101,7 +104,11 @@ fn merge_note(
             describe(later)
         ),
     )
-    .at(input_names.get(later.1).map_or("", String::as_str), 0, 0)
+    .at(
+        input_names.get(later.1 .0).map_or("", String::as_str),
+        later.1 .1,
+        usize::from(later.1 .1 > 0),
+    )
     .hint("pass --no-merge to keep both")
 }
 
@@ -292,9 +299,9 @@ mod tests {
     fn only_works_from_different_inputs_merge() {
         let same = work("A Title", 2020, "Jane Doe");
         let mut works = vec![same.clone(), same.clone()];
-        assert!(merge_duplicates(&mut works, &[0, 0], &["a".into()]).is_empty());
+        assert!(merge_duplicates(&mut works, &[(0, 1), (0, 2)], &["a".into()]).is_empty());
         assert_eq!(works.len(), 2);
-        let notes = merge_duplicates(&mut works, &[0, 1], &["a".into(), "b".into()]);
+        let notes = merge_duplicates(&mut works, &[(0, 3), (1, 0)], &["a".into(), "b".into()]);
         assert_eq!((works.len(), notes.len()), (1, 1));
     }
 }

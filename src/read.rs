@@ -40,6 +40,9 @@ impl Default for ReadOptions {
 pub struct Reading {
     pub library: Library,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where each work starts in the text, as a byte offset, in the order
+    /// of `library.works`; empty where the reader does not say.
+    pub offsets: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,40 +71,62 @@ impl InputFormat {
         }
     }
 
+    /// The format of a name as given on the command line, in any case.
     pub fn from_name(name: &str) -> Option<InputFormat> {
         Self::ALL
             .iter()
             .copied()
-            .find(|format| format.name() == name)
+            .find(|format| format.name().eq_ignore_ascii_case(name))
     }
 
-    /// Guesses the format from the file's extension, then from its content.
+    /// The format the file's extension names, if any.
+    pub fn from_extension(path: &Path) -> Option<InputFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|format| format.extensions().contains(&extension.as_str()))
+    }
+
+    /// Tells the format from the file's extension, unless its content says
+    /// it is another format: a `.bib`, `.json` or `.txt` file is read as
+    /// its extension says even when nothing in it shows the format (an
+    /// empty `.bib` file is an empty library). Without an extension to go
+    /// by, the content decides; `None` when it does not (see [`describe`]).
     pub fn detect(path: Option<&Path>, text: &str) -> Option<InputFormat> {
-        Self::named_and_recognized(path, text).or_else(|| {
-            Self::ALL
-                .iter()
-                .copied()
-                .find(|format| format.recognizes(text))
-        })
+        let named = path.and_then(Self::from_extension);
+        if let Some(format) = named.filter(|format| format.recognizes(text)) {
+            return Some(format);
+        }
+        let recognized = Self::ALL
+            .iter()
+            .copied()
+            .find(|format| format.recognizes(text));
+        recognized.or(named.filter(|format| format.takes_unrecognized(text)))
     }
 
     /// The format the file's extension names, if its content is
     /// recognised as it: [`Self::detect`]'s first guess.
     pub fn named_and_recognized(path: Option<&Path>, text: &str) -> Option<InputFormat> {
-        let extension = path
-            .and_then(Path::extension)
-            .and_then(|extension| extension.to_str())
-            .map(str::to_ascii_lowercase)?;
-        Self::ALL.iter().copied().find(|format| {
-            format.extensions().contains(&extension.as_str()) && format.recognizes(text)
-        })
+        path.and_then(Self::from_extension)
+            .filter(|format| format.recognizes(text))
     }
 
-    fn extensions(self) -> &'static [&'static str] {
+    /// The extensions its files take, the first the usual one.
+    pub fn extensions(self) -> &'static [&'static str] {
         match self {
             InputFormat::Profile => &["txt", "text"],
             InputFormat::Bibtex => &["bib", "bibtex", "biblatex"],
             InputFormat::CslJson => &["json", "csljson"],
+        }
+    }
+
+    /// What it is, in a few words.
+    pub fn description(self) -> &'static str {
+        match self {
+            InputFormat::Profile => "a Scholar Feed author page copied as text",
+            InputFormat::Bibtex => "BibTeX or BibLaTeX",
+            InputFormat::CslJson => "CSL-JSON items, as Zotero and pandoc write them",
         }
     }
 
@@ -113,6 +138,17 @@ impl InputFormat {
         }
     }
 
+    /// Whether a file named as this format is read as it although nothing
+    /// in it shows the format: its reader then says what is wrong with it,
+    /// or finds an empty list. JSON that is plainly not CSL (an object
+    /// with none of an item's keys) is not.
+    fn takes_unrecognized(self, text: &str) -> bool {
+        match self {
+            InputFormat::Profile | InputFormat::Bibtex => true,
+            InputFormat::CslJson => !csl::is_other_json(text),
+        }
+    }
+
     pub fn read(self, source: Source<'_>, options: &ReadOptions) -> Reading {
         match self {
             InputFormat::Profile => profile::read_profile(source, options),
@@ -120,6 +156,59 @@ impl InputFormat {
             InputFormat::CslJson => csl::read_csl(source, options),
         }
     }
+}
+
+/// What a file that is not text is, when it is not (`a PDF file`): such
+/// a file is refused whole, not read as a list with a warning a line.
+pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"%PDF-", "a PDF file"),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive (such as a .docx, .xlsx or .odt file)",
+        ),
+        (b"\x7fELF", "a program"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x1f\x8b", "a gzip archive"),
+        (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"),
+    ];
+    if let Some((_, kind)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return Some(kind);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let utf16 = head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+        || unmarked_utf16(head).is_some();
+    // Text has no NUL bytes and few control characters; UTF-16 text has a
+    // NUL beside each ASCII character, and is text.
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    let binary = !utf16 && (head.contains(&0) || controls * 20 > head.len());
+    binary.then_some("binary data, not text")
+}
+
+/// What a text that no reader recognises looks like, for the message that
+/// refuses it.
+pub fn describe(text: &str) -> String {
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    if trimmed.is_empty() {
+        return "it is empty".to_owned();
+    }
+    match csl::other_json_keys(trimmed).as_deref() {
+        Some("") => return "it is JSON, but not CSL-JSON (an empty object)".to_owned(),
+        Some(keys) => {
+            return format!("it is JSON, but not CSL-JSON (an object with the keys {keys})")
+        }
+        None => {}
+    }
+    if trimmed.starts_with(['[', '{']) {
+        return "it looks like JSON, but not like CSL-JSON items".to_owned();
+    }
+    "it is text in none of the formats pubconv reads".to_owned()
 }
 
 /// Decodes an input's bytes: UTF-8 with or without a byte-order mark,

@@ -9,6 +9,7 @@ pub mod markdown;
 
 use std::io::Write;
 
+use crate::diagnostic::Diagnostic;
 use crate::key::KeyPattern;
 use crate::model::Library;
 
@@ -59,11 +60,42 @@ impl OutputFormat {
         }
     }
 
+    /// The format of a name as given on the command line, in any case.
     pub fn from_name(name: &str) -> Option<OutputFormat> {
         Self::ALL
             .iter()
             .copied()
-            .find(|format| format.name() == name)
+            .find(|format| format.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The formats a file of this extension can hold (`.bib`: BibTeX and
+    /// BibLaTeX), the usual first.
+    pub fn for_extension(extension: &str) -> &'static [OutputFormat] {
+        match extension.to_ascii_lowercase().as_str() {
+            "bib" => &[OutputFormat::Biblatex, OutputFormat::Bibtex],
+            "json" => &[OutputFormat::CslJson],
+            "md" | "markdown" => &[OutputFormat::Markdown],
+            _ => &[],
+        }
+    }
+
+    /// What it is, in a few words.
+    pub fn description(self) -> &'static str {
+        match self {
+            OutputFormat::Bibtex => "classic BibTeX, for bibtex and natbib",
+            OutputFormat::Biblatex => "BibLaTeX, for biber",
+            OutputFormat::CslJson => "CSL-JSON items, for pandoc, Zotero and citeproc",
+            OutputFormat::Markdown => "a Markdown CV section",
+        }
+    }
+
+    /// How many of the library's works the output holds: all of them, but
+    /// for Markdown, whose options choose some.
+    pub fn works_written(self, library: &Library, options: &Options) -> usize {
+        match self {
+            OutputFormat::Markdown => markdown::chosen(library, options).len(),
+            _ => library.works.len(),
+        }
     }
 
     /// A writer taking one work at a time, for formats that need no sight
@@ -82,10 +114,25 @@ impl OutputFormat {
         }
     }
 
+    /// The library in this format; [`Self::write_reporting`] also says
+    /// what the format could not hold.
     pub fn write(self, library: &Library, options: &Options) -> String {
+        self.write_reporting(library, options, &mut Vec::new())
+    }
+
+    /// The library in this format, with a `lost` warning in `lost` for
+    /// each value the format cannot hold as it was.
+    pub fn write_reporting(
+        self,
+        library: &Library,
+        options: &Options,
+        lost: &mut Vec<Diagnostic>,
+    ) -> String {
         match self {
-            OutputFormat::Bibtex => bibtex::write(library, bibtex::Dialect::Bibtex, options),
-            OutputFormat::Biblatex => bibtex::write(library, bibtex::Dialect::Biblatex, options),
+            OutputFormat::Bibtex => bibtex::write(library, bibtex::Dialect::Bibtex, options, lost),
+            OutputFormat::Biblatex => {
+                bibtex::write(library, bibtex::Dialect::Biblatex, options, lost)
+            }
             OutputFormat::CslJson => csl::write(library, options),
             OutputFormat::Markdown => markdown::write(library, options),
         }

@@ -403,14 +403,8 @@ fn a_config_file_sets_defaults_the_command_line_overrides() {
         markdown.contains("### Journal Articles") && markdown.contains("**Sungjun Lim**, et al."),
         "{markdown}"
     );
-    let overridden = text(
-        &pubconv_in(
-            directory.path(),
-            &["convert", &cv, "--group-by", "none", "--to", "bibtex"],
-            None,
-        )
-        .stdout,
-    );
+    let overridden =
+        text(&pubconv_in(directory.path(), &["convert", &cv, "--to", "bibtex"], None).stdout);
     assert!(
         overridden.starts_with("@article{kovacs2021journal,"),
         "{overridden}"

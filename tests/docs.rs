@@ -135,6 +135,7 @@ fn check_examples(page: &str) -> Vec<String> {
                     .current_dir(scratch.path())
                     .env("PATH", path_with_pubconv())
                     .env("NO_COLOR", "1")
+                    .env("LC_ALL", "C")
                     .stdin(std::process::Stdio::null())
                     .output()
                     .unwrap();
@@ -393,7 +394,7 @@ fn the_guide_documents_every_option_help_lists() {
             command.join(" ")
         );
     }
-    for subcommand in ["convert", "check", "completions", "man"] {
+    for subcommand in ["convert", "check", "formats", "completions", "man"] {
         assert!(
             guide.contains(&format!("\n## pubconv {subcommand}")),
             "docs/guide.md has no section for `pubconv {subcommand}`"

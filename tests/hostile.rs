@@ -75,10 +75,33 @@ fn binary_junk_invalid_utf8_and_utf16() {
             &Default::default(),
         );
     }
+    // Text in another encoding than UTF-8: its bytes are text, with no
+    // control characters but line ends.
     let mut invalid = b"@misc{a, title = {Caf\xe9}}\n".to_vec();
-    invalid.extend_from_slice(&junk[..1000]);
+    invalid.extend(
+        junk[..1000]
+            .iter()
+            .map(|&b| if b < 0x20 { b' ' } else { b }),
+    );
     let conversion = convert_bytes("invalid.bib", invalid, OutputFormat::CslJson);
     assert!(conversion.output.contains("Café"));
+    // Binary data is refused whole, as what it is.
+    let mut binary = b"@misc{a, title = {Caf\xe9}}\n".to_vec();
+    binary.extend_from_slice(&junk[..1000]);
+    let input = pubconv::convert::Input {
+        name: "binary.bib".into(),
+        path: None,
+        bytes: binary,
+    };
+    let request = pubconv::convert::Request {
+        from: None,
+        to: OutputFormat::CslJson,
+        read: Default::default(),
+        write: Default::default(),
+        merge: true,
+    };
+    let refused = pubconv::convert::convert(&[input], &request).unwrap_err();
+    assert_eq!(refused.code, "input::not-text");
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()
         .chain(

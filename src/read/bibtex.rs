@@ -124,11 +124,11 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
     for problem in inherit::resolve(&mut entries) {
         reader.report_inheritance(&entries[problem.entry], problem.message);
     }
-    let works = entries
+    let (works, offsets) = entries
         .iter()
         .filter(|entry| entry.kind != "xdata")
-        .map(|entry| reader.work(entry))
-        .collect();
+        .map(|entry| (reader.work(entry), entry.offset))
+        .unzip();
     Reading {
         library: Library {
             profile: None,
@@ -137,6 +137,7 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
             strings,
         },
         diagnostics: reader.diagnostics,
+        offsets,
     }
 }
 

@@ -23,11 +23,47 @@ use crate::model::{
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
 use crate::vocab::csl::{self, Tag};
 
-/// True when the text is a JSON array or object that looks like CSL items.
+/// True when the text is a JSON array that looks like CSL items, or one
+/// item: an object with an item's `id` or `type` of its own (not only
+/// deep inside, as an API's reply may have).
 pub fn recognizes(text: &str) -> bool {
     let text = text.trim_start_matches('\u{feff}').trim_start();
-    (text.starts_with('[') || text.starts_with('{'))
-        && (text.contains("\"type\"") || text.contains("\"id\""))
+    let mentions_item_keys = text.contains("\"type\"") || text.contains("\"id\"");
+    if text.starts_with('{') {
+        if let Some(keys) = top_level_keys(text) {
+            return keys.iter().any(|key| key == "type" || key == "id");
+        }
+    }
+    (text.starts_with('[') || text.starts_with('{')) && mentions_item_keys
+}
+
+/// The keys of a JSON object, when the text is one.
+fn top_level_keys(text: &str) -> Option<Vec<String>> {
+    let object: BTreeMap<String, serde::de::IgnoredAny> = serde_json::from_str(text).ok()?;
+    Some(object.into_keys().collect())
+}
+
+/// Whether the text is a JSON object with none of a CSL item's keys (an
+/// ORCID record, an API's reply): JSON, but not CSL-JSON.
+pub fn is_other_json(text: &str) -> bool {
+    other_json_keys(text.trim_start_matches('\u{feff}').trim()).is_some()
+}
+
+/// For [`is_other_json`]'s objects, their first keys, to name them.
+pub fn other_json_keys(text: &str) -> Option<String> {
+    let keys = top_level_keys(text)?;
+    // An item has a type and an id, or at least a title or authors; other
+    // CSL variable names (`version`, `note`) are common keys elsewhere.
+    let is_item_key =
+        |key: &String| ["type", "id", "title", "author", "issued"].contains(&key.as_str());
+    if keys.iter().any(is_item_key) {
+        return None;
+    }
+    let mut named: Vec<String> = keys.iter().take(5).map(|key| format!("`{key}`")).collect();
+    if keys.len() > named.len() {
+        named.push("…".to_owned());
+    }
+    Some(named.join(", "))
 }
 
 /// Reads a CSL-JSON array (or a single item) into a library.
@@ -48,7 +84,7 @@ pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
                 let error = serde_json::from_str::<Vec<&RawValue>>(text).err();
                 let (line, column) = error.as_ref().map_or((1, 1), |e| (e.line(), e.column()));
                 let message =
-                    error.map_or_else(|| "not a JSON array".to_owned(), |e| e.to_string());
+                    error.map_or_else(|| "not a JSON array".to_owned(), |e| without_position(&e));
                 let diagnostic = Diagnostic::new(
                     Severity::Error,
                     "csl::json",
@@ -59,17 +95,20 @@ pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
                 return Reading {
                     library: Library::default(),
                     diagnostics: vec![diagnostic],
+                    offsets: Vec::new(),
                 };
             }
         },
     };
     let mut works = Vec::new();
+    let mut offsets = Vec::new();
     for raw in items {
         let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
         match serde_json::from_str::<Item>(raw.get()) {
             Ok(item) => {
                 let mut notes = Vec::new();
                 works.push(item.into_work(&mut notes));
+                offsets.push(offset + (source.text.len() - text.len()));
                 for note in notes {
                     report(
                         Diagnostic::new(Severity::Warning, "csl::item", note),
@@ -78,10 +117,16 @@ pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
                 }
             }
             Err(error) => {
-                let message = format!("this item is not a CSL item ({error}); it was left out");
+                let message = format!(
+                    "this item is not a CSL item ({}); it was left out",
+                    without_position(&error)
+                );
                 let diagnostic = Diagnostic::new(Severity::Error, "csl::item", message)
                     .hint("fix the item; the others were read");
-                report(diagnostic, offset);
+                report(
+                    diagnostic,
+                    offset + offset_of(raw.get(), error.line(), error.column()),
+                );
             }
         }
     }
@@ -91,7 +136,33 @@ pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
             ..Library::default()
         },
         diagnostics,
+        offsets,
     }
+}
+
+/// serde_json's message without the position it appends (` at line 1
+/// column 71`, counted in the item): the diagnostic gives the position,
+/// counted in the file.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    match message.rsplit_once(" at line ") {
+        Some((message, _)) => message.to_owned(),
+        None => message,
+    }
+}
+
+/// The byte offset of serde_json's 1-based line and column in `text`.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = text
+        .match_indices('\n')
+        .nth(line.saturating_sub(2))
+        .map_or(0, |(at, _)| at + 1);
+    let line_start = if line <= 1 { 0 } else { line_start };
+    let mut offset = (line_start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// A string, or a number or boolean written where CSL expects a string

@@ -50,10 +50,13 @@ pub fn read_profile(source: Source<'_>, options: &ReadOptions) -> Reading {
         .unwrap_or(lines.len());
     let (profile, heading) = reader.header(&lines[..papers_start]);
     let blocks = paper_blocks(&lines[papers_start..]);
-    let works: Vec<Work> = blocks
+    let start_of = |block: &[Line<'_>]| {
+        (block[0].text.as_ptr() as usize).saturating_sub(source.text.as_ptr() as usize)
+    };
+    let (works, offsets): (Vec<Work>, Vec<usize>) = blocks
         .iter()
-        .filter_map(|block| reader.paper(block))
-        .collect();
+        .filter_map(|block| Some((reader.paper(block)?, start_of(block))))
+        .unzip();
     if let Some((declared, line)) = heading {
         if declared != blocks.len() as u64 {
             reader.report(
@@ -77,6 +80,7 @@ pub fn read_profile(source: Source<'_>, options: &ReadOptions) -> Reading {
             ..Library::default()
         },
         diagnostics: reader.diagnostics,
+        offsets,
     }
 }
 
@@ -358,7 +362,7 @@ impl ProfileReader<'_> {
                 .hint("fix the date in the dump; this paper was skipped");
             return Err(self.at(error, line, day_offset));
         };
-        let note = Diagnostic::new(
+        let mut note = Diagnostic::new(
             Severity::Note,
             "profile::yearless-date",
             format!(
@@ -368,8 +372,13 @@ impl ProfileReader<'_> {
                 month.name(),
                 as_of.iso()
             ),
-        )
-        .hint("pass --as-of YYYY-MM-DD with the day the dump was captured if that was not today");
+        );
+        // A day other than today was given on purpose: nothing to suggest.
+        if as_of == Date::today() {
+            note = note.hint(
+                "pass --as-of YYYY-MM-DD with the day the dump was captured if that was not today",
+            );
+        }
         let note = self.at(note, line, day_offset);
         self.report(note);
         Ok(date)

@@ -9,6 +9,7 @@
 use std::collections::hash_map::{Entry, HashMap};
 use std::fmt::Write as _;
 
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::key::citation_keys;
 use crate::model::{
     Casing, DateVariable, Inline, Library, Person, Role, Style, Text, Variable, Work, WorkType,
@@ -17,6 +18,7 @@ use crate::tex::{self, math};
 use crate::vocab::bibtex::{
     reads_as_biblatex, ENTRY_TYPES_WRITTEN as ENTRY_TYPES, OTHER_CSL_TYPES,
 };
+use crate::vocab::csl;
 use crate::write::Options;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,8 +35,14 @@ enum Value {
     Macro(String),
 }
 
-/// Writes the library as a `.bib` file, works in input order.
-pub fn write(library: &Library, dialect: Dialect, options: &Options) -> String {
+/// Writes the library as a `.bib` file, works in input order; what the
+/// file cannot hold as it was is reported to `lost`.
+pub fn write(
+    library: &Library,
+    dialect: Dialect,
+    options: &Options,
+    lost: &mut Vec<Diagnostic>,
+) -> String {
     let keys = citation_keys(&library.works, &options.key_pattern);
     let mut out = String::new();
     for preamble in &library.preambles {
@@ -54,7 +62,7 @@ pub fn write(library: &Library, dialect: Dialect, options: &Options) -> String {
         if !out.is_empty() {
             out.push('\n');
         }
-        write_entry(&mut out, work, key, dialect, &abbreviations);
+        write_entry(&mut out, work, key, dialect, &abbreviations, lost);
     }
     if options.ascii {
         out = tex::to_ascii(&out);
@@ -85,9 +93,35 @@ fn write_entry(
     key: &str,
     dialect: Dialect,
     abbreviations: &HashMap<&str, &str>,
+    lost: &mut Vec<Diagnostic>,
 ) {
     let _ = writeln!(out, "@{}{{{key},", entry_type(work, dialect));
-    for (name, value) in fields(work, dialect) {
+    let mut fields = fields_of(work, dialect);
+    for (name, value) in unread_dates(work, key, dialect, lost) {
+        match fields.iter().position(|(other, _)| *other == name) {
+            Some(at) => fields[at].1 = value,
+            None => {
+                // Where the field table puts a date: after the titles.
+                let titles = [
+                    "author",
+                    "editor",
+                    "title",
+                    "maintitle",
+                    "journal",
+                    "journaltitle",
+                    "booktitle",
+                    "howpublished",
+                ];
+                let at = fields
+                    .iter()
+                    .rposition(|(other, _)| titles.contains(&other.as_str()))
+                    .map_or(fields.len(), |at| at + 1);
+                let at = if name == "note" { fields.len() } else { at };
+                fields.insert(at, (name, value));
+            }
+        }
+    }
+    for (name, value) in fields {
         let value = match value {
             Value::Braced(text) => match abbreviations.get(text.as_str()) {
                 Some(string) => Value::Macro(string.to_string()),
@@ -315,7 +349,7 @@ pub const DATES: &[(DateVariable, &str)] = &[
 /// The fields of one entry, in the order they are written; fields the
 /// source had that no writer knows come last, in name order. A name is
 /// written once: the first value for it wins.
-fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
+fn fields_of(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
     let implied_genre = crate::vocab::bibtex::implied_genre(entry_type(work, dialect));
     let pick = |bibtex: &'static str, biblatex: &'static str| match dialect {
         Dialect::Bibtex => bibtex,
@@ -360,7 +394,7 @@ fn fields(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
     let extra = work
         .extra
         .iter()
-        .filter(|(name, _)| is_safe_field_name(name))
+        .filter(|(name, value)| is_safe_field_name(name) && unread_date(name, value).is_none())
         .map(|(name, value)| (name.clone(), Value::Braced(source_text(value))));
     let mut written: Vec<(String, Value)> = Vec::new();
     for (name, value) in known
@@ -582,6 +616,117 @@ fn preprint_note(work: &Work, dialect: Dialect) -> Option<String> {
 }
 
 /// Extra fields are written only under names BibTeX can read back.
+/// A CSL date its reader could not read into a date (`{"raw": "Spring
+/// 2020"}`, `{"literal": "13th century"}`), kept as its JSON under its
+/// variable's name: its text.
+fn unread_date(name: &str, value: &str) -> Option<String> {
+    let is_date = name == "issued" || csl::DATES.iter().any(|(_, csl)| *csl == name);
+    if !is_date {
+        return None;
+    }
+    let json: serde_json::Value = serde_json::from_str(value).ok()?;
+    let object = json.as_object()?;
+    let text = ["raw", "literal"]
+        .iter()
+        .find_map(|key| object.get(*key)?.as_str())
+        .map(str::to_owned);
+    let season = object.get("season").map(|season| match season.as_str() {
+        Some(text) => text.to_owned(),
+        None => season.to_string(),
+    });
+    // Date-parts that are not numbers (`[["twenty"]]`): their words.
+    let parts = object.get("date-parts").map(|parts| {
+        let mut words = Vec::new();
+        let mut pending = vec![parts];
+        while let Some(value) = pending.pop() {
+            match value {
+                serde_json::Value::Array(items) => pending.extend(items.iter().rev()),
+                serde_json::Value::String(text) => words.push(text.clone()),
+                serde_json::Value::Number(number) => words.push(number.to_string()),
+                _ => {}
+            }
+        }
+        words.join(" ")
+    });
+    let text = text.or(parts).unwrap_or_default();
+    Some(match season {
+        Some(season) if !text.contains(&season) => format!("{season} {text}").trim().to_owned(),
+        _ => text,
+    })
+}
+
+/// The first year in a text (`Spring 2020` → 2020): four digits on their
+/// own, from 1000 to 2999.
+fn year_in(text: &str) -> Option<i32> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(3)).find_map(|at| {
+        let digits = &bytes[at..at + 4];
+        let alone = (at == 0 || !bytes[at - 1].is_ascii_digit())
+            && bytes.get(at + 4).is_none_or(|b| !b.is_ascii_digit());
+        let year: i32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+        (alone && digits.iter().all(u8::is_ascii_digit) && (1000..3000).contains(&year))
+            .then_some(year)
+    })
+}
+
+/// Fields for the dates the work holds only as text: the publication
+/// year where one can be found, the rest in `note`; each reported, since
+/// BibTeX has no field for a date it cannot read.
+fn unread_dates(
+    work: &Work,
+    key: &str,
+    dialect: Dialect,
+    lost: &mut Vec<Diagnostic>,
+) -> Vec<(String, Value)> {
+    let mut fields = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    for (name, value) in &work.extra {
+        let Some(text) = unread_date(name, value) else {
+            continue;
+        };
+        let year = year_in(&text).filter(|_| name == "issued" && work.date.is_none());
+        let what = match year {
+            Some(year) => {
+                let field = match dialect {
+                    Dialect::Bibtex => "year",
+                    Dialect::Biblatex => "date",
+                };
+                fields.push((field.to_owned(), Value::Braced(year.to_string())));
+                if text == year.to_string() {
+                    continue;
+                }
+                format!("written as the year {year}")
+            }
+            None if text.is_empty() => "left out: it holds no date".to_owned(),
+            None => {
+                notes.push(if name == "issued" {
+                    escape(&text)
+                } else {
+                    format!("{name}: {}", escape(&text))
+                });
+                "written in `note`".to_owned()
+            }
+        };
+        lost.push(
+            Diagnostic::new(
+                Severity::Warning,
+                "lost",
+                format!("the date `{name}` of `{key}` is `{text}`, which BibTeX cannot read as a date: {what}"),
+            )
+            .key(key),
+        );
+    }
+    if !notes.is_empty() {
+        let own = work
+            .fields
+            .get(&Variable::Note)
+            .map(|note| rich(note, false));
+        let note = own.into_iter().chain(notes).collect::<Vec<_>>().join("; ");
+        fields.push(("note".to_owned(), Value::Braced(note)));
+    }
+    fields
+}
+
 fn is_safe_field_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name
@@ -817,7 +962,12 @@ mod tests {
             },
             &crate::read::ReadOptions::default(),
         );
-        let out = write(&reading.library, Dialect::Bibtex, &Options::default());
+        let out = write(
+            &reading.library,
+            Dialect::Bibtex,
+            &Options::default(),
+            &mut Vec::new(),
+        );
         // Entries see the last value; the name first defined with it stands
         // for it, and a value no longer any name's is written out.
         assert!(

@@ -37,6 +37,28 @@ pub struct Options {
     pub max_authors: Option<usize>,
 }
 
+impl Options {
+    /// The options that leave works out, as they are given on the command
+    /// line (`--since 2025`), to say why a section is empty.
+    pub fn filters(&self) -> Vec<String> {
+        let mut filters = Vec::new();
+        if let Some(since) = self.since {
+            filters.push(format!("--since {since}"));
+        }
+        if let Some(until) = self.until {
+            filters.push(format!("--until {until}"));
+        }
+        if !self.types.is_empty() {
+            let names: Vec<&str> = self.types.iter().map(|kind| kind.name()).collect();
+            filters.push(format!("--type {}", names.join(",")));
+        }
+        if !self.selected.is_empty() {
+            filters.push(format!("--selected {}", self.selected.join(",")));
+        }
+        filters
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
@@ -63,6 +85,11 @@ macro_rules! named {
 
         impl $name {
             pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            /// Its name on the command line.
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
         }
 
         impl FromStr for $name {
@@ -208,7 +235,9 @@ pub fn per_file(library: &Library, options: &WriteOptions) -> Vec<(String, Strin
 
 /// The works the options keep, as indices into the library, in the order
 /// they are listed.
-fn chosen(library: &Library, options: &WriteOptions) -> Vec<usize> {
+/// The works the options choose, as indices into the library, in the
+/// order they are written.
+pub fn chosen(library: &Library, options: &WriteOptions) -> Vec<usize> {
     let markdown = &options.markdown;
     let keys = citation_keys(&library.works, &options.key_pattern);
     let mut works: Vec<(usize, &Work)> = library
