@@ -224,15 +224,17 @@ macro_rules! say {
 
 fn main() -> ExitCode {
     let command = Cli::command();
-    let takes_config: Vec<config::Command<'_>> = command
+    let takes_config: Vec<config::Command<'static>> = command
         .get_subcommands()
-        .filter(|sub| ["convert", "check"].contains(&sub.get_name()))
-        .map(|sub| config::Command {
-            name: sub.get_name(),
-            options: sub
+        .filter_map(|sub| {
+            let name = ["convert", "check"]
+                .into_iter()
+                .find(|name| *name == sub.get_name())?;
+            let options = sub
                 .get_arguments()
                 .filter_map(|arg| arg.get_long().map(str::to_owned))
-                .collect(),
+                .collect();
+            Some(config::Command { name, options })
         })
         .collect();
     let arguments = match config::with_config(std::env::args_os().collect(), &takes_config) {
@@ -242,7 +244,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let matches = Cli::command().get_matches_from(arguments.words.clone());
+    let matches = command.get_matches_from(arguments.words.clone());
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(error) => error.exit(),
