@@ -366,16 +366,9 @@ fn run_check(args: &CheckArgs) -> Result<u8, String> {
         merge: !args.read.no_merge,
     };
     let mut printer = Printer::new(&args.report);
-    let (library, diagnostics) = match read_all(&inputs, &request) {
-        Ok(read) => read,
-        Err(diagnostic) => {
-            printer.print(&diagnostic);
-            return Ok(2);
-        }
+    let Some((library, diagnostics)) = printer.read(&inputs, &request) else {
+        return Ok(2);
     };
-    for diagnostic in &diagnostics {
-        printer.print(diagnostic);
-    }
     let errors = count_errors(&diagnostics);
     if library.works.is_empty() {
         printer.print(&convert::nothing_written(0, errors, &request));
@@ -718,6 +711,27 @@ impl<'a> Printer<'a> {
         }
     }
 
+    /// Reads every input into one library, printing what the readers
+    /// report; `None`, the reason printed, when nothing could be read.
+    fn read(
+        &mut self,
+        inputs: &[Input],
+        request: &Request,
+    ) -> Option<(pubconv::model::Library, Vec<Diagnostic>)> {
+        match read_all(inputs, request) {
+            Ok((library, diagnostics)) => {
+                for diagnostic in &diagnostics {
+                    self.print(diagnostic);
+                }
+                Some((library, diagnostics))
+            }
+            Err(diagnostic) => {
+                self.print(&diagnostic);
+                None
+            }
+        }
+    }
+
     /// 1 when an entry was skipped, or under --strict when anything was
     /// reported.
     fn status(&self) -> u8 {
@@ -747,16 +761,9 @@ fn write_per_file(
     request: &Request,
     printer: &mut Printer<'_>,
 ) -> Result<u8, String> {
-    let (library, diagnostics) = match read_all(inputs, request) {
-        Ok(read) => read,
-        Err(diagnostic) => {
-            printer.print(&diagnostic);
-            return Ok(2);
-        }
+    let Some((library, diagnostics)) = printer.read(inputs, request) else {
+        return Ok(2);
     };
-    for diagnostic in &diagnostics {
-        printer.print(diagnostic);
-    }
     let strict = printer.args.strict;
     let status = printer.status();
     if strict && status != 0 {
