@@ -158,6 +158,25 @@ pub fn read_all_with_progress(
                 .hint(format!("name it with --from ({})", format_names()))
             })?,
         };
+        // JSON that is plainly something else (an API's reply, a
+        // package.json) is no list of works, whatever --from says.
+        if format == InputFormat::CslJson {
+            if let Some(keys) =
+                read::csl::other_json_keys(text.trim_start_matches('\u{feff}').trim())
+            {
+                let what = match keys.as_str() {
+                    "" => "an empty object".to_owned(),
+                    keys => format!("an object with the keys {keys}"),
+                };
+                return Err(Diagnostic::new(
+                    Severity::Error,
+                    "input::not-csl",
+                    format!("this input is JSON, but not CSL-JSON: {what}, not CSL items"),
+                )
+                .at(&input.name, 0, 0)
+                .hint("CSL-JSON is an array of items (objects with an `id` and a `type`), as Zotero and pandoc export them"));
+            }
+        }
         let source = Source {
             name: &input.name,
             text: &text,

@@ -200,8 +200,12 @@ impl Parser<'_> {
                 '{' => {
                     self.chars.next();
                     // `{"O}` or `{\em …}` is a BibTeX "special character",
-                    // not case protection.
-                    let special = matches!(self.chars.peek(), Some(&(_, '\\')));
+                    // not case protection; `{\relax X}` is the idiom that
+                    // protects X all the same.
+                    let special = match self.chars.peek() {
+                        Some(&(at, '\\')) => !starts_with_word(&self.source[at..], "\\relax"),
+                        _ => false,
+                    };
                     let inner = self.group(depth);
                     if special {
                         out.push_all(inner);
@@ -376,6 +380,8 @@ impl Parser<'_> {
         match name {
             "emph" | "textit" | "textsl" | "mkbibemph" => self.styled(Style::Emphasis, depth, out),
             "textbf" | "mkbibbold" => self.styled(Style::Strong, depth, out),
+            // Does nothing but end a command name.
+            "relax" => self.skip_whitespace(),
             "textsc" => self.styled(Style::SmallCaps, depth, out),
             "textsuperscript" | "mkbibsuperscript" => self.styled(Style::Superscript, depth, out),
             "textsubscript" | "mkbibsubscript" => self.styled(Style::Subscript, depth, out),
@@ -482,6 +488,27 @@ impl Parser<'_> {
     /// An accent's argument as plain characters. A dotless `\i` or `\j`
     /// under an accent is the ordinary letter (`{\'\i}` is í).
     fn argument_text(&mut self, depth: usize) -> String {
+        // `D\'\iaz`: the dotless i ends where the name's letters go on,
+        // as writers of names mean it (TeX itself would read `\iaz`).
+        self.skip_whitespace();
+        if let Some(&(at, '\\')) = self.chars.peek() {
+            let rest = &self.source[at + 1..];
+            let dotless = rest
+                .strip_prefix(['i', 'j'])
+                .is_some_and(|after| after.starts_with(|c: char| c.is_ascii_alphabetic()));
+            if dotless
+                && symbols::symbol(
+                    rest.split(|c: char| !c.is_ascii_alphabetic())
+                        .next()
+                        .unwrap_or(""),
+                )
+                .is_none()
+            {
+                self.chars.next();
+                let (_, letter) = self.chars.next().unwrap_or((at, 'i'));
+                return letter.to_string();
+            }
+        }
         let mut base = String::new();
         collect_plain(&self.argument(depth), &mut base, false);
         match base.chars().next() {
@@ -607,6 +634,12 @@ pub fn unicode_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
     collect_plain(inlines, &mut out, true);
     out
+}
+
+/// Whether `text` starts with the command `word` (not a longer name).
+fn starts_with_word(text: &str, word: &str) -> bool {
+    text.strip_prefix(word)
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
 fn collect_plain(inlines: &[Inline], out: &mut String, unicode_math: bool) {

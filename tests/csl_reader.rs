@@ -116,7 +116,13 @@ fn citeproc_inputs_keep_every_variable_and_validate() {
             };
             for key in object.keys() {
                 variables_in += 1;
-                let kept = our_item.get(key).is_some()
+                // An alias citeproc-js reads comes back as the variable
+                // it stands for.
+                let canonical = pubconv::vocab::csl::ALIASES
+                    .iter()
+                    .find(|(alias, _)| alias == key)
+                    .map_or(key.as_str(), |(_, name)| name);
+                let kept = our_item.get(canonical).is_some()
                     || our_item["custom"].get(key).is_some()
                     || key == "id";
                 if !kept {

@@ -104,7 +104,34 @@ pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
     let mut offsets = Vec::new();
     for raw in items {
         let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-        match serde_json::from_str::<Item>(raw.get()) {
+        if let Some(keys) = other_json_keys(raw.get().trim()) {
+            let message = match keys.as_str() {
+                "" => "this is an empty object, not a CSL item; it was left out".to_owned(),
+                keys => format!("this object (keys {keys}) has none of a CSL item's keys (`id`, `type`, `title`, `author`, `issued`); it was left out"),
+            };
+            let diagnostic = Diagnostic::new(Severity::Error, "csl::item", message)
+                .hint("CSL-JSON items have an `id` and a `type`; is this file CSL-JSON?");
+            report(diagnostic, offset);
+            continue;
+        }
+        let item = serde_json::from_str::<Item>(raw.get()).or_else(|error| {
+            // A key written twice: read the item as JSON readers do, the
+            // last value standing, and say so.
+            let Some(key) = duplicate_key(&error) else {
+                return Err(error);
+            };
+            let value: Value = serde_json::from_str(raw.get())?;
+            let item = serde_json::from_value::<Item>(value)?;
+            let message = format!("`{key}` is written twice in this item; the last value was read");
+            let diagnostic = Diagnostic::new(Severity::Warning, "csl::item", message)
+                .hint("remove the other one");
+            report(
+                diagnostic,
+                offset + offset_of(raw.get(), error.line(), error.column()),
+            );
+            Ok(item)
+        });
+        match item {
             Ok(item) => {
                 let mut notes = Vec::new();
                 works.push(item.into_work(&mut notes));
@@ -138,6 +165,13 @@ pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
         diagnostics,
         offsets,
     }
+}
+
+/// The key of serde's "duplicate field" error.
+fn duplicate_key(error: &serde_json::Error) -> Option<String> {
+    let message = error.to_string();
+    let rest = message.strip_prefix("duplicate field `")?;
+    Some(rest.split('`').next()?.to_owned())
 }
 
 /// serde_json's message without the position it appends (` at line 1
@@ -282,8 +316,18 @@ impl Item {
         {
             work.extra.insert(name, json_text(&value));
         }
-        for (name, value) in self.rest {
-            read_variable(&mut work, &name, value);
+        // Variables under the names citeproc-js also accepts are read as
+        // CSL's own, unless the item has both.
+        let mut rest = self.rest;
+        for &(alias, name) in csl::ALIASES {
+            if !rest.contains_key(name) {
+                if let Some(value) = rest.remove(alias) {
+                    rest.insert(name.to_owned(), value);
+                }
+            }
+        }
+        for (name, value) in rest {
+            read_variable(&mut work, &name, value, notes);
         }
         if work.kind == WorkType::Misc && work.is_on_arxiv() {
             work.kind = WorkType::Preprint;
@@ -296,12 +340,16 @@ impl Item {
 
 /// One variable beyond the core, by the shared tables; anything else is
 /// kept in `extra`.
-fn read_variable(work: &mut Work, name: &str, value: Value) {
+fn read_variable(work: &mut Work, name: &str, value: Value, notes: &mut Vec<String>) {
     if let Some(variable) = csl::by_name(csl::VARIABLES, name) {
         if let Some(text) = scalar_text(&value) {
             work.fields.insert(variable, markup(&text));
             return;
         }
+        notes.push(format!(
+            "`{name}` is {}, not text; it is kept in `custom`",
+            json_text(&value)
+        ));
     } else if let Some(role) = csl::by_name(csl::ROLES, name) {
         if let Value::Array(names) = value {
             work.contributors.insert(role, people(names).0);

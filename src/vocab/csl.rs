@@ -182,6 +182,14 @@ pub const DATES: &[(DateVariable, &str)] = &[
     (DateVariable::AvailableDate, "available-date"),
 ];
 
+/// Other names for CSL variables that citeproc-js reads (Zotero and older
+/// exports write them), and the variable each stands for.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("journalAbbreviation", "container-title-short"),
+    ("shortTitle", "title-short"),
+    ("event", "event-title"),
+];
+
 /// The CSL type of a model type.
 pub fn type_name(kind: WorkType) -> &'static str {
     match kind {

@@ -340,7 +340,7 @@ fn item<'w>(work: &'w Work, key: &'w str) -> Item<'w> {
             extra: Entries(
                 work.extra
                     .iter()
-                    .filter(|(name, _)| !csl::is_variable(name))
+                    .filter(|(name, value)| !csl::is_variable(name) || !fits(name, value))
                     .map(|(name, value)| (name.as_str(), value.as_str()))
                     .collect(),
             ),
@@ -380,7 +380,7 @@ fn more(work: &Work) -> Entries<'_, Value<'_>> {
     // Values the model could not hold but a CSL source gave (a literal
     // date, say) go back where they came from.
     for (name, value) in &work.extra {
-        if csl::is_variable(name) {
+        if csl::is_variable(name) && fits(name, value) {
             let json = serde_json::from_str(value)
                 .unwrap_or_else(|_| serde_json::Value::String(value.clone()));
             more.push((name, Value::Json(json)));
@@ -390,6 +390,16 @@ fn more(work: &Work) -> Entries<'_, Value<'_>> {
     more.sort_by_key(|&(name, _)| name);
     more.dedup_by_key(|&mut (name, _)| name);
     Entries(more)
+}
+
+/// Whether a value kept under a CSL variable's name is of the kind the
+/// variable takes: text for a text variable (a list or object there, as
+/// some sources write, goes to `custom`, where any value is valid).
+fn fits(name: &str, value: &str) -> bool {
+    let text_variable = csl::VARIABLES.iter().any(|(_, csl)| *csl == name);
+    !text_variable
+        || !(value.starts_with('[') || value.starts_with('{'))
+        || serde_json::from_str::<serde_json::Value>(value).is_err()
 }
 
 fn name_of(person: &Person) -> Name<'_> {
@@ -432,14 +442,14 @@ fn date(value: DateValue) -> CslDate {
 fn markup(text: &Text) -> String {
     // Room for most titles: growing to it would copy them several times.
     let mut out = String::with_capacity(128);
-    let own = render(&text.inlines, Dollars::AsTheyAre, &mut out);
+    let own = render(&text.inlines, Dollars::AsTheyAre, false, &mut out);
     // Two dollars in one run of text read as math (`$…$`, as math without
     // a Unicode form is written). Where the text has dollars of its own,
     // each gets a span of its own, which ends the run: CSL processors show
     // it as a dollar, and it reads back as one.
     if own > 0 && out.bytes().filter(|&byte| byte == b'$').nth(1).is_some() {
         out.clear();
-        render(&text.inlines, Dollars::Apart, &mut out);
+        render(&text.inlines, Dollars::Apart, false, &mut out);
     }
     out
 }
@@ -453,9 +463,9 @@ enum Dollars {
 
 const DOLLAR_APART: &str = "<span class=\"nocase\">$</span>";
 
-/// Renders `inlines` into `out`; returns how many of the dollars written
-/// are the text's own.
-fn render(inlines: &[Inline], dollars: Dollars, out: &mut String) -> usize {
+/// Renders `inlines` into `out`, `protected` when inside a nocase span
+/// already; returns how many of the dollars written are the text's own.
+fn render(inlines: &[Inline], dollars: Dollars, protected: bool, out: &mut String) -> usize {
     let mut own = 0;
     for inline in inlines {
         match inline {
@@ -464,13 +474,18 @@ fn render(inlines: &[Inline], dollars: Dollars, out: &mut String) -> usize {
             Inline::Protected(inner) if dollars == Dollars::Apart && is_lone_dollar(inner) => {
                 out.push_str(DOLLAR_APART)
             }
+            // `{{CycleGAN}}` protects once; `{"}` protects nothing, as it
+            // has no letter whose case a style could change.
+            Inline::Protected(inner) if protected || !has_cased_letters(inner) => {
+                own += render(inner, dollars, protected, out)
+            }
             Inline::Protected(inner) => {
                 let (open, close) = Tag::NoCase.forms();
-                own += wrap(out, open, inner, dollars, close)
+                own += wrap(out, open, inner, dollars, true, close)
             }
             Inline::Styled(style, inner) => {
                 let (open, close) = Tag::Styled(*style).forms();
-                own += wrap(out, open, inner, dollars, close);
+                own += wrap(out, open, inner, dollars, protected, close);
             }
             Inline::Math(tex) => match math::to_unicode(tex) {
                 // `\$` in math is a dollar of the text's own.
@@ -505,16 +520,34 @@ fn text(text: &str, dollars: Dollars, out: &mut String) -> usize {
     count
 }
 
+/// Whether the text has a letter with case (`A`, `ß`, `α`; not `"`, `1`
+/// or `漢`).
+fn has_cased_letters(inlines: &[Inline]) -> bool {
+    let cased = |text: &str| text.chars().any(|c| c.is_uppercase() || c.is_lowercase());
+    inlines.iter().any(|inline| match inline {
+        Inline::Plain(text) | Inline::Tex(text) => cased(text),
+        Inline::Math(tex) => math::to_unicode(tex).map_or_else(|| cased(tex), |text| cased(&text)),
+        Inline::Protected(inner) | Inline::Styled(_, inner) => has_cased_letters(inner),
+    })
+}
+
 fn is_lone_dollar(inlines: &[Inline]) -> bool {
     matches!(inlines, [Inline::Plain(text)] if text == "$")
 }
 
 /// Writes `inner` between tags; an empty group (`Ph{}D` in TeX, which only
 /// stops a ligature) is written as nothing, not as an empty span.
-fn wrap(out: &mut String, open: &str, inner: &[Inline], dollars: Dollars, close: &str) -> usize {
+fn wrap(
+    out: &mut String,
+    open: &str,
+    inner: &[Inline],
+    dollars: Dollars,
+    protected: bool,
+    close: &str,
+) -> usize {
     let before = out.len();
     out.push_str(open);
-    let own = render(inner, dollars, out);
+    let own = render(inner, dollars, protected, out);
     match out.len() == before + open.len() {
         true => out.truncate(before),
         false => out.push_str(close),

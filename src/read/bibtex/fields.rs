@@ -393,6 +393,17 @@ impl<'e> Builder<'e, '_> {
                 None
             }
         };
+        // A part (a paper in proceedings) with both a `booktitle` and a
+        // `journal` appeared in the book; the journal is kept as written.
+        let journal = if is_part && book.is_some() && journal.is_some() {
+            if let Some(value) = self.field("journaltitle") {
+                work.extra
+                    .insert("journaltitle".to_owned(), value.to_owned());
+            }
+            None
+        } else {
+            journal
+        };
         let (title, volume_title, container) = match (is_part, main) {
             (false, Some(main)) => (Some(main), title, journal.or(book)),
             (true, Some(main)) => (title, book, Some(main)),
@@ -593,7 +604,7 @@ impl<'e> Builder<'e, '_> {
                 .filter(|v| !v.is_empty())
         };
         work.ids.doi = raw("doi")
-            .map(|doi| bare_doi(&doi).to_owned())
+            .map(|doi| bare_doi(&unescaped(&doi)).to_owned())
             .filter(|doi| !doi.is_empty());
         // `howpublished = {\url{…}}` is how BibTeX styles without a url
         // field were given one.
@@ -602,7 +613,7 @@ impl<'e> Builder<'e, '_> {
             .then(|| raw("howpublished"))
             .flatten()
             .map(|value| value["\\url{".len()..value.len() - 1].to_owned());
-        work.ids.url = raw("url").or(howpublished_url);
+        work.ids.url = raw("url").or(howpublished_url).map(|url| unescaped(&url));
         work.ids.isbn = raw("isbn");
         work.ids.issn = raw("issn");
         let eprint_type = raw("eprinttype").map(|t| t.to_ascii_lowercase());
@@ -814,6 +825,44 @@ fn language_tag(name: &str) -> String {
 /// `https://doi.org/10.1/x`, `doi:10.1/x` → `10.1/x`. Prefixes are taken
 /// off as long as there are any, so that what is left has none and reads
 /// the same the next time.
+/// A DOI or URL as it is, without the TeX escapes exports put in
+/// (`10.1007/978-3-031-39847-6\_20`, `a{\&}b`, `50\%`): the
+/// characters are part of the identifier, and the fields are verbatim.
+fn unescaped(value: &str) -> String {
+    if !value.contains('\\') {
+        return value.to_owned();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('\\') {
+        let escaped = rest[at + 1..]
+            .chars()
+            .next()
+            .filter(|c| "_&%#$~".contains(*c));
+        let Some(character) = escaped else {
+            out.push_str(&rest[..=at]);
+            rest = &rest[at + 1..];
+            continue;
+        };
+        // `{\&}`: the group around an escape goes with it.
+        let before = &rest[..at];
+        let after = &rest[at + 2..];
+        let (before, after) = match (before.strip_suffix('{'), after.strip_prefix('}')) {
+            (Some(before), Some(after)) => (before, after),
+            _ => (before, after),
+        };
+        out.push_str(before);
+        out.push(character);
+        // `\~{}`: the empty group only ends the command.
+        rest = match character {
+            '~' => after.strip_prefix("{}").unwrap_or(after),
+            _ => after,
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
 pub fn bare_doi(mut doi: &str) -> &str {
     let prefixes = [
         "https://doi.org/",
@@ -857,6 +906,22 @@ fn looks_like_arxiv(id: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn identifiers_lose_the_tex_escapes_of_exports() {
+        use super::unescaped;
+        assert_eq!(
+            unescaped(r"10.1007/978-3-031-39847-6\_20"),
+            "10.1007/978-3-031-39847-6_20"
+        );
+        assert_eq!(
+            unescaped(r"https://x.org/a{\&}b?q=1\%2F\#top"),
+            "https://x.org/a&b?q=1%2F#top"
+        );
+        assert_eq!(unescaped(r"https://x.org/\~{}me"), "https://x.org/~me");
+        assert_eq!(unescaped(r"C:\path\to"), r"C:\path\to");
+        assert_eq!(unescaped("trailing\\"), "trailing\\");
+    }
+
     use super::*;
 
     #[test]
