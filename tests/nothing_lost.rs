@@ -257,3 +257,70 @@ fn a_list_where_csl_wants_text_is_kept_where_the_schema_allows_it() {
     let validator = jsonschema::validator_for(&schema).unwrap();
     assert!(validator.is_valid(&Value::Array(items)));
 }
+
+// --- publishers, languages, dates ---------------------------------------------------
+
+#[test]
+fn a_biblatex_publisher_list_reads_as_biblatex_prints_it() {
+    let source = "@article{k, title = {T}, publisher = {Springer Science and Business Media {LLC}}, urldate = {2024-01-02}, location = {Berlin and New York}}";
+    let entry = item(source);
+    assert_eq!(
+        entry["publisher"],
+        "Springer Science and Business Media LLC"
+    );
+    assert_eq!(entry["publisher-place"], "Berlin; New York");
+    for to in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+        let written = convert_bytes("case.bib", source.as_bytes().to_vec(), to).output;
+        let again = convert_bytes("again.bib", written.into_bytes(), OutputFormat::CslJson).output;
+        let again: Vec<Value> = serde_json::from_str(&again).unwrap();
+        assert_eq!(again[0]["publisher"], entry["publisher"], "{to:?}");
+    }
+}
+
+#[test]
+fn a_locale_as_language_becomes_a_language_biblatex_knows() {
+    let source = r"@article{k, title = {T}, language = {en\_US}}";
+    assert_eq!(item(source)["language"], "en-US");
+    for to in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+        let bib = convert_bytes("case.bib", source.as_bytes().to_vec(), to).output;
+        assert!(!bib.contains("en\\_US"), "{bib}");
+        assert!(bib.contains("= {american},"), "{bib}");
+    }
+}
+
+#[test]
+fn a_range_of_years_goes_through_classic_bibtex() {
+    let source = "@book{knuth, title = {CT}, date = {1984/1986}}\n@book{old, title = {O}, year = {1915--1916}}\n@book{within, title = {W}, date = {2020-05/2020-07}}\n";
+    let conversion = convert_bytes(
+        "ranges.bib",
+        source.as_bytes().to_vec(),
+        OutputFormat::Bibtex,
+    );
+    assert!(conversion.output.contains("  year = {1984--1986},"));
+    assert!(conversion.output.contains("  year = {1915--1916},"));
+    let lost: Vec<&str> = conversion
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "lost")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        lost,
+        ["the date 2020-05/2020-07 of `within` is written as its start: classic BibTeX has no range within a year"]
+    );
+    let again = convert_bytes(
+        "again.bib",
+        conversion.output.into_bytes(),
+        OutputFormat::CslJson,
+    )
+    .output;
+    let again: Vec<Value> = serde_json::from_str(&again).unwrap();
+    assert_eq!(
+        again[0]["issued"]["date-parts"],
+        serde_json::json!([[1984], [1986]])
+    );
+    assert_eq!(
+        again[1]["issued"]["date-parts"],
+        serde_json::json!([[1915], [1916]])
+    );
+}

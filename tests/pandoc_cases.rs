@@ -40,6 +40,11 @@ fn intended_difference(field: &str, expected: &str, ours: &str) -> Option<&'stat
     if field == "type" && expected.is_empty() && ours == "document" {
         return Some("pandoc leaves @misc untyped; pubconv writes CSL's `document`");
     }
+    if field == "publisher" && expected.replace("; ", " and ") == ours {
+        return Some(
+            "pubconv joins a BibLaTeX list of publishers with \"and\", as biblatex prints it; pandoc with \"; \"",
+        );
+    }
     if field == "title" && expected.contains('$') && !ours.contains('$') {
         return Some("pubconv writes simple math as Unicode; pandoc keeps TeX");
     }

@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::key::citation_keys;
 use crate::model::{
-    Casing, DateVariable, Inline, Library, Person, Role, Style, Text, Variable, Work, WorkType,
+    Casing, DateValue, DateVariable, Inline, Library, Person, RangeEnd, Role, Style, Text,
+    Variable, Work, WorkType,
 };
 use crate::tex::{self, math};
 use crate::vocab::bibtex::{
@@ -97,6 +98,9 @@ fn write_entry(
 ) {
     let _ = writeln!(out, "@{}{{{key},", entry_type(work, dialect));
     let mut fields = fields_of(work, dialect);
+    if dialect == Dialect::Bibtex {
+        classic_date_losses(work, key, lost);
+    }
     for (name, value) in unread_dates(work, key, dialect, lost) {
         match fields.iter().position(|(other, _)| *other == name) {
             Some(at) => fields[at].1 = value,
@@ -203,11 +207,12 @@ const FIELDS: &[(&str, &str, Getter)] = &[
         container(w, d, ContainerField::Howpublished)
     }),
     ("year", "", |w, _| {
-        w.date
-            .map(|date| Value::Braced(date.start.year.to_string()))
+        w.date.map(|date| Value::Braced(classic_year(&date)))
     }),
+    // A range of years has no month or day in classic BibTeX.
     ("month", "", |w, _| {
-        w.date?
+        w.date
+            .filter(|date| !spans_years(date))?
             .start
             .month
             .map(|month| Value::Macro(month.bibtex_macro().to_owned()))
@@ -215,7 +220,11 @@ const FIELDS: &[(&str, &str, Getter)] = &[
     // Classic styles print no day, but biblatex and reference managers
     // read it, so it is kept.
     ("day", "", |w, _| {
-        w.date?.start.day.map(|day| Value::Braced(day.to_string()))
+        w.date
+            .filter(|date| !spans_years(date))?
+            .start
+            .day
+            .map(|day| Value::Braced(day.to_string()))
     }),
     ("", "date", |w, _| {
         w.date.map(|date| Value::Braced(date.edtf()))
@@ -250,19 +259,20 @@ const FIELDS: &[(&str, &str, Getter)] = &[
             (w.kind, d),
             (WorkType::Report, _) | (WorkType::Thesis, Dialect::Biblatex)
         );
-        list(&w.venue.publisher, d).filter(|_| holder)
+        list(&w.venue.publisher, d, None).filter(|_| holder)
     }),
     ("publisher", "publisher", |w, d| {
         let elsewhere = matches!(w.kind, WorkType::Thesis | WorkType::Report)
             || howpublished_is_publisher(w, d);
-        list(&w.venue.publisher, d).filter(|_| !elsewhere)
+        list(&w.venue.publisher, d, None).filter(|_| !elsewhere)
     }),
     ("address", "location", |w, d| {
         let countries = w
             .fields
             .get(&Variable::Jurisdiction)
             .filter(|_| d == Dialect::Bibtex);
-        list(&w.venue.place, d).or_else(|| countries.map(|text| Value::Braced(rich(text, false))))
+        list(&w.venue.place, d, Some("; "))
+            .or_else(|| countries.map(|text| Value::Braced(rich(text, false))))
     }),
     ("doi", "doi", |w, _| verbatim(&w.ids.doi)),
     ("url", "url", |w, _| verbatim(&w.ids.url)),
@@ -375,7 +385,9 @@ fn fields_of(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
             }
             let value = match (variable, dialect) {
                 (Variable::Genre | Variable::Status, Dialect::Biblatex) => bibstring_key(text),
-                (Variable::Language, Dialect::Biblatex) => babel_name(text),
+                // Both dialects' `language` fields are read by biblatex
+                // (and babel-aware styles) as language names.
+                (Variable::Language, _) => babel_name(text),
                 _ => rich(text, is_title),
             };
             Some((pick(bibtex, biblatex).to_owned(), Value::Braced(value)))
@@ -420,7 +432,7 @@ fn fields_of(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
                 "location" => &work.venue.place,
                 _ => continue,
             };
-            if let Some(plain) = list(items, Dialect::Bibtex) {
+            if let Some(plain) = list(items, Dialect::Bibtex, None) {
                 *value = plain;
             }
         }
@@ -467,7 +479,10 @@ fn verbatim(text: &Option<String>) -> Option<Value> {
 /// `publisher`, `location` and `institution` are lists in BibLaTeX: the
 /// model's `; `-separated items are joined with `and`, and an item that
 /// holds an "and" of its own is braced.
-fn list(text: &Option<String>, dialect: Dialect) -> Option<Value> {
+/// A list field (`publisher`, `location`) from text whose items are
+/// joined by `separator` (`None`: one item, as a publisher is, whose
+/// "and" the reader joined the list's items with).
+fn list(text: &Option<String>, dialect: Dialect, separator: Option<&str>) -> Option<Value> {
     let text = text.as_deref()?;
     if dialect == Dialect::Bibtex {
         // A plain value in classic BibTeX, but biber reads it as a list:
@@ -484,8 +499,12 @@ fn list(text: &Option<String>, dialect: Dialect) -> Option<Value> {
             .collect();
         return Some(Value::Braced(words.join(" ")));
     }
-    let items: Vec<String> = text
-        .split("; ")
+    let items: Vec<&str> = match separator {
+        Some(separator) => text.split(separator).collect(),
+        None => vec![text],
+    };
+    let items: Vec<String> = items
+        .into_iter()
         .map(|item| {
             let item = escape(item);
             let has_and = item
@@ -616,6 +635,62 @@ fn preprint_note(work: &Work, dialect: Dialect) -> Option<String> {
 }
 
 /// Extra fields are written only under names BibTeX can read back.
+/// The `year` of classic BibTeX: one year, or a range of years
+/// (`1984--1986`, `1998--` with no end), which the BibTeX reader reads
+/// back as a range.
+fn classic_year(date: &DateValue) -> String {
+    let start = date.start.year;
+    match date.end {
+        Some(RangeEnd::Closed(end)) if end.year != start => format!("{start}--{}", end.year),
+        Some(RangeEnd::Open) => format!("{start}--"),
+        _ => start.to_string(),
+    }
+}
+
+fn spans_years(date: &DateValue) -> bool {
+    match date.end {
+        Some(RangeEnd::Closed(end)) => end.year != date.start.year,
+        Some(RangeEnd::Open) => true,
+        None => false,
+    }
+}
+
+/// What classic BibTeX's `year`, `month` and `day` cannot say of the
+/// publication date, reported: the months and days of a range, the end of
+/// a range within a year, "circa".
+fn classic_date_losses(work: &Work, key: &str, lost: &mut Vec<Diagnostic>) {
+    let Some(date) = work.date else {
+        return;
+    };
+    let written = classic_year(&date);
+    let what = match date.end {
+        Some(RangeEnd::Closed(end))
+            if spans_years(&date) && (end.month.is_some() || date.start.month.is_some()) =>
+        {
+            Some(format!(
+                "written as the years {written}: classic BibTeX has no months in a range"
+            ))
+        }
+        Some(RangeEnd::Closed(end)) if !spans_years(&date) && end != date.start => {
+            Some("written as its start: classic BibTeX has no range within a year".to_owned())
+        }
+        _ if date.circa => Some(format!(
+            "written as {written}, without \"circa\": classic BibTeX has no approximate dates"
+        )),
+        _ => None,
+    };
+    if let Some(what) = what {
+        lost.push(
+            Diagnostic::new(
+                Severity::Warning,
+                "lost",
+                format!("the date {} of `{key}` is {what}", date.edtf()),
+            )
+            .key(key),
+        );
+    }
+}
+
 /// A CSL date its reader could not read into a date (`{"raw": "Spring
 /// 2020"}`, `{"literal": "13th century"}`), kept as its JSON under its
 /// variable's name: its text.

@@ -93,6 +93,13 @@ fn unspecified_year(text: &str) -> Option<DateValue> {
 /// an abbreviation (`Sept.`) or a number.
 pub fn from_parts(year: &str, month: Option<&str>, day: Option<&str>) -> Result<DateValue, String> {
     let year_text = year.trim();
+    // A range of years (`1915--1916`, `1998--`), as classic BibTeX writes
+    // one: months and days have no place in it.
+    if month.is_none() && day.is_none() {
+        if let Some(range) = year_range(year_text) {
+            return Ok(range);
+        }
+    }
     let year: i32 = match year_text.parse() {
         Ok(year) => year,
         Err(_) => return Err(format!("the year `{year_text}` is not a number")),
@@ -146,6 +153,35 @@ fn parse_month(text: &str) -> Option<(Month, Option<u8>)> {
             .filter(|day| (1..=31).contains(day))
     });
     Some((month, day))
+}
+
+/// `1915--1916`, `1915–1916`, `1915/1916`, or `1998--` with no end.
+fn year_range(text: &str) -> Option<DateValue> {
+    let (start, end) = ["--", "\u{2013}", "/", "-"]
+        .iter()
+        .find_map(|dash| text.split_once(dash))?;
+    let year = |text: &str| -> Option<i32> {
+        let text = text.trim();
+        (text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok())?
+    };
+    let start = Date {
+        year: year(start)?,
+        month: None,
+        day: None,
+    };
+    let end = match end.trim() {
+        "" | ".." => RangeEnd::Open,
+        end => RangeEnd::Closed(Date {
+            year: year(end).filter(|&end| end >= start.year)?,
+            month: None,
+            day: None,
+        }),
+    };
+    Some(DateValue {
+        start,
+        end: Some(end),
+        circa: false,
+    })
 }
 
 #[cfg(test)]

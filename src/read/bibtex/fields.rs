@@ -20,7 +20,7 @@ use crate::model::{
 use crate::tex::{self, Dialect};
 use crate::vocab::bibtex::{name_bit, ENTRY_TYPES};
 
-use super::{dates, names, RawEntry};
+use super::{dates, names, RawEntry, RawField};
 
 /// Fields that become a variable as they are.
 pub const VARIABLES: &[(&str, Variable)] = &[
@@ -325,7 +325,9 @@ impl<'e> Builder<'e, '_> {
 
     /// A BibLaTeX list field (`publisher`, `location`): items joined by `; `.
     /// In a classic BibTeX entry it is one item, `and` and all.
-    fn list(&mut self, name: &str) -> Option<String> {
+    /// A list field (`publisher`, `location`) as text, its items joined
+    /// by `separator`.
+    fn list(&mut self, name: &str, separator: &str) -> Option<String> {
         let value = self.field(name)?;
         let items = match self.entry.biblatex {
             true => names::split_list(value),
@@ -348,7 +350,7 @@ impl<'e> Builder<'e, '_> {
             })
             .filter(|item| !item.is_empty())
             .collect();
-        (!items.is_empty()).then(|| items.join("; "))
+        (!items.is_empty()).then(|| items.join(separator))
     }
 
     /// `title: subtitle. titleaddon`, from the fields with these names.
@@ -551,14 +553,17 @@ impl<'e> Builder<'e, '_> {
                     // fields say it all.
                     "howpublished" if self.is_arxiv_note() => None,
                     "howpublished" => self.plain(name),
-                    _ => self.list(name),
+                    // biblatex prints a list of publishers joined by
+                    // "and" ("Springer Science and Business Media LLC"),
+                    // and so does CSL's one publisher variable.
+                    _ => self.list(name, " and "),
                 })
                 .collect();
         work.venue.publisher = match publishers.len() {
             0 | 1 => publishers.pop(),
             _ => Some(publishers.join("; ")),
         };
-        let place = self.list("location");
+        let place = self.list("location", "; ");
         if work.kind == WorkType::Patent {
             // A patent's location is the countries it holds in.
             if let Some(place) = place {
@@ -679,7 +684,9 @@ impl<'e> Builder<'e, '_> {
             .map(|name| language_tag(&name))
             .or_else(|| {
                 let named = self.plain("language")?;
-                let named = named.trim().trim_start_matches("lang");
+                // `en_US` is a locale's way of writing the tag `en-US`.
+                let named = named.trim().trim_start_matches("lang").replace('_', "-");
+                let named = named.as_str();
                 let is_tag = |text: &str| {
                     let mut parts = text.split('-');
                     let language = parts.next().unwrap_or_default();
@@ -709,8 +716,18 @@ impl<'e> Builder<'e, '_> {
 
     /// Every field no rule read goes to `extra`, as written.
     fn extra(&mut self, work: &mut Work) {
+        // A locale or tag in `language` (`en\_US`) was read as the work's
+        // language, which is written back by name (`american`): biblatex
+        // knows no tags there.
+        let read_as_language = |field: &RawField<'_>| {
+            field.name == "language"
+                && field.value.contains(['_', '-'])
+                && work.fields.contains_key(&Variable::Language)
+        };
         for field in &self.entry.fields {
-            if !READ.contains(field.name.as_ref()) && !work.extra.contains_key(field.name.as_ref())
+            if !READ.contains(field.name.as_ref())
+                && !work.extra.contains_key(field.name.as_ref())
+                && !read_as_language(field)
             {
                 work.extra
                     .insert(field.name.to_string(), field.value.to_string());
