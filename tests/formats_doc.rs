@@ -144,6 +144,16 @@ fn variables() -> String {
             add(name, read, bibtex, biblatex);
         }
     }
+    // BibLaTeX's roles CSL has no name for are among its contributors.
+    for &(field, role) in read_fields::ROLES {
+        if csl::name_of(csl::ROLES, &role).is_some() {
+            continue;
+        }
+        let written = writer::ROLES.iter().find(|(written, ..)| *written == role);
+        let (bibtex, biblatex) =
+            written.map_or(("", ""), |&(_, bibtex, biblatex)| (bibtex, biblatex));
+        add("contributor", vec![field], bibtex, biblatex);
+    }
     for &(date, name) in csl::DATES {
         let read: Vec<&str> = read_fields::DATES
             .iter()

@@ -324,3 +324,67 @@ fn a_range_of_years_goes_through_classic_bibtex() {
         serde_json::json!([[1915], [1916]])
     );
 }
+
+// --- roles -----------------------------------------------------------------------
+
+#[test]
+fn biblatex_roles_without_a_csl_name_come_back_and_are_csl_contributors() {
+    let source = "@book{aristotle, author = {Aristotle}, title = {Rhetoric}, commentator = {Cope, Edward Meredith}, annotator = {Sandys, John Edwin}, foreword = {Doe, Jane}, date = {1877}}";
+    for to in [OutputFormat::Biblatex, OutputFormat::Bibtex] {
+        let bib = convert_bytes("roles.bib", source.as_bytes().to_vec(), to).output;
+        for field in [
+            "commentator = {Cope, Edward Meredith},",
+            "annotator = {Sandys, John Edwin},",
+            "foreword = {Doe, Jane},",
+        ] {
+            assert!(bib.contains(field), "{to:?}: {bib}");
+        }
+    }
+    let entry = item(source);
+    let contributors: Vec<&str> = entry["contributor"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|person| person["family"].as_str().unwrap())
+        .collect();
+    assert_eq!(contributors, ["Cope", "Sandys", "Doe"]);
+}
+
+/// biblatex's own examples: every commentator, annotator and writer of
+/// an introduction, foreword or afterword survives a BibLaTeX round trip
+/// (`aristotle:rhetoric`, `averroes/hannes`, `cicero`, `iliad`, …).
+#[test]
+fn biblatex_examples_keep_their_other_contributors() {
+    let Some(folder) = common::corpus("biblatex") else {
+        return;
+    };
+    let path = folder.join("biblatex-examples.bib");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let written = convert_bytes(
+        "biblatex-examples.bib",
+        original.clone().into_bytes(),
+        OutputFormat::Biblatex,
+    )
+    .output;
+    let roles = [
+        "commentator",
+        "annotator",
+        "introduction",
+        "foreword",
+        "afterword",
+    ];
+    let count = |text: &str| {
+        text.lines()
+            .filter(|line| {
+                let name = line
+                    .trim_start()
+                    .split([' ', '='])
+                    .next()
+                    .unwrap_or_default();
+                roles.contains(&name)
+            })
+            .count()
+    };
+    assert!(count(&original) >= 4, "{}", count(&original));
+    assert_eq!(count(&written), count(&original));
+}

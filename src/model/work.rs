@@ -165,6 +165,14 @@ pub enum Role {
     Producer,
     ScriptWriter,
     SeriesCreator,
+    /// BibLaTeX's roles of a book's other contributors, which CSL counts
+    /// as contributors.
+    Commentator,
+    Annotator,
+    /// The writer of an introduction, a foreword, an afterword.
+    Introduction,
+    Foreword,
+    Afterword,
 }
 
 /// Dates besides the publication date.

@@ -347,6 +347,13 @@ pub const VARIABLES: &[(Variable, &str, &str, bool)] = &[
 pub const ROLES: &[(Role, &str, &str)] = &[
     (Role::Translator, "translator", "translator"),
     (Role::ContainerAuthor, "bookauthor", "bookauthor"),
+    // Classic styles ignore these, but keep them for readers that take
+    // them back.
+    (Role::Commentator, "commentator", "commentator"),
+    (Role::Annotator, "annotator", "annotator"),
+    (Role::Introduction, "introduction", "introduction"),
+    (Role::Foreword, "foreword", "foreword"),
+    (Role::Afterword, "afterword", "afterword"),
 ];
 
 /// Further dates and their field, the same in both dialects.

@@ -79,6 +79,8 @@ struct Item<'w> {
 enum Value<'w> {
     Text(String),
     Names(#[serde(serialize_with = "names")] &'w [Person]),
+    /// People of several roles, written as one list.
+    PersonList(#[serde(serialize_with = "person_list")] Vec<&'w Person>),
     Date(CslDate),
     /// A value a CSL source gave that the model could not hold.
     Json(serde_json::Value),
@@ -157,6 +159,10 @@ impl<V: Serialize> Serialize for Entries<'_, V> {
 
 fn names<S: Serializer>(people: &&[Person], serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_seq(people.iter().map(name_of))
+}
+
+fn person_list<S: Serializer>(people: &[&Person], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(people.iter().map(|person| name_of(person)))
 }
 
 /// Writes the library as a pretty-printed CSL-JSON array, in input order.
@@ -367,10 +373,18 @@ fn more(work: &Work) -> Entries<'_, Value<'_>> {
     if let Some(id) = &work.ids.arxiv {
         more.push(("number", Value::Text(format!("arXiv:{id}"))));
     }
+    // Roles CSL has no name for (a commentator, a foreword's writer) are
+    // among its contributors.
+    let mut contributors: Vec<&Person> = Vec::new();
     for (role, people) in &work.contributors {
-        if let Some(name) = csl::name_of(csl::ROLES, role) {
-            more.push((name, Value::Names(people)));
+        match csl::name_of(csl::ROLES, role) {
+            Some("contributor") => contributors.extend(people),
+            Some(name) => more.push((name, Value::Names(people))),
+            None => contributors.extend(people),
         }
+    }
+    if !contributors.is_empty() {
+        more.push(("contributor", Value::PersonList(contributors)));
     }
     for (variable, value) in &work.dates {
         if let Some(name) = csl::name_of(csl::DATES, variable) {

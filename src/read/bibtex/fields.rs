@@ -46,11 +46,11 @@ pub const VARIABLES: &[(&str, Variable)] = &[
 pub const ROLES: &[(&str, Role)] = &[
     ("translator", Role::Translator),
     ("bookauthor", Role::ContainerAuthor),
-    ("commentator", Role::Contributor),
-    ("annotator", Role::Contributor),
-    ("introduction", Role::Contributor),
-    ("foreword", Role::Contributor),
-    ("afterword", Role::Contributor),
+    ("commentator", Role::Commentator),
+    ("annotator", Role::Annotator),
+    ("introduction", Role::Introduction),
+    ("foreword", Role::Foreword),
+    ("afterword", Role::Afterword),
 ];
 
 /// Date fields besides the publication date.
