@@ -388,3 +388,54 @@ fn biblatex_examples_keep_their_other_contributors() {
     assert!(count(&original) >= 4, "{}", count(&original));
     assert_eq!(count(&written), count(&original));
 }
+
+// --- names marked up by their owners ---------------------------------------------
+
+#[test]
+fn a_name_in_formatting_is_the_name_and_marks_the_owner() {
+    let source = "@article{a, author = {\\underline{Ada Lovelace} and \\textbf{Turing, Alan} and {\\bf Charles Babbage}}, title = {Notes}, year = 1843}\n\
+                  @article{b, author = {Menabrea, Luigi and \\underline{Ada Lovelace}}, title = {Sketch}, year = 1842}\n";
+    let entries = items("marked.bib", source);
+    let families: Vec<&str> = entries[0]["author"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|person| person["family"].as_str().unwrap())
+        .collect();
+    assert_eq!(families, ["Lovelace", "Turing", "Babbage"]);
+    assert_eq!(entries[0]["author"][0]["given"], "Ada");
+    let bib = convert_bytes(
+        "marked.bib",
+        source.as_bytes().to_vec(),
+        OutputFormat::Bibtex,
+    )
+    .output;
+    assert!(
+        bib.contains("author = {Lovelace, Ada and Turing, Alan and Babbage, Charles},"),
+        "{bib}"
+    );
+    assert!(
+        !bib.contains("\\underline") && !bib.contains("\\textbf"),
+        "{bib}"
+    );
+    let cv = convert_bytes(
+        "marked.bib",
+        source.as_bytes().to_vec(),
+        OutputFormat::Markdown,
+    );
+    assert!(
+        cv.output
+            .contains("2. Luigi Menabrea, **Ada Lovelace**. Sketch. 1842."),
+        "{}",
+        cv.output
+    );
+    let note = cv
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "bibtex::owner")
+        .unwrap();
+    assert_eq!((note.line, note.column), (1, 13));
+    // A group that does not wrap the whole name is not markup.
+    let partial = item("@article{c, author = {\\textbf{Ada} Lovelace}, title = {T}}");
+    assert_eq!(partial["author"][0]["family"], "Lovelace");
+}

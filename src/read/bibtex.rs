@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Library;
+use crate::model::{Library, Profile};
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
 use crate::vocab::bibtex::{name_bit, reads_as_biblatex, FIELD_ALIASES, MONTH_MACROS};
 
@@ -129,9 +129,10 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
         .filter(|entry| entry.kind != "xdata")
         .map(|entry| (reader.work(entry), entry.offset))
         .unzip();
+    let profile = marked_owner(&entries, &mut reader);
     Reading {
         library: Library {
-            profile: None,
+            profile,
             works,
             preambles,
             strings,
@@ -194,6 +195,36 @@ impl Default for Macros<'_> {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The person CV owners mark in their own author lists
+/// (`\underline{Ada Lovelace}`): the list's owner, as a profile's is. Said
+/// in a note, since a Markdown CV then sets the name in bold.
+fn marked_owner(entries: &[RawEntry<'_>], reader: &mut Reader<'_>) -> Option<Profile> {
+    let mut marked = entries.iter().filter_map(|entry| {
+        let person = names::marked(entry.field("author")?).into_iter().next()?;
+        Some((person, entry))
+    });
+    let (owner, first) = marked.next()?;
+    let entries_marked = 1 + marked.count();
+    let name = owner.display_name();
+    let note = Diagnostic::new(
+        Severity::Note,
+        "bibtex::owner",
+        format!(
+            "{name} is set apart by formatting in {entries_marked} author list(s): read as the name, and taken as the list's owner"
+        ),
+    )
+    .hint("a Markdown CV sets the owner in bold; --highlight names another");
+    let offset = first
+        .find("author")
+        .map_or(first.offset, |field| field.offset);
+    reader.report(note, offset);
+    Some(Profile {
+        name,
+        primary_field: None,
+        metrics: Default::default(),
+    })
 }
 
 /// Reads blocks into entries and works, reporting problems as it goes.

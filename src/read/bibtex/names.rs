@@ -64,7 +64,57 @@ pub fn split_list(raw: &str) -> Vec<&str> {
 }
 
 /// One name in any of BibTeX's three forms, or the extended form.
+/// Commands CV owners wrap their own name in (`\underline{Ada Lovelace}`,
+/// `\textbf{Turing, Alan}`): formatting, not part of the name.
+const NAME_MARKUP: &[&str] = &[
+    "\\underline",
+    "\\uline",
+    "\\textbf",
+    "\\mkbibbold",
+    "\\emph",
+    "\\textit",
+];
+
+/// The name inside a formatting command that wraps all of it, if one does.
+pub fn unmarked(name: &str) -> Option<&str> {
+    let name = name.trim();
+    let inner = NAME_MARKUP
+        .iter()
+        .find_map(|command| name.strip_prefix(command)?.trim_start().strip_prefix('{'));
+    // `{\bf Ada Lovelace}`, the old declaration form.
+    let inner = inner.or_else(|| {
+        ["{\\bf ", "{\\em ", "{\\it "]
+            .iter()
+            .find_map(|open| name.strip_prefix(open))
+    })?;
+    let inner = inner.strip_suffix('}')?;
+    // The closing brace must be the opening one's: `\textbf{A} and {B}`
+    // is not one group.
+    let mut depth = 0i32;
+    for c in inner.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return None;
+        }
+    }
+    (depth == 0).then_some(inner.trim())
+}
+
+/// The people of a list who are set apart by formatting, as CV owners
+/// mark themselves.
+pub fn marked(raw: &str) -> Vec<Person> {
+    split_at_and(&without_comments(raw))
+        .into_iter()
+        .filter_map(|name| unmarked(name).map(parse_name))
+        .collect()
+}
+
 fn parse_name(name: &str) -> Person {
+    let name = unmarked(name).unwrap_or(name);
     if let Some(person) = simple_name(name) {
         return person;
     }
