@@ -439,3 +439,25 @@ fn a_name_in_formatting_is_the_name_and_marks_the_owner() {
     let partial = item("@article{c, author = {\\textbf{Ada} Lovelace}, title = {T}}");
     assert_eq!(partial["author"][0]["family"], "Lovelace");
 }
+
+#[test]
+fn a_thesis_in_a_journal_keeps_it_from_one_conversion_to_the_next() {
+    let source = "@phdthesis{k, author = {Doe, Jo}, title = {T}, school = {U}, journal = {ProQuest}, year = 2020}";
+    let first = convert_bytes(
+        "thesis.bib",
+        source.as_bytes().to_vec(),
+        OutputFormat::Bibtex,
+    )
+    .output;
+    let second = convert_bytes(
+        "again.bib",
+        first.clone().into_bytes(),
+        OutputFormat::Bibtex,
+    )
+    .output;
+    assert_eq!(first, second);
+    assert!(
+        first.contains("school = {U},") && first.contains("journal = {ProQuest},"),
+        "{first}"
+    );
+}

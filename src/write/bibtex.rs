@@ -561,6 +561,10 @@ fn container(work: &Work, dialect: Dialect, field: ContainerField) -> Option<Val
         {
             ContainerField::Booktitle
         }
+        // A thesis or report "in" something (ProQuest, a series of
+        // reports) keeps it where it is read back from: in `howpublished`
+        // it would read back as a second publisher.
+        WorkType::Thesis | WorkType::Report => ContainerField::Journal,
         _ => ContainerField::Howpublished,
     };
     if field != wanted {
