@@ -461,3 +461,23 @@ fn a_thesis_in_a_journal_keeps_it_from_one_conversion_to_the_next() {
         "{first}"
     );
 }
+
+#[test]
+fn csl_small_capitals_in_a_span_are_small_capitals() {
+    let source = r#"[{"id": "a", "type": "book", "title": "By <span style=\"font-variant:small-caps;\">Simone</span> T <span class=\"nocase\">X</span>"}]"#;
+    let entry = items("caps.json", source).remove(0);
+    assert_eq!(
+        entry["title"],
+        "By <span style=\"font-variant:small-caps;\">Simone</span> T <span class=\"nocase\">X</span>"
+    );
+    let bib = convert_bytes(
+        "caps.json",
+        source.as_bytes().to_vec(),
+        OutputFormat::Bibtex,
+    )
+    .output;
+    assert!(
+        bib.contains("title = {By \\textsc{Simone} T {X}},"),
+        "{bib}"
+    );
+}

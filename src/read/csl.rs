@@ -568,13 +568,22 @@ pub fn markup(text: &str) -> Text {
         match tag {
             Some((tag, length, opening)) => {
                 flush(&mut plain, &mut stack);
+                // `</span>` closes either span CSL has (small capitals
+                // and nocase), whichever is open.
+                let closes = |open: Tag| {
+                    open == tag
+                        || (rest.starts_with("</span>")
+                            && open == Tag::Styled(crate::model::Style::SmallCaps))
+                };
                 if opening {
                     stack.push((Some(tag), Vec::new()));
                 } else if stack.len() > 1
-                    && stack.last().is_some_and(|(open, _)| *open == Some(tag))
+                    && stack
+                        .last()
+                        .is_some_and(|(open, _)| open.is_some_and(closes))
                 {
-                    let (_, inner) = stack.pop().unwrap_or_default();
-                    let inline = wrap(tag, inner);
+                    let (open, inner) = stack.pop().unwrap_or_default();
+                    let inline = wrap(open.unwrap_or(tag), inner);
                     if let Some((_, parent)) = stack.last_mut() {
                         parent.push(inline);
                     }
