@@ -481,3 +481,46 @@ fn csl_small_capitals_in_a_span_are_small_capitals() {
         "{bib}"
     );
 }
+
+// --- BibTeX output that pdflatex reads ----------------------------------------------
+
+/// Characters from CSL-JSON: those LaTeX has a form of are written in it,
+/// and the output compiles with pdflatex; the others are named in a
+/// warning.
+#[test]
+fn characters_pdflatex_cannot_read_are_written_in_latex_or_reported() {
+    let readable = r#"[{"id": "a", "type": "article-journal", "title": "An α-helix 5\u2009mm long, H⁺ ions, 5×10 ± 1", "container-title": "J", "author": [{"family": "Doe", "given": "Jo"}], "issued": {"date-parts": [[2020]]}}]"#;
+    let conversion = convert_bytes(
+        "readable.json",
+        readable.as_bytes().to_vec(),
+        OutputFormat::Bibtex,
+    );
+    let bib = &conversion.output;
+    assert!(
+        bib.contains(r"\ensuremath{\alpha}-helix 5\,mm long, H\textsuperscript{+} ions"),
+        "{bib}"
+    );
+    assert!(
+        conversion.diagnostics.is_empty(),
+        "{:?}",
+        conversion.diagnostics
+    );
+    if common::latex::tools_for(common::latex::Processor::Bibtex) {
+        common::latex::compile(bib, common::latex::Processor::Bibtex, "readable characters");
+    }
+    let unreadable = r#"[{"id": "b", "type": "book", "title": "Sᴍᴀʟʟ ɴ caps 😀"}]"#;
+    let conversion = convert_bytes(
+        "unreadable.json",
+        unreadable.as_bytes().to_vec(),
+        OutputFormat::Bibtex,
+    );
+    let warning = conversion
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "output::character")
+        .expect("a warning");
+    assert_eq!(warning.key.as_deref(), Some("b"));
+    for named in ["`ᴍ` (U+1D0D)", "`ɴ` (U+0274)", "`😀` (U+1F600)"] {
+        assert!(warning.message.contains(named), "{}", warning.message);
+    }
+}

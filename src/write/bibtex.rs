@@ -68,7 +68,72 @@ pub fn write(
     if options.ascii {
         out = tex::to_ascii(&out);
     }
+    report_unreadable_characters(&out, lost);
     out
+}
+
+/// Warns, entry by entry, of the characters left in the output that
+/// pdflatex's UTF-8 input cannot read (those with a LaTeX form were
+/// written in it): a file with them needs xelatex or lualatex.
+fn report_unreadable_characters(out: &str, lost: &mut Vec<Diagnostic>) {
+    if out.is_ascii() {
+        return;
+    }
+    let mut key = "";
+    let mut found: Vec<char> = Vec::new();
+    let mut report = |key: &str, found: &mut Vec<char>| {
+        if found.is_empty() {
+            return;
+        }
+        let named: Vec<String> = found
+            .drain(..)
+            .map(|c| format!("`{c}` (U+{:04X})", u32::from(c)))
+            .collect();
+        let where_ = match key {
+            "" => "the file's preamble or strings".to_owned(),
+            key => format!("`{key}`"),
+        };
+        lost.push(
+            Diagnostic::new(
+                Severity::Warning,
+                "output::character",
+                format!(
+                    "{where_} has {}, which pdflatex cannot read and LaTeX has no form of here: kept as written",
+                    named.join(", ")
+                ),
+            )
+            .key(key)
+            .hint("compile with xelatex or lualatex, or replace the character"),
+        );
+    };
+    for line in out.lines() {
+        if let Some(entry) = line
+            .strip_prefix('@')
+            .filter(|l| !l.starts_with("string") && !l.starts_with("preamble"))
+        {
+            report(key, &mut found);
+            key = entry
+                .split_once('{')
+                .map_or("", |(_, rest)| rest.trim_end_matches(','));
+        }
+        for c in line.chars().filter(|&c| !pdflatex_reads(c)) {
+            if !found.contains(&c) {
+                found.push(c);
+            }
+        }
+    }
+    report(key, &mut found);
+}
+
+/// Whether LaTeX's UTF-8 input (with its standard T1 and TS1 fonts) has
+/// the character: Latin letters of Western and Central European
+/// languages, and the punctuation and symbols text fonts have.
+fn pdflatex_reads(c: char) -> bool {
+    const SYMBOLS: &str = "ˆˇ˘˙˚˛˜˝–—‖‘’‚“”„†‡•…‰‹›€№℗℠™Ω℧℮←↑→↓−√◦◯♪";
+    c.is_ascii()
+        || ('\u{a0}'..='\u{17f}').contains(&c)
+        || ('\u{218}'..='\u{21b}').contains(&c)
+        || SYMBOLS.contains(c)
 }
 
 /// The `@string`s as entries see them: a name defined again has its last
@@ -994,6 +1059,15 @@ pub fn escape(text: &str) -> String {
             '{' => out.push_str("\\textbraceleft{}"),
             '}' => out.push_str("\\textbraceright{}"),
             '\u{a0}' => out.push('~'),
+            // Spaces of other widths, as TeX writes them.
+            '\u{2009}' | '\u{202f}' | '\u{2006}' => out.push_str("\\,"),
+            '\u{2002}' => out.push_str("\\enspace{}"),
+            '\u{2003}' => out.push_str("\\quad{}"),
+            '⁺' | '⁻' => {
+                out.push_str("\\textsuperscript{");
+                out.push(if c == '⁺' { '+' } else { '-' });
+                out.push('}');
+            }
             // Two hyphens are TeX's en dash: hyphens that are hyphens are
             // kept apart.
             '-' if chars.get(index + 1) == Some(&'-') => out.push_str("-{}"),
