@@ -489,8 +489,11 @@ fn render(inlines: &[Inline], dollars: Dollars, protected: bool, out: &mut Strin
                 out.push_str(DOLLAR_APART)
             }
             // `{{CycleGAN}}` protects once; `{"}` protects nothing, as it
-            // has no letter whose case a style could change.
-            Inline::Protected(inner) if protected || !has_cased_letters(inner) => {
+            // has no letter whose case a style could change. (A dollar's
+            // span keeps it from reading as math: it stays.)
+            Inline::Protected(inner)
+                if protected || !(has_cased_letters(inner) || has_dollar(inner)) =>
+            {
                 own += render(inner, dollars, protected, out)
             }
             Inline::Protected(inner) => {
@@ -542,6 +545,14 @@ fn has_cased_letters(inlines: &[Inline]) -> bool {
         Inline::Plain(text) | Inline::Tex(text) => cased(text),
         Inline::Math(tex) => math::to_unicode(tex).map_or_else(|| cased(tex), |text| cased(&text)),
         Inline::Protected(inner) | Inline::Styled(_, inner) => has_cased_letters(inner),
+    })
+}
+
+fn has_dollar(inlines: &[Inline]) -> bool {
+    inlines.iter().any(|inline| match inline {
+        Inline::Plain(text) | Inline::Tex(text) => text.contains('$'),
+        Inline::Math(_) => true,
+        Inline::Protected(inner) | Inline::Styled(_, inner) => has_dollar(inner),
     })
 }
 
