@@ -524,3 +524,40 @@ fn characters_pdflatex_cannot_read_are_written_in_latex_or_reported() {
         assert!(warning.message.contains(named), "{}", warning.message);
     }
 }
+
+// --- entry types ------------------------------------------------------------------
+
+#[test]
+fn a_type_classic_bibtex_has_not_comes_back_from_its_subtype() {
+    let source = r#"[{"id": "s", "type": "software", "title": "S"}, {"id": "p", "type": "patent", "title": "P"},
+        {"id": "w", "type": "webpage", "title": "W"}, {"id": "m", "type": "map", "title": "M"},
+        {"id": "g", "type": "article-magazine", "title": "G", "container-title": "Mag"},
+        {"id": "e", "type": "entry-encyclopedia", "title": "E", "container-title": "Enc"},
+        {"id": "a", "type": "article", "title": "A", "number": "arXiv:2101.00001"}]"#;
+    let types = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .map(|item| item["type"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let original = types(&items("types.json", source));
+    for to in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+        let bib = convert_bytes("types.json", source.as_bytes().to_vec(), to).output;
+        let again = items("again.bib", &bib);
+        assert_eq!(types(&again), original, "{to:?}:\n{bib}");
+    }
+    let bib = convert_bytes(
+        "types.json",
+        source.as_bytes().to_vec(),
+        OutputFormat::Bibtex,
+    )
+    .output;
+    assert!(
+        bib.contains("@misc{s,\n  title = {S},\n  entrysubtype = {software},"),
+        "{bib}"
+    );
+    assert!(
+        bib.contains("@article{g,") && bib.contains("entrysubtype = {magazine},"),
+        "{bib}"
+    );
+}

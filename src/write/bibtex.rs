@@ -236,6 +236,30 @@ fn entry_type(work: &Work, dialect: Dialect) -> &'static str {
     }
 }
 
+/// The kind of work an entry type cannot say, kept in `entrysubtype` so
+/// that reading it back restores it: biblatex's `magazine` and
+/// `newspaper` articles, the BibLaTeX type of a work classic BibTeX writes
+/// as another (`@misc` for `@software`, `@incollection` for
+/// `@inreference`), a CSL type no BibLaTeX type has (`map`).
+fn subtype(work: &Work, dialect: Dialect) -> Option<&'static str> {
+    match work.kind {
+        WorkType::MagazineArticle => return Some("magazine"),
+        WorkType::NewspaperArticle => return Some("newspaper"),
+        // An `@online` entry is a web page unless it says it is a
+        // preprint; a classic `@misc` with an eprint is one already.
+        WorkType::Preprint => return (dialect == Dialect::Biblatex).then_some("preprint"),
+        // Read back as what they are from their own fields.
+        WorkType::Thesis | WorkType::Report => return None,
+        _ => {}
+    }
+    let written = entry_type(work, dialect);
+    let biblatex = entry_type(work, Dialect::Biblatex);
+    match work.kind {
+        WorkType::Other(csl) if biblatex == "misc" => Some(csl),
+        _ => (biblatex != written).then_some(biblatex),
+    }
+}
+
 /// Reads one field's value from a work.
 type Getter = fn(&Work, Dialect) -> Option<Value>;
 
@@ -352,6 +376,9 @@ const FIELDS: &[(&str, &str, Getter)] = &[
         w.categories
             .first()
             .map(|c| Value::Braced(source_text(c.best())))
+    }),
+    ("entrysubtype", "entrysubtype", |w, d| {
+        subtype(w, d).map(|name| Value::Braced(name.to_owned()))
     }),
     ("isbn", "isbn", |w, _| verbatim(&w.ids.isbn)),
     ("issn", "issn", |w, _| verbatim(&w.ids.issn)),

@@ -18,7 +18,7 @@ use crate::model::{
     Casing, Category, DateValue, DateVariable, Inline, Person, Role, Text, Variable, Work, WorkType,
 };
 use crate::tex::{self, Dialect};
-use crate::vocab::bibtex::{name_bit, ENTRY_TYPES};
+use crate::vocab::bibtex::{name_bit, ENTRY_TYPES, ENTRY_TYPES_WRITTEN, OTHER_CSL_TYPES};
 
 use super::{dates, names, RawEntry, RawField};
 
@@ -154,6 +154,28 @@ static READ: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The kind of work the BibTeX writer writes as `@entry_type` with this
+/// `entrysubtype` (`@misc` with `software`; `@misc` with `map`), if any.
+fn written_as(entry_type: &str, subtype: &str) -> Option<WorkType> {
+    // A preprint is written without one (its eprint fields say it).
+    let of_model = ENTRY_TYPES_WRITTEN
+        .iter()
+        .filter(|(kind, _, _)| *kind != WorkType::Preprint)
+        .find(|(_, bibtex, biblatex)| {
+            *bibtex == entry_type && *biblatex == subtype && bibtex != biblatex
+        })
+        .map(|&(kind, _, _)| kind);
+    let of_csl = || {
+        OTHER_CSL_TYPES
+            .iter()
+            .find(|(csl, bibtex, biblatex)| {
+                *csl == subtype && *bibtex == entry_type && *biblatex == "misc"
+            })
+            .map(|&(csl, _, _)| WorkType::Other(csl))
+    };
+    of_model.or_else(of_csl)
+}
+
 /// A problem found while mapping one entry: the field's offset and what
 /// to say.
 pub struct Note {
@@ -277,12 +299,19 @@ impl<'e> Builder<'e, '_> {
                 (WorkType::Misc, None)
             }
         };
-        if kind == WorkType::JournalArticle {
-            match self.field("entrysubtype").map(str::trim) {
-                Some("magazine") => kind = WorkType::MagazineArticle,
-                Some("newspaper") => kind = WorkType::NewspaperArticle,
-                _ => {}
+        let subtype = self.field("entrysubtype").map(str::trim);
+        match (kind, subtype) {
+            (WorkType::JournalArticle, Some("magazine")) => kind = WorkType::MagazineArticle,
+            (WorkType::JournalArticle, Some("newspaper")) => kind = WorkType::NewspaperArticle,
+            (WorkType::Webpage, Some("preprint")) => kind = WorkType::Preprint,
+            // What the BibTeX writer keeps of a type classic BibTeX has
+            // not: the BibLaTeX or CSL type, beside the type it fell back to.
+            (_, Some(subtype)) => {
+                if let Some(written) = written_as(&self.entry.kind, subtype) {
+                    kind = written;
+                }
             }
+            _ => {}
         }
         (kind, genre)
     }
