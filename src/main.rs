@@ -513,11 +513,11 @@ fn run_convert(args: &ConvertArgs, arguments: &Arguments) -> Result<u8, String> 
             });
         }
     }
+    output::check_targets(&input_paths, &targets, args.out_dir.as_deref())?;
     if let Some(directory) = args.out_dir.as_ref().filter(|d| !d.exists()) {
         std::fs::create_dir_all(directory)
             .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
     }
-    output::check_targets(&input_paths, &targets)?;
 
     if let Some(status) = try_streaming(args, output, &request)? {
         return Ok(status);
@@ -788,7 +788,7 @@ fn write_per_file(
             asked_by: format!("--per-file {}", directory.display()),
         })
         .collect();
-    output::check_targets(input_paths, &targets)?;
+    output::check_targets(input_paths, &targets, None)?;
     for ((_, text), target) in files.iter().zip(&targets) {
         output::write(&target.path, text.as_bytes())
             .map_err(|error| format!("cannot write {}: {error}", target.path.display()))?;

@@ -15,9 +15,14 @@ pub struct Target {
 }
 
 /// Refuses a plan that would write over one of the inputs, write two
-/// outputs to one file, or write into a directory that does not exist.
-/// The message says which files and what to do.
-pub fn check_targets(inputs: &[PathBuf], targets: &[Target]) -> Result<(), String> {
+/// outputs to one file, or write into a directory that does not exist
+/// (but `made`, which the run makes once the plan is checked). The
+/// message says which files and what to do.
+pub fn check_targets(
+    inputs: &[PathBuf],
+    targets: &[Target],
+    made: Option<&Path>,
+) -> Result<(), String> {
     for (index, target) in targets.iter().enumerate() {
         if let Some(input) = inputs.iter().find(|input| same_file(input, &target.path)) {
             return Err(format!(
@@ -45,7 +50,7 @@ pub fn check_targets(inputs: &[PathBuf], targets: &[Target]) -> Result<(), Strin
             ));
         }
         let directory = parent(&target.path);
-        if !directory.is_dir() {
+        if !directory.is_dir() && made != Some(directory) {
             return Err(format!(
                 "cannot write {}: the directory {} does not exist; create it first",
                 target.path.display(),
@@ -185,21 +190,21 @@ mod tests {
         let input = folder.path().join("refs.bib");
         std::fs::write(&input, "@misc{a,}").unwrap();
         let inputs = [input.clone()];
-        let error = check_targets(&inputs, &[target(&input, "-o refs.bib")]).unwrap_err();
+        let error = check_targets(&inputs, &[target(&input, "-o refs.bib")], None).unwrap_err();
         assert!(
             error.starts_with("-o refs.bib would write over the input"),
             "{error}"
         );
         let dotted = folder.path().join(".").join("refs.bib");
-        assert!(check_targets(&inputs, &[target(&dotted, "-o")]).is_err());
+        assert!(check_targets(&inputs, &[target(&dotted, "-o")], None).is_err());
         #[cfg(unix)]
         {
             let link = folder.path().join("link.bib");
             std::os::unix::fs::symlink(&input, &link).unwrap();
-            assert!(check_targets(&inputs, &[target(&link, "-o link.bib")]).is_err());
+            assert!(check_targets(&inputs, &[target(&link, "-o link.bib")], None).is_err());
         }
         let other = folder.path().join("refs.json");
-        assert!(check_targets(&inputs, &[target(&other, "-o refs.json")]).is_ok());
+        assert!(check_targets(&inputs, &[target(&other, "-o refs.json")], None).is_ok());
     }
 
     #[test]
@@ -209,6 +214,7 @@ mod tests {
         let error = check_targets(
             &[],
             &[target(&out, "a/refs.bib"), target(&out, "b/refs.bib")],
+            None,
         )
         .unwrap_err();
         assert!(
@@ -221,7 +227,9 @@ mod tests {
     fn a_missing_directory_is_named() {
         let folder = tempfile::tempdir().unwrap();
         let out = folder.path().join("nowhere").join("refs.bib");
-        let error = check_targets(&[], &[target(&out, "-o")]).unwrap_err();
+        let error = check_targets(&[], &[target(&out, "-o")], None).unwrap_err();
+        let made = folder.path().join("nowhere");
+        assert!(check_targets(&[], &[target(&out, "--out-dir")], Some(&made)).is_ok());
         assert!(error.contains("the directory"), "{error}");
         assert!(
             error.ends_with("nowhere does not exist; create it first"),
