@@ -604,7 +604,18 @@ fn accented(base: &str, mark: char) -> String {
             .chain(chars)
             .nfc()
             .collect(),
-        None => mark.to_string(),
+        // An accent on nothing (`\^{}`, as DBLP writes a caret) is the
+        // accent itself, not a mark on the letter before it.
+        None => match mark {
+            '\u{302}' => "^".to_owned(),
+            '\u{303}' => "~".to_owned(),
+            '\u{301}' => "\u{b4}".to_owned(),
+            '\u{300}' => "`".to_owned(),
+            '\u{308}' => "\u{a8}".to_owned(),
+            '\u{304}' => "\u{af}".to_owned(),
+            '\u{327}' => "\u{b8}".to_owned(),
+            mark => format!("\u{a0}{mark}"),
+        },
     }
 }
 

@@ -128,6 +128,14 @@ fn text_commands_become_their_characters() {
     assert_eq!(entry["author"][1]["family"], "Díaz");
     assert_eq!(entry["author"][1]["given"], "María");
     assert_eq!(entry["title"], "5×10 and 3 ± 1 for $5 at 37°");
+    // DBLP's dollars and caret, as characters: not a hat on the C.
+    let dblp =
+        item(r"@article{d, title = {Bounds for {\textdollar}AC{\^{}}0{\textdollar} Circuits}}");
+    let plain = dblp["title"]
+        .as_str()
+        .unwrap()
+        .replace(r#"<span class="nocase">$</span>"#, "$");
+    assert_eq!(plain, "Bounds for $AC^0$ Circuits");
 }
 
 #[test]
