@@ -405,7 +405,7 @@ fn is_bibtex(path: &Path, from: Option<InputFormat>) -> std::io::Result<bool> {
 const FORMAT_LOOK: usize = 1 << 16;
 
 /// How much of it is looked at first.
-const FIRST_LOOK: u64 = 4 << 10;
+const FIRST_LOOK: u64 = read::TEXT_LOOK as u64;
 
 fn format_names() -> String {
     InputFormat::ALL

@@ -158,6 +158,10 @@ impl InputFormat {
     }
 }
 
+/// How much of a file's start [`binary_kind`] looks at: what the
+/// streaming reader reads first, so that both come to the same answer.
+pub const TEXT_LOOK: usize = 4 << 10;
+
 /// What a file that is not text is, when it is not (`a PDF file`): such
 /// a file is refused whole, not read as a list with a warning a line.
 pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
@@ -177,7 +181,7 @@ pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     if let Some((_, kind)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
         return Some(kind);
     }
-    let head = &bytes[..bytes.len().min(8192)];
+    let head = &bytes[..bytes.len().min(TEXT_LOOK)];
     let utf16 = head.starts_with(b"\xFF\xFE")
         || head.starts_with(b"\xFE\xFF")
         || unmarked_utf16(head).is_some();
