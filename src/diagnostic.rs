@@ -36,6 +36,11 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The key of the entry it is about, when known.
     pub key: Option<String>,
+    /// The value it is about, by its CSL variable name (`issued`,
+    /// `jurisdiction`, `type`), when it is about one: `lost` warnings say
+    /// which value an output could not hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     /// The text of the line it points at, to show it.
     #[serde(skip)]
     pub source_line: Option<String>,
@@ -52,12 +57,18 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             key: None,
+            field: None,
             source_line: None,
         }
     }
 
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.key = Some(key.into());
+        self
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
         self
     }
 

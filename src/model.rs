@@ -13,7 +13,9 @@ mod work;
 pub use date::{Date, DateValue, Month, RangeEnd};
 pub use person::{Person, PersonalName};
 pub use text::{Casing, Inline, Style, Text};
-pub use work::{Category, DateVariable, Identifiers, Role, Variable, Venue, Work, WorkType};
+pub use work::{
+    page_range, Category, DateVariable, Identifiers, Role, Variable, Venue, Work, WorkType,
+};
 
 /// Everything read from one or more inputs.
 #[derive(Debug, Clone, Default, PartialEq)]

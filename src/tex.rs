@@ -225,7 +225,10 @@ impl Parser<'_> {
                     while self.chars.next_if(|&(_, c)| c != '\n').is_some() {}
                     self.skip_whitespace();
                 }
-                c if c.is_whitespace() => {
+                // TeX's spaces; a no-break space (U+00A0) and the other
+                // Unicode spaces are characters, as LaTeX's UTF-8 input
+                // reads them.
+                c if is_tex_space(c) => {
                     self.skip_whitespace();
                     out.push_char(' ');
                 }
@@ -272,7 +275,7 @@ impl Parser<'_> {
     }
 
     fn skip_whitespace(&mut self) {
-        while self.chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+        while self.chars.next_if(|&(_, c)| is_tex_space(c)).is_some() {}
     }
 
     /// `$…$` or `$$…$$`; a `$` that is never closed is a literal dollar.
@@ -628,6 +631,10 @@ fn written_symbol(formula: &str) -> Option<char> {
     let symbol = chars.next().filter(|&c| u32::from(c) >= 0x370)?;
     let alone = chars.next().is_none();
     (alone && math::tex_for(symbol).as_deref() == Some(formula)).then_some(symbol)
+}
+
+fn is_tex_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c')
 }
 
 /// The characters of rich text without its markup; math and unknown

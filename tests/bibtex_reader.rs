@@ -278,11 +278,26 @@ fn a_miscs_booktitle_is_its_container_and_howpublished_its_publisher() {
     let how = item(&items, "how");
     assert_eq!(how.get("container-title"), None);
     assert_eq!(how["publisher"], "Blog of Things; Things Inc.");
-    // Written back as classic BibTeX, each reads as it was.
+    // Written back as classic BibTeX, each reads as it was; the
+    // container is said again in `howpublished`, which classic styles
+    // print.
     let bibtex = convert_bytes("misc.bib", bib.into(), OutputFormat::Bibtex).output;
     assert!(
-        bibtex.contains("booktitle = {Blog of Things},\n  publisher = {Things Inc.},"),
+        bibtex.contains(
+            "booktitle = {Blog of Things},\n  howpublished = {Blog of Things},\n  publisher = {Things Inc.},"
+        ),
         "{bibtex}"
+    );
+    let again = convert_bytes(
+        "again.bib",
+        bibtex.clone().into_bytes(),
+        OutputFormat::CslJson,
+    );
+    let again: Vec<Value> = serde_json::from_str(&again.output).expect("valid JSON");
+    assert_eq!(item(&again, "venue")["publisher"], "Things Inc.");
+    assert_eq!(
+        item(&again, "how")["publisher"],
+        "Blog of Things; Things Inc."
     );
     assert!(
         bibtex.contains("howpublished = {Blog of Things; Things Inc.},\n}"),

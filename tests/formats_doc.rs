@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use pubconv::model::WorkType;
-use pubconv::read::bibtex::fields as read_fields;
+use pubconv::model::{Variable, WorkType};
+use pubconv::vocab::bibtex as read_fields;
 use pubconv::vocab::{bibtex as vocab, csl};
 use pubconv::write::bibtex as writer;
 
@@ -116,8 +116,12 @@ fn variables() -> String {
             code(&[biblatex]),
         ]);
     };
+    // A value with no field of its own is written and read under its
+    // CSL name.
+    let or_csl =
+        |field: &'static str, name: &'static str| if field.is_empty() { name } else { field };
     for &(variable, name) in csl::VARIABLES {
-        let read: Vec<&str> = read_fields::VARIABLES
+        let mut read: Vec<&str> = read_fields::VARIABLE_FIELDS
             .iter()
             .filter(|(_, read)| *read == variable)
             .map(|(field, _)| *field)
@@ -127,12 +131,23 @@ fn variables() -> String {
             .find(|(written, ..)| *written == variable);
         let (bibtex, biblatex) =
             written.map_or(("", ""), |&(_, bibtex, biblatex, _)| (bibtex, biblatex));
-        if !read.is_empty() || written.is_some() {
-            add(name, read, bibtex, biblatex);
+        // Read and written by the rules that combine fields (`number`,
+        // `maintitle`): the page says so above.
+        let by_rule = [
+            Variable::VolumeTitle,
+            Variable::Number,
+            Variable::CollectionNumber,
+        ];
+        if by_rule.contains(&variable) {
+            continue;
         }
+        if bibtex.is_empty() || biblatex.is_empty() {
+            read.push(name);
+        }
+        add(name, read, or_csl(bibtex, name), or_csl(biblatex, name));
     }
     for &(role, name) in csl::ROLES {
-        let read: Vec<&str> = read_fields::ROLES
+        let mut read: Vec<&str> = read_fields::ROLE_FIELDS
             .iter()
             .filter(|(_, read)| *read == role)
             .map(|(field, _)| *field)
@@ -140,12 +155,13 @@ fn variables() -> String {
         let written = writer::ROLES.iter().find(|(written, ..)| *written == role);
         let (bibtex, biblatex) =
             written.map_or(("", ""), |&(_, bibtex, biblatex)| (bibtex, biblatex));
-        if !read.is_empty() || written.is_some() {
-            add(name, read, bibtex, biblatex);
+        if written.is_none() {
+            read.push(name);
         }
+        add(name, read, or_csl(bibtex, name), or_csl(biblatex, name));
     }
     // BibLaTeX's roles CSL has no name for are among its contributors.
-    for &(field, role) in read_fields::ROLES {
+    for &(field, role) in read_fields::ROLE_FIELDS {
         if csl::name_of(csl::ROLES, &role).is_some() {
             continue;
         }
@@ -155,17 +171,19 @@ fn variables() -> String {
         add("contributor", vec![field], bibtex, biblatex);
     }
     for &(date, name) in csl::DATES {
-        let read: Vec<&str> = read_fields::DATES
+        let read: Vec<&str> = read_fields::DATE_FIELDS
             .iter()
-            .chain(read_fields::YEARS)
+            .chain(read_fields::YEAR_FIELDS)
             .filter(|(_, read)| *read == date)
             .map(|(field, _)| *field)
             .collect();
         let written = writer::DATES.iter().find(|(written, _)| *written == date);
-        let field = written.map_or("", |&(_, field)| field);
-        if !read.is_empty() || written.is_some() {
-            add(name, read, field, field);
+        let field = or_csl(written.map_or("", |&(_, field)| field), name);
+        let mut read = read;
+        if written.is_none() {
+            read.push(name);
         }
+        add(name, read, field, field);
     }
     table(
         &[

@@ -569,3 +569,153 @@ fn a_type_classic_bibtex_has_not_comes_back_from_its_subtype() {
         "{bib}"
     );
 }
+
+/// The `lost` warnings of a conversion: the value each is about.
+fn lost_fields(conversion: &pubconv::convert::Conversion) -> Vec<(String, String)> {
+    conversion
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "lost")
+        .map(|d| {
+            (
+                d.key.clone().unwrap_or_default(),
+                d.field.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn csl_types_without_an_entry_type_come_back_in_both_dialects() {
+    let source = r#"[{"id": "b", "type": "post-weblog", "title": "B"},
+        {"id": "c", "type": "broadcast", "title": "C"},
+        {"id": "a", "type": "article", "title": "A"}]"#;
+    let original: Vec<Value> = items("types.json", source);
+    for to in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+        let bib = convert_bytes("types.json", source.as_bytes().to_vec(), to).output;
+        let again = items("again.bib", &bib);
+        for (before, after) in original.iter().zip(&again) {
+            assert_eq!(before["type"], after["type"], "{to:?}:\n{bib}");
+        }
+    }
+}
+
+#[test]
+fn csl_variables_without_a_bibtex_field_are_kept_under_their_csl_names() {
+    let source = r#"[{"id": "k", "type": "legal_case", "title": "K v. L",
+        "archive": "Bancroft Library", "archive_location": "MSS C-E 191",
+        "authority": "E.D. Wisc.", "section": "456", "source": "PMC",
+        "collection-editor": [{"family": "Zither", "given": "Ziggy"}],
+        "composer": [{"family": "Doe", "given": "John"}],
+        "submitted": {"date-parts": [[2019, 3]]},
+        "jurisdiction": "US", "publisher-place": "Madison"}]"#;
+    let original = items("csl.json", source).remove(0);
+    for to in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+        let conversion = convert_bytes("csl.json", source.as_bytes().to_vec(), to);
+        assert_eq!(lost_fields(&conversion), [], "{to:?}");
+        assert!(
+            conversion
+                .output
+                .contains("  archive_location = {MSS C-E 191},"),
+            "{}",
+            conversion.output
+        );
+        let again = items("again.bib", &conversion.output).remove(0);
+        for variable in [
+            "archive",
+            "archive_location",
+            "authority",
+            "section",
+            "source",
+            "collection-editor",
+            "composer",
+            "submitted",
+            "jurisdiction",
+            "publisher-place",
+        ] {
+            assert_eq!(again[variable], original[variable], "{to:?}: {variable}");
+        }
+    }
+}
+
+#[test]
+fn a_csl_key_that_bibtex_reads_otherwise_is_reported_not_written() {
+    let source = r#"[{"id": "j", "type": "article-journal", "title": "T", "journal": "J",
+        "issued": {"date-parts": [[2020]]}, "year": "2021", "key": "WQDG7EP5"}]"#;
+    let conversion = convert_bytes(
+        "keys.json",
+        source.as_bytes().to_vec(),
+        OutputFormat::Bibtex,
+    );
+    assert_eq!(
+        lost_fields(&conversion),
+        [
+            ("j".to_owned(), "journal".to_owned()),
+            ("j".to_owned(), "year".to_owned())
+        ]
+    );
+    assert!(
+        !conversion.output.contains("journal"),
+        "{}",
+        conversion.output
+    );
+    // `key` is kept: it reads back as itself.
+    assert!(conversion.output.contains("  key = {WQDG7EP5},"));
+}
+
+#[test]
+fn unknown_fields_keep_their_spelling() {
+    let source = "@article{a, title = {T}, authorLink = {https://example.org}, key = {Knuth}}\n";
+    let bib = convert_bytes("a.bib", source.into(), OutputFormat::Biblatex).output;
+    assert!(
+        bib.contains("  authorLink = {https://example.org},"),
+        "{bib}"
+    );
+    assert!(bib.contains("  key = {Knuth},"), "{bib}");
+}
+
+#[test]
+fn particles_and_letters_made_by_commands_keep_their_case() {
+    // `{\AA}` is a capital, as BibTeX reads it; `\'{A}d\'{a}m` is a
+    // particle to BibTeX (its first letter outside braces is `d`).
+    let source =
+        r"@article{a, title = {T}, author = {{\AA}ke Persson, Per Ola and \'{A}d\'{a}m Darvas}}";
+    let authors = item(source)["author"].clone();
+    assert_eq!(authors[0]["family"], "Åke Persson");
+    assert_eq!(authors[1]["non-dropping-particle"], "Ádám");
+    for to in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+        let bib = convert_bytes("a.bib", source.into(), to).output;
+        assert_eq!(items("again.bib", &bib)[0]["author"], authors, "{bib}");
+    }
+}
+
+#[test]
+fn spellings_bibtex_would_change_are_written_so_they_read_back() {
+    // A hyphen page range, a no-break space, TeX's quote ligatures.
+    let source = r#"[{"id": "p", "type": "book", "title": "l'''s ``x''", "page": "114-117",
+        "publisher": "Alfred A.\u00a0Knopf", "publisher-place": "Cambridge ; New York"}]"#;
+    let original = items("p.json", source).remove(0);
+    for to in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+        let bib = convert_bytes("p.json", source.as_bytes().to_vec(), to).output;
+        let again = items("again.bib", &bib).remove(0);
+        for variable in ["title", "page", "publisher", "publisher-place"] {
+            assert_eq!(
+                again[variable], original[variable],
+                "{to:?} {variable}:\n{bib}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_report_of_no_kind_says_what_classic_bibtex_makes_of_it() {
+    let source = "@report{r, title = {R}, institution = {I}, date = {2020}}\n";
+    let conversion = convert_bytes("r.bib", source.into(), OutputFormat::Bibtex);
+    assert!(conversion.output.starts_with("@techreport{r,"));
+    assert_eq!(
+        lost_fields(&conversion),
+        [("r".to_owned(), "genre".to_owned())]
+    );
+    let biblatex = convert_bytes("r.bib", source.into(), OutputFormat::Biblatex);
+    assert_eq!(lost_fields(&biblatex), []);
+}

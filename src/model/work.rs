@@ -232,3 +232,23 @@ impl Work {
         self.ids.arxiv.is_some() || !self.categories.is_empty()
     }
 }
+
+/// Pages as the model holds them: a range with the en dash, whichever
+/// dash the source wrote (`1-10`, BibTeX's `1--10`) → `1–10`, so that
+/// every reader gives the same value.
+pub fn page_range(pages: &str) -> String {
+    let bytes = pages.as_bytes();
+    pages
+        .char_indices()
+        .map(|(at, c)| {
+            let between = at > 0
+                && bytes[at - 1].is_ascii_alphanumeric()
+                && bytes.get(at + 1).is_some_and(u8::is_ascii_alphanumeric);
+            if c == '-' && between {
+                '–'
+            } else {
+                c
+            }
+        })
+        .collect()
+}

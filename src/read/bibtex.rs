@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Library, Profile};
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
-use crate::vocab::bibtex::{name_bit, reads_as_biblatex, FIELD_ALIASES, MONTH_MACROS};
+use crate::vocab::bibtex::{canonical_name, name_bit, reads_as_biblatex, MONTH_MACROS};
 
 use syntax::{Block, Piece, Value};
 
@@ -63,7 +63,11 @@ pub struct RawEntry<'a> {
 
 #[derive(Debug, Clone)]
 pub struct RawField<'a> {
+    /// Lower case, BibLaTeX's spelling.
     pub name: Cow<'a, str>,
+    /// The name as the source wrote it, where that differs (`authorLink`,
+    /// `key`): a field no rule reads is kept under it.
+    pub spelled: Option<Cow<'a, str>>,
     pub value: Cow<'a, str>,
     pub offset: usize,
 }
@@ -406,8 +410,10 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let value = self.expand(&field.value, macros);
+            let spelled = (name != field.name).then_some(Cow::Borrowed(field.name));
             fields.push(RawField {
                 name,
+                spelled,
                 value,
                 offset: field.offset,
             });
@@ -421,33 +427,5 @@ impl<'a> Reader<'a> {
             fields,
             offset: entry.offset,
         }
-    }
-}
-
-/// The bits of the aliases' names ([`name_bit`]): most names are
-/// no alias by their bit alone.
-const ALIAS_BITS: u64 = {
-    let mut bits = 0;
-    let mut index = 0;
-    while index < FIELD_ALIASES.len() {
-        bits |= name_bit(FIELD_ALIASES[index].0);
-        index += 1;
-    }
-    bits
-};
-
-/// A field name in lower case, BibTeX aliases replaced by BibLaTeX names.
-fn canonical_name(name: &str) -> Cow<'_, str> {
-    let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(name)
-    };
-    if name_bit(&lower) & ALIAS_BITS == 0 {
-        return lower;
-    }
-    match FIELD_ALIASES.iter().find(|(alias, _)| *alias == lower) {
-        Some((_, biblatex)) => Cow::Borrowed(biblatex),
-        None => lower,
     }
 }

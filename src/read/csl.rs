@@ -17,8 +17,8 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    Casing, Category, Date, DateValue, Inline, Library, Month, Person, PersonalName, RangeEnd,
-    Text, Work, WorkType,
+    page_range, Casing, Category, Date, DateValue, Inline, Library, Month, Person, PersonalName,
+    RangeEnd, Text, Work, WorkType,
 };
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
 use crate::vocab::csl::{self, Tag};
@@ -408,25 +408,6 @@ fn arxiv_from_number(work: &mut Work) {
             work.venue.publisher = None;
         }
     }
-}
-
-/// Page ranges in the model use the en dash, as the BibTeX reader reads
-/// `--`: `1-10` → `1–10`.
-fn page_range(pages: &str) -> String {
-    let bytes = pages.as_bytes();
-    pages
-        .char_indices()
-        .map(|(at, c)| {
-            let between = at > 0
-                && bytes[at - 1].is_ascii_alphanumeric()
-                && bytes.get(at + 1).is_some_and(u8::is_ascii_alphanumeric);
-            if c == '-' && between {
-                '–'
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 fn category(code: String) -> Category {

@@ -9,7 +9,12 @@
 //! Names follow BibLaTeX; BibTeX's older names are aliases (`journal` is
 //! `journaltitle`, `address` is `location`, `school` is `institution`).
 
-use crate::model::WorkType;
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use foldhash::HashSet;
+
+use crate::model::{DateVariable, Role, Variable, WorkType};
 
 /// BibTeX names and the BibLaTeX names they stand for.
 pub const FIELD_ALIASES: &[(&str, &str)] = &[
@@ -39,6 +44,155 @@ pub const fn name_bit(name: &str) -> u64 {
         .wrapping_add(first * 3)
         .wrapping_add(last)
         % 64)
+}
+
+/// The bits of the aliases' names ([`name_bit`]): most names are
+/// no alias by their bit alone.
+const ALIAS_BITS: u64 = {
+    let mut bits = 0;
+    let mut index = 0;
+    while index < FIELD_ALIASES.len() {
+        bits |= name_bit(FIELD_ALIASES[index].0);
+        index += 1;
+    }
+    bits
+};
+
+/// A field name in lower case, BibTeX aliases replaced by BibLaTeX names.
+pub fn canonical_name(name: &str) -> Cow<'_, str> {
+    let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    };
+    if name_bit(&lower) & ALIAS_BITS == 0 {
+        return lower;
+    }
+    match FIELD_ALIASES.iter().find(|(alias, _)| *alias == lower) {
+        Some((_, biblatex)) => Cow::Borrowed(biblatex),
+        None => lower,
+    }
+}
+
+/// Fields that become a variable as they are.
+pub const VARIABLE_FIELDS: &[(&str, Variable)] = &[
+    ("shortjournal", Variable::ContainerTitleShort),
+    ("edition", Variable::Edition),
+    ("volumes", Variable::NumberOfVolumes),
+    ("pagetotal", Variable::NumberOfPages),
+    ("numpages", Variable::NumberOfPages),
+    ("chapter", Variable::ChapterNumber),
+    ("version", Variable::Version),
+    ("annotation", Variable::Annote),
+    ("eventtitle", Variable::EventTitle),
+    ("venue", Variable::EventPlace),
+    ("origtitle", Variable::OriginalTitle),
+    ("origpublisher", Variable::OriginalPublisher),
+    ("origlocation", Variable::OriginalPublisherPlace),
+    ("library", Variable::CallNumber),
+    ("pmid", Variable::Pmid),
+    ("pmcid", Variable::Pmcid),
+];
+
+/// Name-list fields besides author and editor.
+pub const ROLE_FIELDS: &[(&str, Role)] = &[
+    ("translator", Role::Translator),
+    ("bookauthor", Role::ContainerAuthor),
+    ("commentator", Role::Commentator),
+    ("annotator", Role::Annotator),
+    ("introduction", Role::Introduction),
+    ("foreword", Role::Foreword),
+    ("afterword", Role::Afterword),
+];
+
+/// Date fields besides the publication date.
+pub const DATE_FIELDS: &[(&str, DateVariable)] = &[
+    ("urldate", DateVariable::Accessed),
+    ("eventdate", DateVariable::EventDate),
+    ("origdate", DateVariable::OriginalDate),
+];
+
+/// Older single-year fields for the same dates, read when the date
+/// field is missing.
+pub const YEAR_FIELDS: &[(&str, DateVariable)] = &[
+    ("urlyear", DateVariable::Accessed),
+    ("eventyear", DateVariable::EventDate),
+    ("origyear", DateVariable::OriginalDate),
+];
+
+/// Fields the reader's combining rules read (titles, containers, dates,
+/// numbers, publishers, eprints).
+pub const COMBINED_FIELDS: &[&str] = &[
+    "title",
+    "subtitle",
+    "titleaddon",
+    "author",
+    "editor",
+    "journaltitle",
+    "journalsubtitle",
+    "booktitle",
+    "booksubtitle",
+    "booktitleaddon",
+    "maintitle",
+    "mainsubtitle",
+    "maintitleaddon",
+    "date",
+    "year",
+    "month",
+    "day",
+    "number",
+    "issue",
+    "volume",
+    "pages",
+    "publisher",
+    "institution",
+    "organization",
+    "howpublished",
+    "location",
+    "doi",
+    "url",
+    "eprint",
+    "eprinttype",
+    "eprintclass",
+    "isbn",
+    "issn",
+    "note",
+    "addendum",
+    "abstract",
+    "keywords",
+    "shorttitle",
+    "type",
+    "pubstate",
+    "langid",
+    "hyphenation",
+    "entrysubtype",
+    "crossref",
+    "xdata",
+    "part",
+    "issuetitle",
+    "issuesubtitle",
+    "series",
+];
+
+/// Every field the reader gives a meaning: the others are kept in
+/// `extra`. A set, as every field of every entry is looked up in it.
+static READ: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    let named = VARIABLE_FIELDS.iter().map(|(name, _)| name);
+    let roles = ROLE_FIELDS.iter().map(|(name, _)| name);
+    let dates = DATE_FIELDS.iter().chain(YEAR_FIELDS).map(|(name, _)| name);
+    COMBINED_FIELDS
+        .iter()
+        .chain(named)
+        .chain(roles)
+        .chain(dates)
+        .copied()
+        .collect()
+});
+
+/// Whether the reader gives a field of this name (lower case, BibLaTeX
+/// spelling: see [`canonical_name`]) a meaning.
+pub fn is_read(name: &str) -> bool {
+    READ.contains(name)
 }
 
 /// Entry types: the name (BibLaTeX's and BibTeX's), the model's type, and

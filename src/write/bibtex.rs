@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::tex::{self, math};
 use crate::vocab::bibtex::{
-    reads_as_biblatex, ENTRY_TYPES_WRITTEN as ENTRY_TYPES, OTHER_CSL_TYPES,
+    canonical_name, is_read, reads_as_biblatex, ENTRY_TYPES_WRITTEN as ENTRY_TYPES, OTHER_CSL_TYPES,
 };
 use crate::vocab::csl;
 use crate::write::Options;
@@ -162,9 +162,22 @@ fn write_entry(
     lost: &mut Vec<Diagnostic>,
 ) {
     let _ = writeln!(out, "@{}{{{key},", entry_type(work, dialect));
-    let mut fields = fields_of(work, dialect);
+    let mut fields = fields_of(work, key, dialect, lost);
     if dialect == Dialect::Bibtex {
         classic_date_losses(work, key, lost);
+    }
+    let written_type = entry_type(work, dialect);
+    let implied = crate::vocab::bibtex::implied_genre(written_type);
+    if let (Some(genre), None) = (implied, work.fields.get(&Variable::Genre)) {
+        let message = format!(
+            "`{key}` is written as @{written_type}, which says \"{genre}\": classic BibTeX has no type for a {} of no kind",
+            csl::type_name(work.kind)
+        );
+        lost.push(
+            Diagnostic::new(Severity::Warning, "lost", message)
+                .key(key)
+                .field("genre"),
+        );
     }
     for (name, value) in unread_dates(work, key, dialect, lost) {
         match fields.iter().position(|(other, _)| *other == name) {
@@ -238,26 +251,29 @@ fn entry_type(work: &Work, dialect: Dialect) -> &'static str {
 
 /// The kind of work an entry type cannot say, kept in `entrysubtype` so
 /// that reading it back restores it: biblatex's `magazine` and
-/// `newspaper` articles, the BibLaTeX type of a work classic BibTeX writes
-/// as another (`@misc` for `@software`, `@incollection` for
-/// `@inreference`), a CSL type no BibLaTeX type has (`map`).
+/// `newspaper` articles, a preprint that is no arXiv one, the BibLaTeX
+/// type of a work classic BibTeX writes as another (`@misc` for
+/// `@software`, `@incollection` for `@inreference`), a CSL type no entry
+/// type is (`map`, `post-weblog`).
 fn subtype(work: &Work, dialect: Dialect) -> Option<&'static str> {
     match work.kind {
         WorkType::MagazineArticle => return Some("magazine"),
         WorkType::NewspaperArticle => return Some("newspaper"),
         // An `@online` entry is a web page unless it says it is a
-        // preprint; a classic `@misc` with an eprint is one already.
-        WorkType::Preprint => return (dialect == Dialect::Biblatex).then_some("preprint"),
+        // preprint; a classic `@misc` with an arXiv eprint is one already.
+        WorkType::Preprint => {
+            let said = dialect == Dialect::Bibtex && work.is_on_arxiv();
+            return (!said).then_some("preprint");
+        }
         // Read back as what they are from their own fields.
         WorkType::Thesis | WorkType::Report => return None,
+        // A CSL type no entry type has, by its CSL name.
+        WorkType::Other(csl) => return Some(csl),
         _ => {}
     }
     let written = entry_type(work, dialect);
     let biblatex = entry_type(work, Dialect::Biblatex);
-    match work.kind {
-        WorkType::Other(csl) if biblatex == "misc" => Some(csl),
-        _ => (biblatex != written).then_some(biblatex),
-    }
+    (biblatex != written).then_some(biblatex)
 }
 
 /// Reads one field's value from a work.
@@ -319,16 +335,10 @@ const FIELDS: &[(&str, &str, Getter)] = &[
         w.date.map(|date| Value::Braced(date.edtf()))
     }),
     ("volume", "volume", |w, _| plain(&w.venue.volume)),
-    ("number", "number", |w, _| {
-        let number = [Variable::CollectionNumber, Variable::Number]
-            .iter()
-            .find_map(|variable| w.fields.get(variable))
-            .map(|text| Value::Braced(rich(text, false)));
-        if is_serial(w) {
-            plain(&w.venue.issue)
-        } else {
-            number
-        }
+    ("number", "number", |w, _| match number_variable(w) {
+        Some(variable) => Some(Value::Braced(rich(&w.fields[&variable], false))),
+        None if is_serial(w) => plain(&w.venue.issue),
+        None => None,
     }),
     ("", "issue", |w, _| {
         plain(&w.venue.issue).filter(|_| !is_serial(w))
@@ -356,12 +366,7 @@ const FIELDS: &[(&str, &str, Getter)] = &[
         list(&w.venue.publisher, d, None).filter(|_| !elsewhere)
     }),
     ("address", "location", |w, d| {
-        let countries = w
-            .fields
-            .get(&Variable::Jurisdiction)
-            .filter(|_| d == Dialect::Bibtex);
         list(&w.venue.place, d, Some("; "))
-            .or_else(|| countries.map(|text| Value::Braced(rich(text, false))))
     }),
     ("doi", "doi", |w, _| verbatim(&w.ids.doi)),
     ("url", "url", |w, _| verbatim(&w.ids.url)),
@@ -428,7 +433,7 @@ pub const VARIABLES: &[(Variable, &str, &str, bool)] = &[
         "origlocation",
         false,
     ),
-    // Classic BibTeX has no @patent: its countries go to `address`.
+    // A patent's countries; classic BibTeX has no @patent.
     (Variable::Jurisdiction, "", "location", false),
     (Variable::CallNumber, "library", "library", false),
     (Variable::Pmid, "pmid", "pmid", false),
@@ -456,71 +461,90 @@ pub const DATES: &[(DateVariable, &str)] = &[
 ];
 
 /// The fields of one entry, in the order they are written; fields the
-/// source had that no writer knows come last, in name order. A name is
-/// written once: the first value for it wins.
-fn fields_of(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
+/// source had that no writer knows come last, in name order.
+///
+/// A name is written once. A variable, role or date whose field is taken
+/// (or which has none in this dialect) is written under its CSL name
+/// (`jurisdiction`, `collection-editor`, `submitted`), which the reader
+/// takes back; what still finds no place is reported to `lost`.
+fn fields_of(
+    work: &Work,
+    key: &str,
+    dialect: Dialect,
+    lost: &mut Vec<Diagnostic>,
+) -> Vec<(String, Value)> {
     let implied_genre = crate::vocab::bibtex::implied_genre(entry_type(work, dialect));
     let pick = |bibtex: &'static str, biblatex: &'static str| match dialect {
         Dialect::Bibtex => bibtex,
         Dialect::Biblatex => biblatex,
     };
-    let known = FIELDS.iter().filter_map(|&(bibtex, biblatex, value)| {
+    let mut fields = Placed {
+        written: Vec::new(),
+        key,
+        lost,
+    };
+    for &(bibtex, biblatex, value) in FIELDS {
         let name = pick(bibtex, biblatex);
-        let value = (!name.is_empty()).then(|| value(work, dialect)).flatten()?;
-        Some((name.to_owned(), value))
-    });
-    let variables = VARIABLES
-        .iter()
-        .filter_map(|&(variable, bibtex, biblatex, is_title)| {
-            let text = work.fields.get(&variable)?;
-            let name = pick(bibtex, biblatex);
-            if name.is_empty() {
-                return None;
-            }
-            // `@phdthesis` says "PhD thesis" already.
-            let implied = implied_genre.is_some_and(|genre| genre == text.raw_string());
-            if variable == Variable::Genre && implied {
-                return None;
-            }
-            let value = match (variable, dialect) {
-                (Variable::Genre | Variable::Status, Dialect::Biblatex) => bibstring_key(text),
-                // Both dialects' `language` fields are read by biblatex
-                // (and babel-aware styles) as language names.
-                (Variable::Language, _) => babel_name(text),
-                _ => rich(text, is_title),
-            };
-            Some((pick(bibtex, biblatex).to_owned(), Value::Braced(value)))
-        });
-    let roles = ROLES.iter().filter_map(|&(role, bibtex, biblatex)| {
-        let people = work.contributors.get(&role)?;
-        Some((
-            pick(bibtex, biblatex).to_owned(),
-            Value::Braced(names(people, false)?),
-        ))
-    });
-    let dates = DATES.iter().filter_map(|&(variable, name)| {
-        let date = work.dates.get(&variable)?;
-        Some((name.to_owned(), Value::Braced(date.edtf())))
-    });
-    let extra = work
-        .extra
-        .iter()
-        .filter(|(name, value)| is_safe_field_name(name) && unread_date(name, value).is_none())
-        .map(|(name, value)| (name.clone(), Value::Braced(source_text(value))));
-    let mut written: Vec<(String, Value)> = Vec::new();
-    for (name, value) in known
-        .chain(variables)
-        .chain(roles)
-        .chain(dates)
-        .chain(extra)
-    {
-        if !written
-            .iter()
-            .any(|(existing, _)| existing.eq_ignore_ascii_case(&name))
-        {
-            written.push((name, value));
+        if let Some(value) = (!name.is_empty()).then(|| value(work, dialect)).flatten() {
+            fields.written.push((name.to_owned(), value));
         }
     }
+    let in_number = number_variable(work);
+    for (&variable, text) in &work.fields {
+        let csl_name = csl::name_of(csl::VARIABLES, &variable).unwrap_or_default();
+        // Written by the rows above: the volume's title, `number`.
+        if variable == Variable::VolumeTitle || Some(variable) == in_number {
+            continue;
+        }
+        let row = VARIABLES.iter().find(|row| row.0 == variable);
+        let (name, is_title) = row.map_or(("", false), |&(_, bibtex, biblatex, is_title)| {
+            (pick(bibtex, biblatex), is_title)
+        });
+        // A patent's countries are its `location` in BibLaTeX; any other
+        // jurisdiction (a court's) has a field of its own.
+        let name = match variable {
+            Variable::Jurisdiction if work.kind != WorkType::Patent => "",
+            _ => name,
+        };
+        // `@phdthesis` says "PhD thesis" already.
+        if variable == Variable::Genre
+            && implied_genre.is_some_and(|genre| genre == text.raw_string())
+        {
+            continue;
+        }
+        let value = match (variable, dialect) {
+            (Variable::Genre | Variable::Status, Dialect::Biblatex) => bibstring_key(text),
+            // Both dialects' `language` fields are read by biblatex
+            // (and babel-aware styles) as language names.
+            (Variable::Language, _) => babel_name(text),
+            _ => rich(text, is_title),
+        };
+        fields.place(name, csl_name, Value::Braced(value));
+    }
+    for (role, people) in &work.contributors {
+        let csl_name = csl::name_of(csl::ROLES, role).unwrap_or_default();
+        let name = ROLES
+            .iter()
+            .find(|row| row.0 == *role)
+            .map_or("", |&(_, bibtex, biblatex)| pick(bibtex, biblatex));
+        if let Some(names) = names(people, false) {
+            fields.place(name, csl_name, Value::Braced(names));
+        }
+    }
+    for (variable, date) in &work.dates {
+        let csl_name = csl::name_of(csl::DATES, variable).unwrap_or_default();
+        let name = DATES
+            .iter()
+            .find(|row| row.0 == *variable)
+            .map_or("", |&(_, name)| name);
+        fields.place(name, csl_name, Value::Braced(date.edtf()));
+    }
+    for (name, value) in &work.extra {
+        if unread_date(name, value).is_none() {
+            fields.place_extra(name, value);
+        }
+    }
+    let mut written = fields.written;
     // An entry with no BibLaTeX-only type or field is read back as
     // classic BibTeX, where lists are plain text: so they are written.
     let names = written.iter().map(|(name, _)| name.as_str());
@@ -539,6 +563,108 @@ fn fields_of(work: &Work, dialect: Dialect) -> Vec<(String, Value)> {
     written
 }
 
+/// The variable `number` holds, where it holds one: a serial's number is
+/// its issue.
+fn number_variable(work: &Work) -> Option<Variable> {
+    if is_serial(work) {
+        return None;
+    }
+    [Variable::CollectionNumber, Variable::Number]
+        .into_iter()
+        .find(|variable| work.fields.contains_key(variable))
+}
+
+/// An entry's fields as they are placed, each name once.
+struct Placed<'l> {
+    written: Vec<(String, Value)>,
+    key: &'l str,
+    lost: &'l mut Vec<Diagnostic>,
+}
+
+impl Placed<'_> {
+    fn is_free(&self, name: &str) -> bool {
+        !name.is_empty()
+            && !self
+                .written
+                .iter()
+                .any(|(existing, _)| existing.eq_ignore_ascii_case(name))
+    }
+
+    /// A value under its field `name`, else under its CSL name (which the
+    /// reader maps back), else reported.
+    fn place(&mut self, name: &str, csl_name: &str, value: Value) {
+        let field = [name, csl_name]
+            .into_iter()
+            .find(|name| self.is_free(name) && is_safe_field_name(name));
+        match field {
+            Some(field) => self.written.push((field.to_owned(), value)),
+            None => self.report(
+                csl_name,
+                format!(
+                    "`{csl_name}` of `{}` is left out: its field `{name}` holds another value",
+                    self.key
+                ),
+            ),
+        }
+    }
+
+    /// A field the source had that no writer knows, under its own name,
+    /// unless BibTeX would read that name as something else (a CSL-JSON
+    /// key `journal`, `year`).
+    fn place_extra(&mut self, name: &str, value: &str) {
+        let canonical = canonical_name(name);
+        let problem = if !is_safe_field_name(name) {
+            Some("it is no name BibTeX can read".to_owned())
+        } else if !self.is_free(name) {
+            Some(format!("`{name}` is written with another value"))
+        } else if is_read(&canonical) && !KEPT_AS_WRITTEN.contains(&name) {
+            Some(format!("BibTeX reads `{name}` as a field of its own"))
+        } else {
+            None
+        };
+        match problem {
+            None => self
+                .written
+                .push((name.to_owned(), Value::Braced(source_text(value)))),
+            Some(why) => self.report(
+                name,
+                format!(
+                    "the value `{name}` = `{value}` of `{}` is left out: {why}",
+                    self.key
+                ),
+            ),
+        }
+    }
+
+    fn report(&mut self, field: &str, message: String) {
+        self.lost.push(
+            Diagnostic::new(Severity::Warning, "lost", message)
+                .key(self.key)
+                .field(field),
+        );
+    }
+}
+
+/// Fields BibTeX reads but the reader keeps as written where they say
+/// nothing it can use (a book's own `booktitle`, an eprint on no known
+/// server): written back as they were.
+const KEPT_AS_WRITTEN: &[&str] = &[
+    "booktitle",
+    "booksubtitle",
+    "booktitleaddon",
+    "journaltitle",
+    "eprint",
+    "eprinttype",
+    "eprintclass",
+    "date",
+    "year",
+    "month",
+    "day",
+    "urldate",
+    "eventdate",
+    "origdate",
+];
+
 /// A value kept as its source wrote it: as it is when its braces balance
 /// (TeX from a `.bib` file), escaped otherwise.
 fn source_text(value: &str) -> String {
@@ -554,7 +680,7 @@ fn bibstring_key(text: &Text) -> String {
     let plain = text.raw_string();
     tex::BIBSTRINGS
         .iter()
-        .find(|(_, words)| words.eq_ignore_ascii_case(&plain))
+        .find(|(_, words)| *words == plain)
         .map_or_else(|| rich(text, false), |(key, _)| (*key).to_owned())
 }
 
@@ -599,7 +725,7 @@ fn list(text: &Option<String>, dialect: Dialect, separator: Option<&str>) -> Opt
         return Some(Value::Braced(words.join(" ")));
     }
     let items: Vec<&str> = match separator {
-        Some(separator) => text.split(separator).collect(),
+        Some(separator) => split_items(text, separator),
         None => vec![text],
     };
     let items: Vec<String> = items
@@ -619,6 +745,21 @@ fn list(text: &Option<String>, dialect: Dialect, separator: Option<&str>) -> Opt
     Some(Value::Braced(items.join(" and ")))
 }
 
+/// The items of a list the model joined with `separator`; a separator
+/// after a space (`Cambridge ; New York`, as a source wrote it) is text.
+fn split_items<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
+    let mut items = Vec::new();
+    let mut start = 0;
+    for (at, _) in text.match_indices(separator) {
+        if at > start && !text[..at].ends_with(' ') {
+            items.push(&text[start..at]);
+            start = at + separator.len();
+        }
+    }
+    items.push(&text[start..]);
+    items
+}
+
 /// Text with no TeX in it, every special character escaped.
 fn plain(text: &Option<String>) -> Option<Value> {
     text.as_deref().map(|text| Value::Braced(escape(text)))
@@ -633,7 +774,9 @@ enum ContainerField {
 }
 
 /// The journal, proceedings or book title, in the field the work's type
-/// calls for; an arXiv preprint without one says so for classic styles.
+/// calls for, where the reader takes it back from. Classic styles print a
+/// `@misc`'s `howpublished`: there it is said again (or, without one, the
+/// arXiv note or the publisher).
 fn container(work: &Work, dialect: Dialect, field: ContainerField) -> Option<Value> {
     // In a volume of a multi-volume work, the book title is the volume's.
     let volume = work
@@ -641,61 +784,38 @@ fn container(work: &Work, dialect: Dialect, field: ContainerField) -> Option<Val
         .get(&Variable::VolumeTitle)
         .filter(|_| is_part(work));
     let title = volume.or(work.venue.container_title.as_ref());
+    let misc = entry_type(work, dialect) == "misc";
     let wanted = match work.kind {
         _ if is_serial(work) => ContainerField::Journal,
-        _ if is_part(work) => ContainerField::Booktitle,
-        // A `@misc`'s container title is read from its `booktitle`, and
-        // goes back there (a preprint is a `@misc` with an arXiv id); other
-        // works written as `@misc` show theirs in `howpublished`, where
-        // styles print it.
-        WorkType::Misc | WorkType::Preprint
-            if title.is_some() && entry_type(work, dialect) == "misc" =>
-        {
-            ContainerField::Booktitle
-        }
-        // A thesis or report "in" something (ProQuest, a series of
-        // reports) keeps it where it is read back from: in `howpublished`
-        // it would read back as a second publisher.
-        WorkType::Thesis | WorkType::Report => ContainerField::Journal,
-        _ => ContainerField::Howpublished,
+        _ if is_part(work) || misc => ContainerField::Booktitle,
+        _ => ContainerField::Journal,
     };
-    if field != wanted {
-        // A `@misc` on arXiv says so where styles print it, beside its
-        // container.
-        let note = field == ContainerField::Howpublished;
-        return note
-            .then(|| preprint_note(work, dialect))
-            .flatten()
-            .map(Value::Braced);
-    }
-    let text = title.map(|text| rich(text, true)).or_else(|| {
+    if field == ContainerField::Howpublished {
+        if !misc || dialect == Dialect::Biblatex {
+            return None;
+        }
         let publisher = work
             .venue
             .publisher
             .as_deref()
             .filter(|_| howpublished_is_publisher(work, dialect));
-        publisher.map(escape)
-    });
-    text.or_else(|| preprint_note(work, dialect))
-        .map(Value::Braced)
+        return preprint_note(work, dialect)
+            .or_else(|| title.map(|text| rich(text, true)))
+            .or_else(|| publisher.map(escape))
+            .map(Value::Braced);
+    }
+    title
+        .filter(|_| field == wanted)
+        .map(|text| Value::Braced(rich(text, true)))
 }
 
-/// `1-10` or `1–10` as `1--10`, the range dash BibTeX styles expect.
+/// `1–10` as `1--10`, the range dash BibTeX styles expect (but beside
+/// a hyphen, where `---` would read as an em dash).
 fn page_range(pages: &str) -> String {
-    let pages = pages.replace('–', "--");
-    let bytes = pages.as_bytes();
-    let mut out = String::with_capacity(pages.len() + 2);
-    for (index, c) in pages.char_indices() {
-        out.push(c);
-        let single_hyphen = c == '-'
-            && index > 0
-            && bytes[index - 1].is_ascii_alphanumeric()
-            && bytes.get(index + 1).is_some_and(u8::is_ascii_alphanumeric);
-        if single_hyphen {
-            out.push('-');
-        }
+    if pages.contains("–-") || pages.contains("-–") {
+        return pages.to_owned();
     }
-    out
+    pages.replace('–', "--")
 }
 
 /// Classic BibTeX's `@misc` has no publisher: styles print `howpublished`.
@@ -777,6 +897,9 @@ fn classic_date_losses(work: &Work, key: &str, lost: &mut Vec<Diagnostic>) {
         Some(RangeEnd::Closed(end)) if !spans_years(&date) && end != date.start => {
             Some("written as its start: classic BibTeX has no range within a year".to_owned())
         }
+        Some(RangeEnd::Open) if date.start.month.is_some() => Some(format!(
+            "written as the years {written}: classic BibTeX has no months in a range"
+        )),
         _ if date.circa => Some(format!(
             "written as {written}, without \"circa\": classic BibTeX has no approximate dates"
         )),
@@ -789,7 +912,8 @@ fn classic_date_losses(work: &Work, key: &str, lost: &mut Vec<Diagnostic>) {
                 "lost",
                 format!("the date {} of `{key}` is {what}", date.edtf()),
             )
-            .key(key),
+            .key(key)
+            .field("issued"),
         );
     }
 }
@@ -891,7 +1015,8 @@ fn unread_dates(
                 "lost",
                 format!("the date `{name}` of `{key}` is `{text}`, which BibTeX cannot read as a date: {what}"),
             )
-            .key(key),
+            .key(key)
+            .field(name),
         );
     }
     if !notes.is_empty() {
@@ -905,11 +1030,14 @@ fn unread_dates(
     fields
 }
 
+/// A name BibTeX and biber read as a field name: no digit first, none
+/// of the characters that end a name.
 fn is_safe_field_name(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_alphabetic())
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c))
+            .all(|c| c.is_ascii_graphic() && !"\"#%'(),={}".contains(c))
 }
 
 /// `Kim, Taero and van Beethoven, Ludwig and others`.
@@ -935,7 +1063,7 @@ fn name(person: &Person) -> String {
                 last = format!("{{{last}}}");
             }
             if let Some(particle) = &name.particle {
-                last = format!("{} {last}", escape(particle));
+                last = format!("{} {last}", particle_text(particle));
             }
             // A comma in a part would start the next part, and the word
             // `and` the next name: braced, the part stays whole.
@@ -953,6 +1081,35 @@ fn name(person: &Person) -> String {
                 (None, None) => last,
             }
         }
+    }
+}
+
+/// A particle as BibTeX reads one back: it needs a word that starts in
+/// lower case, so a capital first letter (`Ádám` of `\'{A}d\'{a}m
+/// Darvas`, which BibTeX reads as a particle) is set in a group after
+/// `\relax`, where BibTeX's case test does not look.
+fn particle_text(particle: &str) -> String {
+    let escaped = escape(particle);
+    let has_lowercase_word = particle.split(' ').any(|word| {
+        word.chars()
+            .find(|c| c.is_alphabetic())
+            .is_some_and(char::is_lowercase)
+    });
+    if has_lowercase_word {
+        return escaped;
+    }
+    let first_length = match escaped.strip_prefix('{') {
+        Some(_) => escaped.find('}').map_or(escaped.len(), |end| end + 1),
+        None => escaped.chars().next().map_or(0, char::len_utf8),
+    };
+    let (first, rest) = escaped.split_at(first_length);
+    let rest_has_letter = rest
+        .split(' ')
+        .next()
+        .is_some_and(|word| word.chars().any(char::is_lowercase));
+    match rest_has_letter {
+        true => format!("\\relax{{{first}}}{rest}"),
+        false => escaped,
     }
 }
 
@@ -1085,7 +1242,6 @@ pub fn escape(text: &str) -> String {
             '\\' => out.push_str("\\textbackslash{}"),
             '{' => out.push_str("\\textbraceleft{}"),
             '}' => out.push_str("\\textbraceright{}"),
-            '\u{a0}' => out.push('~'),
             // Spaces of other widths, as TeX writes them.
             '\u{2009}' | '\u{202f}' | '\u{2006}' => out.push_str("\\,"),
             '\u{2002}' => out.push_str("\\enspace{}"),
@@ -1098,6 +1254,11 @@ pub fn escape(text: &str) -> String {
             // Two hyphens are TeX's en dash: hyphens that are hyphens are
             // kept apart.
             '-' if chars.get(index + 1) == Some(&'-') => out.push_str("-{}"),
+            // So are quotes that TeX would join into a double quote.
+            '\'' | '`' if chars.get(index + 1) == Some(&c) => {
+                out.push(c);
+                out.push_str("{}");
+            }
             // LaTeX's UTF-8 input covers Latin scripts; a math symbol beyond
             // them (α, ≤, ℓ, ₁) standing alone is written as math. A letter
             // inside a word of another script (Greek text) stays text.
@@ -1210,7 +1371,10 @@ mod tests {
         // `--` is TeX's en dash; a page range is one on purpose.
         assert_eq!(escape("a--b---c"), "a-{}-b-{}-{}-c");
         assert_eq!(page_range(&escape("1–10")), "1--10");
-        assert_eq!(page_range(&escape("e1-e9")), "e1--e9");
+        // The model's ranges have the en dash (its readers see to it).
+        assert_eq!(page_range(&escape("e1–e9")), "e1--e9");
+        assert_eq!(page_range("271–-297"), "271–-297");
+        assert_eq!(escape("l'''"), "l'{}'{}'");
     }
 
     #[test]

@@ -10,63 +10,19 @@
 //! back.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
-
-use foldhash::HashSet;
 
 use crate::model::{
-    Casing, Category, DateValue, DateVariable, Inline, Person, Role, Text, Variable, Work, WorkType,
+    page_range, Casing, Category, DateValue, DateVariable, Inline, Person, Text, Variable, Work,
+    WorkType,
 };
 use crate::tex::{self, Dialect};
-use crate::vocab::bibtex::{name_bit, ENTRY_TYPES, ENTRY_TYPES_WRITTEN, OTHER_CSL_TYPES};
+use crate::vocab::bibtex::{
+    is_read, name_bit, DATE_FIELDS, ENTRY_TYPES, ENTRY_TYPES_WRITTEN, OTHER_CSL_TYPES, ROLE_FIELDS,
+    VARIABLE_FIELDS, YEAR_FIELDS,
+};
+use crate::vocab::csl;
 
 use super::{dates, names, RawEntry, RawField};
-
-/// Fields that become a variable as they are.
-pub const VARIABLES: &[(&str, Variable)] = &[
-    ("shortjournal", Variable::ContainerTitleShort),
-    ("edition", Variable::Edition),
-    ("volumes", Variable::NumberOfVolumes),
-    ("pagetotal", Variable::NumberOfPages),
-    ("numpages", Variable::NumberOfPages),
-    ("chapter", Variable::ChapterNumber),
-    ("version", Variable::Version),
-    ("annotation", Variable::Annote),
-    ("eventtitle", Variable::EventTitle),
-    ("venue", Variable::EventPlace),
-    ("origtitle", Variable::OriginalTitle),
-    ("origpublisher", Variable::OriginalPublisher),
-    ("origlocation", Variable::OriginalPublisherPlace),
-    ("library", Variable::CallNumber),
-    ("pmid", Variable::Pmid),
-    ("pmcid", Variable::Pmcid),
-];
-
-/// Name-list fields besides author and editor.
-pub const ROLES: &[(&str, Role)] = &[
-    ("translator", Role::Translator),
-    ("bookauthor", Role::ContainerAuthor),
-    ("commentator", Role::Commentator),
-    ("annotator", Role::Annotator),
-    ("introduction", Role::Introduction),
-    ("foreword", Role::Foreword),
-    ("afterword", Role::Afterword),
-];
-
-/// Date fields besides the publication date.
-pub const DATES: &[(&str, DateVariable)] = &[
-    ("urldate", DateVariable::Accessed),
-    ("eventdate", DateVariable::EventDate),
-    ("origdate", DateVariable::OriginalDate),
-];
-
-/// Older single-year fields for the same dates, read when the date
-/// field is missing.
-pub const YEARS: &[(&str, DateVariable)] = &[
-    ("urlyear", DateVariable::Accessed),
-    ("eventyear", DateVariable::EventDate),
-    ("origyear", DateVariable::OriginalDate),
-];
 
 /// The bits ([`name_bit`]) of a table's names, in its order, worked out
 /// when compiling: a table walked for every entry skips a name at the
@@ -81,78 +37,10 @@ const fn bits_of<T>(table: &[(&str, T)]) -> [u64; 64] {
     bits
 }
 
-const VARIABLE_BITS: [u64; 64] = bits_of(VARIABLES);
-const ROLE_BITS: [u64; 64] = bits_of(ROLES);
-const DATE_BITS: [u64; 64] = bits_of(DATES);
-const YEAR_BITS: [u64; 64] = bits_of(YEARS);
-
-/// Fields the combining rules below read.
-const COMBINED: &[&str] = &[
-    "title",
-    "subtitle",
-    "titleaddon",
-    "author",
-    "editor",
-    "journaltitle",
-    "journalsubtitle",
-    "booktitle",
-    "booksubtitle",
-    "booktitleaddon",
-    "maintitle",
-    "mainsubtitle",
-    "maintitleaddon",
-    "date",
-    "year",
-    "month",
-    "day",
-    "number",
-    "issue",
-    "volume",
-    "pages",
-    "publisher",
-    "institution",
-    "organization",
-    "howpublished",
-    "location",
-    "doi",
-    "url",
-    "eprint",
-    "eprinttype",
-    "eprintclass",
-    "isbn",
-    "issn",
-    "note",
-    "addendum",
-    "abstract",
-    "keywords",
-    "shorttitle",
-    "type",
-    "pubstate",
-    "langid",
-    "hyphenation",
-    "entrysubtype",
-    "crossref",
-    "xdata",
-    "part",
-    "issuetitle",
-    "issuesubtitle",
-    "series",
-];
-
-/// Every field the rules read: the others are kept in `extra`. A set,
-/// as every field of every entry is looked up in it.
-static READ: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    let named = VARIABLES.iter().map(|(name, _)| name);
-    let roles = ROLES.iter().map(|(name, _)| name);
-    let dates = DATES.iter().chain(YEARS).map(|(name, _)| name);
-    COMBINED
-        .iter()
-        .chain(named)
-        .chain(roles)
-        .chain(dates)
-        .copied()
-        .collect()
-});
+const VARIABLE_BITS: [u64; 64] = bits_of(VARIABLE_FIELDS);
+const ROLE_BITS: [u64; 64] = bits_of(ROLE_FIELDS);
+const DATE_BITS: [u64; 64] = bits_of(DATE_FIELDS);
+const YEAR_BITS: [u64; 64] = bits_of(YEAR_FIELDS);
 
 /// The kind of work the BibTeX writer writes as `@entry_type` with this
 /// `entrysubtype` (`@misc` with `software`; `@misc` with `map`), if any.
@@ -169,7 +57,7 @@ fn written_as(entry_type: &str, subtype: &str) -> Option<WorkType> {
         OTHER_CSL_TYPES
             .iter()
             .find(|(csl, bibtex, biblatex)| {
-                *csl == subtype && *bibtex == entry_type && *biblatex == "misc"
+                *csl == subtype && (*bibtex == entry_type || *biblatex == entry_type)
             })
             .map(|&(csl, _, _)| WorkType::Other(csl))
     };
@@ -303,7 +191,7 @@ impl<'e> Builder<'e, '_> {
         match (kind, subtype) {
             (WorkType::JournalArticle, Some("magazine")) => kind = WorkType::MagazineArticle,
             (WorkType::JournalArticle, Some("newspaper")) => kind = WorkType::NewspaperArticle,
-            (WorkType::Webpage, Some("preprint")) => kind = WorkType::Preprint,
+            (WorkType::Webpage | WorkType::Misc, Some("preprint")) => kind = WorkType::Preprint,
             // What the BibTeX writer keeps of a type classic BibTeX has
             // not: the BibLaTeX or CSL type, beside the type it fell back to.
             (_, Some(subtype)) => {
@@ -413,7 +301,7 @@ impl<'e> Builder<'e, '_> {
         // the volume title under the main title.
         // A book's own `booktitle` (a collection gives one for the parts
         // that crossref it) is no container: it is kept as written.
-        let book = match is_part || work.kind == WorkType::Misc {
+        let book = match is_part || work.kind == WorkType::Misc || self.entry.kind == "misc" {
             true => book,
             false => {
                 for name in ["booktitle", "booksubtitle", "booktitleaddon"] {
@@ -468,7 +356,7 @@ impl<'e> Builder<'e, '_> {
         if let Some(value) = self.field("editor") {
             work.editors = names::parse_names(value).0;
         }
-        for (&(name, role), bit) in ROLES.iter().zip(&ROLE_BITS) {
+        for (&(name, role), bit) in ROLE_FIELDS.iter().zip(&ROLE_BITS) {
             if let Some(value) = self.field_with_bit(name, *bit) {
                 let people: Vec<Person> = names::parse_names(value).0;
                 work.contributors.entry(role).or_default().extend(people);
@@ -496,8 +384,8 @@ impl<'e> Builder<'e, '_> {
             }
             (None, None) => None,
         };
-        let bits = DATE_BITS[..DATES.len()].iter().chain(&YEAR_BITS);
-        for (&(name, variable), bit) in DATES.iter().chain(YEARS).zip(bits) {
+        let bits = DATE_BITS[..DATE_FIELDS.len()].iter().chain(&YEAR_BITS);
+        for (&(name, variable), bit) in DATE_FIELDS.iter().chain(YEAR_FIELDS).zip(bits) {
             if work.dates.contains_key(&variable) {
                 continue;
             }
@@ -571,7 +459,7 @@ impl<'e> Builder<'e, '_> {
             (Some(volume), Some(part)) => Some(format!("{volume}.{part}")),
             (volume, part) => volume.or(part),
         };
-        work.venue.pages = self.plain("pages");
+        work.venue.pages = self.plain("pages").map(|pages| page_range(&pages));
         let mut publishers: Vec<String> =
             ["institution", "organization", "howpublished", "publisher"]
                 .into_iter()
@@ -581,6 +469,8 @@ impl<'e> Builder<'e, '_> {
                     // The note pubconv writes for classic styles; the eprint
                     // fields say it all.
                     "howpublished" if self.is_arxiv_note() => None,
+                    // Said again for classic styles, which print it.
+                    "howpublished" if self.plain("howpublished") == self.plain("booktitle") => None,
                     "howpublished" => self.plain(name),
                     // biblatex prints a list of publishers joined by
                     // "and" ("Springer Science and Business Media LLC"),
@@ -686,7 +576,7 @@ impl<'e> Builder<'e, '_> {
     }
 
     fn variables(&mut self, work: &mut Work, genre: Option<&'static str>) {
-        for (&(name, variable), bit) in VARIABLES.iter().zip(&VARIABLE_BITS) {
+        for (&(name, variable), bit) in VARIABLE_FIELDS.iter().zip(&VARIABLE_BITS) {
             if let Some(text) = self
                 .field_with_bit(name, *bit)
                 .and_then(|value| self.rich_value(value))
@@ -743,24 +633,57 @@ impl<'e> Builder<'e, '_> {
         }
     }
 
+    /// A field named as a CSL variable (`archive_location`, `composer`,
+    /// `submitted`), as pubconv writes a value BibTeX has no field for,
+    /// read into its place if the work has none there yet.
+    fn csl_variable(&mut self, field: &RawField<'_>, work: &mut Work) -> bool {
+        let name = field.name.as_ref();
+        if let Some(variable) = csl::by_name(csl::VARIABLES, name) {
+            if work.fields.contains_key(&variable) {
+                return false;
+            }
+            let Some(text) = self.rich_value(&field.value) else {
+                return false;
+            };
+            work.fields.insert(variable, text);
+        } else if let Some(role) = csl::by_name(csl::ROLES, name) {
+            if work.contributors.contains_key(&role) {
+                return false;
+            }
+            work.contributors
+                .insert(role, names::parse_names(&field.value).0);
+        } else if let Some(variable) = csl::by_name(csl::DATES, name) {
+            if work.dates.contains_key(&variable) {
+                return false;
+            }
+            let Ok(date) = dates::parse_edtf(&self.text_of(&field.value)) else {
+                return false;
+            };
+            work.dates.insert(variable, date);
+        } else {
+            return false;
+        }
+        true
+    }
+
     /// Every field no rule read goes to `extra`, as written.
     fn extra(&mut self, work: &mut Work) {
-        // A locale or tag in `language` (`en\_US`) was read as the work's
-        // language, which is written back by name (`american`): biblatex
-        // knows no tags there.
-        let read_as_language = |field: &RawField<'_>| {
-            field.name == "language"
-                && field.value.contains(['_', '-'])
-                && work.fields.contains_key(&Variable::Language)
-        };
+        // A `language` read as the work's language (no `langid` said it)
+        // is written back from the model, by name (`american`).
+        let language_read = self.field("langid").is_none()
+            && self.field("hyphenation").is_none()
+            && work.fields.contains_key(&Variable::Language);
+        let read_as_language = |field: &RawField<'_>| field.name == "language" && language_read;
         for field in &self.entry.fields {
-            if !READ.contains(field.name.as_ref())
-                && !work.extra.contains_key(field.name.as_ref())
-                && !read_as_language(field)
+            if is_read(field.name.as_ref())
+                || work.extra.contains_key(field.name.as_ref())
+                || read_as_language(field)
+                || self.csl_variable(field, work)
             {
-                work.extra
-                    .insert(field.name.to_string(), field.value.to_string());
+                continue;
             }
+            let name = field.spelled.as_ref().unwrap_or(&field.name);
+            work.extra.insert(name.to_string(), field.value.to_string());
         }
         // A date that could not be read is kept as written.
         for name in [
@@ -809,17 +732,24 @@ fn series_text(series: Text) -> Text {
     }
 }
 
-/// Plain text with its ties (`~`, no-break spaces) and line ends as
-/// spaces, and no two spaces in a row, as TeX reads them: `s ~a` reads as
-/// `s a`, as `s  a`, `s {} a` and `s` and `a` on two lines do.
+/// Plain text with its line ends as spaces, and no two spaces in a row,
+/// as TeX reads them: `s ~a` reads as `s a`, as `s  a`, `s {} a` and `s`
+/// and `a` on two lines do. A tie (`~`, a no-break space) between two
+/// words is kept.
 fn untied(text: String) -> String {
     const SPACES: [char; 5] = [' ', '\u{a0}', '\n', '\r', '\t'];
     if !text.contains(&SPACES[1..]) && !text.contains("  ") {
         return text;
     }
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let c = if SPACES.contains(&c) { ' ' } else { c };
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_is_space = chars.peek().is_some_and(|next| SPACES.contains(next));
+        let c = match c {
+            '\u{a0}' if !out.ends_with(' ') && !next_is_space => c,
+            c if SPACES.contains(&c) => ' ',
+            c => c,
+        };
         if !(c == ' ' && out.ends_with(' ')) {
             out.push(c);
         }

@@ -318,6 +318,11 @@ fn words(text: &str) -> Vec<&str> {
     .collect()
 }
 
+/// The commands that make a letter, whose case BibTeX takes from them.
+const FOREIGN_LETTERS: &[&str] = &[
+    "i", "j", "oe", "OE", "ae", "AE", "aa", "AA", "o", "O", "l", "L", "ss",
+];
+
 /// BibTeX's case test for a word: its first letter at brace level 0, or,
 /// for a `{\command …}` special character, the letter after the command.
 fn starts_lowercase(word: &str) -> bool {
@@ -329,8 +334,16 @@ fn starts_lowercase(word: &str) -> bool {
                 depth += 1;
                 if depth == 1 && chars.peek() == Some(&'\\') {
                     chars.next();
-                    // Skip the command name; the next letter decides.
-                    while chars.next_if(|c| c.is_ascii_alphabetic()).is_some() {}
+                    let mut command = String::new();
+                    while let Some(c) = chars.next_if(|c| c.is_ascii_alphabetic()) {
+                        command.push(c);
+                    }
+                    // A letter made by a command (`{\AA}ke`) has the
+                    // command's case; after an accent, the next letter
+                    // decides.
+                    if FOREIGN_LETTERS.contains(&command.as_str()) {
+                        return command.starts_with(|c: char| c.is_ascii_lowercase());
+                    }
                     return chars
                         .find(|c| c.is_alphabetic())
                         .is_some_and(char::is_lowercase);

@@ -888,6 +888,7 @@ fn owned(entry: RawEntry<'_>) -> RawEntry<'static> {
             .into_iter()
             .map(|field| RawField {
                 name: field.name.into_owned().into(),
+                spelled: field.spelled.map(|name| name.into_owned().into()),
                 value: field.value.into_owned().into(),
                 offset: FETCHED,
             })
