@@ -67,7 +67,7 @@ pub fn convert_with_progress(
     request: &Request,
     on_input: &mut dyn FnMut(&Input),
 ) -> Result<Conversion, Diagnostic> {
-    let (library, mut diagnostics) = read_all_with_progress(inputs, request, on_input)?;
+    let (library, mut diagnostics, origins) = read_located(inputs, request, on_input)?;
     let skipped = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
@@ -76,9 +76,11 @@ pub fn convert_with_progress(
     if written == 0 {
         diagnostics.push(nothing_written(library.works.len(), skipped, request));
     }
+    let mut lost = Vec::new();
     let output = request
         .to
-        .write_reporting(&library, &request.write, &mut diagnostics);
+        .write_reporting(&library, &request.write, &mut lost);
+    diagnostics.extend(locate(lost, &library, &origins, inputs, request));
     Ok(Conversion {
         output,
         written,
@@ -125,6 +127,55 @@ pub fn read_all_with_progress(
     request: &Request,
     on_input: &mut dyn FnMut(&Input),
 ) -> Result<(Library, Vec<Diagnostic>), Diagnostic> {
+    read_located(inputs, request, on_input).map(|(library, diagnostics, _)| (library, diagnostics))
+}
+
+/// Where a work was read: the index of its input, and its line there (0
+/// where the reader does not say).
+type Origin = (usize, usize);
+
+/// What the writer said of works, placed where each work was read: a
+/// warning that a value was lost names the entry's file and line.
+fn locate(
+    lost: Vec<Diagnostic>,
+    library: &Library,
+    origins: &[Origin],
+    inputs: &[Input],
+    request: &Request,
+) -> Vec<Diagnostic> {
+    if lost.is_empty() || origins.len() != library.works.len() {
+        return lost;
+    }
+    let keys = crate::key::citation_keys(&library.works, &request.write.key_pattern);
+    let by_key: std::collections::HashMap<&str, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(index, key)| (key.as_str(), index))
+        .collect();
+    lost.into_iter()
+        .map(|diagnostic| {
+            let work = diagnostic
+                .key
+                .as_deref()
+                .and_then(|key| by_key.get(key))
+                .filter(|_| diagnostic.file.is_empty());
+            match work.and_then(|&index| origins.get(index)) {
+                Some(&(input, line)) => {
+                    let name = inputs.get(input).map_or("", |input| input.name.as_str());
+                    diagnostic.at(name, line, usize::from(line > 0))
+                }
+                None => diagnostic,
+            }
+        })
+        .collect()
+}
+
+/// [`read_all_with_progress`], with where each work was read.
+fn read_located(
+    inputs: &[Input],
+    request: &Request,
+    on_input: &mut dyn FnMut(&Input),
+) -> Result<(Library, Vec<Diagnostic>, Vec<Origin>), Diagnostic> {
     let mut library = Library::default();
     let mut diagnostics = Vec::new();
     let mut origins = Vec::new();
@@ -185,7 +236,7 @@ pub fn read_all_with_progress(
         diagnostics.extend(reading.diagnostics);
         // Where each work is, for the notes on works merged.
         let works = reading.library.works.len();
-        if request.merge && inputs.len() > 1 && reading.offsets.len() == works {
+        if reading.offsets.len() == works {
             let lines = read::LineIndex::new(&text);
             origins.extend(
                 reading
@@ -203,11 +254,11 @@ pub fn read_all_with_progress(
         let names: Vec<String> = inputs.iter().map(|input| input.name.clone()).collect();
         diagnostics.extend(crate::merge::merge_duplicates(
             &mut library.works,
-            &origins,
+            &mut origins,
             &names,
         ));
     }
-    Ok((library, diagnostics))
+    Ok((library, diagnostics, origins))
 }
 
 /// Adds one input's library to the combined one. Only one profile can

@@ -28,7 +28,7 @@ use crate::model::{DateVariable, Work, WorkType};
 /// different inputs merge. Returns the notes that say what was merged.
 pub fn merge_duplicates(
     works: &mut Vec<Work>,
-    origins: &[(usize, usize)],
+    origins: &mut Vec<(usize, usize)>,
     input_names: &[String],
 ) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
@@ -36,7 +36,10 @@ pub fn merge_duplicates(
     // Kept works by what can make two the same, so that each work is
     // compared with its few candidates, not with every work before it.
     let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-    for (work, &origin) in std::mem::take(works).into_iter().zip(origins) {
+    for (work, origin) in std::mem::take(works)
+        .into_iter()
+        .zip(std::mem::take(origins))
+    {
         let mut candidates: Vec<usize> = match_keys(&work)
             .iter()
             .filter_map(|key| index.get(key))
@@ -73,7 +76,10 @@ pub fn merge_duplicates(
             }
         }
     }
-    works.extend(kept.into_iter().map(|(work, _)| work));
+    for (work, origin) in kept {
+        works.push(work);
+        origins.push(origin);
+    }
     notes
 }
 
@@ -299,9 +305,13 @@ mod tests {
     fn only_works_from_different_inputs_merge() {
         let same = work("A Title", 2020, "Jane Doe");
         let mut works = vec![same.clone(), same.clone()];
-        assert!(merge_duplicates(&mut works, &[(0, 1), (0, 2)], &["a".into()]).is_empty());
+        assert!(merge_duplicates(&mut works, &mut vec![(0, 1), (0, 2)], &["a".into()]).is_empty());
         assert_eq!(works.len(), 2);
-        let notes = merge_duplicates(&mut works, &[(0, 3), (1, 0)], &["a".into(), "b".into()]);
+        let notes = merge_duplicates(
+            &mut works,
+            &mut vec![(0, 3), (1, 0)],
+            &["a".into(), "b".into()],
+        );
         assert_eq!((works.len(), notes.len()), (1, 1));
     }
 }

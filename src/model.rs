@@ -14,7 +14,8 @@ pub use date::{Date, DateValue, Month, RangeEnd};
 pub use person::{Person, PersonalName};
 pub use text::{Casing, Inline, Style, Text};
 pub use work::{
-    page_range, Category, DateVariable, Identifiers, Role, Variable, Venue, Work, WorkType,
+    bare_doi, page_range, Category, DateVariable, Identifiers, Role, Variable, Venue, Work,
+    WorkType,
 };
 
 /// Everything read from one or more inputs.

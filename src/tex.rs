@@ -51,8 +51,36 @@ pub fn parse(source: &str, dialect: Dialect) -> Parsed {
     }
 }
 
+/// `\ifmmode MATH\else TEXT\fi`, as APS exports spell accented letters
+/// (`Ci\ifmmode \check{z}\else \v{z}\fi{}ek`), as its text-mode branch.
+pub fn text_mode(source: &str) -> std::borrow::Cow<'_, str> {
+    const IF: &str = "\\ifmmode";
+    if !source.contains(IF) {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(at) = rest.find(IF) {
+        let after = &rest[at + IF.len()..];
+        let branches = after
+            .find("\\else")
+            .and_then(|otherwise| Some((otherwise, otherwise + after[otherwise..].find("\\fi")?)));
+        let Some((otherwise, end)) = branches else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        out.push_str(after[otherwise + "\\else".len()..end].trim_start());
+        rest = &after[end + "\\fi".len()..];
+        // `\fi{}`: the empty group only ended the command.
+        rest = rest.strip_prefix("{}").unwrap_or(rest);
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// [`parse`] without its shortcuts.
 fn parse_tex(source: &str, dialect: Dialect) -> Parsed {
+    let source = &*text_mode(source);
     let mut parser = Parser {
         chars: source.char_indices().peekable(),
         source,
@@ -329,6 +357,13 @@ impl Parser<'_> {
         // A starred variant (`\enquote*`) reads like the plain one.
         let starred = self.eat('*');
         let name = &self.source[start + 1..end];
+        // A thin space no line may break at: U+202F, as written for it.
+        if name == "nobreak" && self.source[end..].starts_with("\\,") {
+            self.chars.next();
+            self.chars.next();
+            out.push_char('\u{202f}');
+            return false;
+        }
         if starred && name == "enquote" {
             let inner = self.argument(depth);
             out.push_char('‘');
@@ -677,20 +712,30 @@ fn collect_plain(inlines: &[Inline], out: &mut String, unicode_math: bool) {
 
 /// NFC-normalises plain text and drops empty spans.
 fn normalize(inlines: Vec<Inline>) -> Vec<Inline> {
-    inlines
-        .into_iter()
-        .filter_map(|inline| match inline {
-            Inline::Plain(text) if text.is_empty() => None,
+    let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
+    for inline in inlines {
+        let inline = match inline {
+            Inline::Plain(text) if text.is_empty() => continue,
             // Most text is already NFC; composing it again costs time.
             Inline::Plain(text) if is_nfc_quick(text.chars()) == IsNormalized::Yes => {
-                Some(Inline::Plain(text))
+                Inline::Plain(text)
             }
-            Inline::Plain(text) => Some(Inline::Plain(text.nfc().collect())),
-            Inline::Protected(inner) => Some(Inline::Protected(normalize(inner))),
-            Inline::Styled(style, inner) => Some(Inline::Styled(style, normalize(inner))),
-            other => Some(other),
-        })
-        .collect()
+            Inline::Plain(text) => Inline::Plain(text.nfc().collect()),
+            // An empty group (`\\{}`, `-{}-`) protects nothing.
+            Inline::Protected(inner) => match normalize(inner) {
+                inner if inner.is_empty() => continue,
+                inner => Inline::Protected(inner),
+            },
+            Inline::Styled(style, inner) => Inline::Styled(style, normalize(inner)),
+            other => other,
+        };
+        // Text on both sides of a group dropped is one text.
+        match (out.last_mut(), inline) {
+            (Some(Inline::Plain(before)), Inline::Plain(text)) => before.push_str(&text),
+            (_, inline) => out.push(inline),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -719,3 +719,63 @@ fn a_report_of_no_kind_says_what_classic_bibtex_makes_of_it() {
     let biblatex = convert_bytes("r.bib", source.into(), OutputFormat::Biblatex);
     assert_eq!(lost_fields(&biblatex), []);
 }
+
+#[test]
+fn roles_csl_has_no_name_for_come_back_from_csl_json() {
+    let source = "@book{k, title = {T}, commentator = {Cope, Edward}, foreword = {Doe, Jane}, contributor = {Roe, Rita}}\n";
+    let csl = convert_bytes("k.bib", source.into(), OutputFormat::CslJson).output;
+    let item: Vec<Value> = serde_json::from_str(&csl).unwrap();
+    assert_eq!(item[0]["contributor"].as_array().unwrap().len(), 3, "{csl}");
+    assert_eq!(
+        item[0]["custom"]["commentator"][0]["family"], "Cope",
+        "{csl}"
+    );
+    let bib = convert_bytes("k.json", csl.into_bytes(), OutputFormat::Biblatex).output;
+    assert!(bib.contains("  commentator = {Cope, Edward},"), "{bib}");
+    assert!(bib.contains("  foreword = {Doe, Jane},"), "{bib}");
+    assert!(bib.contains("  contributor = {Roe, Rita},"), "{bib}");
+}
+
+#[test]
+fn csl_json_spellings_of_the_same_value_read_as_one() {
+    // An open range as citeproc-js writes it, a DOI as a link, a
+    // language by name, a range that ends where it starts.
+    let source = r#"[{"id": "k", "type": "book", "title": "T",
+        "issued": {"date-parts": [[1987], [0]]}, "accessed": {"date-parts": [[1999], [1999]]},
+        "DOI": "https://doi.org/10.1000/x", "language": "italian"}]"#;
+    let item = items("k.json", source).remove(0);
+    assert_eq!(item["issued"]["raw"], "1987/..");
+    assert_eq!(item["accessed"]["date-parts"], serde_json::json!([[1999]]));
+    assert_eq!(item["DOI"], "10.1000/x");
+    assert_eq!(item["language"], "it-IT");
+}
+
+#[test]
+fn tex_spellings_read_as_latex_typesets_them() {
+    // APS writes accented letters for both modes; `\nobreak\,` is the
+    // narrow no-break space pubconv writes; an empty group is nothing.
+    let source = r"@article{k, title = {1.3\nobreak\,nm \\{}}, author = {Ci\ifmmode \check{z}\else \v{z}\fi{}ek, Jakub}}";
+    let item = item(source);
+    assert_eq!(item["author"][0]["family"], "Cižek");
+    assert_eq!(item["title"], "1.3\u{202f}nm");
+}
+
+#[test]
+fn a_lost_value_is_reported_where_its_entry_is() {
+    let source = "% a comment\n\n@book{first, title = {T}, date = {2020}}\n@book{k, title = {T},\n  date = {1850~}}\n";
+    let conversion = convert_bytes("where.bib", source.into(), OutputFormat::Bibtex);
+    let lost: Vec<_> = conversion
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "lost")
+        .collect();
+    assert_eq!(lost.len(), 1);
+    assert_eq!(
+        (
+            lost[0].file.as_str(),
+            lost[0].line,
+            lost[0].field.as_deref()
+        ),
+        ("where.bib", 4, Some("issued"))
+    );
+}

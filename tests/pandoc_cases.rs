@@ -37,6 +37,9 @@ fn intended_difference(field: &str, expected: &str, ours: &str) -> Option<&'stat
     if CASED.contains(&field) && expected.to_lowercase() == ours.to_lowercase() {
         return Some("pandoc sentence-cases titles; pubconv keeps them as written");
     }
+    if field == "title-short" && ours == "∅" {
+        return Some("pandoc derives a short title from the title's colon; pubconv writes only one the source gave");
+    }
     if field == "type" && expected.is_empty() && ours == "document" {
         return Some("pandoc leaves @misc untyped; pubconv writes CSL's `document`");
     }

@@ -252,3 +252,22 @@ pub fn page_range(pages: &str) -> String {
         })
         .collect()
 }
+
+/// A DOI as the model holds it, bare: without `https://doi.org/`,
+/// `doi:` or the like, as sources write it.
+pub fn bare_doi(mut doi: &str) -> &str {
+    let prefixes = [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ];
+    while let Some(prefix) = prefixes.iter().find(|prefix| {
+        doi.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    }) {
+        doi = doi[prefix.len()..].trim();
+    }
+    doi
+}

@@ -410,7 +410,12 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let value = self.expand(&field.value, macros);
-            let spelled = (name != field.name).then_some(Cow::Borrowed(field.name));
+            // Written in capitals (`ENTRYSET`), a name is shouted, not
+            // spelled: it is kept in lower case.
+            let shouted = !field.name.bytes().any(|b| b.is_ascii_lowercase());
+            let spelled = (name != field.name
+                && !(shouted && name.eq_ignore_ascii_case(field.name)))
+            .then_some(Cow::Borrowed(field.name));
             fields.push(RawField {
                 name,
                 spelled,

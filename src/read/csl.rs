@@ -17,8 +17,8 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    page_range, Casing, Category, Date, DateValue, Inline, Library, Month, Person, PersonalName,
-    RangeEnd, Text, Work, WorkType,
+    bare_doi, page_range, Casing, Category, Date, DateValue, Inline, Library, Month, Person,
+    PersonalName, RangeEnd, Role, Text, Work, WorkType,
 };
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
 use crate::vocab::csl::{self, Tag};
@@ -287,7 +287,7 @@ impl Item {
         work.venue.pages = text(self.page).map(|pages| page_range(&pages));
         work.venue.publisher = text(self.publisher);
         work.venue.place = text(self.publisher_place);
-        work.ids.doi = text(self.doi);
+        work.ids.doi = text(self.doi).map(|doi| bare_doi(&doi).to_owned());
         work.ids.url = text(self.url);
         work.ids.isbn = text(self.isbn);
         work.ids.issn = text(self.issn);
@@ -310,11 +310,17 @@ impl Item {
         let custom = self.custom.unwrap_or_default();
         work.authors_truncated =
             truncated || custom.get("authors-truncated") == Some(&Value::Bool(true));
+        let mut roles = Vec::new();
         for (name, value) in custom
             .into_iter()
             .filter(|(name, _)| name != "authors-truncated")
         {
-            work.extra.insert(name, json_text(&value));
+            match (csl::by_name(csl::CONTRIBUTOR_ROLES, &name), value) {
+                (Some(role), Value::Array(names)) => roles.push((role, people(names).0)),
+                (_, value) => {
+                    work.extra.insert(name, json_text(&value));
+                }
+            }
         }
         // Variables under the names citeproc-js also accepts are read as
         // CSL's own, unless the item has both.
@@ -328,6 +334,16 @@ impl Item {
         }
         for (name, value) in rest {
             read_variable(&mut work, &name, value, notes);
+        }
+        // The contributors a role in `custom` names are that role's.
+        for (role, people) in roles {
+            if let Some(contributors) = work.contributors.get_mut(&Role::Contributor) {
+                contributors.retain(|person| !people.contains(person));
+                if contributors.is_empty() {
+                    work.contributors.remove(&Role::Contributor);
+                }
+            }
+            work.contributors.insert(role, people);
         }
         if work.kind == WorkType::Misc && work.is_on_arxiv() {
             work.kind = WorkType::Preprint;
@@ -343,7 +359,16 @@ impl Item {
 fn read_variable(work: &mut Work, name: &str, value: Value, notes: &mut Vec<String>) {
     if let Some(variable) = csl::by_name(csl::VARIABLES, name) {
         if let Some(text) = scalar_text(&value) {
-            work.fields.insert(variable, markup(&text));
+            // A language by its name (`italian`, as some exports write it)
+            // is the model's tag, as the BibTeX reader reads it.
+            let tag = (variable == crate::model::Variable::Language)
+                .then(|| crate::tex::language_tag(text.trim()))
+                .flatten();
+            let text = match tag {
+                Some(tag) => Text::plain(tag),
+                None => markup(&text),
+            };
+            work.fields.insert(variable, text);
             return;
         }
         notes.push(format!(
@@ -364,15 +389,10 @@ fn read_variable(work: &mut Work, name: &str, value: Value, notes: &mut Vec<Stri
     work.extra.insert(name.to_owned(), json_text(&value));
 }
 
-/// What the CSL writer derives (a short title from the title's colon, the
-/// arXiv URL) is not data of its own: dropping it on reading keeps a round
-/// trip through other formats free of fields nobody wrote.
+/// What the CSL writer derives (an arXiv preprint's publisher and URL)
+/// is not data of its own: dropping it on reading keeps a round trip
+/// through other formats free of fields nobody wrote.
 fn drop_derived(work: &mut Work) {
-    let short = work.fields.get(&crate::model::Variable::TitleShort);
-    let derived_short = work.title.as_ref().and_then(Text::before_colon);
-    if short.is_some() && short == derived_short.as_ref() {
-        work.fields.remove(&crate::model::Variable::TitleShort);
-    }
     if work.kind == WorkType::Preprint
         && work.is_on_arxiv()
         && work.venue.publisher.as_deref() == Some("arXiv")
@@ -487,8 +507,21 @@ fn date(value: &Value, name: &str, extra: &mut BTreeMap<String, String>) -> Opti
     let circa = value
         .get("circa")
         .is_some_and(|c| c.as_bool().unwrap_or(!c.is_null()));
-    let parsed = match (parts, value.get("raw").and_then(Value::as_str)) {
-        (Some(parts), _) => date_parts(parts).map(|(start, end)| DateValue { start, end, circa }),
+    let raw = value.get("raw").and_then(Value::as_str);
+    let parsed = match (parts, raw) {
+        (Some(parts), _) => date_parts(parts).map(|(start, end)| {
+            // An open range written by pubconv: date-parts hold its start,
+            // `raw` says it is open.
+            let raw_end = raw
+                .and_then(|raw| crate::read::bibtex::dates::parse_edtf(raw).ok())
+                .filter(|date| date.start == start)
+                .and_then(|date| date.end);
+            DateValue {
+                start,
+                end: end.or(raw_end),
+                circa,
+            }
+        }),
         (None, Some(raw)) => crate::read::bibtex::dates::parse_edtf(raw).ok(),
         (None, None) => None,
     };
@@ -535,7 +568,13 @@ fn date_parts(parts: &[Value]) -> Option<(Date, Option<RangeEnd>)> {
         }
     };
     let start = one(parts.first()?)?;
-    let end = parts.get(1).and_then(one).map(RangeEnd::Closed);
+    let end = match parts.get(1).and_then(one) {
+        // citeproc-js's way to say a range is open: `[[1987], [0]]`.
+        Some(end) if end.year == 0 && end.month.is_none() => Some(RangeEnd::Open),
+        // A range that ends where it starts is that date.
+        Some(end) if end == start => None,
+        end => end.map(RangeEnd::Closed),
+    };
     Some((start, end))
 }
 

@@ -99,6 +99,7 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("textparagraph", "¶"),
     ("textdagger", "†"),
     ("textdaggerdbl", "‡"),
+    ("enspace", "\u{2002}"),
     ("quad", "\u{2003}"),
     ("qquad", "\u{2003}\u{2003}"),
     ("hyphen", "-"),

@@ -303,7 +303,8 @@ pub const OTHER_CSL_TYPES: &[(&str, &str, &str)] = &[
     ("map", "misc", "misc"),
     ("musical_score", "misc", "music"),
     ("performance", "misc", "performance"),
-    ("periodical", "misc", "periodical"),
+    // CSL's periodical is a whole journal; BibLaTeX's, an issue of one.
+    ("periodical", "misc", "misc"),
     ("post", "misc", "online"),
     ("post-weblog", "misc", "online"),
     ("regulation", "misc", "legislation"),

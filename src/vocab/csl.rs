@@ -173,6 +173,16 @@ pub const ROLES: &[(Role, &str)] = &[
     (Role::SeriesCreator, "series-creator"),
 ];
 
+/// BibLaTeX's roles CSL has no name for: written as contributors, and
+/// kept by these names in `custom` so that reading restores them.
+pub const CONTRIBUTOR_ROLES: &[(Role, &str)] = &[
+    (Role::Commentator, "commentator"),
+    (Role::Annotator, "annotator"),
+    (Role::Introduction, "introduction"),
+    (Role::Foreword, "foreword"),
+    (Role::Afterword, "afterword"),
+];
+
 /// Further dates and their CSL date variables.
 pub const DATES: &[(DateVariable, &str)] = &[
     (DateVariable::Accessed, "accessed"),

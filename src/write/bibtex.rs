@@ -291,11 +291,17 @@ const FIELDS: &[(&str, &str, Getter)] = &[
     ("title", "title", |w, _| {
         // A volume of a multi-volume book: its own title is the title, the
         // whole work's the maintitle.
-        let volume = w.fields.get(&Variable::VolumeTitle).filter(|_| !is_part(w));
+        let volume = w
+            .fields
+            .get(&Variable::VolumeTitle)
+            .filter(|_| !is_part(w) && has_main_title(w));
         title(volume.or(w.title.as_ref()))
     }),
     ("maintitle", "maintitle", |w, _| {
         w.fields.get(&Variable::VolumeTitle)?;
+        if !has_main_title(w) {
+            return None;
+        }
         title(if is_part(w) {
             w.venue.container_title.as_ref()
         } else {
@@ -340,7 +346,9 @@ const FIELDS: &[(&str, &str, Getter)] = &[
         None if is_serial(w) => plain(&w.venue.issue),
         None => None,
     }),
-    ("", "issue", |w, _| {
+    // Classic styles know no issue but a journal's (its `number`); the
+    // reader takes it back all the same.
+    ("issue", "issue", |w, _| {
         plain(&w.venue.issue).filter(|_| !is_serial(w))
     }),
     ("pages", "pages", |w, _| {
@@ -493,7 +501,8 @@ fn fields_of(
     for (&variable, text) in &work.fields {
         let csl_name = csl::name_of(csl::VARIABLES, &variable).unwrap_or_default();
         // Written by the rows above: the volume's title, `number`.
-        if variable == Variable::VolumeTitle || Some(variable) == in_number {
+        let in_titles = variable == Variable::VolumeTitle && has_main_title(work);
+        if in_titles || Some(variable) == in_number {
             continue;
         }
         let row = VARIABLES.iter().find(|row| row.0 == variable);
@@ -563,6 +572,15 @@ fn fields_of(
     written
 }
 
+/// Whether a volume title is written as the title (or a part's
+/// booktitle) under a `maintitle`: there must be a whole work's title.
+fn has_main_title(work: &Work) -> bool {
+    match is_part(work) {
+        true => work.venue.container_title.is_some(),
+        false => work.title.is_some(),
+    }
+}
+
 /// The variable `number` holds, where it holds one: a serial's number is
 /// its issue.
 fn number_variable(work: &Work) -> Option<Variable> {
@@ -613,7 +631,10 @@ impl Placed<'_> {
     /// key `journal`, `year`).
     fn place_extra(&mut self, name: &str, value: &str) {
         let canonical = canonical_name(name);
-        let problem = if !is_safe_field_name(name) {
+        let problem = if !balanced(value) {
+            // Written escaped, it reads back as the escapes.
+            Some("its braces do not pair, and a field's must".to_owned())
+        } else if !is_safe_field_name(name) {
             Some("it is no name BibTeX can read".to_owned())
         } else if !self.is_free(name) {
             Some(format!("`{name}` is written with another value"))
@@ -782,7 +803,7 @@ fn container(work: &Work, dialect: Dialect, field: ContainerField) -> Option<Val
     let volume = work
         .fields
         .get(&Variable::VolumeTitle)
-        .filter(|_| is_part(work));
+        .filter(|_| is_part(work) && has_main_title(work));
     let title = volume.or(work.venue.container_title.as_ref());
     let misc = entry_type(work, dialect) == "misc";
     let wanted = match work.kind {
@@ -857,23 +878,25 @@ fn preprint_note(work: &Work, dialect: Dialect) -> Option<String> {
     })
 }
 
-/// Extra fields are written only under names BibTeX can read back.
 /// The `year` of classic BibTeX: one year, or a range of years
 /// (`1984--1986`, `1998--` with no end), which the BibTeX reader reads
 /// back as a range.
 fn classic_year(date: &DateValue) -> String {
     let start = date.start.year;
     match date.end {
-        Some(RangeEnd::Closed(end)) if end.year != start => format!("{start}--{}", end.year),
-        Some(RangeEnd::Open) => format!("{start}--"),
+        Some(RangeEnd::Closed(end)) if spans_years(date) => format!("{start}--{}", end.year),
+        Some(RangeEnd::Open) if spans_years(date) => format!("{start}--"),
         _ => start.to_string(),
     }
 }
 
+/// Whether the date is written as a range of years: one that runs
+/// forward from a year after year zero (`-877--866` reads as no year).
 fn spans_years(date: &DateValue) -> bool {
+    let start = date.start.year;
     match date.end {
-        Some(RangeEnd::Closed(end)) => end.year != date.start.year,
-        Some(RangeEnd::Open) => true,
+        Some(RangeEnd::Closed(end)) => start > 0 && end.year > start,
+        Some(RangeEnd::Open) => start > 0,
         None => false,
     }
 }
@@ -894,11 +917,14 @@ fn classic_date_losses(work: &Work, key: &str, lost: &mut Vec<Diagnostic>) {
                 "written as the years {written}: classic BibTeX has no months in a range"
             ))
         }
-        Some(RangeEnd::Closed(end)) if !spans_years(&date) && end != date.start => {
+        Some(RangeEnd::Closed(end)) if !spans_years(&date) && end.year == date.start.year && end != date.start => {
             Some("written as its start: classic BibTeX has no range within a year".to_owned())
         }
-        Some(RangeEnd::Open) if date.start.month.is_some() => Some(format!(
+        Some(RangeEnd::Open) if spans_years(&date) && date.start.month.is_some() => Some(format!(
             "written as the years {written}: classic BibTeX has no months in a range"
+        )),
+        Some(_) if !spans_years(&date) && !matches!(date.end, Some(RangeEnd::Closed(end)) if end == date.start) => Some(format!(
+            "written as its first year {written}: classic BibTeX has no range that runs backwards or before year 1"
         )),
         _ if date.circa => Some(format!(
             "written as {written}, without \"circa\": classic BibTeX has no approximate dates"
@@ -1151,7 +1177,7 @@ fn balanced(value: &str) -> bool {
 }
 
 fn render(inlines: &[Inline], auto_protect: bool, out: &mut String) {
-    for inline in inlines {
+    for (index, inline) in inlines.iter().enumerate() {
         match inline {
             Inline::Plain(text) if auto_protect => protect_words(text, out),
             Inline::Plain(text) => out.push_str(&escape(text)),
@@ -1176,7 +1202,16 @@ fn render(inlines: &[Inline], auto_protect: bool, out: &mut String) {
             Inline::Math(math) => {
                 let _ = write!(out, "${math}$");
             }
-            Inline::Tex(raw) => out.push_str(raw),
+            // A command kept as written takes what follows it as its
+            // arguments (`\\qty{1}{\\K}{,}`): set apart, unless a space ends it.
+            Inline::Tex(raw) => {
+                let followed = inlines.get(index + 1).is_some() && !raw.ends_with(' ');
+                if followed {
+                    let _ = write!(out, "{{{raw}}}");
+                } else {
+                    out.push_str(raw);
+                }
+            }
         }
     }
 }
@@ -1243,7 +1278,8 @@ pub fn escape(text: &str) -> String {
             '{' => out.push_str("\\textbraceleft{}"),
             '}' => out.push_str("\\textbraceright{}"),
             // Spaces of other widths, as TeX writes them.
-            '\u{2009}' | '\u{202f}' | '\u{2006}' => out.push_str("\\,"),
+            '\u{2009}' | '\u{2006}' => out.push_str("\\,"),
+            '\u{202f}' => out.push_str("\\nobreak\\,"),
             '\u{2002}' => out.push_str("\\enspace{}"),
             '\u{2003}' => out.push_str("\\quad{}"),
             '⁺' | '⁻' => {

@@ -138,13 +138,17 @@ impl Serialize for DateParts {
 struct Custom<'w> {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     authors_truncated: bool,
+    /// BibLaTeX's roles CSL counts as contributors, by name, so that
+    /// reading the item back restores them.
+    #[serde(flatten)]
+    roles: Entries<'w, Value<'w>>,
     #[serde(flatten)]
     extra: Entries<'w, &'w str>,
 }
 
 impl Custom<'_> {
     fn is_empty(&self) -> bool {
-        !self.authors_truncated && self.extra.0.is_empty()
+        !self.authors_truncated && self.roles.0.is_empty() && self.extra.0.is_empty()
     }
 }
 
@@ -320,7 +324,7 @@ fn item<'w>(work: &'w Work, key: &'w str) -> Item<'w> {
             .pages
             .as_deref()
             .map(|pages| match pages.contains('–') {
-                true => Cow::Owned(pages.replace('–', "-")),
+                true => Cow::Owned(hyphenated(pages)),
                 false => Cow::Borrowed(pages),
             }),
         publisher: work
@@ -343,16 +347,70 @@ fn item<'w>(work: &'w Work, key: &'w str) -> Item<'w> {
         abstract_text: work.abstract_text.as_ref().map(markup),
         custom: Custom {
             authors_truncated: work.authors_truncated,
+            roles: Entries(
+                csl::CONTRIBUTOR_ROLES
+                    .iter()
+                    .filter_map(|(role, name)| {
+                        let people = work.contributors.get(role)?;
+                        Some((*name, Value::Names(people)))
+                    })
+                    .collect(),
+            ),
             extra: Entries(
                 work.extra
                     .iter()
-                    .filter(|(name, value)| !csl::is_variable(name) || !fits(name, value))
+                    .filter(|(name, value)| !back_at_top_level(work, name, value))
                     .map(|(name, value)| (name.as_str(), value.as_str()))
                     .collect(),
             ),
         },
         more: more(work),
     }
+}
+
+/// A page range with the hyphen CSL processors format ranges from, where
+/// it stands between two numbers (`1–10` → `1-10`); an en dash elsewhere
+/// (`100–`, an open range) stays, as the reader takes a hyphen there as a
+/// hyphen.
+fn hyphenated(pages: &str) -> String {
+    let chars: Vec<char> = pages.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(at, &c)| {
+            let between = at > 0
+                && chars[at - 1].is_ascii_alphanumeric()
+                && chars.get(at + 1).is_some_and(char::is_ascii_alphanumeric);
+            if c == '–' && between {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Whether a value the model could not hold goes back under its CSL
+/// variable's name: a date CSL-JSON gave in a form the model has no room
+/// for (`{"literal": "13th century"}`), names in one, where the work has
+/// no value of its own there. Anything else (text under a variable's
+/// name, which reading would take as the variable) goes to `custom`.
+fn back_at_top_level(work: &Work, name: &str, value: &str) -> bool {
+    if name == "issued" {
+        return work.date.is_none();
+    }
+    if let Some(variable) = csl::by_name(csl::DATES, name) {
+        return !work.dates.contains_key(&variable);
+    }
+    let names = match name {
+        "author" => Some(&work.authors),
+        "editor" => Some(&work.editors),
+        _ => csl::by_name(csl::ROLES, name).map(|role| {
+            static NOBODY: Vec<Person> = Vec::new();
+            work.contributors.get(&role).unwrap_or(&NOBODY)
+        }),
+    };
+    names.is_some_and(|people| people.is_empty() && value.starts_with('['))
 }
 
 /// The variables, roles and dates CSL names by tables, sorted by name;
@@ -364,11 +422,6 @@ fn more(work: &Work) -> Entries<'_, Value<'_>> {
         if let Some(name) = csl::name_of(csl::VARIABLES, variable) {
             more.push((name, Value::Text(markup(text))));
         }
-    }
-    // A short title, where the source gave none, is the title before its
-    // colon, as reference managers make it.
-    if let Some(short) = work.title.as_ref().and_then(Text::before_colon) {
-        more.push(("title-short", Value::Text(markup(&short))));
     }
     if let Some(id) = &work.ids.arxiv {
         more.push(("number", Value::Text(format!("arXiv:{id}"))));
@@ -394,7 +447,7 @@ fn more(work: &Work) -> Entries<'_, Value<'_>> {
     // Values the model could not hold but a CSL source gave (a literal
     // date, say) go back where they came from.
     for (name, value) in &work.extra {
-        if csl::is_variable(name) && fits(name, value) {
+        if back_at_top_level(work, name, value) {
             let json = serde_json::from_str(value)
                 .unwrap_or_else(|_| serde_json::Value::String(value.clone()));
             more.push((name, Value::Json(json)));
@@ -404,16 +457,6 @@ fn more(work: &Work) -> Entries<'_, Value<'_>> {
     more.sort_by_key(|&(name, _)| name);
     more.dedup_by_key(|&mut (name, _)| name);
     Entries(more)
-}
-
-/// Whether a value kept under a CSL variable's name is of the kind the
-/// variable takes: text for a text variable (a list or object there, as
-/// some sources write, goes to `custom`, where any value is valid).
-fn fits(name: &str, value: &str) -> bool {
-    let text_variable = csl::VARIABLES.iter().any(|(_, csl)| *csl == name);
-    !text_variable
-        || !(value.starts_with('[') || value.starts_with('{'))
-        || serde_json::from_str::<serde_json::Value>(value).is_err()
 }
 
 fn name_of(person: &Person) -> Name<'_> {

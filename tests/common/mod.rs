@@ -184,3 +184,61 @@ pub fn citeproc_inputs(corpus: &Path) -> Vec<(String, String)> {
     }
     inputs
 }
+
+/// One row of the loss table of `docs/formats.md`: the outputs it is
+/// about, its example input, and the warning it expects (code and a
+/// fragment of the message), if any.
+pub struct LossRow {
+    pub outputs: Vec<OutputFormat>,
+    pub example: Option<String>,
+    pub warning: Option<(String, String)>,
+    pub line: String,
+}
+
+/// The rows of the loss table of `docs/formats.md`.
+pub fn loss_table() -> Vec<LossRow> {
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/formats.md"))
+            .expect("docs/formats.md is readable");
+    let table = page
+        .split_once("<!-- loss table -->")
+        .and_then(|(_, rest)| rest.split_once("<!-- end of loss table -->"))
+        .map(|(table, _)| table)
+        .expect("docs/formats.md has the loss table between its markers");
+    let code = |cell: &str| -> Option<String> {
+        let start = cell.find('`')? + 1;
+        let end = cell.rfind('`')?;
+        (end > start).then(|| cell[start..end].to_owned())
+    };
+    table
+        .lines()
+        .filter(|line| {
+            line.starts_with("| ") && !line.starts_with("| output") && !line.starts_with("| ---")
+        })
+        .map(|line| {
+            let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+            let outputs = cells[0]
+                .split(", ")
+                .filter_map(|name| match name {
+                    "BibTeX" => Some(OutputFormat::Bibtex),
+                    "BibLaTeX" => Some(OutputFormat::Biblatex),
+                    "CSL-JSON" => Some(OutputFormat::CslJson),
+                    "Markdown" => Some(OutputFormat::Markdown),
+                    _ => None,
+                })
+                .collect();
+            let warning = cells[4].split_once("`: \"").map(|(code, fragment)| {
+                (
+                    code.trim_start_matches('`').to_owned(),
+                    fragment.trim_end_matches('"').to_owned(),
+                )
+            });
+            LossRow {
+                outputs,
+                example: code(cells[2]),
+                warning,
+                line: line.to_owned(),
+            }
+        })
+        .collect()
+}

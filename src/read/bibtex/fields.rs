@@ -12,8 +12,8 @@
 use std::borrow::Cow;
 
 use crate::model::{
-    page_range, Casing, Category, DateValue, DateVariable, Inline, Person, Text, Variable, Work,
-    WorkType,
+    bare_doi, page_range, Casing, Category, DateValue, DateVariable, Inline, Person, Text,
+    Variable, Work, WorkType,
 };
 use crate::tex::{self, Dialect};
 use crate::vocab::bibtex::{
@@ -113,7 +113,12 @@ impl<'e> Builder<'e, '_> {
     }
 
     fn build(&mut self) -> Work {
-        let (kind, genre) = self.kind();
+        let (mut kind, genre) = self.kind();
+        // A `@misc` naming a journal is an article filed loosely (arXiv's
+        // and Google Scholar's exports): its `number` is the issue.
+        if kind == WorkType::Misc && self.field("journaltitle").is_some() {
+            kind = WorkType::JournalArticle;
+        }
         let mut work = Work {
             key: Some(self.entry.key.to_string()),
             kind,
@@ -138,12 +143,8 @@ impl<'e> Builder<'e, '_> {
             })
             .unwrap_or_default();
         self.extra(&mut work);
-        // A `@misc` naming a journal is an article filed loosely (arXiv's
-        // and Google Scholar's exports); otherwise one with an arXiv id is
-        // a preprint.
-        if work.kind == WorkType::Misc && self.field("journaltitle").is_some() {
-            work.kind = WorkType::JournalArticle;
-        } else if work.kind == WorkType::Misc && work.ids.arxiv.is_some() {
+        // A `@misc` with an arXiv id (and no journal) is a preprint.
+        if work.kind == WorkType::Misc && work.ids.arxiv.is_some() {
             work.kind = WorkType::Preprint;
         }
         let has_event = ["eventdate", "eventtitle", "venue"]
@@ -438,6 +439,7 @@ impl<'e> Builder<'e, '_> {
         );
         let number = self.plain("number");
         let issue = self.plain("issue");
+        let number_text = self.rich("number");
         match (is_serial, number, issue) {
             (true, Some(number), Some(issue)) => {
                 work.venue.issue = Some(format!("{number}, {issue}"));
@@ -445,13 +447,13 @@ impl<'e> Builder<'e, '_> {
             (true, number, issue) => work.venue.issue = number.or(issue),
             (false, number, issue) => {
                 work.venue.issue = issue;
-                if let Some(number) = number.filter(|n| !n.is_empty()) {
+                if let Some(number) = number_text.filter(|_| number.is_some()) {
                     let variable = if is_book_like {
                         Variable::CollectionNumber
                     } else {
                         Variable::Number
                     };
-                    work.fields.insert(variable, Text::plain(number));
+                    work.fields.insert(variable, number);
                 }
             }
         }
@@ -768,12 +770,13 @@ fn arxiv_category(code: String) -> Category {
 
 /// Drops leading and trailing white space from rich text.
 fn trim(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    // TeX's spaces; a no-break space is a character.
     if let Some(Inline::Plain(first)) = inlines.first_mut() {
-        let blank = first.len() - first.trim_start().len();
+        let blank = first.len() - first.trim_ascii_start().len();
         first.drain(..blank);
     }
     if let Some(Inline::Plain(last)) = inlines.last_mut() {
-        last.truncate(last.trim_end().len());
+        last.truncate(last.trim_ascii_end().len());
     }
     inlines.retain(|inline| !matches!(inline, Inline::Plain(text) if text.is_empty()));
     inlines
@@ -837,23 +840,6 @@ fn unescaped(value: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-pub fn bare_doi(mut doi: &str) -> &str {
-    let prefixes = [
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-        "doi:",
-    ];
-    while let Some(prefix) = prefixes.iter().find(|prefix| {
-        doi.get(..prefix.len())
-            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
-    }) {
-        doi = doi[prefix.len()..].trim();
-    }
-    doi
 }
 
 /// New-style (`2210.13533`, `2210.13533v2`) and old-style

@@ -15,6 +15,7 @@ use crate::tex::{self, Dialect};
 pub fn parse_names(raw: &str) -> (Vec<Person>, bool) {
     let mut truncated = false;
     let raw = without_comments(raw);
+    let raw = crate::tex::text_mode(&raw);
     let names = split_at_and(&raw);
     // Room for every name at once: a person is large to move.
     let mut people = Vec::with_capacity(names.len());
@@ -22,7 +23,11 @@ pub fn parse_names(raw: &str) -> (Vec<Person>, bool) {
         match name {
             "" => {}
             _ if name.eq_ignore_ascii_case("others") => truncated = true,
-            _ => people.push(parse_name(name)),
+            // A name of no letters (`A and ,`) names nobody.
+            _ => match parse_name(name) {
+                Person::Literal(literal) if literal.is_empty() => {}
+                person => people.push(person),
+            },
         }
     }
     (people, truncated)
@@ -299,19 +304,35 @@ fn plain(tex: &str) -> String {
     if tex::is_plain(tex) {
         return tex.trim().to_owned();
     }
-    let parsed = tex::parse(tex, Dialect::Bibtex);
+    // A tie between parts of a name (`D.~E.`) is a space there; a
+    // no-break space written as a character stays one.
+    let untied: String = match tex.contains('~') {
+        true => {
+            let mut previous = ' ';
+            tex.chars()
+                .map(|c| {
+                    let tie = c == '~' && previous != '\\';
+                    previous = c;
+                    if tie {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        }
+        false => tex.to_owned(),
+    };
+    let parsed = tex::parse(&untied, Dialect::Bibtex);
     // A lone symbol in a name is written as math (`\ensuremath{\dagger}`).
-    tex::unicode_text(&parsed.inlines)
-        .replace('\u{a0}', " ")
-        .trim()
-        .to_owned()
+    tex::unicode_text(&parsed.inlines).trim().to_owned()
 }
 
 /// Words at brace level 0, split at white space and ties.
 fn words(text: &str) -> Vec<&str> {
     split_top_level(text, |rest| {
         let c = rest.chars().next()?;
-        (c.is_whitespace() || c == '~').then_some(c.len_utf8())
+        (c.is_ascii_whitespace() || c == '~').then_some(c.len_utf8())
     })
     .into_iter()
     .filter(|word| !word.is_empty())
