@@ -256,10 +256,11 @@ impl Parser<'_> {
                 // TeX's spaces; a no-break space (U+00A0) and the other
                 // Unicode spaces are characters, as LaTeX's UTF-8 input
                 // reads them.
-                c if is_tex_space(c) => {
-                    self.skip_whitespace();
-                    out.push_char(' ');
-                }
+                // A blank line ends a paragraph, as `\\par` does.
+                c if is_tex_space(c) => match self.skip_whitespace() {
+                    0 | 1 => out.push_char(' '),
+                    _ => out.push_str(PARAGRAPH),
+                },
                 _ => {
                     self.chars.next();
                     self.ligature(c, &mut out);
@@ -302,8 +303,13 @@ impl Parser<'_> {
         self.chars.next_if(|&(_, c)| c == expected).is_some()
     }
 
-    fn skip_whitespace(&mut self) {
-        while self.chars.next_if(|&(_, c)| is_tex_space(c)).is_some() {}
+    /// Skips white space; says how many line ends it held.
+    fn skip_whitespace(&mut self) -> usize {
+        let mut lines = 0;
+        while let Some((_, c)) = self.chars.next_if(|&(_, c)| is_tex_space(c)) {
+            lines += usize::from(c == '\n');
+        }
+        lines
     }
 
     /// `$…$` or `$$…$$`; a `$` that is never closed is a literal dollar.
@@ -419,7 +425,9 @@ impl Parser<'_> {
             "emph" | "textit" | "textsl" | "mkbibemph" => self.styled(Style::Emphasis, depth, out),
             "textbf" | "mkbibbold" => self.styled(Style::Strong, depth, out),
             // Does nothing but end a command name.
-            "relax" => self.skip_whitespace(),
+            "relax" => {
+                self.skip_whitespace();
+            }
             "textsc" => self.styled(Style::SmallCaps, depth, out),
             "textsuperscript" | "mkbibsuperscript" => self.styled(Style::Superscript, depth, out),
             "textsubscript" | "mkbibsubscript" => self.styled(Style::Subscript, depth, out),
@@ -667,6 +675,9 @@ fn written_symbol(formula: &str) -> Option<char> {
     let alone = chars.next().is_none();
     (alone && math::tex_for(symbol).as_deref() == Some(formula)).then_some(symbol)
 }
+
+/// A paragraph break in the model's text (an abstract's): a blank line.
+pub const PARAGRAPH: &str = "\n\n";
 
 fn is_tex_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c')

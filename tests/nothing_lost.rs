@@ -779,3 +779,28 @@ fn a_lost_value_is_reported_where_its_entry_is() {
         ("where.bib", 4, Some("issued"))
     );
 }
+
+#[test]
+fn paragraphs_of_an_abstract_stay_paragraphs() {
+    let source =
+        "@article{k, title = {T}, abstract = {First.\n\n   Second,\n still second.\\par Third.}}\n";
+    let item = item(source);
+    assert_eq!(
+        item["abstract"],
+        "First.\n\nSecond, still second.\n\nThird."
+    );
+    for to in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+        let bib = convert_bytes("k.bib", source.into(), to).output;
+        assert!(
+            bib.contains("{First.\\par Second, still second.\\par Third.}"),
+            "{bib}"
+        );
+        let csl = r#"[{"id": "k", "type": "book", "title": "T", "abstract": "One.\n\nTwo."}]"#;
+        let bib = convert_bytes("k.json", csl.into(), to).output;
+        assert_eq!(
+            items("again.bib", &bib)[0]["abstract"],
+            "One.\n\nTwo.",
+            "{bib}"
+        );
+    }
+}

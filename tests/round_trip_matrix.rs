@@ -133,7 +133,8 @@ fn date_form(date: &DateValue) -> String {
 const PROTECTED: (char, char) = ('\u{2}', '\u{3}');
 const MARKED: char = '\u{1}';
 
-/// Rich text with its markup shown, runs of white space as one space.
+/// Rich text with its markup shown, runs of white space as one space but
+/// for paragraph breaks.
 /// Case protection is compared only between texts whose source marked it
 /// (BibTeX braces): a writer may protect what the source left to style
 /// (BibTeX writers protect the acronyms of CSL-JSON titles).
@@ -143,7 +144,16 @@ fn text_form(text: &Text) -> String {
         out.push(MARKED);
     }
     inline_form(&text.inlines, &mut out);
-    out.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+    // Paragraphs are kept apart; within one, any white space is a space.
+    out.split("\n\n")
+        .map(|paragraph| {
+            paragraph
+                .split_ascii_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join(" ¶ ")
 }
 
 /// Whether two values are the same, as [`text_form`] says.

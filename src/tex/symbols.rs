@@ -106,6 +106,7 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("slash", "/"),
     ("textslash", "/"),
     ("nobreakspace", "\u{a0}"),
+    ("par", "\n\n"),
     ("LaTeX", "LaTeX"),
     ("TeX", "TeX"),
     ("BibTeX", "BibTeX"),

@@ -1268,6 +1268,10 @@ pub fn escape(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     for (index, &c) in chars.iter().enumerate() {
         match c {
+            // A paragraph break; a line end alone is a space.
+            '\n' if index > 0 && chars[index - 1] == '\n' => {}
+            '\n' if chars.get(index + 1) == Some(&'\n') => out.push_str("\\par "),
+            '\n' => out.push(' '),
             '&' | '%' | '#' | '_' | '$' => {
                 out.push('\\');
                 out.push(c);
