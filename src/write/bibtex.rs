@@ -616,13 +616,18 @@ impl Placed<'_> {
             .find(|name| self.is_free(name) && is_safe_field_name(name));
         match field {
             Some(field) => self.written.push((field.to_owned(), value)),
-            None => self.report(
-                csl_name,
-                format!(
-                    "`{csl_name}` of `{}` is left out: its field `{name}` holds another value",
+            None => {
+                let fields = match name {
+                    "" => format!("`{csl_name}`"),
+                    name if name == csl_name => format!("`{name}`"),
+                    name => format!("`{name}` and `{csl_name}`"),
+                };
+                let message = format!(
+                    "`{csl_name}` of `{}` is left out: its field {fields} holds another value",
                     self.key
-                ),
-            ),
+                );
+                self.report(csl_name, message);
+            }
         }
     }
 
