@@ -58,6 +58,10 @@ pub struct RawEntry<'a> {
     pub biblatex: bool,
     pub key: Cow<'a, str>,
     pub fields: Vec<RawField<'a>>,
+    /// The names as the source wrote them, where that differs from the
+    /// field's name (`authorLink`, `key`): a field no rule reads is kept
+    /// under it. Apart from the fields, as most entries have none.
+    pub spellings: Vec<Cow<'a, str>>,
     pub offset: usize,
 }
 
@@ -65,9 +69,6 @@ pub struct RawEntry<'a> {
 pub struct RawField<'a> {
     /// Lower case, BibLaTeX's spelling.
     pub name: Cow<'a, str>,
-    /// The name as the source wrote it, where that differs (`authorLink`,
-    /// `key`): a field no rule reads is kept under it.
-    pub spelled: Option<Cow<'a, str>>,
     pub value: Cow<'a, str>,
     pub offset: usize,
 }
@@ -79,6 +80,14 @@ impl RawEntry<'_> {
 
     pub fn field_offset(&self, name: &str) -> Option<usize> {
         self.find(name).map(|field| field.offset)
+    }
+
+    /// A field's name as the source wrote it.
+    pub fn spelling<'s>(&'s self, field: &'s RawField<'_>) -> &'s str {
+        self.spellings
+            .iter()
+            .find(|spelled| canonical_name(spelled) == field.name)
+            .map_or(field.name.as_ref(), |spelled| spelled.as_ref())
     }
 
     fn find(&self, name: &str) -> Option<&RawField<'_>> {
@@ -388,6 +397,7 @@ impl<'a> Reader<'a> {
 
     pub fn raw_entry<'t>(&mut self, entry: syntax::Entry<'t>, macros: &Macros<'t>) -> RawEntry<'t> {
         let mut fields: Vec<RawField<'t>> = Vec::with_capacity(entry.fields.len());
+        let mut spellings = Vec::new();
         // The bits of the names so far: a name whose bit is new is no
         // duplicate.
         let mut names = 0;
@@ -413,12 +423,11 @@ impl<'a> Reader<'a> {
             // Written in capitals (`ENTRYSET`), a name is shouted, not
             // spelled: it is kept in lower case.
             let shouted = !field.name.bytes().any(|b| b.is_ascii_lowercase());
-            let spelled = (name != field.name
-                && !(shouted && name.eq_ignore_ascii_case(field.name)))
-            .then_some(Cow::Borrowed(field.name));
+            if name != field.name && !(shouted && name.eq_ignore_ascii_case(field.name)) {
+                spellings.push(Cow::Borrowed(field.name));
+            }
             fields.push(RawField {
                 name,
-                spelled,
                 value,
                 offset: field.offset,
             });
@@ -430,6 +439,7 @@ impl<'a> Reader<'a> {
             biblatex,
             key: Cow::Borrowed(entry.key),
             fields,
+            spellings,
             offset: entry.offset,
         }
     }

@@ -684,8 +684,8 @@ impl<'e> Builder<'e, '_> {
             {
                 continue;
             }
-            let name = field.spelled.as_ref().unwrap_or(&field.name);
-            work.extra.insert(name.to_string(), field.value.to_string());
+            let name = self.entry.spelling(field);
+            work.extra.insert(name.to_owned(), field.value.to_string());
         }
         // A date that could not be read is kept as written.
         for name in [

@@ -245,7 +245,6 @@ fn inherited_fields<'a>(
             if !taken {
                 inherited.push(super::RawField {
                     name: name.into(),
-                    spelled: None,
                     value: field.value.clone(),
                     offset: field.offset,
                 });

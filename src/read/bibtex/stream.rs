@@ -888,10 +888,14 @@ fn owned(entry: RawEntry<'_>) -> RawEntry<'static> {
             .into_iter()
             .map(|field| RawField {
                 name: field.name.into_owned().into(),
-                spelled: field.spelled.map(|name| name.into_owned().into()),
                 value: field.value.into_owned().into(),
                 offset: FETCHED,
             })
+            .collect(),
+        spellings: entry
+            .spellings
+            .into_iter()
+            .map(|name| name.into_owned().into())
             .collect(),
         offset: FETCHED,
     }
