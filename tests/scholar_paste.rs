@@ -432,3 +432,35 @@ fn an_author_line_that_reads_as_no_names_is_reported() {
     let errors = with_code(&reading, "scholar::bad-authors");
     assert_eq!((errors[0].line, errors[0].column), (2, 1));
 }
+
+#[test]
+fn a_whole_page_with_its_links_and_footer() {
+    let paste = "Google Scholar\nSign in\nJane É. Müller\nFollow\nUniversity of Somewhere\nVerified email at x.edu - Homepage\nMachine Learning\tStatistics\nTitle\nSort\tCited by\tYear\nDeep residual learning\nK He, X Zhang, S Ren, J Sun, JÉ Müller\n2016 IEEE Conference on Computer Vision and Pattern Recognition (CVPR), 770-778\t200000\t2016\nA book\nJÉ Müller\nSpringer\t12\t\nShow more\nDates and citation counts are estimated and are determined automatically by a computer program.\nHelp\tPrivacy\tTerms\n";
+    let reading = read(paste);
+    assert_eq!(
+        reading.library.profile.as_ref().map(|p| p.name.as_str()),
+        Some("Jane É. Müller")
+    );
+    assert_eq!(titles(&reading), ["Deep residual learning", "A book"]);
+    assert!(
+        !reading
+            .diagnostics
+            .iter()
+            .any(|d| d.severity > Severity::Note),
+        "{:?}",
+        reading.diagnostics
+    );
+    let work = &reading.library.works[0];
+    assert_eq!(
+        work.venue
+            .container_title
+            .as_ref()
+            .map(|t| t.raw_string())
+            .as_deref(),
+        Some("2016 IEEE Conference on Computer Vision and Pattern Recognition (CVPR)"),
+        "a conference's abbreviation is no issue"
+    );
+    assert!(work.venue.issue.is_none());
+    let markdown = convert_bytes("page.txt", paste.into(), OutputFormat::Markdown).output;
+    assert!(markdown.contains("J Sun, **JÉ Müller**."), "{markdown}");
+}

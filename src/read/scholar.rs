@@ -67,15 +67,14 @@ pub const VENUE_TRUNCATED: &str = "scholar-venue-truncated";
 /// the cited-by and year cells after a title and an author line without
 /// cells, or the metrics table's `h-index` and `Citations` lines.
 pub fn recognizes(text: &str) -> bool {
-    let lines = lines(text);
-    let lines = &lines[..lines.len().min(200)];
     let mut metrics = (false, false);
     let mut plain_before = 0;
-    for line in lines {
+    for line in lines(text).take(200) {
         if is_table_header(line.raw) {
             return true;
         }
-        if let Some((metric, _)) = metric_line(line.text()) {
+        // Both columns, as only Scholar's table has them.
+        if let Some((metric, _, Some(_))) = metric_line(line.text()) {
             match metric {
                 Metric::HIndex => metrics.0 = true,
                 Metric::Citations => metrics.1 = true,
@@ -104,7 +103,7 @@ pub fn read_scholar(source: Source<'_>, _options: &ReadOptions) -> Reading {
         file: source.name,
         diagnostics: Vec::new(),
     };
-    let lines = lines(source.text);
+    let lines: Vec<Line<'_>> = lines(source.text).collect();
     let header_end = header_end(&lines);
     let profile = reader.header(&lines[..header_end]);
     let list: Vec<&Line<'_>> = lines[header_end..]
@@ -156,19 +155,20 @@ impl<'a> Line<'a> {
 }
 
 /// The lines of the text, without byte-order mark or carriage returns.
-fn lines(text: &str) -> Vec<Line<'_>> {
+fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut offset = start;
-    let mut lines = Vec::new();
-    for (index, raw) in text[start..].split('\n').enumerate() {
-        lines.push(Line {
-            number: index + 1,
-            offset,
-            raw: raw.strip_suffix('\r').unwrap_or(raw),
-        });
-        offset += raw.len() + 1;
-    }
-    lines
+    text[start..]
+        .split('\n')
+        .enumerate()
+        .scan(start, |offset, (index, raw)| {
+            let line = Line {
+                number: index + 1,
+                offset: *offset,
+                raw: raw.strip_suffix('\r').unwrap_or(raw),
+            };
+            *offset += raw.len() + 1;
+            Some(line)
+        })
 }
 
 /// Where the list starts: after the table's header line; without one,
@@ -253,7 +253,7 @@ impl ScholarReader<'_> {
             .first()
             .filter(|text| !is_header_line(text) && !is_table_header(text))?;
         let mut metrics = Metrics::default();
-        for (metric, all) in content.iter().filter_map(|text| metric_line(text)) {
+        for (metric, all, _) in content.iter().filter_map(|text| metric_line(text)) {
             match metric {
                 Metric::Citations => metrics.citations = Some(all),
                 Metric::HIndex => metrics.h_index = Some(all),
@@ -729,7 +729,7 @@ fn cells(raw: &str) -> Option<VenueLine<'_>> {
     let (year, citations) = (year.trim(), citations.trim());
     let year = match year {
         "" => None,
-        year if year.len() <= 4 && is_digits(year) => year.parse().ok(),
+        year if year.len() == 4 && is_digits(year) => year.parse().ok(),
         _ => return None,
     };
     let citations = match citations {
@@ -775,29 +775,30 @@ enum Metric {
     I10Index,
 }
 
-/// `Citations\t4631\t3709` → the metric and its all-time value (the
-/// second column, since a year, may be missing).
-fn metric_line(text: &str) -> Option<(Metric, u64)> {
+/// `Citations\t4631\t3709` → the metric, its all-time value and its
+/// recent one (a row may have lost its second column).
+fn metric_line(text: &str) -> Option<(Metric, u64, Option<u64>)> {
     let label = alt((
         tag_no_case("citations").map(|_| Metric::Citations),
         tag_no_case("h-index").map(|_| Metric::HIndex),
         tag_no_case("i10-index").map(|_| Metric::I10Index),
     ));
-    let (_, (metric, _, all, _)) =
+    let (_, (metric, _, all, since)) =
         all_consuming((label, space1, count, opt(preceded(space1, count))))
             .parse(text)
             .ok()?;
-    Some((metric, all))
+    Some((metric, all, since))
 }
 
-/// The table's header: `Title1–20\tCited by\tYear` (`Title` then what
-/// rows it shows, or a sort menu's name), in cells.
+/// The table's header: `Title1–20\tCited by\tYear`, its first cell
+/// `Title` and what rows it shows, or a sort menu's name: no paper's
+/// title is followed by those two cells.
 fn is_table_header(raw: &str) -> bool {
     let mut cells = raw.rsplitn(3, '\t').map(str::trim);
-    let (year, cited_by, title) = (cells.next(), cells.next(), cells.next());
+    let (year, cited_by, first) = (cells.next(), cells.next(), cells.next());
     year.is_some_and(|year| year.eq_ignore_ascii_case("year"))
         && cited_by.is_some_and(|cited_by| cited_by.eq_ignore_ascii_case("cited by"))
-        && title.is_some_and(|title| title.len() <= 20 && title.to_lowercase().starts_with("title"))
+        && first.is_some_and(|first| first.chars().count() <= 30)
 }
 
 /// A line only the page's header has: the metrics table's rows and
@@ -1197,10 +1198,16 @@ mod tests {
     fn header_lines() {
         assert_eq!(
             metric_line("Citations\t4631\t3709"),
-            Some((Metric::Citations, 4631))
+            Some((Metric::Citations, 4631, Some(3709)))
         );
-        assert_eq!(metric_line("h-index\t24\t24"), Some((Metric::HIndex, 24)));
-        assert_eq!(metric_line("i10-index 37"), Some((Metric::I10Index, 37)));
+        assert_eq!(
+            metric_line("h-index\t24\t24"),
+            Some((Metric::HIndex, 24, Some(24)))
+        );
+        assert_eq!(
+            metric_line("i10-index 37"),
+            Some((Metric::I10Index, 37, None))
+        );
         assert_eq!(metric_line("Citations of X"), None);
         for line in [
             "Cited by\tVIEW ALL",
@@ -1221,6 +1228,7 @@ mod tests {
         }
         assert!(is_table_header("Title1–20\tCited by\tYear"));
         assert!(is_table_header("Title\tCited by\tYear"));
+        assert!(is_table_header("Sort\tCited by\tYear"));
         assert!(!is_table_header("Title of a paper cited by year"));
         assert!(is_footer("Show more"));
         assert!(!is_footer("Show more of the data"));
@@ -1284,6 +1292,9 @@ mod tests {
         assert!(recognizes(fixture));
         assert!(recognizes("A title\nJT Leek\nNature 520, 612\t64\t2015\n"));
         assert!(recognizes("Title1–20\tCited by\tYear\n"));
+        // The metrics table's two columns, as a narrow window shows them.
+        assert!(recognizes("Jane Doe\nCitations 4631 3709\nh-index 24 24\n"));
+        assert!(!recognizes("Jane Doe\nCitations 75\nh-index 5\n"));
         // TAB-separated values are not rows: a row's first two lines have
         // no cells.
         assert!(!recognizes("name\tcount\tyear\nx\t12\t2015\ny\t3\t2016\n"));
