@@ -464,3 +464,22 @@ fn a_whole_page_with_its_links_and_footer() {
     let markdown = convert_bytes("page.txt", paste.into(), OutputFormat::Markdown).output;
     assert!(markdown.contains("J Sun, **JÉ Müller**."), "{markdown}");
 }
+
+#[test]
+fn a_narrow_row_without_its_venue_line_costs_only_itself() {
+    let paste = "First\nJT Leek\nSecond\nRD Peng, JT Leek\nNature 520 (7549), 612, 2015\nThird\nJT Leek\nSome journal 3\nA Study\nJT Leek\nOther journal 4\n";
+    let reading = read(paste);
+    assert_eq!(titles(&reading), ["Second", "Third", "A Study"]);
+    let venues: Vec<String> = reading
+        .library
+        .works
+        .iter()
+        .map(|work| work.venue.container_title.as_ref().unwrap().raw_string())
+        .collect();
+    // A venue without a year that is followed by a short title reading
+    // as names is still a venue.
+    assert_eq!(venues, ["Nature", "Some journal", "Other journal"]);
+    let errors = with_code(&reading, "scholar::unreadable-row");
+    assert_eq!(errors.len(), 1, "{:?}", reading.diagnostics);
+    assert_eq!(errors[0].line, 1);
+}

@@ -242,7 +242,7 @@ impl ScholarReader<'_> {
 
     /// The researcher the page is about: the header's first line, unless
     /// it is part of the page around it or of the metrics table.
-    fn header(&mut self, lines: &[Line<'_>]) -> Option<Profile> {
+    fn header(&self, lines: &[Line<'_>]) -> Option<Profile> {
         let content: Vec<&str> = lines
             .iter()
             .filter(|line| !line.is_blank())
@@ -313,7 +313,8 @@ impl ScholarReader<'_> {
     /// Rows three lines at a time, checked by their author line: where it
     /// reads as no names, the row is reported and reading starts again on
     /// the next line (or past a venue line that stands where the authors
-    /// should: a title with no author line).
+    /// should: a title with no author line). A row whose venue line is
+    /// missing is told by the next row's lines standing one line early.
     fn narrow_rows<'l>(&mut self, list: &[&Line<'l>]) -> Vec<Row<'l>> {
         let mut rows = Vec::new();
         let mut at = 0;
@@ -323,19 +324,36 @@ impl ScholarReader<'_> {
                 self.unreadable(&title, list.len() - at);
                 break;
             };
-            if author_list(authors.text()).is_some() {
+            // A row that lost its venue line: the next row's title stands
+            // where the venue should, its authors and venue after it.
+            let venue_is_a_title = || {
+                glued_year(venue.text()).1.is_none()
+                    && list.get(at + 3).is_some_and(|next| {
+                        looks_like_scholar_authors(next.text())
+                            && author_list(next.text()).is_some()
+                    })
+                    && list
+                        .get(at + 4)
+                        .is_some_and(|next| glued_year(next.text()).1.is_some())
+            };
+            if author_list(authors.text()).is_none() {
+                if glued_year(authors.text()).1.is_some() {
+                    self.two_line_row(&title);
+                    at += 2;
+                } else {
+                    self.unreadable(&title, 1);
+                    at += 1;
+                }
+            } else if venue_is_a_title() {
+                self.unreadable(&title, 2);
+                at += 2;
+            } else {
                 rows.push(Row {
                     title,
                     authors,
                     venue,
                 });
                 at += 3;
-            } else if glued_year(authors.text()).1.is_some() {
-                self.two_line_row(&title);
-                at += 2;
-            } else {
-                self.unreadable(&title, 1);
-                at += 1;
             }
         }
         rows
@@ -456,7 +474,7 @@ impl ScholarReader<'_> {
             })
             .collect();
         let works = match works.len() {
-            1 => "the 1 work".to_owned(),
+            1 => "the one work".to_owned(),
             count => format!("all {count} works"),
         };
         let note = Diagnostic::new(
