@@ -37,8 +37,9 @@
 //! Line syntax is parsed with nom; rows are positional. In the wide
 //! layout a row ends at its venue line, which its cells make plain, so a
 //! row that cannot be read (a title with no author line) costs only
-//! itself; in the narrow layout rows are read three lines at a time, and
-//! reading starts again one line on after a row that cannot be read.
+//! itself; in the narrow layout rows are read three lines at a time, each
+//! checked by its author line, and reading starts again past a row that
+//! cannot be read.
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag_no_case, take_while1};
@@ -728,7 +729,7 @@ fn venue_line(raw: &str) -> VenueLine<'_> {
 /// `Nature 520 (7549), 612, 2015` → the venue and 2015.
 fn glued_year(venue: &str) -> (&str, Option<i32>) {
     let venue = venue.trim();
-    let (head, year) = venue.rsplit_once(',').unwrap_or(("", venue));
+    let (head, year) = venue.rsplit_once(',').unwrap_or((&venue[..0], venue));
     let year = year.trim();
     if year.len() == 4 && is_digits(year) {
         (head.trim_end(), year.parse().ok())
