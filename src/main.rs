@@ -294,6 +294,10 @@ fn to_stdout(bytes: &[u8]) -> Result<u8, String> {
 
 /// The formats, for `pubconv formats`.
 fn formats_table() -> String {
+    // One column for the names of both lists, as wide as the longest.
+    let inputs = InputFormat::ALL.iter().map(|format| format.name());
+    let outputs = OutputFormat::ALL.iter().map(|format| format.name());
+    let width = inputs.chain(outputs).map(str::len).max().unwrap_or(0);
     let mut out = String::from("Input formats (--from; told from the file when not given):\n");
     for format in InputFormat::ALL {
         let extensions: Vec<String> = format
@@ -302,7 +306,7 @@ fn formats_table() -> String {
             .map(|e| format!(".{e}"))
             .collect();
         out.push_str(&format!(
-            "  {:<10} {} ({})\n",
+            "  {:<width$} {} ({})\n",
             format.name(),
             format.description(),
             extensions.join(", ")
@@ -311,7 +315,7 @@ fn formats_table() -> String {
     out.push_str("\nOutput formats (--to; told from the extension of -o when not given):\n");
     for format in OutputFormat::ALL {
         out.push_str(&format!(
-            "  {:<10} {} (.{})\n",
+            "  {:<width$} {} (.{})\n",
             format.name(),
             format.description(),
             format.extension()

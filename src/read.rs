@@ -6,6 +6,7 @@
 pub mod bibtex;
 pub mod csl;
 pub mod profile;
+pub mod scholar;
 
 use std::path::Path;
 
@@ -53,6 +54,8 @@ pub enum InputFormat {
     Bibtex,
     /// CSL-JSON: an array of CSL items.
     CslJson,
+    /// A Google Scholar profile page copied as text.
+    ScholarPaste,
 }
 
 impl InputFormat {
@@ -60,6 +63,7 @@ impl InputFormat {
         InputFormat::Bibtex,
         InputFormat::CslJson,
         InputFormat::Profile,
+        InputFormat::ScholarPaste,
     ];
 
     /// The name used on the command line.
@@ -68,6 +72,7 @@ impl InputFormat {
             InputFormat::Profile => "profile",
             InputFormat::Bibtex => "bibtex",
             InputFormat::CslJson => "csl-json",
+            InputFormat::ScholarPaste => "scholar-paste",
         }
     }
 
@@ -118,6 +123,9 @@ impl InputFormat {
             InputFormat::Profile => &["txt", "text"],
             InputFormat::Bibtex => &["bib", "bibtex", "biblatex"],
             InputFormat::CslJson => &["json", "csljson"],
+            // Shared with the profile dump, which a `.txt` file is read as
+            // unless its content is a Scholar paste.
+            InputFormat::ScholarPaste => &["txt", "text"],
         }
     }
 
@@ -127,14 +135,18 @@ impl InputFormat {
             InputFormat::Profile => "a Scholar Feed author page copied as text",
             InputFormat::Bibtex => "BibTeX or BibLaTeX",
             InputFormat::CslJson => "CSL-JSON items, as Zotero and pandoc write them",
+            InputFormat::ScholarPaste => "a Google Scholar profile page copied as text",
         }
     }
 
     fn recognizes(self, text: &str) -> bool {
         match self {
-            InputFormat::Profile => profile::recognizes(text),
+            // A paste's rows can hold a line shaped as a dump's paper
+            // header (a title `GeneNet 2`), never the other way round.
+            InputFormat::Profile => profile::recognizes(text) && !scholar::recognizes(text),
             InputFormat::Bibtex => bibtex::recognizes(text),
             InputFormat::CslJson => csl::recognizes(text),
+            InputFormat::ScholarPaste => scholar::recognizes(text),
         }
     }
 
@@ -144,7 +156,7 @@ impl InputFormat {
     /// with none of an item's keys) is not.
     fn takes_unrecognized(self, text: &str) -> bool {
         match self {
-            InputFormat::Profile | InputFormat::Bibtex => true,
+            InputFormat::Profile | InputFormat::Bibtex | InputFormat::ScholarPaste => true,
             InputFormat::CslJson => !csl::is_other_json(text),
         }
     }
@@ -154,6 +166,7 @@ impl InputFormat {
             InputFormat::Profile => profile::read_profile(source, options),
             InputFormat::Bibtex => bibtex::read_bibtex(source, options),
             InputFormat::CslJson => csl::read_csl(source, options),
+            InputFormat::ScholarPaste => scholar::read_scholar(source, options),
         }
     }
 }

@@ -31,6 +31,8 @@ fn each_case(target: &str, check: impl Fn(&[u8])) -> usize {
 fn fuzz_cases_stay_fixed() {
     let cases = each_case("profile", |bytes| {
         checks::read_and_write(InputFormat::Profile, bytes)
+    }) + each_case("scholar", |bytes| {
+        checks::read_and_write(InputFormat::ScholarPaste, bytes)
     }) + each_case("bibtex", |bytes| {
         checks::read_and_write(InputFormat::Bibtex, bytes)
     }) + each_case("csl_json", |bytes| {

@@ -41,7 +41,8 @@ fn bib_piece() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Lines of the kinds a dump holds, some of them broken.
+/// Lines of the kinds a dump or a Scholar paste holds, some of them
+/// broken.
 fn dump_line() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -54,6 +55,14 @@ fn dump_line() -> impl Strategy<Value = String> {
         Just("Taero Kim, Subeen Park, Sungjun Lim et al.".to_owned()),
         Just("Zoë Kovács-Müller".to_owned()),
         Just(r"A $\beta$-{VAE} with \emph{x} & 50% $\frac{a}{b}$ \é".to_owned()),
+        // A Google Scholar paste's.
+        Just("Title1–20\tCited by\tYear".to_owned()),
+        Just("Citations\t4631\t3709".to_owned()),
+        Just("JT Leek, RB Scharpf, É Durand, ...".to_owned()),
+        Just("Nature 520 (7549), 612\t64*\t2015".to_owned()),
+        Just("Proceedings of the National Academy of Sciences of the \u{a0}…\t\t".to_owned()),
+        Just("arXiv preprint arXiv:2210.13533, 2022".to_owned()),
+        Just("\t\t".to_owned()),
         "[A-Za-z0-9 ,.$\\\\{}%&#_^~*\\[\\]<>`é-]{0,40}",
         any::<String>(),
     ]

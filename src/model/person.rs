@@ -130,11 +130,44 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Given names match in full, or by their initials when either side gives
-/// only initials ("S.", "S.-E.").
+/// only initials ("S.", "S.-E.", or run together in capitals as Google
+/// Scholar writes them: "JT" for "Jeffrey T.").
 fn given_names_match(mine: Option<&str>, theirs: Option<&str>) -> bool {
     let (Some(mine), Some(theirs)) = (mine, theirs) else {
         return true;
     };
+    // "JT" may be initials or a name in capitals ("LI", "BO"): either
+    // reading that matches will do.
+    let as_initials = |given: &str| -> Option<String> {
+        let capitals = given.split_whitespace().any(is_run_of_initials);
+        capitals.then(|| {
+            given
+                .split_whitespace()
+                .map(|word| match is_run_of_initials(word) {
+                    true => word.chars().map(|c| format!("{c} ")).collect(),
+                    false => format!("{word} "),
+                })
+                .collect()
+        })
+    };
+    let readings = |given: &str| {
+        let mut readings = vec![given.to_owned()];
+        readings.extend(as_initials(given));
+        readings
+    };
+    readings(mine).iter().any(|mine| {
+        readings(theirs)
+            .iter()
+            .any(|theirs| given_names_match_as_written(mine, theirs))
+    })
+}
+
+/// Two to four capitals with nothing between them: "JT", "WEJ".
+fn is_run_of_initials(word: &str) -> bool {
+    (2..=4).contains(&word.chars().count()) && word.chars().all(char::is_uppercase)
+}
+
+fn given_names_match_as_written(mine: &str, theirs: &str) -> bool {
     let words = |given: &str| -> Vec<String> {
         given
             .split(|c: char| c.is_whitespace() || c == '-' || c == '.')
@@ -224,6 +257,13 @@ mod tests {
         );
         let ludwig = Person::from_display_name("Ludwig van Beethoven");
         assert!(ludwig.matches("L. Beethoven") && ludwig.matches("van Beethoven, Ludwig"));
+        // Scholar's initials, run together in capitals.
+        let leek = Person::from_display_name("JT Leek");
+        assert!(leek.matches("Jeffrey T. Leek") && leek.matches("J. T. Leek"));
+        assert!(leek.matches("Leek, Jeffrey Tobias") && !leek.matches("Jeffrey Leek"));
+        assert!(!Person::from_display_name("JT Leek").matches("Jane Leek"));
+        let wei = Person::from_display_name("WEI LIU");
+        assert!(wei.matches("Wei Liu") && wei.matches("W. E. I. Liu"));
     }
 
     #[test]

@@ -53,13 +53,13 @@ pub fn clean_profile_fixtures() -> Vec<PathBuf> {
         .collect()
 }
 
-/// Every fixture whose output real consumers must accept: the clean dumps
-/// and the BibTeX files (the broken entry in `traps.bib` is left out of
-/// the output, so the output must still compile).
+/// Every fixture whose output real consumers must accept: the clean dumps,
+/// the Scholar paste and the BibTeX files (the broken entry in `traps.bib`
+/// is left out of the output, so the output must still compile).
 pub fn output_fixtures() -> Vec<PathBuf> {
     let mut fixtures = clean_profile_fixtures();
     fixtures.extend(
-        ["bibtex/cv.bib", "bibtex/traps.bib"]
+        ["scholar/leek.txt", "bibtex/cv.bib", "bibtex/traps.bib"]
             .iter()
             .map(|name| fixture(name)),
     );
