@@ -281,6 +281,9 @@ fn broken_xml_is_one_error_with_its_line_and_column() {
     assert_eq!(error.code, "dblp::bad-xml");
     assert_eq!((error.line, error.column), (5, 11), "{error:?}");
     assert_eq!(error.file, "person.xml");
+    // The position is said once, by the diagnostic, not again in its text.
+    assert!(error.message.contains("'yaer'"), "{}", error.message);
+    assert!(!error.message.contains("5:11"), "{}", error.message);
     // Through a conversion the file is refused with exit status 1.
     let conversion = convert_bytes("broken.xml", text.into(), OutputFormat::Bibtex);
     assert_eq!(conversion.exit_status(), 1);

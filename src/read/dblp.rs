@@ -111,10 +111,16 @@ pub fn read_dblp(source: Source<'_>, _options: &ReadOptions) -> Reading {
         Ok(document) => document,
         Err(error) => {
             let position = error.pos();
+            // roxmltree's message ends with the position, which the
+            // diagnostic already says.
+            let message = error.to_string();
+            let message = message
+                .strip_suffix(&format!(" at {position}"))
+                .unwrap_or(&message);
             let diagnostic = Diagnostic::new(
                 Severity::Error,
                 "dblp::bad-xml",
-                format!("the file is not well-formed XML: {error}"),
+                format!("the file is not well-formed XML: {message}"),
             )
             .at(source.name, position.row as usize, position.col as usize)
             .hint("download the person's XML again from https://dblp.org/pid/<pid>.xml");
