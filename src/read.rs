@@ -142,7 +142,7 @@ impl InputFormat {
             InputFormat::Bibtex => "BibTeX or BibLaTeX",
             InputFormat::CslJson => "CSL-JSON items, as Zotero and pandoc write them",
             InputFormat::ScholarPaste => "a Google Scholar profile page copied as text",
-            InputFormat::Dblp => "DBLP's XML of a person's publications (dblp.org/pid/…xml)",
+            InputFormat::Dblp => "a person's publications as DBLP's XML, from dblp.org/pid/",
         }
     }
 
