@@ -323,3 +323,32 @@ fn every_output_takes_it() {
     assert!(bibtex.contains("@phdthesis{DBLP:phd/x,"), "{bibtex}");
     assert!(bibtex.contains("school = {TU München}"), "{bibtex}");
 }
+
+#[test]
+fn a_merge_note_points_at_the_record_line() {
+    let bib = "@article{xu2011,\n  author = {Xu, Di},\n  title = {Correction of Clipped Pixels in Color Images},\n  year = 2011,\n  doi = {10.1109/TVCG.2010.63},\n}\n";
+    let inputs =
+        [("xu.xml", xu().into_bytes()), ("same.bib", bib.into())].map(|(name, bytes)| Input {
+            name: name.into(),
+            path: Some(name.into()),
+            bytes,
+        });
+    let request = Request {
+        from: None,
+        to: OutputFormat::CslJson,
+        read: ReadOptions::default(),
+        write: Default::default(),
+        merge: true,
+    };
+    let conversion = convert(&inputs, &request).unwrap();
+    assert_eq!(conversion.written, 2);
+    // The article's record starts on line 25 of the file.
+    assert!(
+        conversion
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("(xu.xml:25)")),
+        "{:?}",
+        conversion.diagnostics
+    );
+}
