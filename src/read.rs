@@ -5,6 +5,7 @@
 
 pub mod bibtex;
 pub mod csl;
+pub mod dblp;
 pub mod profile;
 pub mod scholar;
 
@@ -56,6 +57,8 @@ pub enum InputFormat {
     CslJson,
     /// A Google Scholar profile page copied as text.
     ScholarPaste,
+    /// DBLP's XML of a person's publications.
+    Dblp,
 }
 
 impl InputFormat {
@@ -64,6 +67,7 @@ impl InputFormat {
         InputFormat::CslJson,
         InputFormat::Profile,
         InputFormat::ScholarPaste,
+        InputFormat::Dblp,
     ];
 
     /// The name used on the command line.
@@ -73,6 +77,7 @@ impl InputFormat {
             InputFormat::Bibtex => "bibtex",
             InputFormat::CslJson => "csl-json",
             InputFormat::ScholarPaste => "scholar-paste",
+            InputFormat::Dblp => "dblp",
         }
     }
 
@@ -126,6 +131,7 @@ impl InputFormat {
             // Shared with the profile dump, which a `.txt` file is read as
             // unless its content is a Scholar paste.
             InputFormat::ScholarPaste => &["txt", "text"],
+            InputFormat::Dblp => &["xml"],
         }
     }
 
@@ -136,6 +142,7 @@ impl InputFormat {
             InputFormat::Bibtex => "BibTeX or BibLaTeX",
             InputFormat::CslJson => "CSL-JSON items, as Zotero and pandoc write them",
             InputFormat::ScholarPaste => "a Google Scholar profile page copied as text",
+            InputFormat::Dblp => "a person's publications as DBLP's XML, from dblp.org/pid/",
         }
     }
 
@@ -147,6 +154,7 @@ impl InputFormat {
             InputFormat::Bibtex => bibtex::recognizes(text),
             InputFormat::CslJson => csl::recognizes(text),
             InputFormat::ScholarPaste => scholar::recognizes(text),
+            InputFormat::Dblp => dblp::recognizes(text),
         }
     }
 
@@ -158,6 +166,8 @@ impl InputFormat {
         match self {
             InputFormat::Profile | InputFormat::Bibtex | InputFormat::ScholarPaste => true,
             InputFormat::CslJson => !csl::is_other_json(text),
+            // `.xml` is every XML format's: only DBLP's own is claimed.
+            InputFormat::Dblp => false,
         }
     }
 
@@ -167,6 +177,7 @@ impl InputFormat {
             InputFormat::Bibtex => bibtex::read_bibtex(source, options),
             InputFormat::CslJson => csl::read_csl(source, options),
             InputFormat::ScholarPaste => scholar::read_scholar(source, options),
+            InputFormat::Dblp => dblp::read_dblp(source, options),
         }
     }
 }
@@ -224,6 +235,9 @@ pub fn describe(text: &str) -> String {
     }
     if trimmed.starts_with(['[', '{']) {
         return "it looks like JSON, but not like CSL-JSON items".to_owned();
+    }
+    if trimmed.starts_with('<') {
+        return "it looks like XML, but not like DBLP's <dblpperson> or <dblp>".to_owned();
     }
     "it is text in none of the formats pubconv reads".to_owned()
 }

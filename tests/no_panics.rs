@@ -1,5 +1,5 @@
-//! Bad input never panics: arbitrary text, and dumps and `.bib` files
-//! assembled from the pieces real ones are made of, go through every
+//! Bad input never panics: arbitrary text, and dumps, `.bib` files and
+//! DBLP XML assembled from the pieces real ones are made of, go through every
 //! reader and writer.
 
 mod common;
@@ -68,6 +68,26 @@ fn dump_line() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Pieces of DBLP person XML, whole and broken.
+fn dblp_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("<?xml version=\"1.0\"?>\n".to_owned()),
+        Just("<dblpperson name=\"Di Xu 0001\" pid=\"95/7448-1\">".to_owned()),
+        Just("</dblpperson>".to_owned()),
+        Just("<r><article key=\"a\" publtype=\"informal\">".to_owned()),
+        Just("</article></r>\n".to_owned()),
+        Just("<r><www key=\"homepages/1\"><title>Home Page</title></www></r>".to_owned()),
+        Just("<author pid=\"1/2\">José Müller 0002</author>".to_owned()),
+        Just("<title>A <i>k</i>-SAT CO<sub>2</sub> <sup>x</sup><tt>.</tt>.</title>".to_owned()),
+        Just("<journal>CoRR</journal><volume>abs/</volume>".to_owned()),
+        Just("<ee>https://doi.org/</ee><ee>https://arxiv.org/abs/</ee>".to_owned()),
+        Just("<year>99999999999</year><pages>1-</pages><number/>".to_owned()),
+        Just("<!DOCTYPE dblp [<!ENTITY e \"&#xe9;\">]>&e;".to_owned()),
+        "[<>/=\"a-z0-9 &;\n]{0,40}",
+        any::<String>(),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -83,6 +103,12 @@ proptest! {
     fn assembled_dumps_never_panic(lines in prop::collection::vec(dump_line(), 0..40), crlf in any::<bool>()) {
         let text = lines.join(if crlf { "\r\n" } else { "\n" });
         write_all(&text);
+    }
+
+    #[test]
+    fn assembled_dblp_xml_never_panics(pieces in prop::collection::vec(dblp_piece(), 0..30), crlf in any::<bool>()) {
+        let text = pieces.concat();
+        write_all(&if crlf { text.replace('\n', "\r\n") } else { text });
     }
 
     #[test]

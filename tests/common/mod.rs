@@ -54,14 +54,19 @@ pub fn clean_profile_fixtures() -> Vec<PathBuf> {
 }
 
 /// Every fixture whose output real consumers must accept: the clean dumps,
-/// the Scholar paste and the BibTeX files (the broken entry in `traps.bib`
+/// the Scholar paste, the DBLP file and the BibTeX files (the broken entry in `traps.bib`
 /// is left out of the output, so the output must still compile).
 pub fn output_fixtures() -> Vec<PathBuf> {
     let mut fixtures = clean_profile_fixtures();
     fixtures.extend(
-        ["scholar/leek.txt", "bibtex/cv.bib", "bibtex/traps.bib"]
-            .iter()
-            .map(|name| fixture(name)),
+        [
+            "scholar/leek.txt",
+            "dblp/xu.xml",
+            "bibtex/cv.bib",
+            "bibtex/traps.bib",
+        ]
+        .iter()
+        .map(|name| fixture(name)),
     );
     fixtures
 }

@@ -1,0 +1,625 @@
+//! The DBLP reader: a researcher's person XML (`https://dblp.org/pid/<pid>.xml`).
+//!
+//! The file is one `<dblpperson name="…" pid="…">` holding the person
+//! (`<person>`), their homonyms, one `<r>` per record and their coauthors.
+//! Only the records are works; the root's `name` gives the [`Profile`], so
+//! that a CV bolds the owner. A bare `<dblp>` root holding records (as
+//! DBLP's dump and its API's XML hold them) is read the same way, without
+//! an owner.
+//!
+//! This module owns the mapping from DBLP's record elements to the model;
+//! parsing is roxmltree's. DBLP writes homonyms as `Di Xu 0001`: the number
+//! is dropped from names (the `pid` attributes, which tell homonyms apart,
+//! go to the work's `extra` as `dblp-pids`). Titles end in a `.` DBLP adds
+//! and may hold `<i>`, `<sub>`, `<sup>` and `<tt>` markup, read as rich
+//! text. A CoRR record (`journal` CoRR, `volume` `abs/ID`) or an informal
+//! publication is a preprint. Of a record's `<ee>` links the first DOI and
+//! arXiv links become identifiers and the first other its URL (but for
+//! mirrors of the DOI and Wikidata entities).
+//!
+//! XML that does not parse is one error with its line and column and no
+//! works; a record without a title is a warning and is skipped.
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{
+    bare_doi, page_range, Date, Inline, Library, Month, Person, Profile, Style, Text, Variable,
+    Work, WorkType,
+};
+use crate::read::{LineIndex, ReadOptions, Reading, Source};
+
+/// The key in a work's `extra` holding the DBLP pids of its authors and
+/// editors, in order, separated by `; ` (empty for a person without one).
+pub const PIDS: &str = "dblp-pids";
+/// The key in a work's `extra` holding DBLP's own page of the record
+/// (`db/conf/…html#…`).
+pub const DBLP_URL: &str = "dblp-url";
+/// The key in a work's `extra` holding the record's `crossref`: the key of
+/// the proceedings it is in.
+pub const CROSSREF: &str = "dblp-crossref";
+
+/// Hosts of `ee` links that are about a work rather than an edition of
+/// it, never taken as its URL.
+const NOT_EDITIONS: &[&str] = &["wikidata.org/"];
+
+/// Record elements and the kind of work each is; `None` for `www`, which
+/// is a person's homepage record, not a work.
+const RECORD_KINDS: &[(&str, Option<WorkType>, Option<&str>)] = &[
+    ("article", Some(WorkType::JournalArticle), None),
+    ("inproceedings", Some(WorkType::ConferencePaper), None),
+    ("proceedings", Some(WorkType::Proceedings), None),
+    ("book", Some(WorkType::Book), None),
+    ("incollection", Some(WorkType::Chapter), None),
+    ("phdthesis", Some(WorkType::Thesis), Some("PhD thesis")),
+    (
+        "mastersthesis",
+        Some(WorkType::Thesis),
+        Some("Master's thesis"),
+    ),
+    ("www", None, None),
+];
+
+/// Title markup and the style it is read as; `tt` (typewriter) has no
+/// style in the model and reads as plain text.
+const TITLE_STYLES: &[(&str, Option<Style>)] = &[
+    ("i", Some(Style::Emphasis)),
+    ("b", Some(Style::Strong)),
+    ("sub", Some(Style::Subscript)),
+    ("sup", Some(Style::Superscript)),
+    ("tt", None),
+];
+
+/// True when the text is DBLP XML: after an XML declaration, comments, a
+/// document type and white space, the root is `<dblpperson` or `<dblp>`.
+/// Other XML is not claimed.
+pub fn recognizes(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+    // Skip the prolog: `<?…?>`, `<!--…-->`, `<!DOCTYPE …>` (without an
+    // internal subset holding `>`, which DBLP's files do not have).
+    loop {
+        let end = if rest.starts_with("<?") {
+            rest.find("?>").map(|at| at + 2)
+        } else if rest.starts_with("<!--") {
+            rest.find("-->").map(|at| at + 3)
+        } else if rest.starts_with("<!DOCTYPE") {
+            rest.find('>').map(|at| at + 1)
+        } else {
+            break;
+        };
+        match end {
+            Some(end) => rest = rest[end..].trim_start(),
+            None => return false,
+        }
+    }
+    ["<dblpperson", "<dblp"].iter().any(|root| {
+        rest.strip_prefix(root)
+            .and_then(|after| after.chars().next())
+            .is_some_and(|c| c == '>' || c == '/' || c.is_whitespace())
+    })
+}
+
+/// Reads DBLP XML into a library.
+pub fn read_dblp(source: Source<'_>, _options: &ReadOptions) -> Reading {
+    let options = ParsingOptions {
+        // DBLP's dump declares its entities in a DTD; an internal one is
+        // harmless (roxmltree limits entity expansion).
+        allow_dtd: true,
+        ..ParsingOptions::default()
+    };
+    let document = match Document::parse_with_options(source.text, options) {
+        Ok(document) => document,
+        Err(error) => {
+            let position = error.pos();
+            // roxmltree's message ends with the position, which the
+            // diagnostic already says.
+            let message = error.to_string();
+            let message = message
+                .strip_suffix(&format!(" at {position}"))
+                .unwrap_or(&message);
+            let diagnostic = Diagnostic::new(
+                Severity::Error,
+                "dblp::bad-xml",
+                format!("the file is not well-formed XML: {message}"),
+            )
+            .at(source.name, position.row as usize, position.col as usize)
+            .hint("download the person's XML again from https://dblp.org/pid/<pid>.xml");
+            return Reading {
+                diagnostics: vec![diagnostic],
+                ..Reading::default()
+            };
+        }
+    };
+    let mut reader = DblpReader {
+        file: source.name,
+        index: LineIndex::new(source.text),
+        diagnostics: Vec::new(),
+    };
+    let root = document.root_element();
+    let profile = match root.tag_name().name() {
+        "dblpperson" => root
+            .attribute("name")
+            .map(strip_homonym)
+            .filter(|name| !name.is_empty())
+            .map(|name| Profile {
+                name: name.to_owned(),
+                ..Profile::default()
+            }),
+        "dblp" => None,
+        other => {
+            let error = Diagnostic::new(
+                Severity::Error,
+                "dblp::not-dblp",
+                format!("the root element is <{other}>, not DBLP's <dblpperson> or <dblp>"),
+            );
+            let error = reader.at(error, root.range().start);
+            reader.diagnostics.push(error);
+            return Reading {
+                diagnostics: reader.diagnostics,
+                ..Reading::default()
+            };
+        }
+    };
+    let mut works = Vec::new();
+    let mut offsets = Vec::new();
+    for record in records(root) {
+        if let Some(work) = reader.work(record) {
+            works.push(work);
+            offsets.push(record.range().start);
+        }
+    }
+    Reading {
+        library: Library {
+            profile,
+            works,
+            ..Library::default()
+        },
+        diagnostics: reader.diagnostics,
+        offsets,
+    }
+}
+
+/// The record elements under the root: each `<r>`'s element, or (under
+/// `<dblp>`) the root's own children; `person`, `homonyms` and
+/// `coauthors` are not records.
+fn records<'a, 'input>(root: Node<'a, 'input>) -> impl Iterator<Item = Node<'a, 'input>> {
+    root.children()
+        .filter(Node::is_element)
+        .filter_map(|child| match child.tag_name().name() {
+            "r" => child.children().find(Node::is_element),
+            name if record_kind(name).is_some() => Some(child),
+            _ => None,
+        })
+}
+
+fn record_kind(name: &str) -> Option<(Option<WorkType>, Option<&'static str>)> {
+    RECORD_KINDS
+        .iter()
+        .find(|(element, _, _)| *element == name)
+        .map(|&(_, kind, genre)| (kind, genre))
+}
+
+struct DblpReader<'a> {
+    file: &'a str,
+    index: LineIndex<'a>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl DblpReader<'_> {
+    fn at(&self, diagnostic: Diagnostic, offset: usize) -> Diagnostic {
+        let (line, column) = self.index.line_column(offset);
+        diagnostic
+            .at(self.file, line, column)
+            .line_text(self.index.line_text(line))
+    }
+
+    fn work(&mut self, record: Node<'_, '_>) -> Option<Work> {
+        let element = record.tag_name().name();
+        // An element DBLP may add later is kept as a work of no kind
+        // rather than dropped.
+        let (kind, genre) = record_kind(element).unwrap_or((Some(WorkType::Misc), None));
+        let mut kind = kind?;
+        let key = record.attribute("key").map(|key| format!("DBLP:{key}"));
+        let title = record
+            .children()
+            .find(|child| child.has_tag_name("title"))
+            .map(title)
+            .filter(|title| !title.is_empty());
+        let Some(title) = title else {
+            let mut warning = Diagnostic::new(
+                Severity::Warning,
+                "dblp::no-title",
+                format!("a <{element}> record has no title; it was skipped"),
+            );
+            if let Some(key) = &key {
+                warning = warning.key(key.clone());
+            }
+            let warning = self.at(warning, record.range().start);
+            self.diagnostics.push(warning);
+            return None;
+        };
+        let mut work = Work {
+            key,
+            title: Some(title),
+            ..Work::default()
+        };
+        if let Some(genre) = genre {
+            work.fields.insert(Variable::Genre, Text::plain(genre));
+        }
+        let mut pids = Vec::new();
+        let mut year = None;
+        let mut month = None;
+        let mut other_links = Vec::new();
+        for child in record.children().filter(Node::is_element) {
+            let value = || collapse(&text_of(child));
+            match child.tag_name().name() {
+                "author" | "editor" => {
+                    let person = Person::from_display_name(strip_homonym(&value()));
+                    pids.push(child.attribute("pid").unwrap_or_default().to_owned());
+                    if child.has_tag_name("author") {
+                        work.authors.push(person);
+                    } else {
+                        work.editors.push(person);
+                    }
+                }
+                "year" => year = value().parse::<i32>().ok(),
+                "month" => month = Month::from_name(&value()),
+                "journal" | "booktitle" => {
+                    work.venue.container_title = Some(Text::plain(value()));
+                }
+                "volume" => work.venue.volume = Some(value()),
+                "number" => work.venue.issue = Some(value()),
+                "pages" => work.venue.pages = Some(page_range(&value())),
+                "publisher" | "school" => work.venue.publisher = Some(value()),
+                "series" => {
+                    work.fields
+                        .insert(Variable::CollectionTitle, Text::plain(value()));
+                }
+                "isbn" => {
+                    work.ids.isbn.get_or_insert_with(value);
+                }
+                "ee" => {
+                    let link = value();
+                    if let Some(arxiv) = arxiv_of_link(&link) {
+                        work.ids.arxiv.get_or_insert_with(|| arxiv.to_owned());
+                    } else if let Some(doi) = doi_of_link(&link) {
+                        work.ids.doi.get_or_insert_with(|| doi.to_owned());
+                    } else {
+                        other_links.push(link);
+                    }
+                }
+                "url" => {
+                    work.extra.insert(DBLP_URL.to_owned(), value());
+                }
+                "crossref" => {
+                    work.extra.insert(CROSSREF.to_owned(), value());
+                }
+                _ => {}
+            }
+        }
+        // An arXiv DOI (`10.48550/arXiv.ID`) says the arXiv id too.
+        if let Some(doi) = &work.ids.doi {
+            let lower = doi.to_ascii_lowercase();
+            if let Some(id) = lower.strip_prefix("10.48550/arxiv.") {
+                work.ids
+                    .arxiv
+                    .get_or_insert_with(|| doi[doi.len() - id.len()..].to_owned());
+            }
+        }
+        // A mirror of the DOI (`doi.ieeecomputersociety.org/10.…`) says
+        // nothing the DOI does not, and a Wikidata entity is about the
+        // work, not the work: neither is its URL.
+        let doi = work.ids.doi.as_deref().map(str::to_ascii_lowercase);
+        work.ids.url = other_links.into_iter().find(|link| {
+            let link = link.to_ascii_lowercase();
+            let mirror = doi.as_deref().is_some_and(|doi| link.ends_with(doi));
+            !mirror && !NOT_EDITIONS.iter().any(|host| link.contains(host))
+        });
+        if pids.iter().any(|pid| !pid.is_empty()) {
+            work.extra.insert(PIDS.to_owned(), pids.join("; "));
+        }
+        if let Some(year) = year {
+            work.date = Some(
+                Date {
+                    year,
+                    month,
+                    day: None,
+                }
+                .into(),
+            );
+        }
+        // CoRR is DBLP's name for arXiv: its `abs/ID` volume is the arXiv
+        // id, not a volume, and CoRR is no journal.
+        let corr = work
+            .venue
+            .container_title
+            .as_ref()
+            .is_some_and(|venue| venue.raw_string() == "CoRR");
+        if corr {
+            if let Some(id) = work
+                .venue
+                .volume
+                .as_deref()
+                .and_then(|v| v.strip_prefix("abs/"))
+            {
+                work.ids.arxiv.get_or_insert_with(|| id.to_owned());
+                work.venue.volume = None;
+                work.venue.container_title = None;
+            }
+        }
+        if corr || record.attribute("publtype") == Some("informal") {
+            kind = WorkType::Preprint;
+        }
+        // A number is an issue only in a journal; a book's or proceedings'
+        // is its number in its series.
+        if kind != WorkType::JournalArticle {
+            if let Some(number) = work.venue.issue.take() {
+                work.fields
+                    .insert(Variable::CollectionNumber, Text::plain(number));
+            }
+        }
+        work.kind = kind;
+        Some(work)
+    }
+}
+
+/// A name without DBLP's homonym number: `Di Xu 0001` → `Di Xu`.
+fn strip_homonym(name: &str) -> &str {
+    let name = name.trim();
+    match name.rsplit_once(' ') {
+        Some((rest, number)) if number.len() == 4 && number.bytes().all(|b| b.is_ascii_digit()) => {
+            rest.trim_end()
+        }
+        _ => name,
+    }
+}
+
+/// The bare DOI of a `https://doi.org/…` link.
+fn doi_of_link(link: &str) -> Option<&str> {
+    let doi = bare_doi(link);
+    (doi.len() != link.len() && doi.starts_with("10.")).then_some(doi)
+}
+
+/// The arXiv id of an `arxiv.org/abs/…` link, without its version.
+fn arxiv_of_link(link: &str) -> Option<&str> {
+    let lower = link.to_ascii_lowercase();
+    let at = ["arxiv.org/abs/", "arxiv.org/pdf/"]
+        .iter()
+        .find_map(|path| lower.find(path).map(|at| at + path.len()))?;
+    let id = link[at..].trim_end_matches('/');
+    let id = id.strip_suffix(".pdf").unwrap_or(id);
+    (!id.is_empty()).then_some(id)
+}
+
+/// All the text under a node, markup dropped.
+fn text_of(node: Node<'_, '_>) -> String {
+    node.descendants()
+        .filter(Node::is_text)
+        .filter_map(|text| text.text())
+        .collect()
+}
+
+/// White space runs as one space, none at the ends.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A title as rich text, without the final `.` DBLP adds.
+fn title(node: Node<'_, '_>) -> Text {
+    let mut inlines = inlines(node);
+    trim_ends(&mut inlines);
+    if let Some(Inline::Plain(last)) = inlines.last_mut() {
+        // `etc..` would keep one; `...` is an ellipsis of the title's own.
+        if last.ends_with('.') && !last.ends_with("..") {
+            last.pop();
+            let kept = last.trim_end().len();
+            last.truncate(kept);
+        }
+    }
+    inlines.retain(|inline| !matches!(inline, Inline::Plain(text) if text.is_empty()));
+    Text {
+        inlines,
+        ..Text::default()
+    }
+}
+
+fn inlines(node: Node<'_, '_>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    for child in node.children() {
+        if let Some(text) = child.text().filter(|_| child.is_text()) {
+            push_plain(&mut out, &squeeze(text));
+        } else if child.is_element() {
+            let name = child.tag_name().name();
+            let style = TITLE_STYLES
+                .iter()
+                .find(|(element, _)| *element == name)
+                .and_then(|&(_, style)| style);
+            let inner = inlines(child);
+            match style {
+                Some(style) => out.push(Inline::Styled(style, inner)),
+                // Unknown markup and `tt`: the text without the markup.
+                None => {
+                    for inline in inner {
+                        match inline {
+                            Inline::Plain(text) => push_plain(&mut out, &text),
+                            other => out.push(other),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn push_plain(out: &mut Vec<Inline>, text: &str) {
+    match out.last_mut() {
+        Some(Inline::Plain(last)) => last.push_str(text),
+        _ => out.push(Inline::Plain(text.to_owned())),
+    }
+}
+
+/// White space runs as one space, kept at the ends (they separate the
+/// text from its neighbours' markup).
+fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if space {
+        out.push(' ');
+    }
+    out
+}
+
+/// Drops the white space at the start and end of a title.
+fn trim_ends(inlines: &mut [Inline]) {
+    if let Some(Inline::Plain(first)) = inlines.first_mut() {
+        *first = first.trim_start().to_owned();
+    }
+    if let Some(Inline::Plain(last)) = inlines.last_mut() {
+        *last = last.trim_end().to_owned();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Reading {
+        read_dblp(
+            Source {
+                name: "person.xml",
+                text,
+            },
+            &ReadOptions::default(),
+        )
+    }
+
+    fn person(records: &str) -> String {
+        format!("<?xml version=\"1.0\"?>\n<dblpperson name=\"Ana Silva 0003\" pid=\"1/2\">\n{records}</dblpperson>\n")
+    }
+
+    #[test]
+    fn homonym_numbers_are_dropped() {
+        assert_eq!(strip_homonym("Di Xu 0001"), "Di Xu");
+        assert_eq!(strip_homonym("Yi Liu 0069"), "Yi Liu");
+        assert_eq!(strip_homonym("Henry VIII"), "Henry VIII");
+        assert_eq!(strip_homonym("Agent 007"), "Agent 007");
+        assert_eq!(strip_homonym("2001"), "2001");
+    }
+
+    #[test]
+    fn dblp_roots_are_recognized_and_other_xml_is_not() {
+        assert!(recognizes(
+            "<?xml version=\"1.0\"?>\n<dblpperson name=\"x\">"
+        ));
+        assert!(recognizes("\u{feff}  <dblp>\n<article/>"));
+        assert!(recognizes(
+            "<!-- x --><!DOCTYPE dblp SYSTEM \"dblp.dtd\"><dblp>"
+        ));
+        assert!(!recognizes("<?xml version=\"1.0\"?><feed xmlns=\"x\"/>"));
+        assert!(!recognizes("<dblpx/>"));
+        assert!(!recognizes("@article{dblp, title = {<dblp>}}"));
+        assert!(!recognizes("<?xml "));
+    }
+
+    #[test]
+    fn links_give_identifiers() {
+        assert_eq!(doi_of_link("https://doi.org/10.1/X"), Some("10.1/X"));
+        assert_eq!(
+            doi_of_link("https://doi.ieeecomputersociety.org/10.1/X"),
+            None
+        );
+        assert_eq!(
+            arxiv_of_link("https://arxiv.org/abs/2002.05202v2/"),
+            Some("2002.05202v2")
+        );
+        assert_eq!(
+            arxiv_of_link("http://arxiv.org/pdf/2002.05202.pdf"),
+            Some("2002.05202")
+        );
+        assert_eq!(arxiv_of_link("https://example.org/"), None);
+    }
+
+    #[test]
+    fn title_markup_is_rich_text_without_the_final_period() {
+        let reading = read(&person(
+            "<r><article key=\"a\"><title>On <i>k</i>-SAT and H<sub>2</sub>O<tt>x</tt>.</title></article></r>\n",
+        ));
+        let title = reading.library.works[0].title.clone().unwrap();
+        assert_eq!(
+            title.inlines,
+            [
+                Inline::Plain("On ".into()),
+                Inline::Styled(Style::Emphasis, vec![Inline::Plain("k".into())]),
+                Inline::Plain("-SAT and H".into()),
+                Inline::Styled(Style::Subscript, vec![Inline::Plain("2".into())]),
+                Inline::Plain("Ox".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_ending_in_a_question_or_ellipsis_keeps_it() {
+        for (raw, kept) in [
+            ("Why?", "Why?"),
+            ("And so on...", "And so on..."),
+            ("End.", "End"),
+        ] {
+            let reading = read(&person(&format!(
+                "<r><article key=\"a\"><title>{raw}</title></article></r>\n"
+            )));
+            assert_eq!(
+                reading.library.works[0]
+                    .title
+                    .as_ref()
+                    .unwrap()
+                    .raw_string(),
+                kept
+            );
+        }
+    }
+
+    #[test]
+    fn the_owner_and_keys_and_offsets() {
+        let text = person("<r><inproceedings key=\"conf/x/Y20\"><title>T.</title><year>2020</year></inproceedings></r>\n");
+        let reading = read(&text);
+        assert_eq!(reading.library.profile.as_ref().unwrap().name, "Ana Silva");
+        let work = &reading.library.works[0];
+        assert_eq!(work.key.as_deref(), Some("DBLP:conf/x/Y20"));
+        assert_eq!(work.kind, WorkType::ConferencePaper);
+        assert!(text[reading.offsets[0]..].starts_with("<inproceedings"));
+    }
+
+    #[test]
+    fn www_records_are_not_works_and_another_root_is_an_error() {
+        let reading = read(&person(
+            "<r><www key=\"homepages/1/2\"><title>Home Page</title></www></r>\n",
+        ));
+        assert!(reading.library.works.is_empty());
+        assert!(reading.diagnostics.is_empty());
+        let reading = read("<feed><entry/></feed>");
+        assert_eq!(reading.diagnostics[0].code, "dblp::not-dblp");
+    }
+
+    #[test]
+    fn a_book_number_is_its_series_number() {
+        let reading = read(&person(
+            "<r><proceedings key=\"p\"><editor>E. Ditor</editor><title>P.</title><series>LNCS</series><number>42</number></proceedings></r>\n",
+        ));
+        let work = &reading.library.works[0];
+        assert_eq!(work.venue.issue, None);
+        assert_eq!(work.fields[&Variable::CollectionNumber].raw_string(), "42");
+        assert_eq!(work.editors.len(), 1);
+    }
+}
