@@ -40,6 +40,49 @@ fn sample(corpus: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// What one file gave: inputs and outputs compiled, and what failed.
+#[derive(Default)]
+struct Outcome {
+    compiled_in: usize,
+    compiled_out: usize,
+    failures: Vec<String>,
+    unstable: Vec<String>,
+}
+
+/// Converts one file to both dialects and compiles input and output.
+fn check_file(corpus: &Path, path: &Path) -> Outcome {
+    let mut outcome = Outcome::default();
+    let bytes = std::fs::read(path).unwrap();
+    let name = path
+        .strip_prefix(corpus)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let (input, _) = pubconv::read::decode(&bytes, &name);
+    for (format, processor) in [
+        (OutputFormat::Biblatex, Processor::Biber),
+        (OutputFormat::Bibtex, Processor::Bibtex),
+    ] {
+        let output = convert_bytes(&name, bytes.clone(), format).output;
+        let again = convert_bytes("output.bib", output.clone().into_bytes(), format).output;
+        if again != output {
+            outcome.unstable.push(format!("{name} as {format:?}"));
+        }
+        if try_compile(&input, processor).is_err() {
+            continue;
+        }
+        outcome.compiled_in += 1;
+        match try_compile(&output, processor) {
+            Ok(_) => outcome.compiled_out += 1,
+            Err(problem) => outcome.failures.push(format!(
+                "{name} as {format:?} with {processor:?}: {}",
+                problem.lines().take(3).collect::<Vec<_>>().join(" | ")
+            )),
+        }
+    }
+    outcome
+}
+
 #[test]
 fn real_files_compile_after_conversion_and_convert_stably() {
     let Some(corpus) = common::corpus("") else {
@@ -49,38 +92,39 @@ fn real_files_compile_after_conversion_and_convert_stably() {
         return;
     }
     let files = sample(&corpus);
-    let (mut compiled_in, mut compiled_out, mut failures, mut unstable) =
-        (0, 0, Vec::new(), Vec::new());
-    for path in &files {
-        let bytes = std::fs::read(path).unwrap();
-        let name = path
-            .strip_prefix(&corpus)
-            .unwrap_or(path)
-            .display()
-            .to_string();
-        let (input, _) = pubconv::read::decode(&bytes, &name);
-        for (format, processor) in [
-            (OutputFormat::Biblatex, Processor::Biber),
-            (OutputFormat::Bibtex, Processor::Bibtex),
-        ] {
-            let output = convert_bytes(&name, bytes.clone(), format).output;
-            let again = convert_bytes("output.bib", output.clone().into_bytes(), format).output;
-            if again != output {
-                unstable.push(format!("{name} as {format:?}"));
-            }
-            if try_compile(&input, processor).is_err() {
-                continue;
-            }
-            compiled_in += 1;
-            match try_compile(&output, processor) {
-                Ok(_) => compiled_out += 1,
-                Err(problem) => failures.push(format!(
-                    "{name} as {format:?} with {processor:?}: {}",
-                    problem.lines().take(3).collect::<Vec<_>>().join(" | ")
-                )),
-            }
-        }
-    }
+    // Files are taken in turn by one worker a core: TeX runs are slow.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut outcome = Outcome::default();
+                    loop {
+                        let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = files.get(at) else {
+                            return outcome;
+                        };
+                        let one = check_file(&corpus, path);
+                        outcome.compiled_in += one.compiled_in;
+                        outcome.compiled_out += one.compiled_out;
+                        outcome.failures.extend(one.failures);
+                        outcome.unstable.extend(one.unstable);
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap())
+            .collect()
+    });
+    let compiled_in: usize = outcomes.iter().map(|o| o.compiled_in).sum();
+    let compiled_out: usize = outcomes.iter().map(|o| o.compiled_out).sum();
+    let mut failures: Vec<&String> = outcomes.iter().flat_map(|o| &o.failures).collect();
+    let mut unstable: Vec<&String> = outcomes.iter().flat_map(|o| &o.unstable).collect();
+    failures.sort();
+    unstable.sort();
     eprintln!(
         "corpus sample: {} files; {compiled_in} input compiles, {compiled_out} of their outputs compile; {} conversions unstable",
         files.len(),
