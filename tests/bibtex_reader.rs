@@ -346,3 +346,52 @@ fn plain_fields_read_spaces_as_tex_does_and_hyphens_stay_hyphens() {
     assert!(bibtex.contains("howpublished = {X-{}-Y -{}-},"), "{bibtex}");
     assert!(bibtex.contains("pages = {3--9},"), "{bibtex}");
 }
+
+/// Google Scholar's BibTeX export files a preprint as an article in the
+/// journal "arXiv preprint arXiv:ID" and escapes math character by
+/// character: both are read as what they were.
+#[test]
+fn google_scholar_exports_are_repaired_on_reading() {
+    let bib = r"@article{kim2022sufficient, title={Sufficient conditions for $$\backslash$ell\_ $\{$1$\}$ $ recovery}, author={Kim, Taero}, journal={arXiv preprint arXiv:2210.07506}, year={2022}}
+@article{old, title={Old style}, journal={arXiv preprint math/0501001}, year={2005}}
+@article{versioned, title={$\backslash$alpha is not math here}, journal={arXiv preprint arXiv:1706.03762v5}, year={2017}}
+@article{journal, title={A journal paper}, journal={arXiv preprint: a journal of its own}, year={2017}}
+";
+    let conversion = convert_bytes("scholar.bib", bib.into(), OutputFormat::CslJson);
+    let items: Vec<Value> = serde_json::from_str(&conversion.output).expect("valid JSON");
+    let kim = item(&items, "kim2022sufficient");
+    assert_eq!(kim["type"], "article");
+    assert_eq!(kim["number"], "arXiv:2210.07506");
+    assert_eq!(kim.get("container-title"), None);
+    assert_eq!(kim["title"], "Sufficient conditions for ℓ₁ recovery");
+    assert_eq!(item(&items, "old")["number"], "arXiv:math/0501001");
+    let versioned = item(&items, "versioned");
+    assert_eq!(versioned["number"], "arXiv:1706.03762v5");
+    // An escape outside math is the backslash it says.
+    assert_eq!(versioned["title"], r"\alpha is not math here");
+    let journal = item(&items, "journal");
+    assert_eq!(journal["type"], "article-journal");
+    assert_eq!(
+        journal["container-title"],
+        "arXiv preprint: a journal of its own"
+    );
+    let repairs = conversion
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("is arXiv: read as the preprint"))
+        .count();
+    assert_eq!(repairs, 3);
+    // Written back, each stays a preprint with its identifier.
+    let bibtex = convert_bytes("scholar.bib", bib.into(), OutputFormat::Bibtex).output;
+    assert!(
+        bibtex.contains("title = {Sufficient conditions for $\\ell_{1}$ recovery},"),
+        "{bibtex}"
+    );
+    let again = convert_bytes("again.bib", bibtex.into_bytes(), OutputFormat::CslJson);
+    let again: Vec<Value> = serde_json::from_str(&again.output).expect("valid JSON");
+    assert_eq!(
+        item(&again, "kim2022sufficient")["number"],
+        "arXiv:2210.07506"
+    );
+    assert_eq!(item(&again, "old")["type"], "article");
+}

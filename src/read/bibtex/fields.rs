@@ -143,6 +143,7 @@ impl<'e> Builder<'e, '_> {
             })
             .unwrap_or_default();
         self.extra(&mut work);
+        self.arxiv_as_journal(&mut work);
         // A `@misc` with an arXiv id (and no journal) is a preprint.
         if work.kind == WorkType::Misc && work.ids.arxiv.is_some() {
             work.kind = WorkType::Preprint;
@@ -166,6 +167,36 @@ impl<'e> Builder<'e, '_> {
             });
         }
         work
+    }
+
+    /// Google Scholar (and exports copied from it) files a preprint as
+    /// an article in the journal `arXiv preprint arXiv:2210.07506`: read
+    /// as the preprint it is, with its identifier, and said.
+    fn arxiv_as_journal(&mut self, work: &mut Work) {
+        let Some(journal) = work.venue.container_title.as_ref() else {
+            return;
+        };
+        let journal = tex::plain_text(&journal.inlines);
+        let id = journal
+            .trim()
+            .strip_prefix("arXiv preprint")
+            .map(|rest| rest.trim().trim_start_matches("arXiv:").trim())
+            .filter(|id| looks_like_arxiv(id));
+        let Some(id) = id.map(str::to_owned) else {
+            return;
+        };
+        if work.ids.arxiv.as_ref().is_some_and(|known| *known != id) {
+            return;
+        }
+        work.ids.arxiv = Some(id.clone());
+        work.venue.container_title = None;
+        if matches!(work.kind, WorkType::JournalArticle | WorkType::Misc) {
+            work.kind = WorkType::Preprint;
+        }
+        self.note(
+            "journaltitle",
+            format!("the journal `{journal}` is arXiv: read as the preprint arXiv:{id}"),
+        );
     }
 
     fn note(&mut self, field: &str, message: String) {
@@ -213,6 +244,7 @@ impl<'e> Builder<'e, '_> {
     }
 
     fn rich_value(&mut self, value: &str) -> Option<Text> {
+        let value = &*unmangled_math(value);
         let parsed = tex::parse(value, Dialect::Bibtex);
         self.unknown_commands.extend(parsed.unknown_commands);
         let text = Text {
@@ -844,6 +876,43 @@ fn unescaped(value: &str) -> String {
 
 /// New-style (`2210.13533`, `2210.13533v2`) and old-style
 /// (`hep-th/9901001`) arXiv identifiers.
+/// Math as Google Scholar's BibTeX export escapes it, as the TeX it was:
+/// `$$\\backslash$ell\\_ $\\{$1$\\}$ $` is `$\\ell_{1}$`. Each escape is a
+/// one-character formula of its own, which no one writes by hand.
+fn unmangled_math(value: &str) -> Cow<'_, str> {
+    const ESCAPES: [(&str, &str); 3] = [("$\\backslash$", "\\"), ("$\\{$", "{"), ("$\\}$", "}")];
+    if !value.contains(ESCAPES[0].0) {
+        return Cow::Borrowed(value);
+    }
+    let mut text = value.to_owned();
+    for (escaped, tex) in ESCAPES {
+        text = text.replace(escaped, tex);
+    }
+    // Inside the math the export escaped `_` and padded the delimiters.
+    let mut out = String::with_capacity(text.len());
+    let mut in_math = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' => {
+                if in_math {
+                    let trimmed = out.trim_end().len();
+                    out.truncate(trimmed);
+                }
+                out.push('$');
+                in_math = !in_math;
+                if in_math {
+                    while chars.next_if(|c| *c == ' ').is_some() {}
+                }
+            }
+            '\\' if in_math && chars.peek() == Some(&'_') => {}
+            ' ' if in_math && matches!(chars.peek(), Some('{' | '_' | '^')) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn looks_like_arxiv(id: &str) -> bool {
     let id = id.trim_start_matches("arXiv:");
     let new_style = |id: &str| {
