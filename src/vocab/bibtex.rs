@@ -189,6 +189,18 @@ static READ: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Date fields the reader keeps as written when it cannot read them, and
+/// the writer writes back so.
+pub const DATE_FIELDS_KEPT: &[&str] = &[
+    "date",
+    "year",
+    "month",
+    "day",
+    "urldate",
+    "eventdate",
+    "origdate",
+];
+
 /// Whether the reader gives a field of this name (lower case, BibLaTeX
 /// spelling: see [`canonical_name`]) a meaning.
 pub fn is_read(name: &str) -> bool {

@@ -17,7 +17,8 @@ use crate::model::{
 };
 use crate::tex::{self, math};
 use crate::vocab::bibtex::{
-    canonical_name, is_read, reads_as_biblatex, ENTRY_TYPES_WRITTEN as ENTRY_TYPES, OTHER_CSL_TYPES,
+    canonical_name, is_read, reads_as_biblatex, DATE_FIELDS_KEPT,
+    ENTRY_TYPES_WRITTEN as ENTRY_TYPES, OTHER_CSL_TYPES,
 };
 use crate::vocab::csl;
 use crate::write::Options;
@@ -643,7 +644,10 @@ impl Placed<'_> {
             Some("it is no name BibTeX can read".to_owned())
         } else if !self.is_free(name) {
             Some(format!("`{name}` is written with another value"))
-        } else if is_read(&canonical) && !KEPT_AS_WRITTEN.contains(&name) {
+        } else if is_read(&canonical)
+            && !KEPT_AS_WRITTEN.contains(&name)
+            && !DATE_FIELDS_KEPT.contains(&name)
+        {
             Some(format!("BibTeX reads `{name}` as a field of its own"))
         } else {
             None
@@ -673,7 +677,8 @@ impl Placed<'_> {
 
 /// Fields BibTeX reads but the reader keeps as written where they say
 /// nothing it can use (a book's own `booktitle`, an eprint on no known
-/// server): written back as they were.
+/// server), and dates it cannot read ([`DATE_FIELDS_KEPT`]): written back
+/// as they were.
 const KEPT_AS_WRITTEN: &[&str] = &[
     "booktitle",
     "booksubtitle",
@@ -682,13 +687,6 @@ const KEPT_AS_WRITTEN: &[&str] = &[
     "eprint",
     "eprinttype",
     "eprintclass",
-    "date",
-    "year",
-    "month",
-    "day",
-    "urldate",
-    "eventdate",
-    "origdate",
 ];
 
 /// A value kept as its source wrote it: as it is when its braces balance

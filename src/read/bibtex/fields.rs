@@ -17,8 +17,8 @@ use crate::model::{
 };
 use crate::tex::{self, Dialect};
 use crate::vocab::bibtex::{
-    is_read, name_bit, DATE_FIELDS, ENTRY_TYPES, ENTRY_TYPES_WRITTEN, OTHER_CSL_TYPES, ROLE_FIELDS,
-    VARIABLE_FIELDS, YEAR_FIELDS,
+    is_read, name_bit, DATE_FIELDS, DATE_FIELDS_KEPT, ENTRY_TYPES, ENTRY_TYPES_WRITTEN,
+    OTHER_CSL_TYPES, ROLE_FIELDS, VARIABLE_FIELDS, YEAR_FIELDS,
 };
 use crate::vocab::csl;
 
@@ -720,15 +720,7 @@ impl<'e> Builder<'e, '_> {
             work.extra.insert(name.to_owned(), field.value.to_string());
         }
         // A date that could not be read is kept as written.
-        for name in [
-            "date",
-            "year",
-            "month",
-            "day",
-            "urldate",
-            "eventdate",
-            "origdate",
-        ] {
+        for &name in DATE_FIELDS_KEPT {
             let unread = match name {
                 "date" | "year" | "month" | "day" => work.date.is_none(),
                 "urldate" => !work.dates.contains_key(&DateVariable::Accessed),
