@@ -5,3 +5,4 @@
 
 pub mod bibtex;
 pub mod csl;
+pub mod scholar;

@@ -395,3 +395,52 @@ fn google_scholar_exports_are_repaired_on_reading() {
     );
     assert_eq!(item(&again, "old")["type"], "article");
 }
+
+/// Google Scholar's export types conference papers `@article` with the
+/// conference in `journal`: in Scholar's shape (its key, the title first,
+/// no DOI or URL) such an article is read as a conference paper and said;
+/// elsewhere, and for journals named "Proceedings of …", the type stays.
+#[test]
+fn google_scholar_conference_articles_are_conference_papers() {
+    let bib = "@article{brox2004high,\r\n  title={High accuracy optical flow estimation},\r\n  author={Brox, Thomas and Bruhn, Andr{\\'e}s},\r\n  journal={Computer Vision-ECCV 2004},\r\n  pages={25--36},\r\n  year={2004},\r\n  publisher={Springer}\r\n}\r\n\
+@article{vaswani2017attention, title={Attention is all you need}, author={Vaswani, Ashish}, journal={Advances in neural information processing systems}, volume={30}, year={2017}}
+@article{muller2019workshop, title={Über Werkstätten}, author={Müller, Zoë}, journal={Proceedings of the 3rd International Workshop on Things}, year={2019}}
+@article{lee2015proceedings, title={A national paper}, author={Lee, Sang-Eun}, journal={Proceedings of the National Academy of Sciences}, volume={112}, year={2015}}
+@article{kim2020nature, title={In a journal}, author={Kim, Taero}, journal={Nature}, year={2020}}
+@article{smith2018doi, title={Has a DOI}, author={Smith, Jo}, journal={Proceedings of the Conference on X}, doi={10.1/x}, year={2018}}
+@article{MyKey, title={Not Scholar's key}, author={Smith, Jo}, journal={Proceedings of the Conference on X}, year={2018}}
+@article{smith2018titlelast, author={Smith, Jo}, journal={Proceedings of the Conference on X}, year={2018}, title={Title last}}
+";
+    let conversion = convert_bytes("scholar.bib", bib.into(), OutputFormat::CslJson);
+    let items: Vec<Value> = serde_json::from_str(&conversion.output).expect("valid JSON");
+    for (key, kind) in [
+        ("brox2004high", "paper-conference"),
+        ("vaswani2017attention", "paper-conference"),
+        ("muller2019workshop", "paper-conference"),
+        ("lee2015proceedings", "article-journal"),
+        ("kim2020nature", "article-journal"),
+        ("smith2018doi", "article-journal"),
+        ("MyKey", "article-journal"),
+        ("smith2018titlelast", "article-journal"),
+    ] {
+        assert_eq!(item(&items, key)["type"], kind, "{key}");
+    }
+    assert_eq!(
+        item(&items, "brox2004high")["container-title"],
+        "Computer Vision-ECCV 2004"
+    );
+    let repairs: Vec<_> = conversion
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("read as a conference paper"))
+        .collect();
+    assert_eq!(repairs.len(), 3, "{repairs:?}");
+    assert_eq!(repairs[0].line, 4, "{:?}", repairs[0]);
+    // Written back as BibTeX, the conference is the booktitle.
+    let bibtex = convert_bytes("scholar.bib", bib.into(), OutputFormat::Bibtex).output;
+    assert!(bibtex.contains("@inproceedings{brox2004high,"), "{bibtex}");
+    assert!(
+        bibtex.contains("booktitle = {Computer Vision-ECCV 2004},"),
+        "{bibtex}"
+    );
+}

@@ -54,6 +54,7 @@ use crate::model::{
     page_range, Date, Library, Metrics, Person, PersonalName, Profile, Text, Venue, Work, WorkType,
 };
 use crate::read::{ReadOptions, Reading, Source};
+use crate::vocab;
 
 /// The key in a work's `extra` that holds its cited-by count.
 pub const CITATIONS: &str = "citations";
@@ -510,43 +511,13 @@ const GUESSED_KINDS: &[(WorkType, &str, &str)] = &[
     (WorkType::Preprint, "preprint", "preprints"),
 ];
 
-/// Words of a venue that make it a conference's.
-const CONFERENCE_WORDS: &[&str] = &["proceedings", "conference", "workshop", "symposium"];
-
-/// Journals named "Proceedings …", which no conference word else makes a
-/// conference paper: the name the venue starts with, and whether it must
-/// be the whole name (`Proceedings of the IEEE`, not `Proceedings of the
-/// IEEE International Conference …`, which the word conference tells
-/// apart, nor `Proceedings of the IEEE/CVF …`).
-const PROCEEDINGS_JOURNALS: &[(&str, bool)] = &[
-    ("proceedings of the national academy of sciences", false),
-    ("proceedings of the royal society", false),
-    ("proceedings of the ieee", true),
-    ("proceedings of the vldb endowment", false),
-    ("proceedings of the acm on", false),
-    ("proceedings of the american mathematical society", false),
-    ("proceedings of the london mathematical society", false),
-];
-
 /// The type Scholar's venue suggests.
 fn guess_type(venue: &str, arxiv: bool) -> WorkType {
-    let lower = venue.to_lowercase();
-    if arxiv || lower.contains("arxiv") {
+    if arxiv || venue.to_lowercase().contains("arxiv") {
         return WorkType::Preprint;
     }
-    let conference = CONFERENCE_WORDS
-        .iter()
-        .filter(|&&word| word != "proceedings")
-        .any(|word| lower.contains(word));
-    let journal = || {
-        let name = venue_parts(venue).container.unwrap_or(venue).to_lowercase();
-        PROCEEDINGS_JOURNALS.iter().any(|&(journal, whole)| {
-            name.strip_prefix(journal).is_some_and(|rest| {
-                rest.is_empty() || (!whole && rest.starts_with(|c: char| !c.is_alphanumeric()))
-            })
-        })
-    };
-    if conference || (lower.contains(CONFERENCE_WORDS[0]) && !journal()) {
+    let name = venue_parts(venue).container.unwrap_or(venue);
+    if vocab::scholar::is_conference(name) {
         WorkType::ConferencePaper
     } else {
         WorkType::JournalArticle

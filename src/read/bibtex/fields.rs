@@ -20,7 +20,7 @@ use crate::vocab::bibtex::{
     is_read, name_bit, DATE_FIELDS, DATE_FIELDS_KEPT, ENTRY_TYPES, ENTRY_TYPES_WRITTEN,
     OTHER_CSL_TYPES, ROLE_FIELDS, VARIABLE_FIELDS, YEAR_FIELDS,
 };
-use crate::vocab::csl;
+use crate::vocab::{self, csl};
 
 use super::{dates, names, RawEntry, RawField};
 
@@ -144,6 +144,7 @@ impl<'e> Builder<'e, '_> {
             .unwrap_or_default();
         self.extra(&mut work);
         self.arxiv_as_journal(&mut work);
+        self.conference_as_journal(&mut work);
         // A `@misc` with an arXiv id (and no journal) is a preprint.
         if work.kind == WorkType::Misc && work.ids.arxiv.is_some() {
             work.kind = WorkType::Preprint;
@@ -196,6 +197,40 @@ impl<'e> Builder<'e, '_> {
         self.note(
             "journaltitle",
             format!("the journal `{journal}` is arXiv: read as the preprint arXiv:{id}"),
+        );
+    }
+
+    /// Google Scholar types most of its exports `@article`, conference
+    /// papers too (`journal={Computer Vision-ECCV 2004}`): an article of
+    /// an entry in Scholar's shape whose journal is named as a
+    /// conference's is read as the conference paper it is, and said. Only
+    /// Scholar's shape is repaired (its `<name><year><word>` key, the
+    /// title first, no DOI or URL): elsewhere the type is the author's.
+    fn conference_as_journal(&mut self, work: &mut Work) {
+        if self.entry.kind != "article" || work.kind != WorkType::JournalArticle {
+            return;
+        }
+        let scholar_shaped = is_scholar_key(&self.entry.key)
+            && self
+                .entry
+                .fields
+                .first()
+                .is_some_and(|field| field.name == "title")
+            && self.field("doi").is_none()
+            && self.field("url").is_none();
+        let Some(journal) = work.venue.container_title.as_ref() else {
+            return;
+        };
+        let journal = tex::plain_text(&journal.inlines);
+        if !scholar_shaped || !vocab::scholar::is_conference(&journal) {
+            return;
+        }
+        work.kind = WorkType::ConferencePaper;
+        self.note(
+            "journaltitle",
+            format!(
+                "the journal `{journal}` is a conference's (Google Scholar's export types conference papers as articles): read as a conference paper"
+            ),
         );
     }
 
@@ -903,6 +938,19 @@ fn unmangled_math(value: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Google Scholar's keys: the first author's family name, the year and
+/// the title's first word, in lower case (`he2016deep`).
+fn is_scholar_key(key: &str) -> bool {
+    let name = key.trim_start_matches(|c: char| c.is_ascii_lowercase());
+    let rest = name.trim_start_matches(|c: char| c.is_ascii_digit());
+    name.len() < key.len()
+        && name.len() - rest.len() == 4
+        && !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
 fn looks_like_arxiv(id: &str) -> bool {
