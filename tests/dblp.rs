@@ -352,3 +352,61 @@ fn a_merge_note_points_at_the_record_line() {
         conversion.diagnostics
     );
 }
+
+/// DBLP's BibTeX gives a conference paper its full `booktitle` and a
+/// `crossref` to proceedings it leaves out of the file: the dangling
+/// crossref is left out of every output with a note (a `\nocite{*}` CV
+/// would print the stray proceedings), the booktitle stays. A crossref
+/// to a parent that is there is inherited as before; one to a missing
+/// parent the entry needed is a warning.
+#[test]
+fn dblp_bibtex_drops_a_crossref_to_a_missing_parent_with_a_note() {
+    let conversion = convert_fixture(&fixture("dblp/xu.bib"), OutputFormat::Bibtex);
+    assert_eq!(conversion.exit_status(), 0, "{:?}", conversion.diagnostics);
+    let bibtex = &conversion.output;
+    assert!(!bibtex.contains("crossref"), "{bibtex}");
+    assert!(
+        bibtex.contains("booktitle = {{IEEE} 24th International Conference on Tools with Artificial Intelligence, {ICTAI} 2012, Athens, Greece, November 7-9, 2012},"),
+        "{bibtex}"
+    );
+    let notes: Vec<_> = conversion
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("crossref `DBLP:conf/ictai/2012`"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{:?}", conversion.diagnostics);
+    assert_eq!(notes[0].severity, Severity::Note);
+    assert_eq!(notes[0].line, 1);
+    assert!(notes[0].message.contains("left out of the output"));
+
+    // Variations: CRLF, an accented author, a missing parent the entry
+    // needed (no booktitle of its own), and a parent that is there.
+    let bib = "@inproceedings{DBLP:conf/x/MullerL20,\r\n  author = {Zoë Müller and Sang-Eun Lee},\r\n  title = {Ünïcode Things},\r\n  year = {2020},\r\n  crossref = {DBLP:conf/x/2020}\r\n}\r\n\
+@inproceedings{DBLP:conf/y/A21, author = {Ana Álvarez}, title = {Inherited}, crossref = {DBLP:conf/y/2021}}\n\
+@proceedings{DBLP:conf/y/2021, title = {Proceedings of Y 2021}, year = {2021}, publisher = {ACM}}\n";
+    let conversion = convert_bytes("variations.bib", bib.into(), OutputFormat::Bibtex);
+    let needed: Vec<_> = conversion
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("DBLP:conf/x/2020"))
+        .collect();
+    assert_eq!(needed.len(), 1, "{:?}", conversion.diagnostics);
+    assert_eq!(needed[0].severity, Severity::Warning);
+    assert!(needed[0].message.contains("nothing was inherited"));
+    assert!(
+        !conversion.output.contains("crossref"),
+        "{}",
+        conversion.output
+    );
+    assert!(
+        conversion
+            .output
+            .contains("booktitle = {Proceedings of Y 2021},"),
+        "{}",
+        conversion.output
+    );
+    assert!(conversion
+        .diagnostics
+        .iter()
+        .all(|d| !d.message.contains("DBLP:conf/y/2021")));
+}

@@ -135,7 +135,7 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
         entries.push(reader.raw_entry(entry, &macros));
     }
     for problem in inherit::resolve(&mut entries) {
-        reader.report_inheritance(&entries[problem.entry], problem.message);
+        reader.report_inheritance(&entries[problem.entry], problem.severity, problem.message);
     }
     let (works, offsets) = entries
         .iter()
@@ -345,9 +345,14 @@ impl<'a> Reader<'a> {
         self.report(warning.key(key), offset);
     }
 
-    pub fn report_inheritance(&mut self, entry: &RawEntry<'_>, message: String) {
+    pub fn report_inheritance(
+        &mut self,
+        entry: &RawEntry<'_>,
+        severity: Severity,
+        message: String,
+    ) {
         let diagnostic = Diagnostic::new(
-            Severity::Warning,
+            severity,
             "bibtex::inheritance",
             format!("{message} (entry `{}`)", entry.key),
         );

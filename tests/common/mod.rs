@@ -62,6 +62,7 @@ pub fn output_fixtures() -> Vec<PathBuf> {
         [
             "scholar/leek.txt",
             "dblp/xu.xml",
+            "dblp/xu.bib",
             "bibtex/cv.bib",
             "bibtex/traps.bib",
         ]

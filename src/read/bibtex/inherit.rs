@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use super::RawEntry;
+use crate::diagnostic::Severity;
 
 /// Fields no entry inherits (biblatex's defaults).
 const NOT_INHERITED: &[&str] = &[
@@ -46,8 +47,14 @@ const MAX_CHAIN: usize = 16;
 /// A problem with inheritance: the entry's index and what to say.
 pub struct Problem {
     pub entry: usize,
+    pub severity: Severity,
     pub message: String,
 }
+
+/// Fields naming where a work appeared: a child holding one needs
+/// nothing from a missing parent (DBLP's exports give the full
+/// `booktitle` and a `crossref` to proceedings they leave out).
+const CONTAINER_FIELDS: &[&str] = &["booktitle", "journaltitle", "maintitle"];
 
 /// Resolves `xdata`, then `crossref`, for every entry, each within its
 /// family (see [`resolve_in_family`]), so that what an entry inherits and
@@ -73,8 +80,9 @@ pub fn resolve(entries: &mut [RawEntry<'_>]) -> Vec<Problem> {
         let family = members.iter().map(|&at| entries[at].clone()).collect();
         let (entry, messages) = resolve_in_family(family, own);
         resolved.push((index, entry.fields));
-        problems.extend(messages.into_iter().map(|message| Problem {
+        problems.extend(messages.into_iter().map(|(severity, message)| Problem {
             entry: index,
+            severity,
             message,
         }));
     }
@@ -128,7 +136,7 @@ pub fn parent_keys<'e>(entry: &'e RawEntry<'_>) -> impl Iterator<Item = String> 
 pub fn resolve_in_family<'t>(
     mut family: Vec<RawEntry<'t>>,
     own: usize,
-) -> (RawEntry<'t>, Vec<String>) {
+) -> (RawEntry<'t>, Vec<(Severity, String)>) {
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for (index, entry) in family.iter().enumerate() {
         by_key.entry(entry.key.to_lowercase()).or_insert(index);
@@ -152,7 +160,7 @@ pub fn resolve_in_family<'t>(
     let messages = problems
         .into_iter()
         .filter(|problem| problem.entry == own)
-        .map(|problem| problem.message)
+        .map(|problem| (problem.severity, problem.message))
         .collect();
     (family.swap_remove(own), messages)
 }
@@ -184,11 +192,27 @@ fn resolve_one(
     chain.push(index);
     for parent_key in parents {
         let Some(&parent) = by_key.get(&parent_key.to_lowercase()) else {
+            let own_container = CONTAINER_FIELDS
+                .iter()
+                .find(|&&name| entries[index].field(name).is_some());
+            let (severity, message) = match own_container {
+                Some(container) if field == "crossref" => (
+                    Severity::Note,
+                    format!(
+                        "crossref `{parent_key}` names no entry in this file: left out of the output, as the entry's own `{container}` says where it appeared"
+                    ),
+                ),
+                _ => (
+                    Severity::Warning,
+                    format!(
+                        "{field} `{parent_key}` names no entry in this file; nothing was inherited, and it is left out of the output"
+                    ),
+                ),
+            };
             problems.push(Problem {
                 entry: index,
-                message: format!(
-                    "{field} `{parent_key}` names no entry in this file; nothing was inherited"
-                ),
+                severity,
+                message,
             });
             continue;
         };
@@ -200,6 +224,7 @@ fn resolve_one(
                 .collect();
             problems.push(Problem {
                 entry: index,
+                severity: Severity::Warning,
                 message: format!(
                     "{field} cycle {}; that link was not followed",
                     cycle.join(" → ")
@@ -210,6 +235,7 @@ fn resolve_one(
         if chain.len() >= MAX_CHAIN {
             problems.push(Problem {
                 entry: index,
+                severity: Severity::Warning,
                 message: format!("{field} chain longer than {MAX_CHAIN} entries; `{parent_key}` was not followed"),
             });
             continue;

@@ -32,7 +32,7 @@ use super::inherit;
 use super::syntax::{self, Block, Fields};
 use super::windows::{for_each_window, Window, WindowError};
 use super::{Macros, RawEntry, RawField, Reader};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Work;
 
 /// What the first pass found: everything but the entries themselves.
@@ -577,8 +577,8 @@ fn final_pass<T>(
         }
         let raw = reader.raw_entry(entry, &outline.macros);
         let resolved = parents.family(raw, offset)?;
-        for message in resolved.problems {
-            reader.report_inheritance(&resolved.entry, message);
+        for (severity, message) in resolved.problems {
+            reader.report_inheritance(&resolved.entry, severity, message);
         }
         let work = (resolved.entry.kind != "xdata").then(|| reader.work(&resolved.entry));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
@@ -738,7 +738,7 @@ const LINE_REST: usize = 1024;
 /// An entry with what it inherited, and the problems doing so.
 struct Resolved<'t> {
     entry: RawEntry<'t>,
-    problems: Vec<String>,
+    problems: Vec<(Severity, String)>,
 }
 
 /// Entries fetched from the file by offset as parents, with a few kept
