@@ -1,7 +1,7 @@
 //! Throughput of each reader and writer: `cargo bench`. The BibTeX files
 //! are the large ones in `../shared/corpus/large/` (skipped, saying so,
-//! where absent); the profile dump is generated: 10,000 papers in the
-//! reference dump's shape.
+//! where absent); the profile dump and the DBLP person file are
+//! generated: 10,000 works each in their reference files' shapes.
 
 use std::path::Path;
 
@@ -45,6 +45,33 @@ fn dump(papers: usize) -> String {
             n % 25
         ));
     }
+    text
+}
+
+/// A DBLP person file of `records` records in the reference file's shape:
+/// homonym numbers, pids, title markup, several links.
+fn dblp_person(records: usize) -> String {
+    let mut text = String::from(
+        "<?xml version=\"1.0\"?>\n<dblpperson name=\"Di Xu 0001\" pid=\"95/7448-1\" n=\"10000\">\n\
+         <person key=\"homepages/95/7448-1\" mdate=\"2019-11-26\"><author pid=\"95/7448-1\">Di Xu 0001</author></person>\n",
+    );
+    for n in 0..records {
+        let (kind, venue) = match n % 2 {
+            0 => ("inproceedings", "<booktitle>ICTAI</booktitle>"),
+            _ => ("article", "<journal>IEEE Trans. Vis. Comput. Graph.</journal><volume>17</volume><number>3</number>"),
+        };
+        text.push_str(&format!(
+            "<r><{kind} key=\"conf/x/Xu{n}\" mdate=\"2023-03-24\">\n\
+             <author pid=\"55/6295\">Mahsa T. Pourazad</author>\n<author pid=\"95/7448-1\">Di Xu 0001</author>\n\
+             <author pid=\"55/3871\">Zoë Kovács-Müller</author>\n\
+             <title>Random Forests for <i>Multiview</i> TV<sup>2</sup> Number {n}.</title>\n\
+             <pages>367-372</pages>\n<year>20{:02}</year>\n{venue}\n\
+             <ee>https://doi.org/10.1109/ICTAI.2012.{n}</ee>\n<ee>https://arxiv.org/abs/2101.{n:05}</ee>\n\
+             <url>db/conf/ictai/ictai2012.html#Xu{n}</url>\n</{kind}>\n</r>\n",
+            n % 25
+        ));
+    }
+    text.push_str("</dblpperson>\n");
     text
 }
 
@@ -111,6 +138,14 @@ fn read_profile_dump_10000_papers(bencher: Bencher) {
     bencher
         .counter(BytesCount::of_str(&text))
         .bench(|| read(InputFormat::Profile, &text));
+}
+
+#[divan::bench]
+fn read_dblp_person_10000_records(bencher: Bencher) {
+    let text = dblp_person(10_000);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| read(InputFormat::Dblp, &text));
 }
 
 #[divan::bench(args = ["bibtex", "biblatex", "csl-json", "markdown"])]

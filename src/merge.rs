@@ -6,10 +6,14 @@
 //! preprint is often years older than its venue) and their first authors
 //! match. The merged work keeps the union of what both know, by one rule:
 //!
-//! - the *primary* is the work that says where it appeared (a journal,
-//!   proceedings or publisher), else the one read first; its type, title,
-//!   key, venue and date stand;
-//! - a full author list replaces a truncated one;
+//! - the *primary* is the richer record: the one that says where it
+//!   appeared (a journal, proceedings or publisher), then the one with a
+//!   DOI (curated lists such as DBLP and ORCID have them, a Scholar paste
+//!   never), then the one whose author list is whole, else the one read
+//!   first; its type, title, key, venue and date stand;
+//! - a full author list replaces a truncated one, and a list of the same
+//!   people with fuller names (`Mahsa T. Pourazad` for `MT Pourazad`)
+//!   replaces one of initials;
 //! - any field the primary lacks (abstract, identifiers, categories, …) is
 //!   filled from the other;
 //! - when the other is a preprint with a different date, that date is kept
@@ -21,7 +25,10 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::person::fold;
-use crate::model::{DateVariable, Work, WorkType};
+use crate::model::{DateVariable, Person, Variable, Work, WorkType};
+// The one reader-made mark the merge heeds: a venue cut short is no
+// fuller name for one another source abbreviates.
+use crate::read::scholar::VENUE_TRUNCATED;
 
 /// Merges duplicates among `works`, where `origins[i]` is the input work
 /// `i` came from and its line there (0 if not known); only works from
@@ -186,9 +193,70 @@ fn says_where(work: &Work) -> bool {
         || (work.venue.publisher.is_some() && work.kind != WorkType::Preprint)
 }
 
+/// How rich a record is, compared in order: the larger leads a merge.
+fn richness(work: &Work) -> (bool, bool, bool) {
+    (
+        says_where(work),
+        work.ids.doi.is_some(),
+        !work.authors_truncated,
+    )
+}
+
+/// Whether `fuller` names the same people as `names`, in order, with
+/// more of their given names written out.
+fn has_fuller_names(fuller: &[Person], names: &[Person]) -> bool {
+    let letters = |people: &[Person]| -> usize {
+        people
+            .iter()
+            .map(|person| match person {
+                Person::Personal(name) => name.given.as_deref().map_or(0, |given| {
+                    given.chars().filter(|c| c.is_alphabetic()).count()
+                }),
+                Person::Literal(_) => 0,
+            })
+            .sum()
+    };
+    fuller.len() == names.len()
+        && letters(fuller) > letters(names)
+        && fuller
+            .iter()
+            .zip(names)
+            .all(|(full, short)| full.matches(&short.display_name()))
+}
+
+/// Whether `short` is an abbreviation of the longer `long`: each of its
+/// words begins a word of `long`, in order (`IEEE Trans. Vis. Comput.
+/// Graph.`), or it is one word of their initials (`ICTAI`). DBLP names
+/// venues so; a CV is better with the name in full.
+fn abbreviates(short: &str, long: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(fold)
+            .collect()
+    };
+    let (short_words, long_words) = (words(short), words(long));
+    if short_words.is_empty() || short.len() >= long.len() || short_words == long_words {
+        return false;
+    }
+    let mut rest = long_words.iter();
+    let prefixes = short_words
+        .iter()
+        .all(|word| rest.any(|long_word| long_word.starts_with(word.as_str())));
+    let acronym = match short_words.as_slice() {
+        [word] if word.len() >= 2 && short.trim().chars().all(|c| c.is_ascii_uppercase()) => {
+            let mut initials = long_words.iter().filter_map(|w| w.chars().next());
+            word.chars()
+                .all(|letter| initials.any(|initial| initial == letter))
+        }
+        _ => false,
+    };
+    prefixes || acronym
+}
+
 /// The union of two records of one work (the rule in the module comment).
 fn merged(first: Work, second: Work) -> Work {
-    let (mut primary, other) = if !says_where(&first) && says_where(&second) {
+    let (mut primary, other) = if richness(&second) > richness(&first) {
         (second, first)
     } else {
         (first, second)
@@ -196,6 +264,7 @@ fn merged(first: Work, second: Work) -> Work {
     if primary.authors_truncated && !other.authors_truncated && !other.authors.is_empty()
         || (primary.authors_truncated == other.authors_truncated
             && other.authors.len() > primary.authors.len())
+        || has_fuller_names(&other.authors, &primary.authors)
     {
         primary.authors = other.authors.clone();
         primary.authors_truncated = other.authors_truncated;
@@ -230,8 +299,21 @@ fn merged(first: Work, second: Work) -> Work {
     if primary.title.is_none() {
         primary.title = other.title;
     }
-    if primary.venue.container_title.is_none() {
-        primary.venue.container_title = other.venue.container_title;
+    match (&primary.venue.container_title, other.venue.container_title) {
+        (None, theirs) => primary.venue.container_title = theirs,
+        (Some(mine), Some(theirs))
+            if !other.extra.contains_key(VENUE_TRUNCATED)
+                && abbreviates(&mine.raw_string(), &theirs.raw_string()) =>
+        {
+            let short = primary.venue.container_title.replace(theirs);
+            if let Some(short) = short {
+                primary
+                    .fields
+                    .entry(Variable::ContainerTitleShort)
+                    .or_insert(short);
+            }
+        }
+        _ => {}
     }
     if primary.abstract_text.is_none() {
         primary.abstract_text = other.abstract_text;
@@ -270,7 +352,7 @@ fn merged(first: Work, second: Work) -> Work {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Date, Person, Text};
+    use crate::model::{Date, Text};
 
     fn work(title: &str, year: i32, author: &str) -> Work {
         Work {
@@ -313,5 +395,68 @@ mod tests {
             &["a".into(), "b".into()],
         );
         assert_eq!((works.len(), notes.len()), (1, 1));
+    }
+
+    #[test]
+    fn abbreviated_venues_are_told() {
+        for (short, long, abbreviates_it) in [
+            (
+                "IEEE Trans. Vis. Comput. Graph.",
+                "IEEE Transactions on Visualization and Computer Graphics",
+                true,
+            ),
+            (
+                "ICTAI",
+                "IEEE International Conference on Tools with Artificial Intelligence",
+                true,
+            ),
+            ("Nature", "Nature Reviews Genetics", true),
+            ("Nature", "Physical Review B", false),
+            ("ICTAI", "International Conference on Learning", false),
+            ("Opt. Express", "Optics Express", true),
+            ("Optics Express", "Optics Express", false),
+            ("Revista Española", "Revista Espanola de Cardiologia", true),
+        ] {
+            assert_eq!(abbreviates(short, long), abbreviates_it, "{short} / {long}");
+        }
+    }
+
+    #[test]
+    fn the_richer_record_leads_and_fuller_names_replace_initials() {
+        let mut scholar = work("Correction of clipped pixels", 2010, "D Xu");
+        scholar
+            .authors
+            .push(Person::from_display_name("MT Pourazad"));
+        scholar.venue.container_title = Some(Text::plain(
+            "IEEE Transactions on Visualization and Computer Graphics",
+        ));
+        let mut dblp = work("Correction of Clipped Pixels", 2011, "Di Xu");
+        dblp.authors
+            .push(Person::from_display_name("Mahsa T. Pourazad"));
+        dblp.venue.container_title = Some(Text::plain("IEEE Trans. Vis. Comput. Graph."));
+        dblp.ids.doi = Some("10.1109/TVCG.2010.63".into());
+        let mut works = vec![scholar, dblp];
+        let notes = merge_duplicates(
+            &mut works,
+            &mut vec![(0, 1), (1, 1)],
+            &["scholar.txt".into(), "xu.xml".into()],
+        );
+        assert_eq!((works.len(), notes.len()), (1, 1));
+        let merged = &works[0];
+        assert_eq!(merged.date.unwrap().start.year, 2011);
+        assert_eq!(
+            merged.title.as_ref().unwrap().raw_string(),
+            "Correction of Clipped Pixels"
+        );
+        let names: Vec<String> = merged.authors.iter().map(Person::display_name).collect();
+        assert_eq!(names, ["Di Xu", "Mahsa T. Pourazad"]);
+        assert_eq!(
+            merged.venue.container_title.as_ref().unwrap().raw_string(),
+            "IEEE Transactions on Visualization and Computer Graphics"
+        );
+        assert_eq!(
+            merged.fields[&Variable::ContainerTitleShort].raw_string(),
+            "IEEE Trans. Vis. Comput. Graph."
+        );
     }
 }
