@@ -410,3 +410,45 @@ fn dblp_bibtex_drops_a_crossref_to_a_missing_parent_with_a_note() {
         .iter()
         .all(|d| !d.message.contains("DBLP:conf/y/2021")));
 }
+
+/// Each record is parsed on its own: one that is not well-formed costs
+/// itself only, reported where it breaks; a file cut short keeps the
+/// records before the cut and says so; entities a document type declares
+/// are read in every record.
+#[test]
+fn a_broken_record_costs_only_itself() {
+    let text = person(
+        "<r><article key=\"a\"><title>Good one.</title><year>2020</year></article></r>\n\
+         <r><article key=\"b\"><title>Broken &amp one.</title>\n<year>2021</year></article></r>\n\
+         <r><article key=\"c\"><title>Ünïcode after.</title><year>2022</year></article></r>\n",
+    );
+    let reading = read(&text);
+    let titles: Vec<String> = reading
+        .library
+        .works
+        .iter()
+        .map(|work| work.title.as_ref().unwrap().raw_string())
+        .collect();
+    assert_eq!(titles, ["Good one", "Ünïcode after"]);
+    assert_eq!(reading.diagnostics.len(), 1, "{:?}", reading.diagnostics);
+    let error = &reading.diagnostics[0];
+    assert_eq!((error.code, error.line), ("dblp::bad-xml", 5));
+    assert!(text[reading.offsets[1]..].starts_with("<article key=\"c\""));
+
+    let cut = &text[..text.find("<r><article key=\"c\"").unwrap()];
+    let reading = read(cut);
+    assert_eq!(reading.library.works.len(), 1);
+    let last = reading.diagnostics.last().unwrap();
+    assert!(last.message.contains("</dblpperson>"), "{last:?}");
+
+    let declared = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\r\n<!DOCTYPE dblp [\r\n<!ENTITY uuml \"&#252;\">\r\n]>\r\n<dblp>\r\n<article key=\"journals/x/M20\"><author>J&uuml;rgen M&uuml;ller</author><title>&Uuml;ber Dinge.</title><year>2020</year></article>\r\n</dblp>\r\n";
+    let reading = read(&declared.replace("&Uuml;", "&uuml;"));
+    assert!(reading.diagnostics.is_empty(), "{:?}", reading.diagnostics);
+    let work = &reading.library.works[0];
+    assert_eq!(work.title.as_ref().unwrap().raw_string(), "über Dinge");
+    assert_eq!(names(&work.authors), ["Jürgen Müller"]);
+    // An entity it does not declare is reported on the record's line.
+    let reading = read(declared);
+    assert!(reading.library.works.is_empty());
+    assert_eq!(reading.diagnostics[0].line, 6, "{:?}", reading.diagnostics);
+}

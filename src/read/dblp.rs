@@ -17,8 +17,11 @@
 //! arXiv links become identifiers and the first other its URL (but for
 //! mirrors of the DOI and Wikidata entities).
 //!
-//! XML that does not parse is one error with its line and column and no
-//! works; a record without a title is a warning and is skipped.
+//! Each record is parsed on its own, records side by side: a record that
+//! is not well-formed XML is one error at its line and column and costs
+//! that record only, a file cut short keeps the records before the cut,
+//! and a start that is not XML is one error and no works. A record
+//! without a title is a warning and is skipped.
 
 use roxmltree::{Document, Node, ParsingOptions};
 
@@ -100,45 +103,32 @@ pub fn recognizes(text: &str) -> bool {
 }
 
 /// Reads DBLP XML into a library.
+///
+/// The root's children are parsed one at a time, side by side: a person
+/// file is a flat list of records, and small documents keep memory low
+/// and use every core. A child that is not well-formed costs that child
+/// only, reported where it breaks.
 pub fn read_dblp(source: Source<'_>, _options: &ReadOptions) -> Reading {
-    let options = ParsingOptions {
-        // DBLP's dump declares its entities in a DTD; an internal one is
-        // harmless (roxmltree limits entity expansion).
-        allow_dtd: true,
-        ..ParsingOptions::default()
+    let index = LineIndex::new(source.text);
+    let mut reader = DblpReader {
+        file: source.name,
+        index: &index,
+        diagnostics: Vec::new(),
     };
-    let document = match Document::parse_with_options(source.text, options) {
-        Ok(document) => document,
-        Err(error) => {
-            let position = error.pos();
-            // roxmltree's message ends with the position, which the
-            // diagnostic already says.
-            let message = error.to_string();
-            let message = message
-                .strip_suffix(&format!(" at {position}"))
-                .unwrap_or(&message);
-            let diagnostic = Diagnostic::new(
-                Severity::Error,
-                "dblp::bad-xml",
-                format!("the file is not well-formed XML: {message}"),
-            )
-            .at(source.name, position.row as usize, position.col as usize)
-            .hint("download the person's XML again from https://dblp.org/pid/<pid>.xml");
+    let layout = match Layout::of(source.text) {
+        Ok(layout) => layout,
+        Err(failure) => {
+            reader.report_bad_xml(&failure, 0, 0);
             return Reading {
-                diagnostics: vec![diagnostic],
+                diagnostics: reader.diagnostics,
                 ..Reading::default()
             };
         }
     };
-    let mut reader = DblpReader {
-        file: source.name,
-        index: LineIndex::new(source.text),
-        diagnostics: Vec::new(),
-    };
-    let root = document.root_element();
-    let profile = match root.tag_name().name() {
-        "dblpperson" => root
-            .attribute("name")
+    let profile = match layout.root {
+        "dblpperson" => layout
+            .name
+            .as_deref()
             .map(strip_homonym)
             .filter(|name| !name.is_empty())
             .map(|name| Profile {
@@ -152,7 +142,7 @@ pub fn read_dblp(source: Source<'_>, _options: &ReadOptions) -> Reading {
                 "dblp::not-dblp",
                 format!("the root element is <{other}>, not DBLP's <dblpperson> or <dblp>"),
             );
-            let error = reader.at(error, root.range().start);
+            let error = reader.at(error, layout.root_start);
             reader.diagnostics.push(error);
             return Reading {
                 diagnostics: reader.diagnostics,
@@ -160,13 +150,28 @@ pub fn read_dblp(source: Source<'_>, _options: &ReadOptions) -> Reading {
             };
         }
     };
-    let mut works = Vec::new();
-    let mut offsets = Vec::new();
-    for record in records(root) {
-        if let Some(work) = reader.work(record) {
+    let children = layout.record_children(source.text);
+    let mut works = Vec::with_capacity(children.len());
+    let mut offsets = Vec::with_capacity(children.len());
+    let read_child = |&(start, end): &(usize, usize)| {
+        let mut child_reader = DblpReader {
+            file: source.name,
+            index: &index,
+            diagnostics: Vec::new(),
+        };
+        let work = child_reader.child(&source.text[start..end], start, layout.doctype);
+        (work, child_reader.diagnostics)
+    };
+    crate::parallel::map_in_order(&children, read_child, |(work, diagnostics)| {
+        reader.diagnostics.extend(diagnostics);
+        if let Some((work, offset)) = work {
             works.push(work);
-            offsets.push(record.range().start);
+            offsets.push(offset);
         }
+        true
+    });
+    if let Some(failure) = layout.unclosed {
+        reader.report_bad_xml(&failure, 0, 0);
     }
     Reading {
         library: Library {
@@ -179,17 +184,208 @@ pub fn read_dblp(source: Source<'_>, _options: &ReadOptions) -> Reading {
     }
 }
 
-/// The record elements under the root: each `<r>`'s element, or (under
-/// `<dblp>`) the root's own children; `person`, `homonyms` and
-/// `coauthors` are not records.
-fn records<'a, 'input>(root: Node<'a, 'input>) -> impl Iterator<Item = Node<'a, 'input>> {
-    root.children()
-        .filter(Node::is_element)
-        .filter_map(|child| match child.tag_name().name() {
-            "r" => child.children().find(Node::is_element),
-            name if record_kind(name).is_some() => Some(child),
-            _ => None,
+/// Why a piece of the file is not XML, and where (a byte offset in the
+/// text that was parsed).
+struct XmlFailure {
+    message: String,
+    offset: usize,
+}
+
+impl XmlFailure {
+    fn of(error: &roxmltree::Error, parsed: &str) -> XmlFailure {
+        let position = error.pos();
+        // roxmltree's message ends with the position, which the
+        // diagnostic says already.
+        let message = error.to_string();
+        let message = message
+            .strip_suffix(&format!(" at {position}"))
+            .unwrap_or(&message)
+            .to_owned();
+        XmlFailure {
+            message,
+            offset: offset_of(parsed, position.row as usize, position.col as usize),
+        }
+    }
+}
+
+/// The byte offset of a 1-based row and column (in characters).
+fn offset_of(text: &str, row: usize, column: usize) -> usize {
+    let line_start = if row <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', text.as_bytes())
+            .nth(row - 2)
+            .map_or(text.len(), |at| at + 1)
+    };
+    text[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(at, _)| line_start + at)
+}
+
+/// Where the parts of a DBLP file are: its root element's start tag (and
+/// the attributes of it that matter), the document type a child needs to
+/// be parsed with, and the root's content.
+struct Layout<'t> {
+    root: &'t str,
+    root_start: usize,
+    name: Option<String>,
+    /// The `<!DOCTYPE …>` declaration, when it declares entities.
+    doctype: Option<&'t str>,
+    content: (usize, usize),
+    /// The root's end tag is missing.
+    unclosed: Option<XmlFailure>,
+}
+
+impl<'t> Layout<'t> {
+    fn of(text: &'t str) -> Result<Layout<'t>, XmlFailure> {
+        let failure = |message: &str, offset: usize| XmlFailure {
+            message: message.to_owned(),
+            offset,
+        };
+        let mut at = text.len() - text.trim_start_matches('\u{feff}').len();
+        let mut doctype = None;
+        loop {
+            at += text[at..].len() - text[at..].trim_start().len();
+            let rest = &text[at..];
+            let (end, closer) = if rest.starts_with("<?") {
+                (rest.find("?>"), 2)
+            } else if rest.starts_with("<!--") {
+                (rest.find("-->"), 3)
+            } else if rest.starts_with("<!DOCTYPE") {
+                let subset_end = rest.find(']').filter(|&end| rest[..end].contains('['));
+                let end = subset_end.map_or(rest.find('>'), |close| {
+                    rest[close..].find('>').map(|end| close + end)
+                });
+                if rest[..end.unwrap_or(0)].contains('[') {
+                    doctype = end.map(|end| &rest[..=end]);
+                }
+                (end, 1)
+            } else {
+                break;
+            };
+            match end {
+                Some(end) => at += end + closer,
+                None => return Err(failure("the file ends inside its prolog", text.len())),
+            }
+        }
+        let root_start = at;
+        let rest = &text[at..];
+        if !rest.starts_with('<') {
+            let message = "expected the root element here, as `<dblpperson name=\"…\">`";
+            return Err(failure(message, root_start));
+        }
+        let tag_end = start_tag_end(rest)
+            .ok_or_else(|| failure("the root's start tag is not closed", root_start))?;
+        let start_tag = &rest[..tag_end];
+        let root = start_tag[1..]
+            .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .next()
+            .unwrap_or_default();
+        let self_closing = start_tag.ends_with("/>");
+        // The start tag alone, closed, as a document: roxmltree reads its
+        // attributes and their character references.
+        let alone = match self_closing {
+            true => start_tag.to_owned(),
+            false => format!("{start_tag}</{root}>"),
+        };
+        let name = match Document::parse(&alone) {
+            Ok(document) => document.root_element().attribute("name").map(str::to_owned),
+            Err(error) => {
+                let mut failure = XmlFailure::of(&error, &alone);
+                failure.offset = root_start + failure.offset.min(start_tag.len());
+                return Err(failure);
+            }
+        };
+        let content_start = root_start + tag_end;
+        let (content, unclosed) = match self_closing {
+            true => ((content_start, content_start), None),
+            false => {
+                let closing = format!("</{root}");
+                match text[content_start..].rfind(&closing) {
+                    Some(end) => ((content_start, content_start + end), None),
+                    None => (
+                        (content_start, text.len()),
+                        Some(failure(
+                            &format!("the file ends before the root's end tag </{root}>"),
+                            text.len(),
+                        )),
+                    ),
+                }
+            }
+        };
+        Ok(Layout {
+            root,
+            root_start,
+            name,
+            doctype,
+            content,
+            unclosed,
         })
+    }
+
+    /// The start and end of each child element of the root that holds a
+    /// record: `<r>` in a person file, the records themselves under
+    /// `<dblp>`. Comments and the person's other parts are passed by.
+    fn record_children(&self, text: &str) -> Vec<(usize, usize)> {
+        let (mut at, end) = self.content;
+        let mut children = Vec::new();
+        while let Some(found) = memchr::memchr(b'<', &text.as_bytes()[at..end]) {
+            let start = at + found;
+            let rest = &text[start..end];
+            let skip_to = |closer: &str| {
+                rest.find(closer)
+                    .map_or(end, |at| start + at + closer.len())
+            };
+            if rest.starts_with("<!--") {
+                at = skip_to("-->");
+                continue;
+            }
+            if rest.starts_with("<?") {
+                at = skip_to("?>");
+                continue;
+            }
+            if rest.starts_with("<![CDATA[") {
+                at = skip_to("]]>");
+                continue;
+            }
+            let name = rest[1..]
+                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or_default();
+            let child_end = match start_tag_end(rest) {
+                Some(tag_end) if rest[..tag_end].ends_with("/>") => start + tag_end,
+                Some(tag_end) => {
+                    let closing = format!("</{name}>");
+                    rest[tag_end..]
+                        .find(&closing)
+                        .map_or(end, |at| start + tag_end + at + closing.len())
+                }
+                None => end,
+            };
+            // The person, their homonyms and coauthors are no records.
+            if name == "r" || record_kind(name).is_some() {
+                children.push((start, child_end));
+            }
+            at = child_end;
+        }
+        children
+    }
+}
+
+/// The length of the start tag a text opens with, through its `>`: the
+/// first `>` outside quoted attribute values.
+fn start_tag_end(tag: &str) -> Option<usize> {
+    let mut quote = None;
+    for (at, c) in tag.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(open), _) if c == open => quote = None,
+            (None, '>') => return Some(at + 1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn record_kind(name: &str) -> Option<(Option<WorkType>, Option<&'static str>)> {
@@ -201,7 +397,7 @@ fn record_kind(name: &str) -> Option<(Option<WorkType>, Option<&'static str>)> {
 
 struct DblpReader<'a> {
     file: &'a str,
-    index: LineIndex<'a>,
+    index: &'a LineIndex<'a>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -213,7 +409,56 @@ impl DblpReader<'_> {
             .line_text(self.index.line_text(line))
     }
 
-    fn work(&mut self, record: Node<'_, '_>) -> Option<Work> {
+    /// Reports text that is not XML: `failure.offset` is in a text that
+    /// starts `prefix` bytes before `base` in the file.
+    fn report_bad_xml(&mut self, failure: &XmlFailure, base: usize, prefix: usize) {
+        let diagnostic = Diagnostic::new(
+            Severity::Error,
+            "dblp::bad-xml",
+            format!("the XML is not well-formed: {}", failure.message),
+        )
+        .hint("download the person's XML again from https://dblp.org/pid/<pid>.xml");
+        let offset = base + failure.offset.saturating_sub(prefix);
+        let diagnostic = self.at(diagnostic, offset);
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// One child of the root, `text`, starting at `base` in the file: its
+    /// record as a work and where it starts, unless it is none (a `www`
+    /// record) or it was reported and skipped.
+    fn child(&mut self, text: &str, base: usize, doctype: Option<&str>) -> Option<(Work, usize)> {
+        let options = ParsingOptions {
+            // DBLP's dump declares its entities in a DTD; an internal one is
+            // harmless (roxmltree limits entity expansion).
+            allow_dtd: true,
+            ..ParsingOptions::default()
+        };
+        // A document type declaring entities goes before each child, its
+        // line ends made spaces so that lines in the child stay counted.
+        let parsed: std::borrow::Cow<'_, str> = match doctype {
+            Some(doctype) => format!("{}{text}", doctype.replace(['\r', '\n'], " ")).into(),
+            None => text.into(),
+        };
+        let prefix = parsed.len() - text.len();
+        let document = match Document::parse_with_options(&parsed, options) {
+            Ok(document) => document,
+            Err(error) => {
+                let failure = XmlFailure::of(&error, &parsed);
+                self.report_bad_xml(&failure, base, prefix);
+                return None;
+            }
+        };
+        let root = document.root_element();
+        let record = match root.tag_name().name() {
+            "r" => root.children().find(Node::is_element)?,
+            _ => root,
+        };
+        let offset = base + record.range().start - prefix;
+        self.work(record, offset).map(|work| (work, offset))
+    }
+
+    /// The record as a work; `offset` is where it starts in the file.
+    fn work(&mut self, record: Node<'_, '_>, offset: usize) -> Option<Work> {
         let element = record.tag_name().name();
         // An element DBLP may add later is kept as a work of no kind
         // rather than dropped.
@@ -234,7 +479,7 @@ impl DblpReader<'_> {
             if let Some(key) = &key {
                 warning = warning.key(key.clone());
             }
-            let warning = self.at(warning, record.range().start);
+            let warning = self.at(warning, offset);
             self.diagnostics.push(warning);
             return None;
         };
