@@ -42,6 +42,9 @@ pub const DBLP_URL: &str = "dblp-url";
 /// the proceedings it is in.
 pub const CROSSREF: &str = "dblp-crossref";
 
+/// How many records a thread reads at a time.
+const RECORDS_A_BATCH: usize = 64;
+
 /// Hosts of `ee` links that are about a work rather than an edition of
 /// it, never taken as its URL.
 const NOT_EDITIONS: &[&str] = &["wikidata.org/"];
@@ -153,18 +156,26 @@ pub fn read_dblp(source: Source<'_>, _options: &ReadOptions) -> Reading {
     let children = layout.record_children(source.text);
     let mut works = Vec::with_capacity(children.len());
     let mut offsets = Vec::with_capacity(children.len());
-    let read_child = |&(start, end): &(usize, usize)| {
-        let mut child_reader = DblpReader {
+    // Records go to the threads in batches: one is too little work to
+    // be worth handing over.
+    let batches: Vec<&[(usize, usize)]> = children.chunks(RECORDS_A_BATCH).collect();
+    let read_batch = |batch: &&[(usize, usize)]| {
+        let mut batch_reader = DblpReader {
             file: source.name,
             index: &index,
             diagnostics: Vec::new(),
         };
-        let work = child_reader.child(&source.text[start..end], start, layout.doctype);
-        (work, child_reader.diagnostics)
+        let works: Vec<(Work, usize)> = batch
+            .iter()
+            .filter_map(|&(start, end)| {
+                batch_reader.child(&source.text[start..end], start, layout.doctype)
+            })
+            .collect();
+        (works, batch_reader.diagnostics)
     };
-    crate::parallel::map_in_order(&children, read_child, |(work, diagnostics)| {
+    crate::parallel::map_in_order(&batches, read_batch, |(read, diagnostics)| {
         reader.diagnostics.extend(diagnostics);
-        if let Some((work, offset)) = work {
+        for (work, offset) in read {
             works.push(work);
             offsets.push(offset);
         }
