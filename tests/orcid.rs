@@ -333,7 +333,7 @@ fn records_of_the_wrong_shape_cost_only_themselves() {
     assert!(
         found[1]
             .2
-            .starts_with("bulk[2].work is not an ORCID work (invalid type: integer `5`"),
+            .starts_with("bulk[2].work has the wrong shape (invalid type: integer `5`"),
         "{found:?}"
     );
     assert_eq!(found[1].1, 4);

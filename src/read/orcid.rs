@@ -257,6 +257,7 @@ pub fn recognizes(text: &str) -> bool {
 
 /// The top-level keys that tell the shape.
 #[derive(Deserialize)]
+#[serde(expecting = "an ORCID reply: an object with `bulk`, `group` or `put-code`")]
 struct Response<'a> {
     #[serde(borrow, default)]
     bulk: Option<Vec<&'a RawValue>>,
@@ -269,6 +270,7 @@ struct Response<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a bulk entry: `{\"work\": …}` or `{\"error\": …}`")]
 struct BulkEntry<'a> {
     #[serde(borrow, default)]
     work: Option<&'a RawValue>,
@@ -278,6 +280,7 @@ struct BulkEntry<'a> {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
+#[serde(expecting = "ORCID's error object")]
 struct ErrorJson {
     response_code: Option<serde_json::Value>,
     user_message: Option<String>,
@@ -285,6 +288,7 @@ struct ErrorJson {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a group of work summaries")]
 struct Group<'a> {
     #[serde(rename = "work-summary", borrow, default)]
     work_summary: Option<Vec<&'a RawValue>>,
@@ -293,6 +297,7 @@ struct Group<'a> {
 /// A full work or a summary: a summary has a subset of the keys.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
+#[serde(expecting = "an ORCID work object")]
 struct WorkJson {
     put_code: Option<u64>,
     path: Option<String>,
@@ -313,6 +318,7 @@ struct WorkJson {
 /// ORCID's `{"value": "…"}`.
 #[derive(Deserialize, Default)]
 #[serde(default)]
+#[serde(expecting = "`{\"value\": …}`")]
 struct ValueJson {
     value: Option<String>,
 }
@@ -329,6 +335,7 @@ impl ValueJson {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
+#[serde(expecting = "a title object")]
 struct TitleJson {
     title: Option<ValueJson>,
     subtitle: Option<ValueJson>,
@@ -337,6 +344,7 @@ struct TitleJson {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
+#[serde(expecting = "a translated title object")]
 struct TranslatedTitle {
     value: Option<String>,
     language_code: Option<String>,
@@ -344,6 +352,7 @@ struct TranslatedTitle {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
+#[serde(expecting = "a citation object")]
 struct CitationJson {
     citation_type: Option<String>,
     citation_value: Option<String>,
@@ -351,6 +360,7 @@ struct CitationJson {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
+#[serde(expecting = "a publication date object")]
 struct DateJson {
     year: Option<ValueJson>,
     month: Option<ValueJson>,
@@ -359,12 +369,14 @@ struct DateJson {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
+#[serde(expecting = "`{\"external-id\": […]}`")]
 struct ExternalIds {
     external_id: Option<Vec<ExternalId>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
+#[serde(expecting = "an external id object")]
 struct ExternalId {
     external_id_type: Option<String>,
     external_id_value: Option<String>,
@@ -375,12 +387,14 @@ struct ExternalId {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
+#[serde(expecting = "`{\"contributor\": […]}`")]
 struct Contributors {
     contributor: Option<Vec<Contributor>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
+#[serde(expecting = "a contributor object")]
 struct Contributor {
     contributor_orcid: Option<ContributorOrcid>,
     credit_name: Option<ValueJson>,
@@ -389,12 +403,14 @@ struct Contributor {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
+#[serde(expecting = "a contributor ORCID object")]
 struct ContributorOrcid {
     path: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
+#[serde(expecting = "a contributor attributes object")]
 struct Attributes {
     contributor_role: Option<String>,
 }
@@ -410,7 +426,19 @@ pub fn read_orcid(source: Source<'_>, _options: &ReadOptions) -> Reading {
         works: Vec::new(),
         offsets: Vec::new(),
     };
-    let response = match serde_json::from_str::<Response<'_>>(text) {
+    // serde reads a struct from an array too: JSON that is no object is
+    // said as such, unless it does not parse.
+    let object = text.trim_start().starts_with('{');
+    let parsed = if object {
+        serde_json::from_str::<Response<'_>>(text)
+    } else {
+        serde_json::from_str::<serde::de::IgnoredAny>(text).and_then(|_| {
+            Err(serde::de::Error::custom(
+                "ORCID's replies are objects, with `bulk`, `group` or `put-code`",
+            ))
+        })
+    };
+    let response = match parsed {
         Ok(response) => response,
         Err(error) => {
             let start = source.text.len() - text.len();
@@ -514,7 +542,7 @@ impl<'a> OrcidReader<'a> {
             Severity::Warning,
             "orcid::bad-work",
             format!(
-                "{path} is not an ORCID work ({}); it was skipped",
+                "{path} has the wrong shape ({}); it was skipped",
                 without_position(error)
             ),
         )
