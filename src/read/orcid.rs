@@ -269,6 +269,13 @@ struct Response<'a> {
     path: Option<String>,
 }
 
+/// A bulk reply whose entries are read in the same pass.
+#[derive(Deserialize)]
+struct FastBulk<'a> {
+    #[serde(borrow)]
+    bulk: Vec<BulkEntry<'a>>,
+}
+
 #[derive(Deserialize)]
 #[serde(expecting = "a bulk entry: `{\"work\": …}` or `{\"error\": …}`")]
 struct BulkEntry<'a> {
@@ -426,9 +433,29 @@ pub fn read_orcid(source: Source<'_>, _options: &ReadOptions) -> Reading {
         works: Vec::new(),
         offsets: Vec::new(),
     };
+    let object = text.trim_start().starts_with('{');
+    // A bulk reply's entries are read in the reply's pass when each is a
+    // work: one pass over the text fewer. Else each entry is read on its
+    // own, to say which is wrong.
+    let bulk_first = object && text.trim_start()[1..].trim_start().starts_with("\"bulk\"");
+    if bulk_first {
+        let works = serde_json::from_str::<FastBulk<'_>>(text)
+            .ok()
+            .and_then(|fast| {
+                fast.bulk
+                    .into_iter()
+                    .map(|entry| entry.work.filter(|_| entry.error.is_none()))
+                    .collect::<Option<Vec<_>>>()
+            });
+        if let Some(works) = works {
+            for (index, work) in works.into_iter().enumerate() {
+                reader.bulk_work(work, index, None);
+            }
+            return reader.finish();
+        }
+    }
     // serde reads a struct from an array too: JSON that is no object is
     // said as such, unless it does not parse.
-    let object = text.trim_start().starts_with('{');
     let parsed = if object {
         serde_json::from_str::<Response<'_>>(text)
     } else {
@@ -586,7 +613,11 @@ impl<'a> OrcidReader<'a> {
             self.report(diagnostic, at);
             return;
         };
-        let path = format!("{path}.work");
+        self.bulk_work(work, index, owner);
+    }
+
+    fn bulk_work(&mut self, work: &RawValue, index: usize, owner: Option<&str>) {
+        let path = format!("bulk[{index}].work");
         match serde_json::from_str::<WorkJson>(work.get()) {
             Ok(json) => {
                 let at = self.offset(work.get());
