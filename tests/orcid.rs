@@ -607,3 +607,44 @@ fn every_output_takes_it() {
     let markdown = convert_fixture(&fixture("orcid/xu-bulk.json"), OutputFormat::Markdown).output;
     assert!(markdown.contains("Di Xu, Andres Garcia Coleto. Cascade optical coherence tomography (C-OCT). *Optics Express*"), "{markdown}");
 }
+
+#[test]
+fn a_whole_record_names_its_person_and_its_groups_paths() {
+    let works = works_fixture().replacen(
+        "\"work-summary\": [\n        {\n          \"put-code\": 33445566,\n          \"title\": {\"title\": {\"value\": \"Freeform optics: a tutorial\"}",
+        "\"work-summary\": [\n        {\n          \"put-code\": 33445566,\n          \"title\": {\"title\": null",
+        1,
+    );
+    assert_ne!(works, works_fixture());
+    let works = works.replace("/0000-0002-0613-2229/", "/0000-0003-1415-9269/");
+    let record = format!(
+        "{{\"orcid-identifier\": {{\"uri\": \"https://orcid.org/0000-0003-1415-9269\", \"path\": \"0000-0003-1415-9269\", \"host\": \"orcid.org\"}},\n\
+         \"person\": {{\"name\": {{\"given-names\": {{\"value\": \"Zoë\"}}, \"family-name\": {{\"value\": \"Ōtsuka-Müller\"}}, \"credit-name\": null}}}},\n\
+         \"activities-summary\": {{\"works\": {works}}}, \"path\": \"/0000-0003-1415-9269\"}}"
+    );
+    let reading = read(&record);
+    assert_eq!(
+        reading.library.profile.as_ref().unwrap().name,
+        "Zoë Ōtsuka-Müller"
+    );
+    assert_eq!(reading.library.works.len(), 2);
+    assert_eq!(
+        reading.library.works[0].extra["orcid-owner"],
+        "0000-0003-1415-9269"
+    );
+    assert_eq!(reading.diagnostics.len(), 1);
+    assert!(
+        reading.diagnostics[0]
+            .message
+            .starts_with("activities-summary.works.group[2].work-summary[0].title is missing"),
+        "{}",
+        reading.diagnostics[0].message
+    );
+    assert_eq!(
+        InputFormat::detect(Some(Path::new("record.json")), &record),
+        Some(InputFormat::Orcid)
+    );
+    // A CV is made of it.
+    let markdown = convert_bytes("record.json", record.into_bytes(), OutputFormat::Markdown);
+    assert_eq!(markdown.written, 2);
+}

@@ -13,6 +13,9 @@
 //!   citation); an `error` entry is ORCID's answer for a put-code it could
 //!   not give, and is said with its JSON path, not read as a work.
 //! - `/v3.0/<orcid>/work/<put-code>`: one full work object.
+//! - `/v3.0/<orcid>/record` and `…/activities`: the `/works` reply under
+//!   `activities-summary.works` or `works`; a record also names the
+//!   person, who becomes the [`Profile`] (so that a CV bolds them).
 //!
 //! This module owns the mapping from ORCID's work JSON to the model;
 //! parsing is serde's. Types map through one table ([`WORK_TYPES`]),
@@ -27,7 +30,7 @@
 //! what ORCID's own fields leave empty: real ones are often empty, or an
 //! HTML page a publisher answered with.
 //!
-//! ORCID says nothing of the person in a works response but their iD, in
+//! Short of a record, ORCID says nothing of the person but their iD, in
 //! each work's `path` (`/0000-0002-1825-0097/work/123`): the model's
 //! profile has no place for an identifier, so it is kept on each work as
 //! `orcid-owner`, with the put-code and the path.
@@ -42,8 +45,8 @@ use serde_json::value::RawValue;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    bare_doi, Date, DateValue, Library, Month, Person, PersonalName, Role, Text, Variable, Work,
-    WorkType,
+    bare_doi, Date, DateValue, Library, Month, Person, PersonalName, Profile, Role, Text, Variable,
+    Work, WorkType,
 };
 use crate::read::csl::{markup, offset_of, without_position};
 use crate::read::{bibtex, LineIndex, ReadOptions, Reading, Source};
@@ -267,6 +270,47 @@ struct Response<'a> {
     put_code: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     path: Option<String>,
+    /// `/activities`: the works reply under `works`.
+    #[serde(borrow, default)]
+    works: Option<WorksJson<'a>>,
+    /// `/record`: the works reply under `activities-summary`, with the
+    /// person's iD and name.
+    #[serde(rename = "activities-summary", borrow, default)]
+    activities_summary: Option<ActivitiesJson<'a>>,
+    #[serde(rename = "orcid-identifier", default)]
+    orcid_identifier: Option<ContributorOrcid>,
+    #[serde(default)]
+    person: Option<PersonJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a works reply: `{\"group\": […]}`")]
+struct WorksJson<'a> {
+    #[serde(borrow, default)]
+    group: Option<Vec<&'a RawValue>>,
+    #[serde(default)]
+    path: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "an activities summary")]
+struct ActivitiesJson<'a> {
+    #[serde(borrow, default)]
+    works: Option<WorksJson<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, expecting = "a person object")]
+struct PersonJson {
+    name: Option<NameJson>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", default, expecting = "a name object")]
+struct NameJson {
+    given_names: Option<ValueJson>,
+    family_name: Option<ValueJson>,
+    credit_name: Option<ValueJson>,
 }
 
 /// A bulk reply whose entries are read in the same pass.
@@ -430,6 +474,7 @@ pub fn read_orcid(source: Source<'_>, _options: &ReadOptions) -> Reading {
         text: source.text,
         index: None,
         diagnostics: Vec::new(),
+        profile: None,
         works: Vec::new(),
         offsets: Vec::new(),
     };
@@ -495,14 +540,45 @@ pub fn read_orcid(source: Source<'_>, _options: &ReadOptions) -> Reading {
             return reader.finish();
         }
     };
-    let owner = response.path.as_deref().and_then(owner_of);
+    // A record's works are its activities' works, and an activities
+    // reply's its `works`: read as a works reply, with the path named.
+    let (works, prefix) = match (response.works, response.activities_summary) {
+        (Some(works), _) => (Some(works), "works."),
+        (None, Some(activities)) => (activities.works, "activities-summary.works."),
+        (None, None) => (None, ""),
+    };
+    let record_owner = response.orcid_identifier.and_then(|id| id.path);
+    let works_path = works.as_ref().and_then(|works| works.path.clone());
+    let owner = response
+        .path
+        .as_deref()
+        .or(works_path.as_deref())
+        .and_then(owner_of)
+        .or(record_owner.as_deref().and_then(owner_of));
+    reader.profile = response
+        .person
+        .and_then(|person| person.name)
+        .and_then(|name| {
+            let credit = ValueJson::text(&name.credit_name).map(collapse);
+            let parts = [&name.given_names, &name.family_name]
+                .into_iter()
+                .filter_map(ValueJson::text)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let name = credit.unwrap_or_else(|| collapse(&parts));
+            (!name.is_empty()).then(|| Profile {
+                name,
+                ..Profile::default()
+            })
+        });
+    let group = response.group.or(works.and_then(|works| works.group));
     if let Some(entries) = response.bulk {
         for (index, entry) in entries.iter().enumerate() {
             reader.bulk_entry(entry, index, owner);
         }
-    } else if let Some(groups) = response.group {
+    } else if let Some(groups) = group {
         for (index, group) in groups.iter().enumerate() {
-            reader.group(group, index, owner);
+            reader.group(group, &format!("{prefix}group[{index}]"), owner);
         }
     } else if response.put_code.is_some() {
         match serde_json::from_str::<WorkJson>(text) {
@@ -530,6 +606,8 @@ struct OrcidReader<'a> {
     /// Made when a diagnostic first needs a line.
     index: Option<LineIndex<'a>>,
     diagnostics: Vec<Diagnostic>,
+    /// The person, when the reply is a whole record.
+    profile: Option<Profile>,
     works: Vec<Work>,
     offsets: Vec<usize>,
 }
@@ -538,6 +616,7 @@ impl<'a> OrcidReader<'a> {
     fn finish(self) -> Reading {
         Reading {
             library: Library {
+                profile: self.profile,
                 works: self.works,
                 ..Library::default()
             },
@@ -627,11 +706,10 @@ impl<'a> OrcidReader<'a> {
         }
     }
 
-    fn group(&mut self, raw: &RawValue, index: usize, owner: Option<&str>) {
-        let path = format!("group[{index}]");
+    fn group(&mut self, raw: &RawValue, path: &str, owner: Option<&str>) {
         let group = match serde_json::from_str::<Group<'_>>(raw.get()) {
             Ok(group) => group,
-            Err(error) => return self.bad_record(raw.get(), &path, &error),
+            Err(error) => return self.bad_record(raw.get(), path, &error),
         };
         let summaries = group.work_summary.unwrap_or_default();
         let Some((first, others)) = summaries.split_first() else {
