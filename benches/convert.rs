@@ -1,7 +1,7 @@
 //! Throughput of each reader and writer: `cargo bench`. The BibTeX files
 //! are the large ones in `../shared/corpus/large/` (skipped, saying so,
-//! where absent); the profile dump and the DBLP person file are
-//! generated: 10,000 works each in their reference files' shapes.
+//! where absent); the profile dump, the DBLP person file and the ORCID
+//! bulk reply are generated: 10,000 works each in the real files' shapes.
 
 use std::path::Path;
 
@@ -146,6 +146,60 @@ fn read_dblp_person_10000_records(bencher: Bencher) {
     bencher
         .counter(BytesCount::of_str(&text))
         .bench(|| read(InputFormat::Dblp, &text));
+}
+
+/// An ORCID bulk reply of `works` full works in the real replies' shape:
+/// contributors without a sequence, external ids of each relationship,
+/// and an embedded citation that is BibTeX for a third of them, an HTML
+/// page for a fifth.
+fn orcid_bulk(works: usize) -> String {
+    let mut entries = Vec::with_capacity(works);
+    for n in 0..works {
+        let citation = if n % 3 == 0 {
+            format!("{{\"citation-type\": \"bibtex\", \"citation-value\": \"@article{{Doe_{n},\\n\\tdoi = {{10.1000/bench.{n}}},\\n\\tyear = 2021,\\n\\tmonth = {{mar}},\\n\\tpublisher = {{The Optical Society}},\\n\\tvolume = {{29}},\\n\\tnumber = {{6}},\\n\\tpages = {{8542}},\\n\\tauthor = {{Jane Doe and Zo{{\\\\\\\"e}} Kov{{\\\\'a}}cs-M{{\\\\\\\"u}}ller}},\\n\\ttitle = {{A Study of Things Number {n}}},\\n\\tjournal = {{Optics Express}}\\n}}\"}}")
+        } else if n % 5 == 0 {
+            "{\"citation-type\": \"bibtex\", \"citation-value\": \"<head>\\n<META HTTP-EQUIV=\\\"Refresh\\\" CONTENT=\\\"0;URL=/servlet/useragent\\\">\\n</head>\\n\"}".to_owned()
+        } else {
+            "null".to_owned()
+        };
+        let contributors = ["Jane Doe", "Zoë Kovács-Müller", "Sang-Eun Lee", "Ana María de la Cruz"]
+            .iter()
+            .take(1 + n % 4)
+            .map(|name| format!("{{\"contributor-orcid\": null, \"credit-name\": {{\"value\": \"{name}\"}}, \"contributor-email\": null, \"contributor-attributes\": {{\"contributor-sequence\": null, \"contributor-role\": \"author\"}}}}"))
+            .collect::<Vec<_>>()
+            .join(",\n      ");
+        entries.push(format!(
+            "  {{\"work\": {{\"created-date\": {{\"value\": 1614900258303}}, \"last-modified-date\": {{\"value\": 1659733982465}},\n\
+             \"source\": {{\"source-orcid\": null, \"source-client-id\": {{\"path\": \"0000-0001-9884-1913\"}}, \"source-name\": {{\"value\": \"Crossref\"}}}},\n\
+             \"put-code\": {put_code}, \"path\": \"/0000-0002-0613-2229/work/{put_code}\",\n\
+             \"title\": {{\"title\": {{\"value\": \"A Study of Things Number {n}\"}}, \"subtitle\": null, \"translated-title\": null}},\n\
+             \"journal-title\": {{\"value\": \"Optics Express\"}}, \"short-description\": null,\n\
+             \"citation\": {citation},\n\
+             \"type\": \"{kind}\",\n\
+             \"publication-date\": {{\"year\": {{\"value\": \"20{year:02}\"}}, \"month\": {{\"value\": \"{month:02}\"}}, \"day\": null}},\n\
+             \"external-ids\": {{\"external-id\": [{{\"external-id-type\": \"doi\", \"external-id-value\": \"10.1000/bench.{n}\",\n\
+               \"external-id-normalized\": {{\"value\": \"10.1000/bench.{n}\", \"transient\": true}}, \"external-id-normalized-error\": null,\n\
+               \"external-id-url\": {{\"value\": \"https://doi.org/10.1000/bench.{n}\"}}, \"external-id-relationship\": \"self\"}},\n\
+               {{\"external-id-type\": \"issn\", \"external-id-value\": \"1094-4087\", \"external-id-normalized\": null, \"external-id-url\": null, \"external-id-relationship\": \"part-of\"}}]}},\n\
+             \"url\": {{\"value\": \"https://doi.org/10.1000/bench.{n}\"}},\n\
+             \"contributors\": {{\"contributor\": [\n      {contributors}]}},\n\
+             \"language-code\": \"en\", \"country\": null, \"visibility\": \"public\"}}}}",
+            put_code = 70_000_000 + n,
+            kind = ["journal-article", "conference-paper", "book-chapter", "preprint"][n % 4],
+            year = n % 25,
+            month = n % 12 + 1,
+        ));
+    }
+    format!("{{\"bulk\": [\n{}\n]}}\n", entries.join(",\n"))
+}
+
+#[divan::bench]
+fn read_orcid_bulk_10000_works(bencher: Bencher) {
+    let text = orcid_bulk(10_000);
+    assert_eq!(read(InputFormat::Orcid, &text).works.len(), 10_000);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| read(InputFormat::Orcid, &text));
 }
 
 #[divan::bench(args = ["bibtex", "biblatex", "csl-json", "markdown"])]

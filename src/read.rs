@@ -6,6 +6,7 @@
 pub mod bibtex;
 pub mod csl;
 pub mod dblp;
+pub mod orcid;
 pub mod profile;
 pub mod scholar;
 
@@ -59,6 +60,8 @@ pub enum InputFormat {
     ScholarPaste,
     /// DBLP's XML of a person's publications.
     Dblp,
+    /// ORCID's works JSON (public API v3.0).
+    Orcid,
 }
 
 impl InputFormat {
@@ -68,6 +71,7 @@ impl InputFormat {
         InputFormat::Profile,
         InputFormat::ScholarPaste,
         InputFormat::Dblp,
+        InputFormat::Orcid,
     ];
 
     /// The name used on the command line.
@@ -78,6 +82,7 @@ impl InputFormat {
             InputFormat::CslJson => "csl-json",
             InputFormat::ScholarPaste => "scholar-paste",
             InputFormat::Dblp => "dblp",
+            InputFormat::Orcid => "orcid",
         }
     }
 
@@ -132,6 +137,9 @@ impl InputFormat {
             // unless its content is a Scholar paste.
             InputFormat::ScholarPaste => &["txt", "text"],
             InputFormat::Dblp => &["xml"],
+            // Shared with CSL-JSON, which a `.json` file is read as unless
+            // its content is ORCID's.
+            InputFormat::Orcid => &["json"],
         }
     }
 
@@ -143,6 +151,7 @@ impl InputFormat {
             InputFormat::CslJson => "CSL-JSON items, as Zotero and pandoc write them",
             InputFormat::ScholarPaste => "a Google Scholar profile page copied as text",
             InputFormat::Dblp => "a person's publications as DBLP's XML, from dblp.org/pid/",
+            InputFormat::Orcid => "a person's works as ORCID's JSON, from pub.orcid.org/v3.0/",
         }
     }
 
@@ -152,9 +161,11 @@ impl InputFormat {
             // header (a title `GeneNet 2`), never the other way round.
             InputFormat::Profile => profile::recognizes(text) && !scholar::recognizes(text),
             InputFormat::Bibtex => bibtex::recognizes(text),
-            InputFormat::CslJson => csl::recognizes(text),
+            // A single ORCID work has a `type` of its own, as an item has.
+            InputFormat::CslJson => !orcid::recognizes(text) && csl::recognizes(text),
             InputFormat::ScholarPaste => scholar::recognizes(text),
             InputFormat::Dblp => dblp::recognizes(text),
+            InputFormat::Orcid => orcid::recognizes(text),
         }
     }
 
@@ -168,6 +179,8 @@ impl InputFormat {
             InputFormat::CslJson => !csl::is_other_json(text),
             // `.xml` is every XML format's: only DBLP's own is claimed.
             InputFormat::Dblp => false,
+            // `.json` is CSL-JSON's first: only ORCID's own is claimed.
+            InputFormat::Orcid => false,
         }
     }
 
@@ -178,6 +191,7 @@ impl InputFormat {
             InputFormat::CslJson => csl::read_csl(source, options),
             InputFormat::ScholarPaste => scholar::read_scholar(source, options),
             InputFormat::Dblp => dblp::read_dblp(source, options),
+            InputFormat::Orcid => orcid::read_orcid(source, options),
         }
     }
 }

@@ -35,6 +35,8 @@ fn fuzz_cases_stay_fixed() {
         checks::read_and_write(InputFormat::ScholarPaste, bytes)
     }) + each_case("dblp", |bytes| {
         checks::read_and_write(InputFormat::Dblp, bytes)
+    }) + each_case("orcid", |bytes| {
+        checks::read_and_write(InputFormat::Orcid, bytes)
     }) + each_case("bibtex", |bytes| {
         checks::read_and_write(InputFormat::Bibtex, bytes)
     }) + each_case("csl_json", |bytes| {

@@ -1,6 +1,6 @@
-//! Bad input never panics: arbitrary text, and dumps, `.bib` files and
-//! DBLP XML assembled from the pieces real ones are made of, go through every
-//! reader and writer.
+//! Bad input never panics: arbitrary text, and dumps, `.bib` files,
+//! DBLP XML and ORCID JSON assembled from the pieces real ones are made of,
+//! go through every reader and writer.
 
 mod common;
 
@@ -88,8 +88,66 @@ fn dblp_piece() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A value of an ORCID work's field: real ones, odd ones, any text.
+fn orcid_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("2020".to_owned()),
+        Just("02".to_owned()),
+        Just("30".to_owned()),
+        Just("99999999999".to_owned()),
+        Just("journal-article".to_owned()),
+        Just("DISSERTATION_THESIS".to_owned()),
+        Just("part-of".to_owned()),
+        Just("https://doi.org/10.1/x%2Fy".to_owned()),
+        Just("arXiv:".to_owned()),
+        Just("Müller, José".to_owned()),
+        Just("@article{k, author = {A and B}, pages = {1--2}}".to_owned()),
+        Just("<head>".to_owned()),
+        Just(String::new()),
+        any::<String>(),
+    ]
+}
+
+/// An ORCID work object, its fields' values drawn from [`orcid_value`],
+/// any of them null.
+fn orcid_work() -> impl Strategy<Value = serde_json::Value> {
+    (
+        prop::collection::vec(prop::option::of(orcid_value()), 14),
+        any::<u64>(),
+    )
+        .prop_map(|(values, put_code)| {
+            let v = |at: usize| values[at].clone();
+            let wrapped = |at: usize| v(at).map(|value| serde_json::json!({ "value": value }));
+            serde_json::json!({
+                "put-code": put_code,
+                "path": v(0),
+                "title": {"title": wrapped(1), "subtitle": wrapped(2), "translated-title": null},
+                "type": v(3),
+                "publication-date": {"year": wrapped(4), "month": wrapped(5), "day": wrapped(6)},
+                "external-ids": {"external-id": [{
+                    "external-id-type": v(7), "external-id-value": v(8),
+                    "external-id-normalized": null, "external-id-relationship": v(9)}]},
+                "url": wrapped(10),
+                "contributors": {"contributor": [{"credit-name": wrapped(11),
+                    "contributor-attributes": {"contributor-sequence": null, "contributor-role": v(12)}}]},
+                "citation": {"citation-type": "bibtex", "citation-value": v(13)},
+                "journal-title": wrapped(1),
+            })
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn assembled_orcid_json_never_panics(works in prop::collection::vec(orcid_work(), 0..6), shape in 0..3u8) {
+        let json = match shape {
+            0 => serde_json::json!({"bulk": works.iter().map(|work| serde_json::json!({"work": work})).collect::<Vec<_>>()}),
+            1 => serde_json::json!({"group": [{"work-summary": works}], "path": "/0000-0002-0613-2229/works"}),
+            _ => works.first().cloned().unwrap_or_else(|| serde_json::json!({"put-code": 1})),
+        };
+        write_all(&serde_json::to_string_pretty(&json).unwrap());
+    }
 
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {

@@ -177,7 +177,7 @@ fn duplicate_key(error: &serde_json::Error) -> Option<String> {
 /// serde_json's message without the position it appends (` at line 1
 /// column 71`, counted in the item): the diagnostic gives the position,
 /// counted in the file.
-fn without_position(error: &serde_json::Error) -> String {
+pub(crate) fn without_position(error: &serde_json::Error) -> String {
     let message = error.to_string();
     match message.rsplit_once(" at line ") {
         Some((message, _)) => message.to_owned(),
@@ -186,7 +186,7 @@ fn without_position(error: &serde_json::Error) -> String {
 }
 
 /// The byte offset of serde_json's 1-based line and column in `text`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start = text
         .match_indices('\n')
         .nth(line.saturating_sub(2))

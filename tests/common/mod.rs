@@ -54,7 +54,7 @@ pub fn clean_profile_fixtures() -> Vec<PathBuf> {
 }
 
 /// Every fixture whose output real consumers must accept: the clean dumps,
-/// the Scholar paste, the DBLP file and the BibTeX files (the broken entry in `traps.bib`
+/// the Scholar paste, the DBLP file, the ORCID bulk reply and the BibTeX files (the broken entry in `traps.bib`
 /// is left out of the output, so the output must still compile).
 pub fn output_fixtures() -> Vec<PathBuf> {
     let mut fixtures = clean_profile_fixtures();
@@ -63,6 +63,10 @@ pub fn output_fixtures() -> Vec<PathBuf> {
             "scholar/leek.txt",
             "dblp/xu.xml",
             "dblp/xu.bib",
+            // Not `orcid/works.json`: summaries have no authors, and
+            // BibTeX's styles warn that they cannot sort a work without
+            // an author or a `key`.
+            "orcid/xu-bulk.json",
             "bibtex/cv.bib",
             "bibtex/traps.bib",
         ]
