@@ -6,8 +6,11 @@
 pub mod bibtex;
 pub mod csl;
 pub mod dblp;
+pub mod json;
+pub mod openalex;
 pub mod profile;
 pub mod scholar;
+pub mod semantic_scholar;
 
 use std::path::Path;
 
@@ -59,6 +62,10 @@ pub enum InputFormat {
     ScholarPaste,
     /// DBLP's XML of a person's publications.
     Dblp,
+    /// OpenAlex's works JSON: one work, or a page of a list.
+    OpenAlex,
+    /// Semantic Scholar's Graph API papers JSON.
+    SemanticScholar,
 }
 
 impl InputFormat {
@@ -68,6 +75,8 @@ impl InputFormat {
         InputFormat::Profile,
         InputFormat::ScholarPaste,
         InputFormat::Dblp,
+        InputFormat::OpenAlex,
+        InputFormat::SemanticScholar,
     ];
 
     /// The name used on the command line.
@@ -78,6 +87,8 @@ impl InputFormat {
             InputFormat::CslJson => "csl-json",
             InputFormat::ScholarPaste => "scholar-paste",
             InputFormat::Dblp => "dblp",
+            InputFormat::OpenAlex => "openalex",
+            InputFormat::SemanticScholar => "semantic-scholar",
         }
     }
 
@@ -132,6 +143,8 @@ impl InputFormat {
             // unless its content is a Scholar paste.
             InputFormat::ScholarPaste => &["txt", "text"],
             InputFormat::Dblp => &["xml"],
+            // `.json` is read as CSL-JSON unless the content is theirs.
+            InputFormat::OpenAlex | InputFormat::SemanticScholar => &["json"],
         }
     }
 
@@ -143,6 +156,8 @@ impl InputFormat {
             InputFormat::CslJson => "CSL-JSON items, as Zotero and pandoc write them",
             InputFormat::ScholarPaste => "a Google Scholar profile page copied as text",
             InputFormat::Dblp => "a person's publications as DBLP's XML, from dblp.org/pid/",
+            InputFormat::OpenAlex => "works JSON from OpenAlex's API, one work or a list page",
+            InputFormat::SemanticScholar => "papers JSON from Semantic Scholar's Graph API",
         }
     }
 
@@ -152,9 +167,17 @@ impl InputFormat {
             // header (a title `GeneNet 2`), never the other way round.
             InputFormat::Profile => profile::recognizes(text) && !scholar::recognizes(text),
             InputFormat::Bibtex => bibtex::recognizes(text),
-            InputFormat::CslJson => csl::recognizes(text),
+            // An API's work object has an `id` and a `type` too: the
+            // formats with keys of their own claim it first.
+            InputFormat::CslJson => {
+                csl::recognizes(text)
+                    && !openalex::recognizes(text)
+                    && !semantic_scholar::recognizes(text)
+            }
             InputFormat::ScholarPaste => scholar::recognizes(text),
             InputFormat::Dblp => dblp::recognizes(text),
+            InputFormat::OpenAlex => openalex::recognizes(text),
+            InputFormat::SemanticScholar => semantic_scholar::recognizes(text),
         }
     }
 
@@ -168,6 +191,8 @@ impl InputFormat {
             InputFormat::CslJson => !csl::is_other_json(text),
             // `.xml` is every XML format's: only DBLP's own is claimed.
             InputFormat::Dblp => false,
+            // `.json` is CSL-JSON's unless the content says otherwise.
+            InputFormat::OpenAlex | InputFormat::SemanticScholar => false,
         }
     }
 
@@ -178,6 +203,10 @@ impl InputFormat {
             InputFormat::CslJson => csl::read_csl(source, options),
             InputFormat::ScholarPaste => scholar::read_scholar(source, options),
             InputFormat::Dblp => dblp::read_dblp(source, options),
+            InputFormat::OpenAlex => openalex::read_openalex(source, options),
+            InputFormat::SemanticScholar => {
+                semantic_scholar::read_semantic_scholar(source, options)
+            }
         }
     }
 }
