@@ -509,3 +509,39 @@ fn refused_by_name_when_given_as_openalex() {
         conversion.diagnostics
     );
 }
+
+#[test]
+fn a_page_of_authors_is_not_works() {
+    let authors = r#"{"meta":{"count":1,"db_response_time_ms":9},"results":[{"id":"https://openalex.org/A5083661553","display_name":"Hui Ma","works_count":3}]}"#;
+    assert_eq!(
+        InputFormat::detect(Some(Path::new("a.json")), authors),
+        None
+    );
+    let reading = read(authors);
+    assert!(reading.library.works.is_empty());
+    assert!(
+        reading.diagnostics[0]
+            .message
+            .contains("an OpenAlex author, not a work"),
+        "{:?}",
+        reading.diagnostics
+    );
+}
+
+#[test]
+fn long_accented_text_is_looked_at_without_splitting_a_character() {
+    let title = "é".repeat(40_000);
+    // The look at the start ends inside an `é`.
+    let text = format!(r#"{{"id":"https://openalex.org/W1","authorships":[],"title": "{title}"}}"#);
+    assert!(!text.is_char_boundary(1 << 16));
+    assert!(!pubconv::read::openalex::recognizes(&format!(
+        "[\"{title}\"]"
+    )));
+    assert_eq!(read(&text).library.works.len(), 1);
+    assert_eq!(
+        InputFormat::detect(None, &text),
+        Some(InputFormat::OpenAlex)
+    );
+    let late = format!(r#"{{"id":"https://openalex.org/W1","title":"{title}","authorships":[]}}"#);
+    assert_eq!(read(&late).library.works.len(), 1);
+}

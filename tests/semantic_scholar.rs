@@ -373,3 +373,17 @@ fn every_output_takes_it() {
     assert!(!bibtex.contains("@['"), "{bibtex}");
     assert!(bibtex.contains("@inproceedings{"), "{bibtex}");
 }
+
+#[test]
+fn many_broken_papers_are_each_named_and_read_quickly() {
+    let broken = r#"{"paperId":"x","title":"T","year":"2020"}"#;
+    let text = page(&vec![broken; 60]);
+    let reading = read(&text);
+    assert_eq!(reading.diagnostics.len(), 60);
+    // The first ones name the value, the rest (past the search's budget)
+    // the paper.
+    assert!(reading.diagnostics[0].message.starts_with("`data[0].year`"));
+    assert!(reading.diagnostics[59]
+        .message
+        .starts_with("`data[59]` is not"));
+}

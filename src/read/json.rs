@@ -96,6 +96,12 @@ fn offset_in(text: &str, line: usize, column: usize) -> usize {
     offset
 }
 
+/// How many records of a file the search for a wrong value is made for
+/// (each reads its record again up to [`MOST_TRIES`] times): past it, a
+/// warning names the record only, so that a large file of broken records
+/// is read in about the time of a good one.
+pub const MOST_SEARCHES: usize = 50;
+
 /// How many values the search for a wrong one tries at most, so that a
 /// huge broken record costs little: past it, the path stops where it got.
 const MOST_TRIES: usize = 400;
@@ -258,14 +264,19 @@ pub fn kind_of(text: &str) -> String {
     }
 }
 
-/// Whether the text has `"key"` followed by `:` (a key, not a value), in
-/// its first `look` bytes.
-pub fn has_key(text: &str, key: &str, look: usize) -> bool {
+/// The text's first `look` bytes, or fewer to end on a character.
+pub fn head(text: &str, look: usize) -> &str {
     let mut end = text.len().min(look);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let head = &text[..end];
+    &text[..end]
+}
+
+/// Whether the text has `"key"` followed by `:` (a key, not a value), in
+/// its first `look` bytes.
+pub fn has_key(text: &str, key: &str, look: usize) -> bool {
+    let head = head(text, look);
     let quoted = format!("\"{key}\"");
     memchr::memmem::find_iter(head.as_bytes(), quoted.as_bytes())
         .any(|at| head[at + quoted.len()..].trim_start().starts_with(':'))

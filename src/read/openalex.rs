@@ -118,13 +118,17 @@ pub fn recognizes(text: &str) -> bool {
     if !(text.starts_with('{') || text.starts_with('[')) {
         return false;
     }
+    let work_id = json::head(text, LOOK).contains("\"https://openalex.org/W");
     let work = json::has_key(text, "id", LOOK)
-        && text[..text.len().min(LOOK)].contains("\"https://openalex.org/W")
+        && work_id
         && ["authorships", "abstract_inverted_index", "publication_year"]
             .iter()
             .any(|key| json::has_key(text, key, LOOK));
-    let page =
-        json::has_key(text, "results", LOOK) && json::has_key(text, "db_response_time_ms", LOOK);
+    // A page of authors or sources has `results` too: a page of works
+    // has a work's id, unless it is empty.
+    let page = json::has_key(text, "results", LOOK)
+        && json::has_key(text, "db_response_time_ms", LOOK)
+        && (work_id || !json::head(text, LOOK).contains("\"https://openalex.org/"));
     work || page
 }
 
@@ -168,6 +172,7 @@ pub fn read_openalex(source: Source<'_>, _options: &ReadOptions) -> Reading {
     let mut reader = OpenAlexReader {
         locator: &locator,
         diagnostics: Vec::new(),
+        searches: 0,
     };
     let Some((records, in_list)) = reader.records(text) else {
         return Reading {
@@ -198,6 +203,9 @@ const HINT: &str = "save a work from https://api.openalex.org/works/doi:<DOI> or
 struct OpenAlexReader<'a> {
     locator: &'a Locator<'a>,
     diagnostics: Vec<Diagnostic>,
+    /// How many wrong values were searched for: past
+    /// [`json::MOST_SEARCHES`], a warning names the work only.
+    searches: usize,
 }
 
 impl OpenAlexReader<'_> {
@@ -282,7 +290,13 @@ impl OpenAlexReader<'_> {
             Ok(record) => record,
             Err(error) => {
                 let parses = |text: &str| serde_json::from_str::<Record>(text).is_ok();
-                let wrong = format!("{path}{}", json::wrong_value_path(raw, &parses));
+                self.searches += 1;
+                let below = if self.searches <= json::MOST_SEARCHES {
+                    json::wrong_value_path(raw, &parses)
+                } else {
+                    String::new()
+                };
+                let wrong = format!("{path}{below}");
                 let wrong = wrong.trim_start_matches('.');
                 let what = if wrong.is_empty() {
                     "the work".to_owned()
@@ -553,6 +567,19 @@ type Notes = Vec<(Severity, String)>;
 
 impl Record<'_> {
     fn into_work(self, in_list: bool, notes: &mut Notes) -> Option<Work> {
+        let entity = self
+            .id
+            .as_deref()
+            .and_then(|id| id.strip_prefix("https://openalex.org/"));
+        if let Some(entity) = entity.filter(|entity| !entity.starts_with('W')) {
+            let kind = other_entity(&format!("{{\"id\":\"https://openalex.org/{entity}\"}}"))
+                .unwrap_or("entity");
+            notes.push((
+                Severity::Warning,
+                format!("this is an OpenAlex {kind}, not a work; it was skipped"),
+            ));
+            return None;
+        }
         let title = value(&self.title).or_else(|| value(&self.display_name));
         let Some(title) = title else {
             notes.push((

@@ -109,6 +109,7 @@ pub fn read_semantic_scholar(source: Source<'_>, _options: &ReadOptions) -> Read
     let mut reader = S2Reader {
         locator: &locator,
         diagnostics: Vec::new(),
+        searches: 0,
     };
     let Some((records, profile)) = reader.records(text) else {
         return Reading {
@@ -140,6 +141,9 @@ const HINT: &str = "save an author's papers from https://api.semanticscholar.org
 struct S2Reader<'a> {
     locator: &'a Locator<'a>,
     diagnostics: Vec<Diagnostic>,
+    /// How many wrong values were searched for: past
+    /// [`json::MOST_SEARCHES`], a warning names the paper only.
+    searches: usize,
 }
 
 /// The author of an author-with-papers answer.
@@ -266,7 +270,13 @@ impl S2Reader<'_> {
             Ok(paper) => paper,
             Err(error) => {
                 let parses = |text: &str| serde_json::from_str::<Paper>(text).is_ok();
-                let wrong = format!("{path}{}", json::wrong_value_path(raw, &parses));
+                self.searches += 1;
+                let below = if self.searches <= json::MOST_SEARCHES {
+                    json::wrong_value_path(raw, &parses)
+                } else {
+                    String::new()
+                };
+                let wrong = format!("{path}{below}");
                 let wrong = wrong.trim_start_matches('.');
                 let what = if wrong.is_empty() {
                     "the paper".to_owned()
