@@ -387,3 +387,14 @@ fn many_broken_papers_are_each_named_and_read_quickly() {
         .message
         .starts_with("`data[59]` is not"));
 }
+
+#[test]
+fn a_byte_order_mark_moves_no_column() {
+    let reading = read("\u{feff}{\"data\": [}");
+    let error = &reading.diagnostics[0];
+    assert_eq!((error.line, error.column), (1, 12));
+    let reading = read("\u{feff}{\"data\": [{\"paperId\": \"x\", \"title\": \"T\"}]}");
+    assert_eq!(reading.library.works.len(), 1);
+    // A byte offset: the mark is three bytes.
+    assert_eq!(reading.offsets, [13]);
+}

@@ -55,14 +55,16 @@ impl<'a> Locator<'a> {
     }
 
     /// The error that refuses a file that is not JSON at all, at the line
-    /// and column where it stops being JSON.
+    /// and column where it stops being JSON; `parsed` is the part of the
+    /// text that was parsed (all of it but a byte-order mark).
     pub fn not_json(
         &self,
         code: &'static str,
+        parsed: &str,
         error: &serde_json::Error,
         hint: &str,
     ) -> Diagnostic {
-        let offset = self.error_offset(self.text, error);
+        let offset = self.error_offset(parsed, error);
         let message = format!("the file is not valid JSON: {}", without_position(error));
         self.at(Diagnostic::new(Severity::Error, code, message), offset)
             .hint(hint)

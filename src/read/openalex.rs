@@ -216,7 +216,7 @@ impl OpenAlexReader<'_> {
         let top = match top(text) {
             Ok(top) => top,
             Err(error) => {
-                let error = self.locator.not_json("openalex::json", &error, HINT);
+                let error = self.locator.not_json("openalex::json", text, &error, HINT);
                 self.diagnostics.push(error);
                 return None;
             }

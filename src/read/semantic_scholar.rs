@@ -172,7 +172,7 @@ impl S2Reader<'_> {
             Err(error) => {
                 let error = self
                     .locator
-                    .not_json("semantic-scholar::json", &error, HINT);
+                    .not_json("semantic-scholar::json", text, &error, HINT);
                 self.diagnostics.push(error);
                 return None;
             }
