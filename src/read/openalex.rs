@@ -32,7 +32,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -233,6 +233,11 @@ impl OpenAlexReader<'_> {
                 self.not_openalex(text);
                 return None;
             }
+            Top::Page(results) => results
+                .into_iter()
+                .enumerate()
+                .map(|(index, raw)| (format!("results[{index}]"), raw.get()))
+                .collect(),
             Top::Array(items) => items
                 .into_iter()
                 .enumerate()
@@ -335,12 +340,25 @@ impl OpenAlexReader<'_> {
 /// The file's top: a list of works, or an object (a work, or a page of
 /// a list), its values left unread; or other JSON.
 enum Top<'a> {
+    Page(Vec<&'a RawValue>),
     Array(Vec<&'a RawValue>),
     Object(HashMap<Cow<'a, str>, &'a RawValue>),
     Other,
 }
 
+/// A list page, its `results` read in the same pass as the rest.
+#[derive(Deserialize)]
+struct Page<'a> {
+    #[serde(borrow)]
+    results: Vec<&'a RawValue>,
+}
+
 fn top(text: &str) -> Result<Top<'_>, serde_json::Error> {
+    // Most large files are list pages: read as one in one pass, and only
+    // what is not one is looked at key by key.
+    if let Ok(page) = serde_json::from_str::<Page>(text) {
+        return Ok(Top::Page(page.results));
+    }
     match text.trim_start().as_bytes().first() {
         Some(b'[') => serde_json::from_str(text).map(Top::Array),
         Some(b'{') => serde_json::from_str(text).map(Top::Object),
@@ -500,16 +518,46 @@ impl<'de: 'a, 'a> Deserialize<'de> for InvertedIndex<'a> {
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
                 let mut pairs = Vec::new();
                 while let Some(Word(word)) = map.next_key::<Word<'de>>()? {
-                    let positions: Vec<u32> = map.next_value()?;
-                    for position in positions {
-                        pairs.push((position, word.clone()));
-                    }
+                    map.next_value_seed(Positions {
+                        word,
+                        pairs: &mut pairs,
+                    })?;
                 }
                 Ok(InvertedIndex(pairs))
             }
         }
 
         deserializer.deserialize_map(Index(std::marker::PhantomData))
+    }
+}
+
+/// A word's positions, each pushed with the word as it is read (no list
+/// of its own for each word).
+struct Positions<'p, 'a> {
+    word: Cow<'a, str>,
+    pairs: &'p mut Vec<(u32, Cow<'a, str>)>,
+}
+
+impl<'de, 'p, 'a> DeserializeSeed<'de> for Positions<'p, 'a> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, 'p, 'a> Visitor<'de> for Positions<'p, 'a> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of positions")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(position) = seq.next_element::<u32>()? {
+            self.pairs.push((position, self.word.clone()));
+        }
+        Ok(())
     }
 }
 
