@@ -1,7 +1,8 @@
 //! Throughput of each reader and writer: `cargo bench`. The BibTeX files
 //! are the large ones in `../shared/corpus/large/` (skipped, saying so,
-//! where absent); the profile dump, the DBLP person file and the ORCID
-//! bulk reply are generated: 10,000 works each in the real files' shapes.
+//! where absent); the profile dump, the DBLP person file, the ORCID bulk
+//! reply and the OpenAlex and Semantic Scholar pages are generated:
+//! 10,000 works each, in the real files' shapes.
 
 use std::path::Path;
 
@@ -219,4 +220,57 @@ fn read_csl_json(bencher: Bencher) {
     bencher
         .counter(BytesCount::of_str(&json))
         .bench(|| read(InputFormat::CslJson, &json));
+}
+
+/// An OpenAlex list page of `works` works in the shape of
+/// `fixtures/openalex/works.json`'s first: every work's full record, its
+/// abstract as an inverted index.
+fn openalex_page(works: usize) -> String {
+    let abstract_index = (0..120)
+        .map(|n| format!("\"word{n}\":[{n},{}]", n + 120))
+        .collect::<Vec<_>>()
+        .join(",");
+    let results: Vec<String> = (0..works)
+        .map(|n| {
+            format!(
+                r#"{{"id":"https://openalex.org/W{n}","doi":"https://doi.org/10.1109/taes.2017.{n}","title":"Maritime Moving Target Indication Number {n}","display_name":"Maritime Moving Target Indication Number {n}","publication_year":2017,"publication_date":"2017-08-14","ids":{{"openalex":"https://openalex.org/W{n}","doi":"https://doi.org/10.1109/taes.2017.{n}","mag":"{n}"}},"language":"en","primary_location":{{"id":"doi:10.1109/taes.2017.{n}","is_oa":false,"landing_page_url":"https://doi.org/10.1109/taes.2017.{n}","pdf_url":null,"source":{{"id":"https://openalex.org/S193624734","display_name":"IEEE Transactions on Aerospace and Electronic Systems","issn_l":"0018-9251","issn":["0018-9251","1557-9603"],"is_oa":false,"host_organization":"https://openalex.org/P4310319808","host_organization_name":"Institute of Electrical and Electronics Engineers","type":"journal"}},"license":null,"version":"publishedVersion","is_accepted":true,"is_published":true,"raw_type":"journal-article"}},"type":"article","type_crossref":"journal-article","open_access":{{"is_oa":true,"oa_status":"green","oa_url":"http://hdl.handle.net/11573/{n}"}},"authorships":[{{"author_position":"first","author":{{"id":"https://openalex.org/A1","display_name":"Hui Ma","orcid":"https://orcid.org/0000-0002-2502-3933"}},"institutions":[{{"id":"https://openalex.org/I1","display_name":"Xidian University","ror":"https://ror.org/05s92vm98","country_code":"CN","type":"education"}}],"countries":["CN"],"is_corresponding":false,"raw_author_name":"Hui Ma","raw_affiliation_strings":["Xidian University, Xi'an, China"]}},{{"author_position":"last","author":{{"id":"https://openalex.org/A2","display_name":"Débora Pastina","orcid":null}},"institutions":[],"countries":["IT"],"is_corresponding":true,"raw_author_name":"Débora Pastina","raw_affiliation_strings":[]}}],"cited_by_count":{n},"biblio":{{"volume":"54","issue":"1","first_page":"115","last_page":"130"}},"is_retracted":false,"is_paratext":false,"primary_topic":{{"id":"https://openalex.org/T11020","display_name":"Radar Systems and Signal Processing","score":0.99}},"locations_count":2,"locations":[{{"is_oa":true,"landing_page_url":"http://hdl.handle.net/11573/{n}","pdf_url":null,"source":{{"display_name":"IRIS","type":"repository"}},"version":"submittedVersion"}}],"best_oa_location":{{"is_oa":true,"landing_page_url":"http://hdl.handle.net/11573/{n}","pdf_url":null,"version":"submittedVersion"}},"referenced_works":["https://openalex.org/W1964141474","https://openalex.org/W1981416024"],"abstract_inverted_index":{{{abstract_index}}},"updated_date":"2025-11-20T08:12:36.102934","created_date":"2017-08-31"}}"#
+            )
+        })
+        .collect();
+    format!(
+        "{{\"meta\":{{\"count\":{works},\"db_response_time_ms\":38,\"page\":1,\"per_page\":{works}}},\"results\":[\n{}\n]}}\n",
+        results.join(",\n")
+    )
+}
+
+/// A Semantic Scholar author-papers page of `papers` papers in the shape
+/// of `fixtures/semantic-scholar/papers.json`'s first.
+fn semantic_scholar_page(papers: usize) -> String {
+    let data: Vec<String> = (0..papers)
+        .map(|n| {
+            format!(
+                r#"{{"paperId":"5c5751d45e298cea054f32b392c12c61027d{n:05}","externalIds":{{"MAG":"30154{n}","DBLP":"conf/acl/LoWNKW{n}","DOI":"10.18653/V1/2020.ACL-MAIN.{n}","CorpusId":{n}}},"url":"https://www.semanticscholar.org/paper/5c5751d45e298cea054f32b392c12c61027d{n:05}","title":"Construction of the Literature Graph Number {n}","abstract":"We describe a deployed scalable system for organizing published scientific literature into a heterogeneous graph to facilitate algorithmic manipulation and discovery. The resulting literature graph consists of more than 280M nodes, representing papers, authors, entities and various interactions between them.","venue":"Annual Meeting of the Association for Computational Linguistics","publicationVenue":{{"id":"1e33b3be-b2ab-46e9-96e8-d4eb4bad6e44","name":"Annual Meeting of the Association for Computational Linguistics","type":"conference","alternate_names":["ACL","Meet Assoc Comput Linguistics"],"url":"https://www.aclweb.org/anthology/venues/acl/"}},"year":2018,"citationCount":{n},"isOpenAccess":true,"openAccessPdf":{{"url":"https://aclanthology.org/N18-3011.pdf","status":"HYBRID"}},"publicationTypes":["JournalArticle","Conference"],"publicationDate":"2018-06-01","journal":{{"name":"","pages":"84-91"}},"citationStyles":{{"bibtex":"@['JournalArticle', 'Conference']{{Ammar2018ConstructionOT,\n author = {{Waleed Ammar and Dirk Groeneveld}},\n title = {{Construction}},\n year = {{2018}}\n}}\n"}},"authors":[{{"authorId":"145585097","name":"Waleed Ammar"}},{{"authorId":"3458736","name":"Dirk Groeneveld"}},{{"authorId":"1741101","name":"Oren Etzioni"}},{{"authorId":null,"name":"Zoë Kovács-Müller"}}]}}"#
+            )
+        })
+        .collect();
+    format!(
+        "{{\"offset\":0,\"next\":{papers},\"data\":[\n{}\n]}}\n",
+        data.join(",\n")
+    )
+}
+
+#[divan::bench]
+fn read_openalex_10000_works(bencher: Bencher) {
+    let text = openalex_page(10_000);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| read(InputFormat::OpenAlex, &text));
+}
+
+#[divan::bench]
+fn read_semantic_scholar_10000_papers(bencher: Bencher) {
+    let text = semantic_scholar_page(10_000);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| read(InputFormat::SemanticScholar, &text));
 }

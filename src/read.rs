@@ -6,9 +6,12 @@
 pub mod bibtex;
 pub mod csl;
 pub mod dblp;
+pub mod json;
+pub mod openalex;
 pub mod orcid;
 pub mod profile;
 pub mod scholar;
+pub mod semantic_scholar;
 
 use std::path::Path;
 
@@ -62,6 +65,10 @@ pub enum InputFormat {
     Dblp,
     /// ORCID's works JSON (public API v3.0).
     Orcid,
+    /// OpenAlex's works JSON: one work, or a page of a list.
+    OpenAlex,
+    /// Semantic Scholar's Graph API papers JSON.
+    SemanticScholar,
 }
 
 impl InputFormat {
@@ -72,6 +79,16 @@ impl InputFormat {
         InputFormat::ScholarPaste,
         InputFormat::Dblp,
         InputFormat::Orcid,
+        InputFormat::OpenAlex,
+        InputFormat::SemanticScholar,
+    ];
+
+    /// The JSON formats told by keys of their own, which CSL-JSON does not
+    /// claim though their works have an `id` or a `type`.
+    const JSON_OF_THEIR_OWN: &'static [InputFormat] = &[
+        InputFormat::Orcid,
+        InputFormat::OpenAlex,
+        InputFormat::SemanticScholar,
     ];
 
     /// The name used on the command line.
@@ -83,6 +100,8 @@ impl InputFormat {
             InputFormat::ScholarPaste => "scholar-paste",
             InputFormat::Dblp => "dblp",
             InputFormat::Orcid => "orcid",
+            InputFormat::OpenAlex => "openalex",
+            InputFormat::SemanticScholar => "semantic-scholar",
         }
     }
 
@@ -138,8 +157,8 @@ impl InputFormat {
             InputFormat::ScholarPaste => &["txt", "text"],
             InputFormat::Dblp => &["xml"],
             // Shared with CSL-JSON, which a `.json` file is read as unless
-            // its content is ORCID's.
-            InputFormat::Orcid => &["json"],
+            // its content is theirs.
+            InputFormat::Orcid | InputFormat::OpenAlex | InputFormat::SemanticScholar => &["json"],
         }
     }
 
@@ -152,6 +171,8 @@ impl InputFormat {
             InputFormat::ScholarPaste => "a Google Scholar profile page copied as text",
             InputFormat::Dblp => "a person's publications as DBLP's XML, from dblp.org/pid/",
             InputFormat::Orcid => "a person's works as ORCID's JSON, from pub.orcid.org/v3.0/",
+            InputFormat::OpenAlex => "works JSON from OpenAlex's API, one work or a list page",
+            InputFormat::SemanticScholar => "papers JSON from Semantic Scholar's Graph API",
         }
     }
 
@@ -161,11 +182,19 @@ impl InputFormat {
             // header (a title `GeneNet 2`), never the other way round.
             InputFormat::Profile => profile::recognizes(text) && !scholar::recognizes(text),
             InputFormat::Bibtex => bibtex::recognizes(text),
-            // A single ORCID work has a `type` of its own, as an item has.
-            InputFormat::CslJson => !orcid::recognizes(text) && csl::recognizes(text),
+            // An API's work object has an `id` and a `type` too: the
+            // formats with keys of their own claim it first.
+            InputFormat::CslJson => {
+                csl::recognizes(text)
+                    && !Self::JSON_OF_THEIR_OWN
+                        .iter()
+                        .any(|format| format.recognizes(text))
+            }
             InputFormat::ScholarPaste => scholar::recognizes(text),
             InputFormat::Dblp => dblp::recognizes(text),
             InputFormat::Orcid => orcid::recognizes(text),
+            InputFormat::OpenAlex => openalex::recognizes(text),
+            InputFormat::SemanticScholar => semantic_scholar::recognizes(text),
         }
     }
 
@@ -179,8 +208,8 @@ impl InputFormat {
             InputFormat::CslJson => !csl::is_other_json(text),
             // `.xml` is every XML format's: only DBLP's own is claimed.
             InputFormat::Dblp => false,
-            // `.json` is CSL-JSON's first: only ORCID's own is claimed.
-            InputFormat::Orcid => false,
+            // `.json` is CSL-JSON's first: only their own is claimed.
+            InputFormat::Orcid | InputFormat::OpenAlex | InputFormat::SemanticScholar => false,
         }
     }
 
@@ -192,6 +221,10 @@ impl InputFormat {
             InputFormat::ScholarPaste => scholar::read_scholar(source, options),
             InputFormat::Dblp => dblp::read_dblp(source, options),
             InputFormat::Orcid => orcid::read_orcid(source, options),
+            InputFormat::OpenAlex => openalex::read_openalex(source, options),
+            InputFormat::SemanticScholar => {
+                semantic_scholar::read_semantic_scholar(source, options)
+            }
         }
     }
 }

@@ -41,6 +41,10 @@ fn fuzz_cases_stay_fixed() {
         checks::read_and_write(InputFormat::Bibtex, bytes)
     }) + each_case("csl_json", |bytes| {
         checks::read_and_write(InputFormat::CslJson, bytes)
+    }) + each_case("openalex", |bytes| {
+        checks::read_and_write(InputFormat::OpenAlex, bytes)
+    }) + each_case("semantic_scholar", |bytes| {
+        checks::read_and_write(InputFormat::SemanticScholar, bytes)
     }) + each_case("round_trip", checks::round_trip_case)
         + each_case("streaming", checks::streaming);
     eprintln!("{cases} fuzz regression cases pass");

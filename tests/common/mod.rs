@@ -54,7 +54,8 @@ pub fn clean_profile_fixtures() -> Vec<PathBuf> {
 }
 
 /// Every fixture whose output real consumers must accept: the clean dumps,
-/// the Scholar paste, the DBLP file, the ORCID bulk reply and the BibTeX files (the broken entry in `traps.bib`
+/// the Scholar paste, the DBLP files, the ORCID bulk reply, the OpenAlex
+/// and Semantic Scholar pages and the BibTeX files (the broken entry in `traps.bib`
 /// is left out of the output, so the output must still compile).
 pub fn output_fixtures() -> Vec<PathBuf> {
     let mut fixtures = clean_profile_fixtures();
@@ -67,6 +68,8 @@ pub fn output_fixtures() -> Vec<PathBuf> {
             // BibTeX's styles warn that they cannot sort a work without
             // an author or a `key`.
             "orcid/xu-bulk.json",
+            "openalex/works.json",
+            "semantic-scholar/papers.json",
             "bibtex/cv.bib",
             "bibtex/traps.bib",
         ]
