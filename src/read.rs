@@ -3,7 +3,9 @@
 //! [`InputFormat`] is the list of readers. Adding a format is one module
 //! here and one variant there.
 
+pub mod arxiv_atom;
 pub mod bibtex;
+pub mod crossref;
 pub mod csl;
 pub mod dblp;
 pub mod profile;
@@ -59,6 +61,10 @@ pub enum InputFormat {
     ScholarPaste,
     /// DBLP's XML of a person's publications.
     Dblp,
+    /// The Atom feed arXiv's API answers a query with.
+    ArxivAtom,
+    /// Crossref's REST API JSON: one work, a page of works, or a bare work.
+    Crossref,
 }
 
 impl InputFormat {
@@ -68,6 +74,8 @@ impl InputFormat {
         InputFormat::Profile,
         InputFormat::ScholarPaste,
         InputFormat::Dblp,
+        InputFormat::ArxivAtom,
+        InputFormat::Crossref,
     ];
 
     /// The name used on the command line.
@@ -78,6 +86,8 @@ impl InputFormat {
             InputFormat::CslJson => "csl-json",
             InputFormat::ScholarPaste => "scholar-paste",
             InputFormat::Dblp => "dblp",
+            InputFormat::ArxivAtom => "arxiv",
+            InputFormat::Crossref => "crossref",
         }
     }
 
@@ -132,6 +142,10 @@ impl InputFormat {
             // unless its content is a Scholar paste.
             InputFormat::ScholarPaste => &["txt", "text"],
             InputFormat::Dblp => &["xml"],
+            // `.xml` and `.json` go to DBLP and CSL-JSON first: these are
+            // told from their content.
+            InputFormat::ArxivAtom => &["atom", "xml"],
+            InputFormat::Crossref => &["json"],
         }
     }
 
@@ -143,6 +157,10 @@ impl InputFormat {
             InputFormat::CslJson => "CSL-JSON items, as Zotero and pandoc write them",
             InputFormat::ScholarPaste => "a Google Scholar profile page copied as text",
             InputFormat::Dblp => "a person's publications as DBLP's XML, from dblp.org/pid/",
+            InputFormat::ArxivAtom => {
+                "the Atom feed of arXiv's API, from export.arxiv.org/api/query"
+            }
+            InputFormat::Crossref => "Crossref's JSON of works, from api.crossref.org/works",
         }
     }
 
@@ -152,9 +170,13 @@ impl InputFormat {
             // header (a title `GeneNet 2`), never the other way round.
             InputFormat::Profile => profile::recognizes(text) && !scholar::recognizes(text),
             InputFormat::Bibtex => bibtex::recognizes(text),
-            InputFormat::CslJson => csl::recognizes(text),
+            // Crossref's JSON has a CSL item's keys (`type`, `title`): its
+            // own keys tell it first.
+            InputFormat::CslJson => csl::recognizes(text) && !crossref::recognizes(text),
             InputFormat::ScholarPaste => scholar::recognizes(text),
             InputFormat::Dblp => dblp::recognizes(text),
+            InputFormat::ArxivAtom => arxiv_atom::recognizes(text),
+            InputFormat::Crossref => crossref::recognizes(text),
         }
     }
 
@@ -168,6 +190,9 @@ impl InputFormat {
             InputFormat::CslJson => !csl::is_other_json(text),
             // `.xml` is every XML format's: only DBLP's own is claimed.
             InputFormat::Dblp => false,
+            InputFormat::ArxivAtom => false,
+            // `.json` is CSL-JSON's unless the content is Crossref's.
+            InputFormat::Crossref => false,
         }
     }
 
@@ -178,6 +203,8 @@ impl InputFormat {
             InputFormat::CslJson => csl::read_csl(source, options),
             InputFormat::ScholarPaste => scholar::read_scholar(source, options),
             InputFormat::Dblp => dblp::read_dblp(source, options),
+            InputFormat::ArxivAtom => arxiv_atom::read_arxiv(source, options),
+            InputFormat::Crossref => crossref::read_crossref(source, options),
         }
     }
 }
@@ -237,7 +264,7 @@ pub fn describe(text: &str) -> String {
         return "it looks like JSON, but not like CSL-JSON items".to_owned();
     }
     if trimmed.starts_with('<') {
-        return "it looks like XML, but not like DBLP's <dblpperson> or <dblp>".to_owned();
+        return "it looks like XML, but not like DBLP's <dblpperson> or <dblp>, nor arXiv's Atom <feed>".to_owned();
     }
     "it is text in none of the formats pubconv reads".to_owned()
 }

@@ -54,7 +54,7 @@ pub fn clean_profile_fixtures() -> Vec<PathBuf> {
 }
 
 /// Every fixture whose output real consumers must accept: the clean dumps,
-/// the Scholar paste, the DBLP file and the BibTeX files (the broken entry in `traps.bib`
+/// the Scholar paste, the DBLP, arXiv and Crossref files and the BibTeX files (the broken entry in `traps.bib`
 /// is left out of the output, so the output must still compile).
 pub fn output_fixtures() -> Vec<PathBuf> {
     let mut fixtures = clean_profile_fixtures();
@@ -62,6 +62,10 @@ pub fn output_fixtures() -> Vec<PathBuf> {
         [
             "scholar/leek.txt",
             "dblp/xu.xml",
+            "arxiv/bradley.xml",
+            "arxiv/variations.xml",
+            "crossref/work.json",
+            "crossref/list.json",
             "bibtex/cv.bib",
             "bibtex/traps.bib",
         ]
