@@ -74,10 +74,11 @@ const HOW_TO_GET: &str = "save the answer of http://export.arxiv.org/api/query?s
 /// not claimed.
 pub fn recognizes(text: &str) -> bool {
     let text = text.trim_start_matches('\u{feff}');
-    let mut head = &text[..text.len().min(4096)];
-    while !text.is_char_boundary(head.len()) {
-        head = &head[..head.len() - 1];
+    let mut end = text.len().min(4096);
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
+    let head = &text[..end];
     let Some(root) = root_start(head) else {
         return false;
     };
@@ -536,6 +537,10 @@ mod tests {
         assert!(!recognizes(
             "<feedx xmlns=\"http://www.w3.org/2005/Atom\">arxiv.org/api"
         ));
+        // A character across the end of the part looked at.
+        let long = format!("<feed xmlns=\"{ATOM}\">{}é", "x".repeat(4095 - 42));
+        assert!(!long.is_char_boundary(4096));
+        assert!(!recognizes(&long));
     }
 
     #[test]
