@@ -156,12 +156,12 @@ pub fn read_arxiv(source: Source<'_>, _options: &ReadOptions) -> Reading {
             ..Reading::default()
         };
     }
-    let mut works = Vec::new();
-    let mut offsets = Vec::new();
     let entries: Vec<Node<'_, '_>> = root
         .children()
         .filter(|child| child.has_tag_name((ATOM, "entry")))
         .collect();
+    let mut works = Vec::with_capacity(entries.len());
+    let mut offsets = Vec::with_capacity(entries.len());
     for &entry in &entries {
         if let Some(work) = reader.entry(entry) {
             works.push(work);
@@ -417,10 +417,22 @@ fn child<'a, 'input>(node: Node<'a, 'input>, name: (&str, &str)) -> Option<Node<
 
 /// A node's text, white space runs as one space, none at the ends.
 fn collapse(node: Node<'_, '_>) -> String {
-    let mut text = String::new();
-    for part in node.descendants().filter(Node::is_text) {
-        text.push_str(part.text().unwrap_or_default());
-    }
+    // An element of text alone (as arXiv's are) is read in place.
+    let single = node
+        .first_child()
+        .filter(|child| child.is_text() && child.next_sibling().is_none());
+    let joined;
+    let text = match single {
+        Some(child) => child.text().unwrap_or_default(),
+        None => {
+            joined = node
+                .descendants()
+                .filter(Node::is_text)
+                .filter_map(|part| part.text())
+                .collect::<String>();
+            &joined
+        }
+    };
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
