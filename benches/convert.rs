@@ -1,8 +1,9 @@
 //! Throughput of each reader and writer: `cargo bench`. The BibTeX files
 //! are the large ones in `../shared/corpus/large/` (skipped, saying so,
 //! where absent); the profile dump, the DBLP person file, the ORCID bulk
-//! reply and the OpenAlex and Semantic Scholar pages are generated:
-//! 10,000 works each, in the real files' shapes.
+//! reply, the OpenAlex and Semantic Scholar pages, the arXiv feed and the
+//! Crossref page are generated: 10,000 works each, in the real files'
+//! shapes.
 
 use std::path::Path;
 
@@ -273,4 +274,61 @@ fn read_semantic_scholar_10000_papers(bencher: Bencher) {
     bencher
         .counter(BytesCount::of_str(&text))
         .bench(|| read(InputFormat::SemanticScholar, &text));
+}
+
+/// An arXiv API feed of `entries` entries in the shape of
+/// `fixtures/arxiv/variations.xml`'s first: TeX, accents, affiliations.
+fn arxiv_feed(entries: usize) -> String {
+    let mut text = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:opensearch=\"http://a9.com/-/spec/opensearch/1.1/\" xmlns:arxiv=\"http://arxiv.org/schemas/atom\">\n  <id>https://arxiv.org/api/bench</id>\n",
+    );
+    text.push_str(&format!(
+        "  <opensearch:totalResults>{entries}</opensearch:totalResults>\n  <opensearch:startIndex>0</opensearch:startIndex>\n"
+    ));
+    for n in 0..entries {
+        text.push_str(&format!(
+            "  <entry>\n    <id>http://arxiv.org/abs/24{:02}.{n:05}v2</id>\n    <updated>2024-06-02T17:01:44Z</updated>\n    <published>2024-03-02T09:15:00Z</published>\n    <title>Sparse Sums of the M\\\"obius Function for $\\alpha$-Stable Processes,\n  Part {n}</title>\n    <summary>  We bound sparse sums of the M\\\"obius function in $O(n \\log n)$ time, and\nshow that the bound is tight for $\\alpha &lt; 2$ -- up to constants, in {n} cases.\n</summary>\n    <author>\n      <name>José Müller</name>\n      <arxiv:affiliation>Universität Zürich</arxiv:affiliation>\n    </author>\n    <author>\n      <name>Zoë Kovács-Müller</name>\n    </author>\n    <author>\n      <name>Sang-Eun Lee</name>\n    </author>\n    <arxiv:doi>10.1000/bench.{n}</arxiv:doi>\n    <link href=\"http://arxiv.org/abs/24{:02}.{n:05}v2\" rel=\"alternate\" type=\"text/html\"/>\n    <link title=\"pdf\" href=\"http://arxiv.org/pdf/24{:02}.{n:05}v2\" rel=\"related\" type=\"application/pdf\"/>\n    <arxiv:comment>12 pages, 3 figures</arxiv:comment>\n    <arxiv:journal_ref>J. Classif. 25, 27-42 (2008)</arxiv:journal_ref>\n    <arxiv:primary_category term=\"stat.ML\" scheme=\"http://arxiv.org/schemas/atom\"/>\n    <category term=\"stat.ML\" scheme=\"http://arxiv.org/schemas/atom\"/>\n    <category term=\"cs.LG\" scheme=\"http://arxiv.org/schemas/atom\"/>\n  </entry>\n",
+            n % 12 + 1,
+            n % 12 + 1,
+            n % 12 + 1,
+        ));
+    }
+    text.push_str("</feed>\n");
+    text
+}
+
+/// A Crossref `/works` page of `works` works, each `fixtures/crossref/work.json`'s
+/// with its own DOI, one line as Crossref serves it.
+fn crossref_page(works: usize) -> String {
+    let answer: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/crossref/work.json")).unwrap();
+    let work = serde_json::to_string(&answer["message"]).unwrap();
+    let items: Vec<String> = (0..works)
+        .map(|n| {
+            work.replace(
+                "10.1007/s00357-008-9009-5",
+                &format!("10.1007/s00357-008-{n:04}-5"),
+            )
+        })
+        .collect();
+    format!(
+        "{{\"status\":\"ok\",\"message-type\":\"work-list\",\"message-version\":\"1.0.0\",\"message\":{{\"facets\":{{}},\"total-results\":{works},\"items\":[{}],\"items-per-page\":{works},\"query\":{{\"start-index\":0,\"search-terms\":null}}}}}}",
+        items.join(",")
+    )
+}
+
+#[divan::bench]
+fn read_arxiv_feed_10000_works(bencher: Bencher) {
+    let text = arxiv_feed(10_000);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| read(InputFormat::ArxivAtom, &text));
+}
+
+#[divan::bench]
+fn read_crossref_page_10000_works(bencher: Bencher) {
+    let text = crossref_page(10_000);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| read(InputFormat::Crossref, &text));
 }

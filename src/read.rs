@@ -3,7 +3,9 @@
 //! [`InputFormat`] is the list of readers. Adding a format is one module
 //! here and one variant there.
 
+pub mod arxiv_atom;
 pub mod bibtex;
+pub mod crossref;
 pub mod csl;
 pub mod dblp;
 pub mod json;
@@ -69,6 +71,10 @@ pub enum InputFormat {
     OpenAlex,
     /// Semantic Scholar's Graph API papers JSON.
     SemanticScholar,
+    /// The Atom feed arXiv's API answers a query with.
+    ArxivAtom,
+    /// Crossref's REST API JSON: one work, a page of works, or a bare work.
+    Crossref,
 }
 
 impl InputFormat {
@@ -81,14 +87,17 @@ impl InputFormat {
         InputFormat::Orcid,
         InputFormat::OpenAlex,
         InputFormat::SemanticScholar,
+        InputFormat::ArxivAtom,
+        InputFormat::Crossref,
     ];
 
     /// The JSON formats told by keys of their own, which CSL-JSON does not
-    /// claim though their works have an `id` or a `type`.
+    /// claim though their works have an `id`, a `type` or a `title`.
     const JSON_OF_THEIR_OWN: &'static [InputFormat] = &[
         InputFormat::Orcid,
         InputFormat::OpenAlex,
         InputFormat::SemanticScholar,
+        InputFormat::Crossref,
     ];
 
     /// The name used on the command line.
@@ -102,6 +111,8 @@ impl InputFormat {
             InputFormat::Orcid => "orcid",
             InputFormat::OpenAlex => "openalex",
             InputFormat::SemanticScholar => "semantic-scholar",
+            InputFormat::ArxivAtom => "arxiv",
+            InputFormat::Crossref => "crossref",
         }
     }
 
@@ -158,7 +169,12 @@ impl InputFormat {
             InputFormat::Dblp => &["xml"],
             // Shared with CSL-JSON, which a `.json` file is read as unless
             // its content is theirs.
-            InputFormat::Orcid | InputFormat::OpenAlex | InputFormat::SemanticScholar => &["json"],
+            InputFormat::Orcid
+            | InputFormat::OpenAlex
+            | InputFormat::SemanticScholar
+            | InputFormat::Crossref => &["json"],
+            // `.xml` goes to DBLP first: arXiv's feed is told by its content.
+            InputFormat::ArxivAtom => &["atom", "xml"],
         }
     }
 
@@ -173,6 +189,10 @@ impl InputFormat {
             InputFormat::Orcid => "a person's works as ORCID's JSON, from pub.orcid.org/v3.0/",
             InputFormat::OpenAlex => "works JSON from OpenAlex's API, one work or a list page",
             InputFormat::SemanticScholar => "papers JSON from Semantic Scholar's Graph API",
+            InputFormat::ArxivAtom => {
+                "the Atom feed of arXiv's API, from export.arxiv.org/api/query"
+            }
+            InputFormat::Crossref => "Crossref's JSON of works, from api.crossref.org/works",
         }
     }
 
@@ -195,6 +215,8 @@ impl InputFormat {
             InputFormat::Orcid => orcid::recognizes(text),
             InputFormat::OpenAlex => openalex::recognizes(text),
             InputFormat::SemanticScholar => semantic_scholar::recognizes(text),
+            InputFormat::ArxivAtom => arxiv_atom::recognizes(text),
+            InputFormat::Crossref => crossref::recognizes(text),
         }
     }
 
@@ -208,8 +230,13 @@ impl InputFormat {
             InputFormat::CslJson => !csl::is_other_json(text),
             // `.xml` is every XML format's: only DBLP's own is claimed.
             InputFormat::Dblp => false,
-            // `.json` is CSL-JSON's first: only their own is claimed.
-            InputFormat::Orcid | InputFormat::OpenAlex | InputFormat::SemanticScholar => false,
+            // `.json` is CSL-JSON's and `.xml` DBLP's first: only their
+            // own is claimed.
+            InputFormat::Orcid
+            | InputFormat::OpenAlex
+            | InputFormat::SemanticScholar
+            | InputFormat::ArxivAtom
+            | InputFormat::Crossref => false,
         }
     }
 
@@ -225,6 +252,8 @@ impl InputFormat {
             InputFormat::SemanticScholar => {
                 semantic_scholar::read_semantic_scholar(source, options)
             }
+            InputFormat::ArxivAtom => arxiv_atom::read_arxiv(source, options),
+            InputFormat::Crossref => crossref::read_crossref(source, options),
         }
     }
 }
@@ -284,7 +313,7 @@ pub fn describe(text: &str) -> String {
         return "it looks like JSON, but not like CSL-JSON items".to_owned();
     }
     if trimmed.starts_with('<') {
-        return "it looks like XML, but not like DBLP's <dblpperson> or <dblp>".to_owned();
+        return "it looks like XML, but not like DBLP's <dblpperson> or <dblp>, nor arXiv's Atom <feed>".to_owned();
     }
     "it is text in none of the formats pubconv reads".to_owned()
 }

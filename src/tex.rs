@@ -827,6 +827,9 @@ mod tests {
             r#"M{\"u}ller, {\O}ster, Stra{\ss}e, {\L}{\'o}d{\'z}, Garc{\'\i}a, Dvo{\v{r}}{\'a}k, {\AA}lborg -- ``q'' a~b 東京"#
         );
         assert_eq!(plain_text(&bib(&ascii)), text);
+        let symbols = "10−3 ± 2";
+        assert_eq!(to_ascii(symbols), r"10{\textminus}3 {\textpm} 2");
+        assert_eq!(plain_text(&bib(&to_ascii(symbols))), symbols);
     }
 
     #[test]

@@ -888,7 +888,7 @@ fn looks_like_scholar_authors(line: &str) -> bool {
 }
 
 /// Words that make a name an organisation's: `ENCODE Project Consortium`.
-const COLLECTIVE_WORDS: &[&str] = &[
+pub(crate) const COLLECTIVE_WORDS: &[&str] = &[
     "consortium",
     "collaboration",
     "group",

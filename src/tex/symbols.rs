@@ -268,6 +268,15 @@ pub fn to_ascii(tex: &str) -> String {
             out.push_str(&format!("{{\\{name}}}"));
             continue;
         }
+        // A symbol of text mode (`−` as `\textminus`), which pdflatex
+        // reads as the reader does.
+        if let Some((name, _)) = SYMBOLS
+            .iter()
+            .find(|(name, text)| *text == letter && name.starts_with("text"))
+        {
+            out.push_str(&format!("{{\\{name}}}"));
+            continue;
+        }
         let mut parts = std::iter::once(c).nfd();
         let base = parts.next().unwrap_or(c);
         let marks: Vec<char> = parts.collect();

@@ -55,7 +55,8 @@ pub fn clean_profile_fixtures() -> Vec<PathBuf> {
 
 /// Every fixture whose output real consumers must accept: the clean dumps,
 /// the Scholar paste, the DBLP files, the ORCID bulk reply, the OpenAlex
-/// and Semantic Scholar pages and the BibTeX files (the broken entry in `traps.bib`
+/// and Semantic Scholar pages, the arXiv and Crossref files and the BibTeX
+/// files (the broken entry in `traps.bib`
 /// is left out of the output, so the output must still compile).
 pub fn output_fixtures() -> Vec<PathBuf> {
     let mut fixtures = clean_profile_fixtures();
@@ -70,6 +71,10 @@ pub fn output_fixtures() -> Vec<PathBuf> {
             "orcid/xu-bulk.json",
             "openalex/works.json",
             "semantic-scholar/papers.json",
+            "arxiv/bradley.xml",
+            "arxiv/variations.xml",
+            "crossref/work.json",
+            "crossref/list.json",
             "bibtex/cv.bib",
             "bibtex/traps.bib",
         ]
