@@ -104,6 +104,31 @@ fn offset_in(text: &str, line: usize, column: usize) -> usize {
 /// is read in about the time of a good one.
 pub const MOST_SEARCHES: usize = 50;
 
+/// What to name in the warning about a record serde could not read:
+/// `` `results[2].authorships[1].author` `` (the record's path, then the
+/// value found to make it wrong), or `whole` ("the work") when neither is
+/// known. The search runs for the first [`MOST_SEARCHES`] records a
+/// reader counts in `searches`; past them the record's path is named.
+pub fn wrong_part(
+    path: &str,
+    raw: &str,
+    parses: &dyn Fn(&str) -> bool,
+    searches: &mut usize,
+    whole: &str,
+) -> String {
+    *searches += 1;
+    let below = if *searches <= MOST_SEARCHES {
+        wrong_value_path(raw, parses)
+    } else {
+        String::new()
+    };
+    let wrong = format!("{path}{below}");
+    match wrong.trim_start_matches('.') {
+        "" => whole.to_owned(),
+        wrong => format!("`{wrong}`"),
+    }
+}
+
 /// How many values the search for a wrong one tries at most, so that a
 /// huge broken record costs little: past it, the path stops where it got.
 const MOST_TRIES: usize = 400;

@@ -295,19 +295,7 @@ impl OpenAlexReader<'_> {
             Ok(record) => record,
             Err(error) => {
                 let parses = |text: &str| serde_json::from_str::<Record>(text).is_ok();
-                self.searches += 1;
-                let below = if self.searches <= json::MOST_SEARCHES {
-                    json::wrong_value_path(raw, &parses)
-                } else {
-                    String::new()
-                };
-                let wrong = format!("{path}{below}");
-                let wrong = wrong.trim_start_matches('.');
-                let what = if wrong.is_empty() {
-                    "the work".to_owned()
-                } else {
-                    format!("`{wrong}`")
-                };
+                let what = json::wrong_part(path, raw, &parses, &mut self.searches, "the work");
                 let message = format!(
                     "{what} is not what an OpenAlex work has there ({}); this work was skipped",
                     json::without_position(&error)

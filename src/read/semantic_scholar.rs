@@ -270,19 +270,7 @@ impl S2Reader<'_> {
             Ok(paper) => paper,
             Err(error) => {
                 let parses = |text: &str| serde_json::from_str::<Paper>(text).is_ok();
-                self.searches += 1;
-                let below = if self.searches <= json::MOST_SEARCHES {
-                    json::wrong_value_path(raw, &parses)
-                } else {
-                    String::new()
-                };
-                let wrong = format!("{path}{below}");
-                let wrong = wrong.trim_start_matches('.');
-                let what = if wrong.is_empty() {
-                    "the paper".to_owned()
-                } else {
-                    format!("`{wrong}`")
-                };
+                let what = json::wrong_part(path, raw, &parses, &mut self.searches, "the paper");
                 let message = format!(
                     "{what} is not what a Semantic Scholar paper has there ({}); this paper was skipped",
                     json::without_position(&error)
