@@ -5,37 +5,14 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use pubconv::convert::{convert, Conversion, Input, Request};
-use pubconv::read::ReadOptions;
+use pubconv::convert::Conversion;
 use pubconv::write::OutputFormat;
 use serde_json::Value;
 
 const SOURCES: [&str; 3] = ["combined/scholar.txt", "dblp/xu.xml", "combined/orcid.json"];
 
 fn combined(files: &[&str], to: OutputFormat) -> Conversion {
-    let inputs: Vec<Input> = files
-        .iter()
-        .map(|name| {
-            let path: PathBuf = common::fixture(name);
-            Input {
-                name: name.to_string(),
-                bytes: std::fs::read(&path).unwrap(),
-                path: Some(path),
-            }
-        })
-        .collect();
-    let request = Request {
-        from: None,
-        to,
-        read: ReadOptions {
-            as_of: common::AS_OF.parse().unwrap(),
-        },
-        write: Default::default(),
-        merge: true,
-    };
-    convert(&inputs, &request).unwrap()
+    common::convert_fixtures(files, to, true)
 }
 
 fn items(files: &[&str]) -> Vec<Value> {

@@ -4,35 +4,15 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use pubconv::convert::{convert, Input, Request};
-use pubconv::read::ReadOptions;
 use pubconv::write::OutputFormat;
 use serde_json::Value;
 
 fn combined(merge: bool) -> (Vec<Value>, pubconv::convert::Conversion) {
-    let inputs: Vec<Input> = ["profile/sungjun-lim.txt", "bibtex/lim-cvpr.bib"]
-        .iter()
-        .map(|name| {
-            let path: PathBuf = common::fixture(name);
-            Input {
-                name: name.to_string(),
-                bytes: std::fs::read(&path).unwrap(),
-                path: Some(path),
-            }
-        })
-        .collect();
-    let request = Request {
-        from: None,
-        to: OutputFormat::CslJson,
-        read: ReadOptions {
-            as_of: common::AS_OF.parse().unwrap(),
-        },
-        write: Default::default(),
+    let conversion = common::convert_fixtures(
+        &["profile/sungjun-lim.txt", "bibtex/lim-cvpr.bib"],
+        OutputFormat::CslJson,
         merge,
-    };
-    let conversion = convert(&inputs, &request).unwrap();
+    );
     (
         serde_json::from_str(&conversion.output).unwrap(),
         conversion,

@@ -84,6 +84,31 @@ pub fn output_fixtures() -> Vec<PathBuf> {
     fixtures
 }
 
+/// Fixtures read together as one conversion's inputs, named as given.
+pub fn convert_fixtures(names: &[&str], to: OutputFormat, merge: bool) -> Conversion {
+    let inputs: Vec<Input> = names
+        .iter()
+        .map(|name| {
+            let path = fixture(name);
+            Input {
+                name: name.to_string(),
+                bytes: std::fs::read(&path).unwrap(),
+                path: Some(path),
+            }
+        })
+        .collect();
+    let request = Request {
+        from: None,
+        to,
+        read: ReadOptions {
+            as_of: AS_OF.parse().expect("AS_OF is a date"),
+        },
+        write: Default::default(),
+        merge,
+    };
+    convert(&inputs, &request).unwrap()
+}
+
 pub fn convert_bytes(name: &str, bytes: Vec<u8>, to: OutputFormat) -> Conversion {
     let input = Input {
         name: name.to_owned(),
