@@ -464,7 +464,7 @@ impl DblpReader<'_> {
             "r" => root.children().find(Node::is_element)?,
             _ => root,
         };
-        let offset = base + record.range().start - prefix;
+        let offset = base + record.range().start.saturating_sub(prefix);
         self.work(record, offset).map(|work| (work, offset))
     }
 
