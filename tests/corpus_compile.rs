@@ -106,6 +106,20 @@ fn real_files_compile_after_conversion_and_convert_stably() {
                             return outcome;
                         };
                         let one = check_file(&corpus, path);
+                        // Said as each file ends (seen with --nocapture), so
+                        // that a run of hours can be judged while it runs.
+                        let shown = path.strip_prefix(&corpus).unwrap_or(path);
+                        eprintln!(
+                            "[{}/{}] {}: {} of {} compiling inputs compile after conversion",
+                            at + 1,
+                            files.len(),
+                            shown.display(),
+                            one.compiled_out,
+                            one.compiled_in
+                        );
+                        for line in one.failures.iter().chain(&one.unstable) {
+                            eprintln!("  {line}");
+                        }
                         outcome.compiled_in += one.compiled_in;
                         outcome.compiled_out += one.compiled_out;
                         outcome.failures.extend(one.failures);
