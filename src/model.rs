@@ -12,7 +12,7 @@ mod work;
 
 pub use date::{Date, DateValue, Month, RangeEnd};
 pub use person::{Person, PersonalName};
-pub use text::{Casing, Inline, Style, Text};
+pub use text::{squeeze_white_space, trim_inlines, Casing, Inline, Style, Text};
 pub use work::{
     bare_doi, page_range, Category, DateVariable, Identifiers, Role, Variable, Venue, Work,
     WorkType,

@@ -107,3 +107,37 @@ fn shows_nothing(inlines: &[Inline]) -> bool {
         Inline::Protected(inner) | Inline::Styled(_, inner) => shows_nothing(inner),
     })
 }
+
+/// White space runs as one space, kept at the ends: the text of markup
+/// (XML, HTML) whose neighbours it is separated from by that space.
+pub fn squeeze_white_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if space {
+        out.push(' ');
+    }
+    out
+}
+
+/// Drops white space at the start and end of rich text, and plain text
+/// left empty by it.
+pub fn trim_inlines(inlines: &mut Vec<Inline>) {
+    if let Some(Inline::Plain(first)) = inlines.first_mut() {
+        *first = first.trim_start().to_owned();
+    }
+    if let Some(Inline::Plain(last)) = inlines.last_mut() {
+        *last = last.trim_end().to_owned();
+    }
+    inlines.retain(|inline| !matches!(inline, Inline::Plain(text) if text.is_empty()));
+}

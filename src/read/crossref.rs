@@ -53,8 +53,8 @@ use serde_json::value::RawValue;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    bare_doi, page_range, Date, DateValue, DateVariable, Inline, Library, Month, Person,
-    PersonalName, RangeEnd, Role, Style, Text, Variable, Work, WorkType,
+    bare_doi, page_range, squeeze_white_space, trim_inlines, Date, DateValue, DateVariable, Inline,
+    Library, Month, Person, PersonalName, RangeEnd, Role, Style, Text, Variable, Work, WorkType,
 };
 use crate::read::{scholar, LineIndex, ReadOptions, Reading, Source};
 use crate::vocab::csl;
@@ -1221,7 +1221,7 @@ fn markup(fragment: &str) -> Result<Vec<Inline>, roxmltree::Error> {
     let document = Document::parse(&wrapped)?;
     let mut inlines = Vec::new();
     walk(document.root_element(), &mut inlines);
-    trim_ends(&mut inlines);
+    trim_inlines(&mut inlines);
     Ok(inlines)
 }
 
@@ -1229,7 +1229,7 @@ fn walk(node: Node<'_, '_>, out: &mut Vec<Inline>) {
     let mut first = true;
     for child in node.children() {
         if child.is_text() {
-            push_plain(out, &squeeze(child.text().unwrap_or_default()));
+            push_plain(out, &squeeze_white_space(child.text().unwrap_or_default()));
             continue;
         }
         if !child.is_element() {
@@ -1257,7 +1257,7 @@ fn walk(node: Node<'_, '_>, out: &mut Vec<Inline>) {
                 if !dropped {
                     let mut inner = Vec::new();
                     walk(child, &mut inner);
-                    trim_ends(&mut inner);
+                    trim_inlines(&mut inner);
                     out.push(Inline::Styled(Style::Strong, inner));
                     push_plain(out, " ");
                 }
@@ -1344,42 +1344,9 @@ fn push_plain(out: &mut Vec<Inline>, text: &str) {
     }
 }
 
-/// White space runs as one space, kept at the ends (they separate the
-/// text from its neighbours' markup).
-fn squeeze(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            space = true;
-        } else {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
-        }
-    }
-    if space {
-        out.push(' ');
-    }
-    out
-}
-
 /// White space runs as one space, none at the ends.
 fn collapse_spaces(text: &str) -> String {
-    squeeze(text).trim().to_owned()
-}
-
-/// Drops white space at the start and end, and plain text left empty.
-fn trim_ends(inlines: &mut Vec<Inline>) {
-    if let Some(Inline::Plain(first)) = inlines.first_mut() {
-        *first = first.trim_start().to_owned();
-    }
-    if let Some(Inline::Plain(last)) = inlines.last_mut() {
-        *last = last.trim_end().to_owned();
-    }
-    inlines.retain(|inline| !matches!(inline, Inline::Plain(text) if text.is_empty()));
+    squeeze_white_space(text).trim().to_owned()
 }
 
 /// A contributor as a person: `family` (and `given`) a person's name,

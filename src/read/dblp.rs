@@ -27,8 +27,8 @@ use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    bare_doi, page_range, Date, Inline, Library, Month, Person, Profile, Style, Text, Variable,
-    Work, WorkType,
+    bare_doi, page_range, squeeze_white_space, trim_inlines, Date, Inline, Library, Month, Person,
+    Profile, Style, Text, Variable, Work, WorkType,
 };
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
 
@@ -663,7 +663,7 @@ fn collapse(text: &str) -> String {
 /// A title as rich text, without the final `.` DBLP adds.
 fn title(node: Node<'_, '_>) -> Text {
     let mut inlines = inlines(node);
-    trim_ends(&mut inlines);
+    trim_inlines(&mut inlines);
     if let Some(Inline::Plain(last)) = inlines.last_mut() {
         // `etc..` would keep one; `...` is an ellipsis of the title's own.
         if last.ends_with('.') && !last.ends_with("..") {
@@ -683,7 +683,7 @@ fn inlines(node: Node<'_, '_>) -> Vec<Inline> {
     let mut out: Vec<Inline> = Vec::new();
     for child in node.children() {
         if let Some(text) = child.text().filter(|_| child.is_text()) {
-            push_plain(&mut out, &squeeze(text));
+            push_plain(&mut out, &squeeze_white_space(text));
         } else if child.is_element() {
             let name = child.tag_name().name();
             let style = TITLE_STYLES
@@ -712,38 +712,6 @@ fn push_plain(out: &mut Vec<Inline>, text: &str) {
     match out.last_mut() {
         Some(Inline::Plain(last)) => last.push_str(text),
         _ => out.push(Inline::Plain(text.to_owned())),
-    }
-}
-
-/// White space runs as one space, kept at the ends (they separate the
-/// text from its neighbours' markup).
-fn squeeze(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            space = true;
-        } else {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
-        }
-    }
-    if space {
-        out.push(' ');
-    }
-    out
-}
-
-/// Drops the white space at the start and end of a title.
-fn trim_ends(inlines: &mut [Inline]) {
-    if let Some(Inline::Plain(first)) = inlines.first_mut() {
-        *first = first.trim_start().to_owned();
-    }
-    if let Some(Inline::Plain(last)) = inlines.last_mut() {
-        *last = last.trim_end().to_owned();
     }
 }
 
