@@ -125,6 +125,7 @@ fn bibtex_file_to_csl_json_streaming(bencher: Bencher, name: &str) {
         read: ReadOptions::default(),
         write: Options::default(),
         merge: true,
+        lookup: Default::default(),
     };
     bencher.counter(BytesCount::new(size)).bench(|| {
         let mut out = Vec::with_capacity(size * 2);

@@ -1,5 +1,5 @@
-//! One conversion: inputs read, combined into one library, written in one
-//! output format. The binary calls this; scripts using the library can too.
+//! One conversion: inputs read, combined into one library, completed from
+//! web services when asked (`lookup`), written in one output format. The binary calls this; scripts using the library can too.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -33,6 +33,9 @@ pub struct Request {
     pub write: write::Options,
     /// Merge the same work read from several inputs into one.
     pub merge: bool,
+    /// The services to complete works from; by default none, and no
+    /// network.
+    pub lookup: crate::lookup::Options,
 }
 
 /// A finished conversion.
@@ -57,17 +60,33 @@ impl Conversion {
 /// Reads every input and writes them as one library. Fails, with nothing
 /// written, only when an input's format cannot be told.
 pub fn convert(inputs: &[Input], request: &Request) -> Result<Conversion, Diagnostic> {
-    convert_with_progress(inputs, request, &mut |_| {})
+    convert_with_progress(inputs, request, &mut |_: Progress<'_>| {})
 }
 
-/// [`convert`], calling `on_input` with each input once it is read (for a
-/// progress bar).
+/// How far a conversion is, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// This input is read.
+    Read(&'a Input),
+    /// `done` of `total` works are looked up.
+    LookedUp { done: usize, total: usize },
+}
+
+/// [`convert`], calling `progress` as each input is read and each work
+/// looked up.
 pub fn convert_with_progress(
     inputs: &[Input],
     request: &Request,
-    on_input: &mut dyn FnMut(&Input),
+    progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Conversion, Diagnostic> {
-    let (library, mut diagnostics, origins) = read_located(inputs, request, on_input)?;
+    let (mut library, mut diagnostics, origins) = read_located(inputs, request, &mut |input| {
+        progress(Progress::Read(input))
+    })?;
+    diagnostics.extend(crate::lookup::complete(
+        &mut library.works,
+        &request.lookup,
+        &mut |done, total| progress(Progress::LookedUp { done, total }),
+    ));
     let skipped = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error)

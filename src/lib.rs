@@ -20,6 +20,7 @@
 //!     read: ReadOptions { as_of: "2026-11-27".parse().unwrap() },
 //!     write: Default::default(),
 //!     merge: true,
+//!     lookup: Default::default(),
 //! };
 //! let conversion = convert(&[input], &request).unwrap();
 //! assert_eq!(conversion.exit_status(), 0);
@@ -37,6 +38,7 @@ pub mod config;
 pub mod convert;
 pub mod diagnostic;
 pub mod key;
+pub mod lookup;
 pub mod merge;
 pub mod model;
 pub mod output;

@@ -9,9 +9,12 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use pubconv::config::{self, Arguments};
-use pubconv::convert::{self, convert_streaming, convert_with_progress, read_all, Input, Request};
+use pubconv::convert::{
+    self, convert_streaming, convert_with_progress, read_all, Input, Progress, Request,
+};
 use pubconv::diagnostic::{Diagnostic, Severity};
 use pubconv::key::KeyPattern;
+use pubconv::lookup::{self, Service};
 use pubconv::model::Date;
 use pubconv::output::{self, Target};
 use pubconv::read::{InputFormat, ReadOptions};
@@ -37,6 +40,15 @@ Exit status: 0 everything converted; 1 some entries were skipped (each
 reported on stderr, the rest written), nothing was written, or --strict
 found a warning; 2 nothing could be done.";
 
+const LOOKUP_EXAMPLES: &str = "\
+Examples:
+  pubconv lookup profile.txt -o enriched.json --contact me@example.org
+  pubconv lookup profile.txt --lookup arxiv,crossref --to bibtex -o cv.bib
+  pubconv convert profile.txt --to bibtex --lookup arxiv --offline
+
+Answers are cached (--cache-dir) so that a second run asks nothing. arXiv
+is asked at most once every 3 s; Crossref at the rate its headers allow.";
+
 #[derive(Parser)]
 #[command(args_override_self = true)]
 #[command(name = "pubconv", version, about = "Convert publication lists: profile dumps, BibTeX and CSL-JSON to BibTeX, BibLaTeX, CSL-JSON and Markdown CV sections", after_help = EXAMPLES)]
@@ -55,6 +67,9 @@ enum Command {
     /// Read publication lists and write them in another format.
     #[command(after_help = EXAMPLES)]
     Convert(Box<ConvertArgs>),
+    /// Read publication lists, complete each work from web services (arXiv, Crossref, DBLP, OpenAlex) and write the result: CSL-JSON unless --to or -o says otherwise.
+    #[command(after_help = LOOKUP_EXAMPLES)]
+    Lookup(Box<ConvertArgs>),
     /// Read publication lists and report every problem, writing nothing.
     Check(CheckArgs),
     /// List the formats pubconv reads and writes.
@@ -183,9 +198,117 @@ struct ConvertArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     out_dir: Option<PathBuf>,
     #[command(flatten)]
+    lookup: LookupArgs,
+    #[command(flatten)]
     read: ReadArgs,
     #[command(flatten)]
     report: ReportArgs,
+}
+
+/// Completing works from web services: the only options that touch the
+/// network.
+#[derive(clap::Args)]
+struct LookupArgs {
+    /// Complete works from these services: arxiv, crossref, dblp, openalex (comma-separated) or all. Without it, no network is used.
+    #[arg(long, value_name = "SERVICES", value_parser = parse_services, help_heading = "Lookup options")]
+    lookup: Option<Services>,
+    /// Your e-mail address, sent with every request (Crossref and OpenAlex ask for one, and answer such requests first).
+    #[arg(long, value_name = "EMAIL", help_heading = "Lookup options")]
+    contact: Option<String>,
+    /// Where answers are kept [default: $XDG_CACHE_HOME/pubconv, else ~/.cache/pubconv].
+    #[arg(long, value_name = "DIR", help_heading = "Lookup options")]
+    cache_dir: Option<PathBuf>,
+    /// Answer lookups from the cache only, and say what could not be looked up.
+    #[arg(long, conflicts_with = "refresh", help_heading = "Lookup options")]
+    offline: bool,
+    /// Ask the services again, even what the cache holds.
+    #[arg(long, help_heading = "Lookup options")]
+    refresh: bool,
+    /// How many seconds one request may take.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value = "30",
+        help_heading = "Lookup options"
+    )]
+    timeout: u64,
+    /// arXiv API base URL (a mirror; tests).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "PUBCONV_ARXIV_URL",
+        hide_env_values = true,
+        help_heading = "Lookup options"
+    )]
+    arxiv_url: Option<String>,
+    /// Crossref REST API base URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "PUBCONV_CROSSREF_URL",
+        hide_env_values = true,
+        help_heading = "Lookup options"
+    )]
+    crossref_url: Option<String>,
+    /// DBLP base URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "PUBCONV_DBLP_URL",
+        hide_env_values = true,
+        help_heading = "Lookup options"
+    )]
+    dblp_url: Option<String>,
+    /// OpenAlex API base URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "PUBCONV_OPENALEX_URL",
+        hide_env_values = true,
+        help_heading = "Lookup options"
+    )]
+    openalex_url: Option<String>,
+}
+
+/// The options that mean something only when works are looked up.
+const LOOKUP_OPTIONS: &[&str] = &["contact", "cache-dir", "offline", "refresh", "timeout"];
+
+/// The services `--lookup` names (one value, commas inside).
+#[derive(Clone)]
+struct Services(Vec<Service>);
+
+fn parse_services(text: &str) -> Result<Services, String> {
+    Service::parse_list(text).map(Services)
+}
+
+/// The lookup as the options ask for it; `all` services when `default_all`
+/// (the `lookup` command) and none is named.
+fn lookup_options(args: &LookupArgs, default_all: bool) -> lookup::Options {
+    let services = match &args.lookup {
+        Some(Services(services)) => services.clone(),
+        None if default_all => Service::ALL.to_vec(),
+        None => Vec::new(),
+    };
+    let base_urls = [
+        (Service::Arxiv, &args.arxiv_url),
+        (Service::Crossref, &args.crossref_url),
+        (Service::Dblp, &args.dblp_url),
+        (Service::OpenAlex, &args.openalex_url),
+    ]
+    .into_iter()
+    .filter_map(|(service, url)| Some((service, url.clone()?)))
+    .collect();
+    let defaults = lookup::Options::default();
+    lookup::Options {
+        services,
+        contact: args.contact.clone(),
+        cache_dir: args.cache_dir.clone().or(defaults.cache_dir),
+        offline: args.offline,
+        refresh: args.refresh,
+        base_urls,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        ..defaults
+    }
 }
 
 /// The options that change Markdown output only.
@@ -227,7 +350,7 @@ fn main() -> ExitCode {
     let takes_config: Vec<config::Command<'static>> = command
         .get_subcommands()
         .filter_map(|sub| {
-            let name = ["convert", "check"]
+            let name = ["convert", "lookup", "check"]
                 .into_iter()
                 .find(|name| *name == sub.get_name())?;
             let options = sub
@@ -250,7 +373,8 @@ fn main() -> ExitCode {
         Err(error) => error.exit(),
     };
     let result = match cli.command {
-        Command::Convert(args) => run_convert(&args, &arguments),
+        Command::Convert(args) => run_convert(&args, &arguments, false),
+        Command::Lookup(args) => run_convert(&args, &arguments, true),
         Command::Check(args) => run_check(&args),
         Command::Formats => to_stdout(formats_table().as_bytes()),
         Command::Completions { shell } => {
@@ -368,6 +492,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, String> {
         read: read_request(&args.read),
         write: WriteOptions::default(),
         merge: !args.read.no_merge,
+        lookup: lookup::Options::default(),
     };
     let mut printer = Printer::new(&args.report);
     let Some((library, diagnostics)) = printer.read(&inputs, &request) else {
@@ -386,6 +511,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, String> {
 fn output_format(
     args: &ConvertArgs,
     output: Option<&Path>,
+    default: Option<OutputFormat>,
 ) -> Result<(OutputFormat, bool), String> {
     let extension = output
         .and_then(Path::extension)
@@ -411,6 +537,9 @@ fn output_format(
         }
         None => {
             let Some(&usual) = named.first() else {
+                if let Some(default) = default.filter(|_| extension.is_none()) {
+                    return Ok((default, false));
+                }
                 return Err(match extension {
                     Some(extension) => format!(
                         "cannot tell the output format from `.{extension}`: give --to ({})",
@@ -464,14 +593,32 @@ fn check_options_apply(
     Ok(())
 }
 
-fn run_convert(args: &ConvertArgs, arguments: &Arguments) -> Result<u8, String> {
+/// `convert`, or `lookup` (`lookup_command`): the same with every
+/// service asked and CSL-JSON written unless told otherwise.
+fn run_convert(
+    args: &ConvertArgs,
+    arguments: &Arguments,
+    lookup_command: bool,
+) -> Result<u8, String> {
     // `-o -` is standard output, as in other tools.
     let output = args
         .output
         .as_deref()
         .filter(|path| path.as_os_str() != "-");
-    let (to, told_by_extension) = output_format(args, output)?;
+    let default = lookup_command.then_some(OutputFormat::CslJson);
+    let (to, told_by_extension) = output_format(args, output, default)?;
     check_options_apply(args, arguments, to, told_by_extension)?;
+    let lookup = lookup_options(&args.lookup, lookup_command);
+    if lookup.services.is_empty() {
+        if let Some(option) = LOOKUP_OPTIONS
+            .iter()
+            .find(|option| arguments.typed_option(option))
+        {
+            return Err(format!(
+                "--{option} changes lookups only, and none is asked for: add --lookup SERVICES, or drop it"
+            ));
+        }
+    }
     let request = Request {
         from: args.read.from.as_deref().and_then(InputFormat::from_name),
         to,
@@ -493,6 +640,7 @@ fn run_convert(args: &ConvertArgs, arguments: &Arguments) -> Result<u8, String> 
             },
         },
         merge: !args.read.no_merge,
+        lookup,
     };
     let input_paths: Vec<PathBuf> = args
         .read
@@ -540,10 +688,14 @@ fn run_convert(args: &ConvertArgs, arguments: &Arguments) -> Result<u8, String> 
         None => vec![(None, &inputs[..])],
     };
     let progress = progress_bar(&inputs);
+    let mut lookup_bar = LookupBar::default();
     let mut outputs = Vec::new();
     let mut diagnostics = Vec::new();
     for (input, group) in groups {
-        let mut advance = |input: &Input| progress.inc(input.bytes.len() as u64);
+        let mut advance = |step: Progress<'_>| match step {
+            Progress::Read(input) => progress.inc(input.bytes.len() as u64),
+            Progress::LookedUp { done, total } => lookup_bar.show(done, total),
+        };
         let conversion = match convert_with_progress(group, &request, &mut advance) {
             Ok(conversion) => conversion,
             Err(diagnostic) => {
@@ -556,6 +708,7 @@ fn run_convert(args: &ConvertArgs, arguments: &Arguments) -> Result<u8, String> 
         outputs.push((input, conversion));
     }
     progress.finish_and_clear();
+    lookup_bar.finish();
     for diagnostic in &diagnostics {
         printer.print(diagnostic);
     }
@@ -604,6 +757,7 @@ fn try_streaming(
     // --strict withholds all output after a warning: stdout cannot take
     // back what was streamed to it.
     if path.as_os_str() == "-"
+        || !request.lookup.services.is_empty()
         || args.out_dir.is_some()
         || args.per_file.is_some()
         || (output.is_none() && args.report.strict)
@@ -667,6 +821,38 @@ fn progress_bar(inputs: &[Input]) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// A bar over the works looked up (a run may take minutes: arXiv is asked
+/// once every 3 s), drawn only when stderr is a terminal.
+#[derive(Default)]
+struct LookupBar {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl LookupBar {
+    fn show(&mut self, done: usize, total: usize) {
+        let bar = self.bar.get_or_insert_with(|| {
+            if !std::io::stderr().is_terminal() {
+                return indicatif::ProgressBar::hidden();
+            }
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} works looked up")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Where `--out-dir` puts one input's output: its file stem and the

@@ -25,7 +25,9 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::person::fold;
-use crate::model::{DateVariable, Person, Variable, Work, WorkType};
+use crate::model::{
+    arxiv_without_version, bare_doi, DateVariable, Person, Text, Variable, Work, WorkType,
+};
 // The one reader-made mark the merge heeds: a venue cut short is no
 // fuller name for one another source abbreviates.
 use crate::read::scholar::VENUE_TRUNCATED;
@@ -133,7 +135,7 @@ fn match_keys(work: &Work) -> Vec<String> {
         keys.push(format!("doi {}", doi.to_ascii_lowercase()));
     }
     if let Some(id) = &work.ids.arxiv {
-        keys.push(format!("arxiv {}", without_version(id)));
+        keys.push(format!("arxiv {}", arxiv_without_version(id)));
     }
     if let Some(title) = work.title.as_ref().map(|t| fold(&t.raw_string())) {
         if !title.is_empty() {
@@ -153,7 +155,7 @@ fn same_work(a: &Work, b: &Work) -> Option<&'static str> {
         work.ids
             .arxiv
             .as_deref()
-            .map(|id| without_version(id).to_owned())
+            .map(|id| arxiv_without_version(id).to_owned())
     };
     if arxiv(a).is_some() && arxiv(a) == arxiv(b) {
         return Some("arXiv id");
@@ -174,18 +176,6 @@ fn same_work(a: &Work, b: &Work) -> Option<&'static str> {
     };
     (title(a).is_some() && title(a) == title(b) && years_close && first_authors_match)
         .then_some("title")
-}
-
-/// `2210.13533v4` → `2210.13533`.
-fn without_version(id: &str) -> &str {
-    match id.rfind('v') {
-        Some(at)
-            if at > 0 && id[at + 1..].bytes().all(|b| b.is_ascii_digit()) && at + 1 < id.len() =>
-        {
-            &id[..at]
-        }
-        _ => id,
-    }
 }
 
 fn says_where(work: &Work) -> bool {
@@ -254,6 +244,143 @@ fn abbreviates(short: &str, long: &str) -> bool {
     prefixes || acronym
 }
 
+/// A single value of a work that merging and completing fill where it is
+/// missing, with its name in reports.
+type Slot = (&'static str, fn(&mut Work) -> &mut Option<String>);
+
+const SLOTS: [Slot; 10] = [
+    ("DOI", |work| &mut work.ids.doi),
+    ("arXiv id", |work| &mut work.ids.arxiv),
+    ("URL", |work| &mut work.ids.url),
+    ("ISBN", |work| &mut work.ids.isbn),
+    ("ISSN", |work| &mut work.ids.issn),
+    ("publisher", |work| &mut work.venue.publisher),
+    ("place", |work| &mut work.venue.place),
+    ("volume", |work| &mut work.venue.volume),
+    ("issue", |work| &mut work.venue.issue),
+    ("pages", |work| &mut work.venue.pages),
+];
+
+/// Completes `work` with what a service's record of it (`found`) knows,
+/// never overwriting what the work has, except a truncated author list
+/// that the found one continues. A preprint that says nowhere else it
+/// appeared takes the found record's type with its venue. Returns the
+/// values on which the two disagree, in words, for the report.
+pub fn complete(work: &mut Work, mut found: Work) -> Vec<String> {
+    let mut conflicts = Vec::new();
+    let continues = |full: &[Person], start: &[Person]| {
+        full.len() >= start.len()
+            && full
+                .iter()
+                .zip(start)
+                .all(|(full, short)| full.matches(&short.display_name()))
+    };
+    if work.authors.is_empty()
+        || (work.authors_truncated
+            && !found.authors_truncated
+            && continues(&found.authors, &work.authors))
+    {
+        if !found.authors.is_empty() {
+            work.authors = std::mem::take(&mut found.authors);
+            work.authors_truncated = found.authors_truncated;
+        }
+    } else if !found.authors.is_empty()
+        && !(continues(&found.authors, &work.authors)
+            && (found.authors.len() == work.authors.len() || work.authors_truncated))
+    {
+        let names = |people: &[Person]| {
+            people
+                .iter()
+                .map(Person::display_name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        conflicts.push(format!(
+            "authors differ: it lists {}",
+            names(&found.authors)
+        ));
+    }
+    let published = found.venue.container_title.is_some() && found.kind != WorkType::Preprint;
+    if work.kind == WorkType::Misc
+        || (work.kind == WorkType::Preprint && work.venue.container_title.is_none() && published)
+    {
+        work.kind = found.kind;
+    }
+    for (name, slot) in SLOTS {
+        let theirs = slot(&mut found).take();
+        let mine = slot(work);
+        match (mine.as_deref(), theirs) {
+            (None, theirs) => *mine = theirs,
+            (Some(mine), Some(theirs))
+                if name != "URL" && fold(bare_doi(mine)) != fold(bare_doi(&theirs)) =>
+            {
+                conflicts.push(format!("{name} differs: it gives {theirs}"));
+            }
+            _ => {}
+        }
+    }
+    let differ = |mine: &Option<Text>, theirs: &Text| {
+        mine.as_ref().is_some_and(|mine| {
+            let (mine, theirs) = (mine.raw_string(), theirs.raw_string());
+            fold(&mine) != fold(&theirs)
+                && !abbreviates(&mine, &theirs)
+                && !abbreviates(&theirs, &mine)
+        })
+    };
+    if let Some(theirs) = found.venue.container_title.take() {
+        if differ(&work.venue.container_title, &theirs) {
+            conflicts.push(format!("venue differs: it gives {}", theirs.raw_string()));
+        }
+        work.venue.container_title.get_or_insert(theirs);
+    }
+    if let Some(theirs) = found.title.take() {
+        if differ(&work.title, &theirs) {
+            conflicts.push(format!("title differs: it gives '{}'", theirs.raw_string()));
+        }
+        work.title.get_or_insert(theirs);
+    }
+    if let Some(theirs) = found.date {
+        match work.date {
+            None => work.date = Some(theirs),
+            Some(mine) if mine.start.year != theirs.start.year => {
+                conflicts.push(format!("year differs: it gives {}", theirs.start.year));
+            }
+            Some(_) => {}
+        }
+    }
+    if work.abstract_text.is_none() {
+        work.abstract_text = found.abstract_text;
+    }
+    if work.editors.is_empty() {
+        work.editors = found.editors;
+    }
+    if work.keywords.is_empty() {
+        work.keywords = found.keywords;
+    }
+    for category in found.categories {
+        if !work
+            .categories
+            .iter()
+            .any(|mine| mine.best() == category.best())
+        {
+            work.categories.push(category);
+        }
+    }
+    for (variable, text) in found.fields {
+        work.fields.entry(variable).or_insert(text);
+    }
+    for (variable, date) in found.dates {
+        work.dates.entry(variable).or_insert(date);
+    }
+    for (role, people) in found.contributors {
+        work.contributors.entry(role).or_insert(people);
+    }
+    for (name, value) in found.extra {
+        work.extra.entry(name).or_insert(value);
+    }
+    conflicts
+}
+
 /// The union of two records of one work (the rule in the module comment).
 fn merged(first: Work, second: Work) -> Work {
     let (mut primary, other) = if richness(&second) > richness(&first) {
@@ -280,22 +407,16 @@ fn merged(first: Work, second: Work) -> Work {
             primary.dates.entry(DateVariable::Submitted).or_insert(date);
         }
     }
-    let fill = |mine: &mut Option<String>, theirs: &Option<String>| {
+    let mut other = other;
+    if primary.key.is_none() {
+        primary.key = other.key.take();
+    }
+    for (_, slot) in SLOTS {
+        let mine = slot(&mut primary);
         if mine.is_none() {
-            mine.clone_from(theirs);
+            *mine = slot(&mut other).take();
         }
-    };
-    fill(&mut primary.key, &other.key);
-    fill(&mut primary.ids.doi, &other.ids.doi);
-    fill(&mut primary.ids.arxiv, &other.ids.arxiv);
-    fill(&mut primary.ids.url, &other.ids.url);
-    fill(&mut primary.ids.isbn, &other.ids.isbn);
-    fill(&mut primary.ids.issn, &other.ids.issn);
-    fill(&mut primary.venue.publisher, &other.venue.publisher);
-    fill(&mut primary.venue.place, &other.venue.place);
-    fill(&mut primary.venue.volume, &other.venue.volume);
-    fill(&mut primary.venue.issue, &other.venue.issue);
-    fill(&mut primary.venue.pages, &other.venue.pages);
+    }
     if primary.title.is_none() {
         primary.title = other.title;
     }

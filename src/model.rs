@@ -14,8 +14,8 @@ pub use date::{Date, DateValue, Month, RangeEnd};
 pub use person::{Person, PersonalName};
 pub use text::{squeeze_white_space, trim_inlines, Casing, Inline, Style, Text};
 pub use work::{
-    bare_doi, page_range, Category, DateVariable, Identifiers, Role, Variable, Venue, Work,
-    WorkType,
+    arxiv_without_version, bare_doi, page_range, Category, DateVariable, Identifiers, Role,
+    Variable, Venue, Work, WorkType,
 };
 
 /// Everything read from one or more inputs.

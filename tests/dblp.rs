@@ -126,6 +126,7 @@ fn told_from_its_content_and_other_xml_is_not_claimed() {
         read: ReadOptions::default(),
         write: Default::default(),
         merge: true,
+        lookup: Default::default(),
     };
     let error = convert(&[input], &request).expect_err("an Atom feed is not read as DBLP");
     assert!(error.message.contains("XML, but not"), "{}", error.message);
@@ -339,6 +340,7 @@ fn a_merge_note_points_at_the_record_line() {
         read: ReadOptions::default(),
         write: Default::default(),
         merge: true,
+        lookup: Default::default(),
     };
     let conversion = convert(&inputs, &request).unwrap();
     assert_eq!(conversion.written, 2);

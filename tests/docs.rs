@@ -394,7 +394,15 @@ fn the_guide_documents_every_option_help_lists() {
             command.join(" ")
         );
     }
-    for subcommand in ["convert", "check", "formats", "completions", "man"] {
+    // `lookup` takes convert's options, and its section says so.
+    for subcommand in [
+        "convert",
+        "lookup",
+        "check",
+        "formats",
+        "completions",
+        "man",
+    ] {
         assert!(
             guide.contains(&format!("\n## pubconv {subcommand}")),
             "docs/guide.md has no section for `pubconv {subcommand}`"

@@ -99,6 +99,7 @@ fn binary_junk_invalid_utf8_and_utf16() {
         read: Default::default(),
         write: Default::default(),
         merge: true,
+        lookup: Default::default(),
     };
     let refused = pubconv::convert::convert(&[input], &request).unwrap_err();
     assert_eq!(refused.code, "input::not-text");

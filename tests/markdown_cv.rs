@@ -30,6 +30,7 @@ fn markdown(fixture: &str, options: Options) -> String {
             ..Default::default()
         },
         merge: true,
+        lookup: Default::default(),
     };
     convert(&[input], &request).unwrap().output
 }

@@ -172,6 +172,7 @@ fn json_that_is_not_csl_is_never_a_work() {
         read: Default::default(),
         write: Default::default(),
         merge: true,
+        lookup: Default::default(),
     };
     let orcid = r#"{"bulk": [{"work": {"title": {"title": {"value": "A paper"}}}}]}"#;
     // Told from its content, it is ORCID's, and read as such.

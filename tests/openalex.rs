@@ -497,6 +497,7 @@ fn refused_by_name_when_given_as_openalex() {
         read: ReadOptions::default(),
         write: Default::default(),
         merge: true,
+        lookup: Default::default(),
     };
     let conversion = convert(&[input], &request).unwrap();
     assert_eq!(conversion.written, 0);

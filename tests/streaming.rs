@@ -141,6 +141,7 @@ fn request() -> Request {
         read: ReadOptions::default(),
         write: Options::default(),
         merge: true,
+        lookup: Default::default(),
     }
 }
 

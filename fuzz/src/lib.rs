@@ -82,6 +82,7 @@ pub fn streaming(bytes: &[u8]) {
         read: ReadOptions::default(),
         write: Options::default(),
         merge: true,
+        lookup: Default::default(),
     };
     let path = std::env::temp_dir().join(format!("pubconv-fuzz-{}.bib", std::process::id()));
     std::fs::write(&path, bytes).expect("the temporary folder takes a file");

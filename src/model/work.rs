@@ -253,6 +253,18 @@ pub fn page_range(pages: &str) -> String {
         .collect()
 }
 
+/// `2210.13533v4` → `2210.13533`: the paper, whatever its version.
+pub fn arxiv_without_version(id: &str) -> &str {
+    match id.rfind('v') {
+        Some(at)
+            if at > 0 && at + 1 < id.len() && id[at + 1..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            &id[..at]
+        }
+        _ => id,
+    }
+}
+
 /// A DOI as the model holds it, bare: without `https://doi.org/`,
 /// `doi:` or the like, as sources write it.
 pub fn bare_doi(mut doi: &str) -> &str {

@@ -105,6 +105,7 @@ pub fn convert_fixtures(names: &[&str], to: OutputFormat, merge: bool) -> Conver
         },
         write: Default::default(),
         merge,
+        lookup: Default::default(),
     };
     convert(&inputs, &request).unwrap()
 }
@@ -123,6 +124,7 @@ pub fn convert_bytes(name: &str, bytes: Vec<u8>, to: OutputFormat) -> Conversion
         },
         write: Default::default(),
         merge: true,
+        lookup: Default::default(),
     };
     convert(&[input], &request).expect("the input's format is recognised")
 }
@@ -146,6 +148,7 @@ pub fn bibtex_to_csl_items(name: &str, bytes: Vec<u8>) -> Vec<serde_json::Value>
         read: ReadOptions::default(),
         write: Default::default(),
         merge: true,
+        lookup: Default::default(),
     };
     let conversion = convert(&[input], &request).expect("the format is given");
     serde_json::from_str(&conversion.output).expect("pubconv writes valid JSON")

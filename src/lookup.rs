@@ -1,0 +1,370 @@
+//! Completing works from the services that know them: arXiv, Crossref,
+//! DBLP and OpenAlex. The only code in pubconv that touches the network,
+//! and only when the user names services (`--lookup`).
+//!
+//! A reply from a service is just another input: [`services`] says what to
+//! ask of each service for a work and which reader parses the reply,
+//! [`client`] asks it (politely: per-service spacing, bounded retries,
+//! timeouts), [`cache`] keeps every answer on disk so that a second run
+//! asks nothing, [`matching`] decides which candidate, if any, is the same
+//! work, and [`crate::merge::complete`] fills the work from it. Every
+//! acceptance, rejection and failure is reported.
+//!
+//! Services are asked in one order whatever order the user names them in:
+//! arXiv first (it gives the full author list and the DOI of the published
+//! version), then Crossref (by that DOI: venue, volume, pages), DBLP and
+//! OpenAlex.
+
+pub mod cache;
+pub mod client;
+pub mod matching;
+pub mod services;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Work;
+use crate::read::{ReadOptions, Source};
+
+use cache::Cache;
+use client::{Client, Reply};
+use matching::Choice;
+use services::Query;
+
+/// A service pubconv can look works up on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Service {
+    Arxiv,
+    Crossref,
+    Dblp,
+    OpenAlex,
+}
+
+impl Service {
+    /// Every service, in the order they are asked.
+    pub const ALL: [Service; 4] = [
+        Service::Arxiv,
+        Service::Crossref,
+        Service::Dblp,
+        Service::OpenAlex,
+    ];
+
+    /// The name on the command line and in the cache.
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Arxiv => "arxiv",
+            Service::Crossref => "crossref",
+            Service::Dblp => "dblp",
+            Service::OpenAlex => "openalex",
+        }
+    }
+
+    /// The name in messages.
+    pub fn title(self) -> &'static str {
+        match self {
+            Service::Arxiv => "arXiv",
+            Service::Crossref => "Crossref",
+            Service::Dblp => "DBLP",
+            Service::OpenAlex => "OpenAlex",
+        }
+    }
+
+    /// The service's public address, used unless another base URL is given.
+    pub fn default_url(self) -> &'static str {
+        match self {
+            Service::Arxiv => "https://export.arxiv.org",
+            Service::Crossref => "https://api.crossref.org",
+            Service::Dblp => "https://dblp.org",
+            Service::OpenAlex => "https://api.openalex.org",
+        }
+    }
+
+    /// The least time between two requests to the service, before it says
+    /// otherwise: arXiv asks for one request every three seconds; DBLP
+    /// publishes no limit and is a small academic service; Crossref and
+    /// OpenAlex allow several a second (Crossref's headers then tell).
+    pub fn default_interval(self) -> Duration {
+        match self {
+            Service::Arxiv => Duration::from_secs(3),
+            Service::Dblp => Duration::from_secs(1),
+            Service::Crossref | Service::OpenAlex => Duration::from_millis(100),
+        }
+    }
+
+    /// `arxiv,crossref` or `all` → the services, in the order they are
+    /// asked.
+    pub fn parse_list(list: &str) -> Result<Vec<Service>, String> {
+        let mut services = Vec::new();
+        for name in list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
+            if name.eq_ignore_ascii_case("all") {
+                services.extend(Service::ALL);
+                continue;
+            }
+            let service = Service::ALL
+                .into_iter()
+                .find(|service| service.name().eq_ignore_ascii_case(name))
+                .ok_or_else(|| {
+                    format!("no service `{name}`: name arxiv, crossref, dblp, openalex or all")
+                })?;
+            services.push(service);
+        }
+        services.sort_unstable();
+        services.dedup();
+        Ok(services)
+    }
+}
+
+/// What to look up, where, and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The services to ask; none means no lookup and no network.
+    pub services: Vec<Service>,
+    /// An e-mail address sent with every request (Crossref's and
+    /// OpenAlex's polite pools ask for one).
+    pub contact: Option<String>,
+    /// Where answers are kept; `None` keeps none.
+    pub cache_dir: Option<PathBuf>,
+    /// Answer from the cache only.
+    pub offline: bool,
+    /// Ask again even what the cache holds.
+    pub refresh: bool,
+    /// Each service's base URL, for mirrors and tests: `None` for the
+    /// public one.
+    pub base_urls: Vec<(Service, String)>,
+    /// How long one request may take, in all.
+    pub timeout: Duration,
+    /// The first wait before a retry; each retry waits twice the last.
+    pub retry_wait: Duration,
+    /// The least time between two requests to arXiv.
+    pub arxiv_interval: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            services: Vec::new(),
+            contact: None,
+            cache_dir: cache::default_dir(),
+            offline: false,
+            refresh: false,
+            base_urls: Vec::new(),
+            timeout: Duration::from_secs(30),
+            retry_wait: Duration::from_secs(2),
+            arxiv_interval: Service::Arxiv.default_interval(),
+        }
+    }
+}
+
+impl Options {
+    /// The base URL requests to `service` go to.
+    pub fn base_url(&self, service: Service) -> &str {
+        self.base_urls
+            .iter()
+            .rev()
+            .find(|(named, _)| *named == service)
+            .map_or(service.default_url(), |(_, url)| url.as_str())
+            .trim_end_matches('/')
+    }
+}
+
+/// Completes each work from the services `options` names, calling
+/// `progress` with how many works are done and how many there are.
+/// Returns what was matched, rejected, filled and what failed.
+pub fn complete(
+    works: &mut [Work],
+    options: &Options,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    if options.services.is_empty() {
+        return diagnostics;
+    }
+    let cache = options.cache_dir.clone().map(Cache::new);
+    let mut client = Client::new(options);
+    let mut unanswered = 0;
+    let total = works.len();
+    for (done, work) in works.iter_mut().enumerate() {
+        for &service in &options.services {
+            let Some(query) = services::query(service, work) else {
+                continue;
+            };
+            match answer(&query, options, cache.as_ref(), &mut client) {
+                Answer::Reply(reply) => {
+                    diagnostics.extend(use_reply(work, &query, &reply, cache.as_ref()));
+                }
+                Answer::NotCached => unanswered += 1,
+                Answer::Failed(message) => diagnostics.push(
+                    Diagnostic::new(
+                        Severity::Warning,
+                        "lookup::failed",
+                        format!(
+                            "could not look up {} on {}: {message}",
+                            describe(work),
+                            service.title()
+                        ),
+                    )
+                    .hint("the work is written as read; run again later, or without this service"),
+                ),
+            }
+        }
+        progress(done + 1, total);
+    }
+    if unanswered > 0 {
+        diagnostics.push(
+            Diagnostic::new(
+                Severity::Warning,
+                "lookup::offline",
+                format!("{unanswered} lookups are not in the cache and were not made (--offline)"),
+            )
+            .hint("run once without --offline to fetch them"),
+        );
+    }
+    diagnostics
+}
+
+/// Where an answer came from.
+enum Answer {
+    Reply(Reply),
+    /// Offline, and the cache does not have it.
+    NotCached,
+    Failed(String),
+}
+
+/// The answer to `query`: from the cache unless told to refresh, else
+/// from the service unless offline.
+fn answer(query: &Query, options: &Options, cache: Option<&Cache>, client: &mut Client) -> Answer {
+    if !options.refresh {
+        if let Some(reply) = cache.and_then(|cache| cache.get(&query.key())) {
+            return Answer::Reply(reply);
+        }
+    }
+    if options.offline {
+        return Answer::NotCached;
+    }
+    let url = query.url(options.base_url(query.service), options.contact.as_deref());
+    match client.get(query.service, &url) {
+        Ok(reply) => Answer::Reply(reply),
+        Err(message) => Answer::Failed(message),
+    }
+}
+
+/// Reads a reply with the reader of its format, picks the candidate that
+/// is the same work and fills the work from it. A reply that reads
+/// cleanly is kept in the cache.
+fn use_reply(
+    work: &mut Work,
+    query: &Query,
+    reply: &Reply,
+    cache: Option<&Cache>,
+) -> Vec<Diagnostic> {
+    let service = query.service;
+    let mut diagnostics = Vec::new();
+    let candidates = if reply.status == 404 {
+        Vec::new()
+    } else {
+        let source = Source {
+            name: &query.key(),
+            text: &reply.body,
+        };
+        let reading = service.reply_format().read(source, &ReadOptions::default());
+        let errors: Vec<&Diagnostic> = reading
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.severity == Severity::Error)
+            .collect();
+        if let Some(error) = errors.first() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Severity::Warning,
+                    "lookup::bad-reply",
+                    format!(
+                        "{}'s answer about {} could not be read: {}",
+                        service.title(),
+                        describe(work),
+                        error.message
+                    ),
+                )
+                .hint("the work is written as read; run again later (the answer was not cached)"),
+            );
+            return diagnostics;
+        }
+        reading.library.works
+    };
+    if !reply.cached {
+        if let Some(cache) = cache {
+            if let Err(error) = cache.put(&query.key(), reply) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Severity::Warning,
+                        "lookup::cache",
+                        format!(
+                            "could not keep {}'s answer in the cache: {error}",
+                            service.title()
+                        ),
+                    )
+                    .hint("check that the cache directory (--cache-dir) is writable"),
+                );
+            }
+        }
+    }
+    match matching::choose(work, &candidates, query) {
+        Choice::Match { index, passed_over } => {
+            let found = candidates.into_iter().nth(index).unwrap_or_default();
+            let what = found_name(&found, service);
+            let mut message = format!("lookup: matched {} to {what}", describe(work));
+            if passed_over > 0 {
+                message.push_str(&format!(
+                    " (before {passed_over} later record{} of the same work)",
+                    if passed_over == 1 { "" } else { "s" }
+                ));
+            }
+            diagnostics.push(Diagnostic::new(Severity::Note, "lookup::matched", message));
+            for conflict in crate::merge::complete(work, found) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Severity::Note,
+                        "lookup::conflict",
+                        format!("{} on {}: {conflict}", describe(work), service.title()),
+                    )
+                    .hint("the input's value is kept"),
+                );
+            }
+        }
+        Choice::None(reason) => diagnostics.push(Diagnostic::new(
+            Severity::Note,
+            "lookup::no-match",
+            format!(
+                "lookup: no match for {} on {}: {reason}",
+                describe(work),
+                service.title()
+            ),
+        )),
+    }
+    diagnostics
+}
+
+/// `'Title'` for messages.
+fn describe(work: &Work) -> String {
+    let title = work
+        .title
+        .as_ref()
+        .map(|title| title.raw_string())
+        .unwrap_or_default();
+    format!("'{title}'")
+}
+
+/// The found record as messages name it: `arXiv:2210.13533`,
+/// `doi:10.1145/…`, else the service.
+fn found_name(found: &Work, service: Service) -> String {
+    match (service, &found.ids.arxiv, &found.ids.doi) {
+        (Service::Arxiv, Some(id), _) => format!("arXiv:{id}"),
+        (_, _, Some(doi)) => format!("doi:{doi} ({})", service.title()),
+        (_, Some(id), None) => format!("arXiv:{id} ({})", service.title()),
+        _ => format!("a {} record", service.title()),
+    }
+}
