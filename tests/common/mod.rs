@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod compare;
+pub mod http_server;
 pub mod latex;
 
 use std::path::{Path, PathBuf};
