@@ -1,6 +1,8 @@
 //! The test HTTP server of `tests/common/http_server.rs` checked with a
 //! bare `TcpStream`: what it decodes, what it logs, how it answers slow,
-//! panicking and malformed cases, that it stops.
+//! panicking and malformed cases, that it stops; and the arXiv, Crossref
+//! and OpenAlex routes of `tests/common/lookup_routes.rs` on the lookup
+//! fixtures.
 
 mod common;
 
@@ -9,6 +11,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::http_server::{HttpServer, Response};
+use common::lookup_routes::{arxiv_feed_for, crossref_work_for, openalex_work_for};
 
 /// Sends `raw` as is and reads the whole answer (the server closes).
 fn exchange(server: &HttpServer, raw: &str) -> String {
@@ -194,4 +197,68 @@ fn a_missing_fixture_is_a_500_naming_the_file() {
     let answer = get(&server, "/");
     assert!(answer.starts_with("HTTP/1.1 500 "), "{answer}");
     assert!(answer.contains("no-such.xml"), "{answer}");
+}
+
+fn lookup_server() -> HttpServer {
+    HttpServer::start(|request, _| match request.path.as_str() {
+        "/api/query" => arxiv_feed_for(request),
+        path if path.starts_with("/works/doi:") => openalex_work_for(request),
+        path if path.starts_with("/works/") => crossref_work_for(request),
+        _ => Response::status(404),
+    })
+}
+
+#[test]
+fn arxiv_title_search_picks_the_feed_by_folded_title_and_family_name() {
+    let server = lookup_server();
+    let answer = get(
+        &server,
+        "/api/query?search_query=ti:%22Beyond+Hard+Sharing+Efficient+Multi+Task+Speech+to+Text+Modeling+with+Supervised+Mixture+of+Experts%22+AND+au:Jin&max_results=5",
+    );
+    assert!(answer.contains("application/atom+xml"), "{answer}");
+    assert!(body(&answer).contains("2508.10009"), "{answer}");
+    // Right title, wrong author: nothing.
+    let answer = get(
+        &server,
+        "/api/query?search_query=ti:%22Beyond+Hard+Sharing+Efficient+Multi+Task+Speech+to+Text+Modeling+with+Supervised+Mixture+of+Experts%22+AND+au:Nobody&max_results=5",
+    );
+    assert!(
+        body(&answer).contains(
+            "<opensearch:totalResults xmlns:opensearch=\"http://a9.com/-/spec/opensearch/1.1/\">0<"
+        ),
+        "{answer}"
+    );
+    assert!(!body(&answer).contains("<entry>"), "{answer}");
+}
+
+#[test]
+fn arxiv_id_list_answers_that_entry_alone() {
+    let server = lookup_server();
+    let answer = get(&server, "/api/query?id_list=2210.13533&max_results=1");
+    let feed = body(&answer);
+    assert_eq!(feed.matches("<entry>").count(), 1, "{feed}");
+    assert!(feed.contains("Sufficient Invariant Learning for Distribution Shift"));
+    let answer = get(&server, "/api/query?id_list=9999.99999&max_results=1");
+    assert!(!body(&answer).contains("<entry>"), "{answer}");
+}
+
+#[test]
+fn crossref_and_openalex_answer_by_doi_and_404_otherwise() {
+    let server = lookup_server();
+    let answer = get(
+        &server,
+        "/works/10.1007%2F978-3-030-33843-5_16?mailto=test%40example.org",
+    );
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    assert!(
+        body(&answer).contains("\"message-type\":\"work\""),
+        "{answer}"
+    );
+    let answer = get(&server, "/works/doi:10.1007/978-3-030-33843-5_16");
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    assert!(body(&answer).contains("\"doi\""), "{answer}");
+    let answer = get(&server, "/works/doi:10.1007%2F978-3-030-33843-5_16");
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    assert!(get(&server, "/works/10.5555%2Fnone").starts_with("HTTP/1.1 404 "));
+    assert!(get(&server, "/works/doi:10.5555/none").starts_with("HTTP/1.1 404 "));
 }

@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod http_server;
 pub mod latex;
+pub mod lookup_routes;
 
 use std::path::{Path, PathBuf};
 
