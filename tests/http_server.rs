@@ -1,8 +1,7 @@
 //! The test HTTP server of `tests/common/http_server.rs` checked with a
 //! bare `TcpStream`: what it decodes, what it logs, how it answers slow,
-//! panicking and malformed cases, that it stops; and the arXiv, Crossref
-//! and OpenAlex routes of `tests/common/lookup_routes.rs` on the lookup
-//! fixtures.
+//! panicking and malformed cases, that it stops; and the routes of
+//! `tests/common/lookup_routes.rs` to the lookup fixtures.
 
 mod common;
 
@@ -11,7 +10,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::http_server::{HttpServer, Response};
-use common::lookup_routes::{arxiv_feed_for, crossref_work_for, openalex_work_for};
+use common::lookup_routes::lookup_route;
 
 /// Sends `raw` as is and reads the whole answer (the server closes).
 fn exchange(server: &HttpServer, raw: &str) -> String {
@@ -200,12 +199,7 @@ fn a_missing_fixture_is_a_500_naming_the_file() {
 }
 
 fn lookup_server() -> HttpServer {
-    HttpServer::start(|request, _| match request.path.as_str() {
-        "/api/query" => arxiv_feed_for(request),
-        path if path.starts_with("/works/doi:") => openalex_work_for(request),
-        path if path.starts_with("/works/") => crossref_work_for(request),
-        _ => Response::status(404),
-    })
+    HttpServer::start(|request, _| lookup_route(request))
 }
 
 #[test]
@@ -261,4 +255,50 @@ fn crossref_and_openalex_answer_by_doi_and_404_otherwise() {
     assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
     assert!(get(&server, "/works/10.5555%2Fnone").starts_with("HTTP/1.1 404 "));
     assert!(get(&server, "/works/doi:10.5555/none").starts_with("HTTP/1.1 404 "));
+}
+
+#[test]
+fn crossref_search_answers_the_page_or_the_work_the_query_names() {
+    let server = lookup_server();
+    let answer = get(
+        &server,
+        "/works?query.bibliographic=Flat+Posterior+Does+Matter+For+Bayesian+Model+Averaging+Lim+2024&rows=5&mailto=test%40example.org",
+    );
+    assert!(body(&answer).contains("10.5555/uai2025.fpbma"), "{answer}");
+    let answer = get(
+        &server,
+        "/works?query.bibliographic=Attention+Is+All+You+Need+Vaswani+2017&rows=5",
+    );
+    assert!(body(&answer).contains("10.65215/nxvz2v36"), "{answer}");
+    let answer = get(
+        &server,
+        "/works?query.bibliographic=CycleGAN+with+a+Blur+Kernel+for+Deconvolution+Microscopy+Optimal+Transport+Geometry+Lim+2019&rows=5",
+    );
+    let page: serde_json::Value = serde_json::from_str(body(&answer)).unwrap();
+    assert_eq!(page["message-type"], "work-list");
+    assert_eq!(page["message"]["items"][0]["DOI"], "10.5555/tci.2020.3006");
+    let answer = get(&server, "/works?query.bibliographic=Nothing+Like+It&rows=5");
+    let page: serde_json::Value = serde_json::from_str(body(&answer)).unwrap();
+    assert_eq!(page["message"]["items"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn dblp_search_answers_the_hits_or_none_without_a_hit_key() {
+    let server = lookup_server();
+    let answer = get(
+        &server,
+        "/search/publ/api?q=Beyond+Hard+Sharing+Efficient+Multi+Task+Speech+to+Text+Modeling+with+Supervised+Mixture+of+Experts+Jin&format=json&h=5",
+    );
+    assert!(
+        body(&answer).contains("conf/interspeech/JinHHLLC25"),
+        "{answer}"
+    );
+    let answer = get(
+        &server,
+        "/search/publ/api?q=Nothing+Like+It&format=json&h=5",
+    );
+    let result: serde_json::Value = serde_json::from_str(body(&answer)).unwrap();
+    assert_eq!(result["result"]["hits"]["@total"], "0");
+    assert!(result["result"]["hits"].get("hit").is_none());
+    assert!(get(&server, "/elsewhere").starts_with("HTTP/1.1 404 "));
 }

@@ -271,7 +271,10 @@ fn accept(listener: TcpListener, shared: Arc<Shared>) {
                 .spawn(move || serve(stream, &shared))
         };
         if let Ok(thread) = thread {
-            lock(&shared.connections).push((kept, thread));
+            let mut connections = lock(&shared.connections);
+            // Connections answered already are let go, their sockets with them.
+            connections.retain(|(_, thread)| !thread.is_finished());
+            connections.push((kept, thread));
         }
     }
     // The listener closes here, so that connecting after a stop fails.

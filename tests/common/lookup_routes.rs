@@ -1,8 +1,9 @@
 //! Answers to the lookup services' API paths from the fixtures under
-//! `fixtures/lookup/`, the way the services pick what they answer: arXiv
-//! by title phrase and author or by id, Crossref and OpenAlex by DOI.
-//! Handlers of [`super::http_server::HttpServer`] call these, alone or
-//! after their own special cases.
+//! `fixtures/lookup/`, picked the way the services pick: arXiv by title
+//! phrase and author or by id, Crossref and OpenAlex by DOI, Crossref's
+//! and DBLP's searches by the titles the query holds. Handlers of
+//! [`super::http_server::HttpServer`] call these (all at once through
+//! [`lookup_route`]), alone or after their own special cases.
 
 use std::path::PathBuf;
 
@@ -237,28 +238,17 @@ fn feed(query: &str, entries: &[&str]) -> String {
     text
 }
 
-/// The JSON fixtures under `fixtures/lookup/<folder>/` whose work has
-/// `doi` (case-insensitive, as DOIs are), read by `doi_of`.
+/// The bytes of the JSON fixture under `fixtures/lookup/<folder>/` whose
+/// work has `doi` (case-insensitive, as DOIs are), read by `doi_of`.
 fn json_fixture_with_doi(
     folder: &str,
     doi: &str,
     doi_of: impl Fn(&serde_json::Value) -> Option<String>,
 ) -> Option<Vec<u8>> {
-    let directory = lookup_fixture(folder);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&directory)
-        .ok()?
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
-    paths.into_iter().find_map(|path| {
-        let bytes = std::fs::read(&path).ok()?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-        doi_of(&value)
-            .filter(|found| found.eq_ignore_ascii_case(doi))
-            .map(|_| bytes)
-    })
+    json_fixtures(folder)
+        .into_iter()
+        .find(|(_, value)| doi_of(value).is_some_and(|found| found.eq_ignore_ascii_case(doi)))
+        .map(|(bytes, _)| bytes)
 }
 
 /// Crossref's answer to `/works/{doi}`: the fixture under
@@ -299,5 +289,126 @@ pub fn openalex_work_for(request: &Request) -> Response {
             ),
         )
         .with_status(404),
+    }
+}
+
+/// Every JSON fixture under `fixtures/lookup/<folder>/` that parses, by
+/// name: its bytes, served as they are (key order and all), and its value.
+fn json_fixtures(folder: &str) -> Vec<(Vec<u8>, serde_json::Value)> {
+    let directory = lookup_fixture(folder);
+    let Ok(listing) = std::fs::read_dir(&directory) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = listing
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| std::fs::read(path).ok())
+        .filter_map(|bytes| {
+            let value = serde_json::from_slice(&bytes).ok()?;
+            Some((bytes, value))
+        })
+        .collect()
+}
+
+/// Whether the folded `query` holds the folded `title` whole.
+fn mentions(query: &str, title: &str) -> bool {
+    let title = fold(title);
+    !title.is_empty() && format!(" {} ", fold(query)).contains(&format!(" {title} "))
+}
+
+/// Crossref's answer to `/works?query.bibliographic=…` (or `query.title`):
+/// the search page under `fixtures/lookup/crossref/` one of whose works'
+/// titles the query holds; else a page of the one work fixture whose title
+/// it holds; else a page of none.
+pub fn crossref_search_for(request: &Request) -> Response {
+    let query = request
+        .param("query.bibliographic")
+        .or_else(|| request.param("query.title"))
+        .or_else(|| request.param("query"))
+        .unwrap_or_default();
+    let fixtures = json_fixtures("crossref");
+    let title_of = |work: &serde_json::Value| work["title"][0].as_str().unwrap_or("").to_owned();
+    let page = fixtures.iter().find(|(_, value)| {
+        value["message-type"] == "work-list"
+            && value["message"]["items"]
+                .as_array()
+                .is_some_and(|items| items.iter().any(|item| mentions(query, &title_of(item))))
+    });
+    if let Some((bytes, _)) = page {
+        return Response::ok(JSON, bytes.clone());
+    }
+    let items: Vec<serde_json::Value> = fixtures
+        .iter()
+        .filter(|(_, value)| {
+            value["message-type"] == "work" && mentions(query, &title_of(&value["message"]))
+        })
+        .map(|(_, value)| value["message"].clone())
+        .take(1)
+        .collect();
+    let page = serde_json::json!({
+        "status": "ok",
+        "message-type": "work-list",
+        "message-version": "1.0.0",
+        "message": {
+            "facets": {},
+            "total-results": items.len(),
+            "items": items,
+            "items-per-page": request.param("rows").and_then(|rows| rows.parse::<u64>().ok()).unwrap_or(20),
+            "query": {"start-index": 0, "search-terms": query},
+        },
+    });
+    Response::ok(JSON, page.to_string())
+}
+
+/// DBLP's answer to `/search/publ/api?q=…&format=json`: the search under
+/// `fixtures/lookup/dblp/` one of whose hits' titles (less DBLP's final
+/// period) the query holds; else DBLP's answer with no hits, which has no
+/// `hit` key at all.
+pub fn dblp_search_for(request: &Request) -> Response {
+    let query = request.param("q").unwrap_or_default();
+    let found = json_fixtures("dblp").into_iter().find(|(_, value)| {
+        value["result"]["hits"]["hit"]
+            .as_array()
+            .is_some_and(|hits| {
+                hits.iter()
+                    .any(|hit| mentions(query, hit["info"]["title"].as_str().unwrap_or("")))
+            })
+    });
+    let body = found.map(|(bytes, _)| bytes).unwrap_or_else(|| {
+        serde_json::json!({"result": {
+            "query": query,
+            "status": {"@code": "200", "text": "OK"},
+            "time": {"@unit": "msecs", "text": "3.05"},
+            "completions": {"@total": "0", "@computed": "0", "@sent": "0"},
+            "hits": {"@total": "0", "@computed": "0", "@sent": "0", "@first": "0"},
+        }})
+        .to_string()
+        .into_bytes()
+    });
+    Response::ok(JSON, body)
+}
+
+/// Every service's paths on one server: arXiv's `/api/query`, Crossref's
+/// `/works` and `/works/{doi}`, OpenAlex's `/works/doi:{doi}` and DBLP's
+/// `/search/publ/api`; 404 elsewhere.
+pub fn lookup_route(request: &Request) -> Response {
+    let path = request.path.as_str();
+    if path == "/api/query" {
+        arxiv_feed_for(request)
+    } else if path == "/works" {
+        crossref_search_for(request)
+    } else if path.starts_with("/works/doi:") {
+        openalex_work_for(request)
+    } else if path.starts_with("/works/") {
+        crossref_work_for(request)
+    } else if path == "/search/publ/api" {
+        dblp_search_for(request)
+    } else {
+        Response::status(404)
     }
 }
