@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 pub mod compare;
+pub mod http_server;
 pub mod latex;
+pub mod lookup_routes;
 
 use std::path::{Path, PathBuf};
 
