@@ -20,6 +20,10 @@
 //!   as the submitted date (the arXiv date beside the venue year).
 //!
 //! Each merge is reported as a note.
+//!
+//! A work completed from a web service ([`complete`], for `--lookup`) is
+//! merged by a stricter rule: the input leads whatever the service
+//! knows, and only gaps are filled.
 
 use std::collections::HashMap;
 
@@ -264,7 +268,9 @@ const SLOTS: [Slot; 10] = [
 /// Completes `work` with what a service's record of it (`found`) knows,
 /// never overwriting what the work has, except a truncated author list
 /// that the found one continues. A preprint that says nowhere else it
-/// appeared takes the found record's type with its venue. Returns the
+/// appeared becomes the published version found for it: its type, venue
+/// and date, the preprint's date kept as the submitted date (as when
+/// two inputs merge). Returns the
 /// values on which the two disagree, in words, for the report.
 pub fn complete(work: &mut Work, mut found: Work) -> Vec<String> {
     let mut conflicts = Vec::new();
@@ -301,9 +307,19 @@ pub fn complete(work: &mut Work, mut found: Work) -> Vec<String> {
         ));
     }
     let published = found.venue.container_title.is_some() && found.kind != WorkType::Preprint;
-    if work.kind == WorkType::Misc
-        || (work.kind == WorkType::Preprint && work.venue.container_title.is_none() && published)
-    {
+    let becomes_published =
+        work.kind == WorkType::Preprint && work.venue.container_title.is_none() && published;
+    if becomes_published {
+        // The preprint's date is when it was posted; the published
+        // version's is the one a citation gives. Both are kept.
+        if let (Some(posted), Some(issued)) = (work.date, found.date.take()) {
+            if posted != issued {
+                work.dates.entry(DateVariable::Submitted).or_insert(posted);
+            }
+            work.date = Some(issued);
+        }
+    }
+    if work.kind == WorkType::Misc || becomes_published {
         work.kind = found.kind;
     }
     for (name, slot) in SLOTS {
@@ -516,6 +532,38 @@ mod tests {
             &["a".into(), "b".into()],
         );
         assert_eq!((works.len(), notes.len()), (1, 1));
+    }
+
+    #[test]
+    fn completing_fills_gaps_and_continues_a_truncated_author_list() {
+        let mut dump = work("Sufficient Invariant Learning", 2022, "Taero Kim");
+        dump.kind = WorkType::Preprint;
+        dump.authors_truncated = true;
+        dump.ids.arxiv = Some("2210.13533".into());
+        let mut published = work("Sufficient Invariant Learning", 2025, "T. Kim");
+        for name in ["Subeen Park", "Sungjun Lim"] {
+            published.authors.push(Person::from_display_name(name));
+        }
+        published.kind = WorkType::ConferencePaper;
+        published.venue.container_title = Some(Text::plain("CVPR"));
+        published.ids.arxiv = Some("2210.99999".into());
+        published.ids.doi = Some("10.5555/x".into());
+        let conflicts = complete(&mut dump, published.clone());
+        assert_eq!(conflicts, ["arXiv id differs: it gives 2210.99999"]);
+        assert_eq!(dump.authors.len(), 3);
+        assert!(!dump.authors_truncated);
+        assert_eq!(dump.kind, WorkType::ConferencePaper);
+        assert_eq!(dump.date.unwrap().start.year, 2025);
+        assert_eq!(dump.dates[&DateVariable::Submitted].start.year, 2022);
+        assert_eq!(dump.ids.doi.as_deref(), Some("10.5555/x"));
+        assert_eq!(dump.ids.arxiv.as_deref(), Some("2210.13533"));
+
+        // A whole list is kept, and a different one said.
+        let mut whole = work("A Title", 2020, "Jane Doe");
+        let other = work("A Title", 2020, "Max Roe");
+        let conflicts = complete(&mut whole, other);
+        assert_eq!(conflicts, ["authors differ: it lists Max Roe"]);
+        assert_eq!(whole.authors[0].display_name(), "Jane Doe");
     }
 
     #[test]
