@@ -197,7 +197,18 @@ pub fn complete(
                 Answer::Reply(reply) => {
                     diagnostics.extend(use_reply(work, &query, &reply, cache.as_ref()));
                 }
-                Answer::NotCached => unanswered += 1,
+                Answer::NotCached => {
+                    unanswered += 1;
+                    diagnostics.push(Diagnostic::new(
+                        Severity::Note,
+                        "lookup::not-cached",
+                        format!(
+                            "lookup: {} not looked up on {}: its answer is not in the cache",
+                            describe(work),
+                            service.title()
+                        ),
+                    ));
+                }
                 Answer::Failed(message) => diagnostics.push(
                     Diagnostic::new(
                         Severity::Warning,
@@ -219,7 +230,10 @@ pub fn complete(
             Diagnostic::new(
                 Severity::Warning,
                 "lookup::offline",
-                format!("{unanswered} lookups are not in the cache and were not made (--offline)"),
+                match unanswered {
+                    1 => "1 lookup is not in the cache and was not made (--offline)".to_owned(),
+                    n => format!("{n} lookups are not in the cache and were not made (--offline)"),
+                },
             )
             .hint("run once without --offline to fetch them"),
         );

@@ -209,9 +209,9 @@ struct ConvertArgs {
 /// network.
 #[derive(clap::Args)]
 struct LookupArgs {
-    /// Complete works from these services: arxiv, crossref, dblp, openalex (comma-separated) or all. Without it, no network is used.
+    /// Complete works from these services: arxiv, crossref, dblp, openalex (comma-separated or repeated) or all. Without it, no network is used.
     #[arg(long, value_name = "SERVICES", value_parser = parse_services, help_heading = "Lookup options")]
-    lookup: Option<Services>,
+    lookup: Vec<Services>,
     /// Your e-mail address, sent with every request (Crossref and OpenAlex ask for one, and answer such requests first).
     #[arg(long, value_name = "EMAIL", help_heading = "Lookup options")]
     contact: Option<String>,
@@ -284,11 +284,16 @@ fn parse_services(text: &str) -> Result<Services, String> {
 /// The lookup as the options ask for it; `all` services when `default_all`
 /// (the `lookup` command) and none is named.
 fn lookup_options(args: &LookupArgs, default_all: bool) -> lookup::Options {
-    let services = match &args.lookup {
-        Some(Services(services)) => services.clone(),
-        None if default_all => Service::ALL.to_vec(),
-        None => Vec::new(),
-    };
+    let mut services: Vec<Service> = args
+        .lookup
+        .iter()
+        .flat_map(|Services(services)| services.iter().copied())
+        .collect();
+    if services.is_empty() && default_all {
+        services = Service::ALL.to_vec();
+    }
+    services.sort_unstable();
+    services.dedup();
     let base_urls = [
         (Service::Arxiv, &args.arxiv_url),
         (Service::Crossref, &args.crossref_url),

@@ -194,6 +194,7 @@ fn a_second_run_offline_gives_the_same_output_without_the_server() {
         messages(&nothing, "lookup::offline"),
         ["20 lookups are not in the cache and were not made (--offline)"]
     );
+    assert_eq!(messages(&nothing, "lookup::not-cached").len(), 20);
     assert!(nothing.output.contains("and others"));
 }
 
@@ -423,4 +424,25 @@ fn the_command_asks_nothing_without_lookup_and_keeps_three_seconds_between_arxiv
     assert_eq!(requests.len(), 2);
     assert!(requests[1].at - requests[0].at >= Duration::from_millis(2990));
     assert!(String::from_utf8_lossy(&output.stderr).contains("lookup: matched"));
+}
+
+#[test]
+fn crossref_is_asked_no_faster_than_its_rate_limit_headers_allow() {
+    let bib = "@article{a, title = {CycleGAN}, author = {Lim, Sungjun}, doi = {10.5555/tci.2020.3006}}\n\
+               @article{b, title = {Sufficient}, author = {Kim, Taero}, doi = {10.5555/cvpr2025.sil.04810}}\n\
+               @article{c, title = {Blind}, author = {Lim, Sungjun}, doi = {10.1007/978-3-030-33843-5_16}}\n";
+    let (conversion, requests) = look_up(bib, &[Service::Crossref], |request, _| {
+        crossref_work_for(request)
+            .header("X-Rate-Limit-Limit", "2")
+            .header("X-Rate-Limit-Interval", "1s")
+    });
+    assert_eq!(messages(&conversion, "lookup::matched").len(), 3);
+    assert_eq!(requests.len(), 3);
+    for pair in requests.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(
+            gap >= Duration::from_millis(490),
+            "{gap:?} between requests"
+        );
+    }
 }
