@@ -10,6 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::http_server::{HttpServer, Request, Response};
+use common::latex::{assert_clean_log, compile, tools_for, Processor};
 use common::lookup_routes::{arxiv_feed_for, crossref_work_for, lookup_route, openalex_work_for};
 use pubconv::convert::{convert, Conversion, Input, Request as Conversion_};
 use pubconv::diagnostic::Severity;
@@ -445,4 +446,47 @@ fn crossref_is_asked_no_faster_than_its_rate_limit_headers_allow() {
             "{gap:?} between requests"
         );
     }
+}
+
+#[test]
+fn the_completed_dump_compiles_with_bibtex_and_biber() {
+    let server = HttpServer::start(services);
+    let cache = tempfile::tempdir().unwrap();
+    let lookup = options(&server, &Service::ALL, cache.path());
+    for (format, processor) in [
+        (OutputFormat::Bibtex, Processor::Bibtex),
+        (OutputFormat::Biblatex, Processor::Biber),
+    ] {
+        let bib = run("sungjun-lim.txt", &dump(), format, lookup.clone()).output;
+        if !tools_for(processor) {
+            continue;
+        }
+        let log = compile(&bib, processor, "the completed dump");
+        assert_clean_log(&log, processor, "the completed dump");
+    }
+}
+
+#[test]
+fn refresh_asks_again_what_the_cache_holds() {
+    let server = HttpServer::start(services);
+    let cache = tempfile::tempdir().unwrap();
+    let bib = "@misc{x, title = {Uncertainty-driven Embedding Convolution}, author = {Lim, Sungjun}, year = {2025}}";
+    let mut lookup = options(&server, &[Service::Arxiv], cache.path());
+    for _ in 0..2 {
+        run(
+            "refs.bib",
+            bib.as_bytes(),
+            OutputFormat::CslJson,
+            lookup.clone(),
+        );
+    }
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "the second run is answered by the cache"
+    );
+    lookup.refresh = true;
+    let refreshed = run("refs.bib", bib.as_bytes(), OutputFormat::CslJson, lookup);
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(messages(&refreshed, "lookup::matched").len(), 1);
 }
