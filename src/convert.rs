@@ -79,14 +79,7 @@ pub fn convert_with_progress(
     request: &Request,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Conversion, Diagnostic> {
-    let (mut library, mut diagnostics, origins) = read_located(inputs, request, &mut |input| {
-        progress(Progress::Read(input))
-    })?;
-    diagnostics.extend(crate::lookup::complete(
-        &mut library.works,
-        &request.lookup,
-        &mut |done, total| progress(Progress::LookedUp { done, total }),
-    ));
+    let (library, mut diagnostics, origins) = read_located(inputs, request, progress)?;
     let skipped = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
@@ -131,22 +124,24 @@ pub fn nothing_written(read: usize, skipped: usize, request: &Request) -> Diagno
     Diagnostic::new(Severity::Warning, "output::empty", message).hint(hint)
 }
 
-/// Reads every input into one library, with what the readers reported.
+/// Reads every input into one library, completed from web services when
+/// the request asks, with what the readers and the lookups reported.
 /// Fails only when an input's format cannot be told.
 pub fn read_all(
     inputs: &[Input],
     request: &Request,
 ) -> Result<(Library, Vec<Diagnostic>), Diagnostic> {
-    read_all_with_progress(inputs, request, &mut |_| {})
+    read_all_with_progress(inputs, request, &mut |_: Progress<'_>| {})
 }
 
-/// [`read_all`], calling `on_input` with each input once it is read.
+/// [`read_all`], calling `progress` as each input is read and each work
+/// looked up.
 pub fn read_all_with_progress(
     inputs: &[Input],
     request: &Request,
-    on_input: &mut dyn FnMut(&Input),
+    progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<(Library, Vec<Diagnostic>), Diagnostic> {
-    read_located(inputs, request, on_input).map(|(library, diagnostics, _)| (library, diagnostics))
+    read_located(inputs, request, progress).map(|(library, diagnostics, _)| (library, diagnostics))
 }
 
 /// Where a work was read: the index of its input, and its line there (0
@@ -193,7 +188,7 @@ fn locate(
 fn read_located(
     inputs: &[Input],
     request: &Request,
-    on_input: &mut dyn FnMut(&Input),
+    progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<(Library, Vec<Diagnostic>, Vec<Origin>), Diagnostic> {
     let mut library = Library::default();
     let mut diagnostics = Vec::new();
@@ -267,7 +262,7 @@ fn read_located(
             origins.extend(std::iter::repeat_n((index, 0), works));
         }
         merge(&mut library, reading.library, &input.name, &mut diagnostics);
-        on_input(input);
+        progress(Progress::Read(input));
     }
     if request.merge {
         let names: Vec<String> = inputs.iter().map(|input| input.name.clone()).collect();
@@ -277,6 +272,11 @@ fn read_located(
             &names,
         ));
     }
+    diagnostics.extend(crate::lookup::complete(
+        &mut library.works,
+        &request.lookup,
+        &mut |done, total| progress(Progress::LookedUp { done, total }),
+    ));
     Ok((library, diagnostics, origins))
 }
 
