@@ -7,7 +7,7 @@
 //! as [`Inline::Tex`] so nothing is silently deleted.
 
 pub mod math;
-mod symbols;
+pub(crate) mod symbols;
 
 pub use symbols::{babel_name, bibstring, language_tag, to_ascii, BIBSTRINGS};
 
@@ -483,6 +483,12 @@ impl Parser<'_> {
                     None => self.keep_unknown(start, out),
                 }
             }
+            // Invisible boxes (a strut's height, a blank's width): they
+            // print nothing, and their argument (a group, or a token such as
+            // `\{` in Better BibTeX's `\vphantom\{`) goes with them.
+            "vphantom" | "hphantom" | "phantom" => {
+                self.argument(depth);
+            }
             // An environment's markers go; its text stays.
             "begin" | "end" => {
                 self.skip_whitespace();
@@ -571,8 +577,12 @@ impl Parser<'_> {
         }
         let mut level = 1;
         let mut text = String::new();
+        let mut escaped = false;
         for (_, c) in self.chars.by_ref() {
             match c {
+                // `\{` and `\}` are TeX's braces as characters.
+                _ if std::mem::take(&mut escaped) => {}
+                '\\' => escaped = true,
                 '{' => level += 1,
                 '}' if level == 1 => break,
                 '}' => level -= 1,
@@ -902,6 +912,15 @@ mod tests {
         assert_eq!(parsed.unknown_commands, vec![r"\cite", r"\foo"]);
         let non_ascii = parse(r"a \é b", Dialect::Bibtex);
         assert_eq!(non_ascii.unknown_commands, vec![r"\é"]);
+    }
+
+    #[test]
+    fn phantoms_print_nothing_and_escaped_braces_stay_in_their_group() {
+        let parsed = parse(r"\{\{\vphantom{\}\}}{{GaAs}}\vphantom\{\}", Dialect::Bibtex);
+        assert_eq!(plain_text(&parsed.inlines), "{{GaAs}");
+        assert!(parsed.unknown_commands.is_empty());
+        let kept = parse(r"\foo{a\}b} c", Dialect::Bibtex);
+        assert_eq!(kept.inlines[0], Tex(r"\foo{a\}b}".into()));
     }
 
     #[test]

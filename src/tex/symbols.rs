@@ -313,6 +313,13 @@ pub fn to_ascii(tex: &str) -> String {
     out
 }
 
+/// The accent command (`=`) of a combining mark (U+0304), if TeX has one.
+pub fn accent_command(mark: char) -> Option<&'static str> {
+    ACCENTS
+        .iter()
+        .find_map(|&(name, accent)| (accent == mark).then_some(name))
+}
+
 pub fn accent(command: &str) -> Option<char> {
     ACCENTS
         .iter()

@@ -1269,7 +1269,22 @@ fn has_inner_capital(word: &str) -> bool {
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
+    let mut marked = false;
     for (index, &c) in chars.iter().enumerate() {
+        // A combining accent after a letter or digit with no precomposed
+        // form (`2̄`, from `\=2`): pdflatex knows the accent command, not
+        // the mark.
+        if std::mem::take(&mut marked) {
+            continue;
+        }
+        let accent = chars
+            .get(index + 1)
+            .and_then(|&mark| crate::tex::symbols::accent_command(mark));
+        if let (Some(command), true) = (accent, c.is_ascii_alphanumeric()) {
+            let _ = write!(out, "{{\\{command}{{{c}}}}}");
+            marked = true;
+            continue;
+        }
         match c {
             // A paragraph break; a line end alone is a space.
             '\n' if index > 0 && chars[index - 1] == '\n' => {}
@@ -1341,6 +1356,20 @@ mod tests {
             },
             true,
         )
+    }
+
+    #[test]
+    fn combining_accents_become_accent_commands() {
+        assert_eq!(
+            escape("(112\u{304}2) (0001\u{304})"),
+            r"(11{\={2}}2) (000{\={1}})"
+        );
+        assert_eq!(escape("n\u{303}o"), r"{\~{n}}o");
+        assert_eq!(
+            escape("\u{304}x"),
+            "\u{304}x",
+            "a mark with nothing before it stays"
+        );
     }
 
     #[test]
