@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::convert_bytes;
-use common::latex::{tools_for, try_compile, Processor};
+use common::latex::{tools_for, try_compile_quickly, Processor};
 use pubconv::write::OutputFormat;
 
 /// The files to compile: a sample, or every `.bib` file of the corpus
@@ -68,11 +68,11 @@ fn check_file(corpus: &Path, path: &Path) -> Outcome {
         if again != output {
             outcome.unstable.push(format!("{name} as {format:?}"));
         }
-        if try_compile(&input, processor).is_err() {
+        if try_compile_quickly(&input, processor).is_err() {
             continue;
         }
         outcome.compiled_in += 1;
-        match try_compile(&output, processor) {
+        match try_compile_quickly(&output, processor) {
             Ok(_) => outcome.compiled_out += 1,
             Err(problem) => outcome.failures.push(format!(
                 "{name} as {format:?} with {processor:?}: {}",
