@@ -7,10 +7,11 @@
 //! DBLP's dump and its API's XML hold them) is read the same way, without
 //! an owner.
 //!
-//! This module owns the mapping from DBLP's record elements to the model;
-//! parsing is roxmltree's. DBLP writes homonyms as `Di Xu 0001`: the number
-//! is dropped from names (the `pid` attributes, which tell homonyms apart,
-//! go to the work's `extra` as `dblp-pids`). Titles end in a `.` DBLP adds
+//! This module owns the mapping from DBLP's records to the model
+//! ([`RecordParts`], which the search reader, `dblp_search`, fills from
+//! its JSON too); parsing is roxmltree's. DBLP writes homonyms as
+//! `Di Xu 0001`: the number is dropped from names (the `pid` attributes,
+//! which tell homonyms apart, go to the work's `extra` as `dblp-pids`). Titles end in a `.` DBLP adds
 //! and may hold `<i>`, `<sub>`, `<sup>` and `<tt>` markup, read as rich
 //! text. A CoRR record (`journal` CoRR, `volume` `abs/ID`) or an informal
 //! publication is a preprint. Of a record's `<ee>` links the first DOI and
@@ -1031,6 +1032,20 @@ mod tests {
                 Inline::Plain("Ox".into()),
             ]
         );
+    }
+
+    #[test]
+    fn titles_given_as_text_read_their_markup_and_references() {
+        for (text, read) in [
+            ("&Uuml;ber B&#228;ume &amp; mehr.", "Über Bäume & mehr"),
+            ("a < b & c; R&D.", "a < b & c; R&D"),
+            ("Unclosed <i>tag.", "Unclosed <i>tag"),
+            ("&bogus; &#xZZ; &amp", "&bogus; &#xZZ; &amp"),
+            ("On <i>k</i>-SAT.", "On k-SAT"),
+        ] {
+            assert_eq!(title_of_text(text).raw_string(), read, "{text}");
+        }
+        assert_eq!(plain_of_text("  Jos&eacute;  Mu&#241;oz "), "José Muñoz");
     }
 
     #[test]

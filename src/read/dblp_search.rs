@@ -95,14 +95,7 @@ pub fn read_dblp_search(source: Source<'_>, _options: &ReadOptions) -> Reading {
         searches: 0,
     };
     let hits = reader.hits(text);
-    let mut works = Vec::with_capacity(hits.len());
-    let mut offsets = Vec::with_capacity(hits.len());
-    for (path, raw) in hits {
-        if let Some(work) = reader.hit(&path, raw) {
-            works.push(work);
-            offsets.push(locator.offset_of(raw));
-        }
-    }
+    let (works, offsets) = json::works_of(&locator, hits, |path, raw| reader.hit(path, raw));
     Reading {
         library: Library {
             works,
@@ -349,12 +342,11 @@ impl SearchReader<'_> {
             return Vec::new();
         };
         if let Some(status) = result.status {
-            let read = self.part::<Status>(status.get(), "result.status");
-            let code = read.as_ref().and_then(|status| status.code.clone());
-            if let Some(code) = code.filter(|code| code != OK) {
-                let text = read
-                    .and_then(|status| status.text)
-                    .unwrap_or_else(|| "no reason given".to_owned());
+            let Some(read) = self.part::<Status>(status.get(), "result.status") else {
+                return Vec::new();
+            };
+            if let Some(code) = read.code.filter(|code| code != OK) {
+                let text = read.text.unwrap_or_else(|| "no reason given".to_owned());
                 let error = Diagnostic::new(
                     Severity::Error,
                     "dblp-search::api-error",
@@ -578,6 +570,23 @@ mod tests {
         assert!(!recognizes(r#"[{"result":{"hits":{}}}]"#));
         assert!(!recognizes(r#"{"id":"a","title":"result hits"}"#));
         assert!(!recognizes(r#"{"jsonrpc":"2.0","result":{"x":1}}"#));
+    }
+
+    #[test]
+    fn a_status_of_another_shape_is_one_error() {
+        let reading = read_dblp_search(
+            Source {
+                name: "r.json",
+                text: r#"{"result":{"status":"OK","hits":{"hit":[{"info":{"title":"T."}}]}}}"#,
+            },
+            &ReadOptions::default(),
+        );
+        assert!(reading.library.works.is_empty());
+        assert_eq!(reading.diagnostics.len(), 1);
+        assert_eq!(reading.diagnostics[0].code, "dblp-search::bad-reply");
+        assert!(reading.diagnostics[0]
+            .message
+            .starts_with("`result.status` is not shaped as DBLP writes it"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Work;
 use crate::read::LineIndex;
 
 /// Places diagnostics given as byte offsets of the text in the file.
@@ -111,6 +112,25 @@ impl Locator<'_> {
         let warning = Diagnostic::new(Severity::Warning, names.code, message).hint(names.hint);
         Err(self.at(warning, self.error_offset(raw, &error)))
     }
+}
+
+/// The works read from a file's records, each given with its JSON path
+/// (`read` gives none for a record it skipped), and where each work's
+/// record starts in the text.
+pub fn works_of<'t>(
+    locator: &Locator<'_>,
+    records: Vec<(String, &'t str)>,
+    mut read: impl FnMut(&str, &'t str) -> Option<Work>,
+) -> (Vec<Work>, Vec<usize>) {
+    let mut works = Vec::with_capacity(records.len());
+    let mut offsets = Vec::with_capacity(records.len());
+    for (path, raw) in records {
+        if let Some(work) = read(&path, raw) {
+            works.push(work);
+            offsets.push(locator.offset_of(raw));
+        }
+    }
+    (works, offsets)
 }
 
 /// serde_json's message without the position it appends (` at line 1

@@ -180,14 +180,9 @@ pub fn read_openalex(source: Source<'_>, _options: &ReadOptions) -> Reading {
             ..Reading::default()
         };
     };
-    let mut works = Vec::with_capacity(records.len());
-    let mut offsets = Vec::with_capacity(records.len());
-    for (path, raw) in records {
-        if let Some(work) = reader.record(&path, raw, in_list) {
-            works.push(work);
-            offsets.push(locator.offset_of(raw));
-        }
-    }
+    let (works, offsets) = json::works_of(&locator, records, |path, raw| {
+        reader.record(path, raw, in_list)
+    });
     Reading {
         library: Library {
             works,

@@ -117,14 +117,7 @@ pub fn read_semantic_scholar(source: Source<'_>, _options: &ReadOptions) -> Read
             ..Reading::default()
         };
     };
-    let mut works = Vec::with_capacity(records.len());
-    let mut offsets = Vec::with_capacity(records.len());
-    for (path, raw) in records {
-        if let Some(work) = reader.record(&path, raw) {
-            works.push(work);
-            offsets.push(locator.offset_of(raw));
-        }
-    }
+    let (works, offsets) = json::works_of(&locator, records, |path, raw| reader.record(path, raw));
     Reading {
         library: Library {
             profile,
