@@ -8,6 +8,7 @@ pub mod bibtex;
 pub mod crossref;
 pub mod csl;
 pub mod dblp;
+pub mod dblp_search;
 pub mod json;
 pub mod openalex;
 pub mod orcid;
@@ -75,6 +76,8 @@ pub enum InputFormat {
     ArxivAtom,
     /// Crossref's REST API JSON: one work, a page of works, or a bare work.
     Crossref,
+    /// The JSON of DBLP's publication search.
+    DblpSearch,
 }
 
 impl InputFormat {
@@ -89,6 +92,7 @@ impl InputFormat {
         InputFormat::SemanticScholar,
         InputFormat::ArxivAtom,
         InputFormat::Crossref,
+        InputFormat::DblpSearch,
     ];
 
     /// The JSON formats told by keys of their own, which CSL-JSON does not
@@ -98,6 +102,7 @@ impl InputFormat {
         InputFormat::OpenAlex,
         InputFormat::SemanticScholar,
         InputFormat::Crossref,
+        InputFormat::DblpSearch,
     ];
 
     /// The name used on the command line.
@@ -113,6 +118,7 @@ impl InputFormat {
             InputFormat::SemanticScholar => "semantic-scholar",
             InputFormat::ArxivAtom => "arxiv",
             InputFormat::Crossref => "crossref",
+            InputFormat::DblpSearch => "dblp-search",
         }
     }
 
@@ -172,7 +178,8 @@ impl InputFormat {
             InputFormat::Orcid
             | InputFormat::OpenAlex
             | InputFormat::SemanticScholar
-            | InputFormat::Crossref => &["json"],
+            | InputFormat::Crossref
+            | InputFormat::DblpSearch => &["json"],
             // `.xml` goes to DBLP first: arXiv's feed is told by its content.
             InputFormat::ArxivAtom => &["atom", "xml"],
         }
@@ -193,6 +200,9 @@ impl InputFormat {
                 "the Atom feed of arXiv's API, from export.arxiv.org/api/query"
             }
             InputFormat::Crossref => "Crossref's JSON of works, from api.crossref.org/works",
+            InputFormat::DblpSearch => {
+                "the JSON of DBLP's publication search, from dblp.org/search/publ/api"
+            }
         }
     }
 
@@ -217,6 +227,7 @@ impl InputFormat {
             InputFormat::SemanticScholar => semantic_scholar::recognizes(text),
             InputFormat::ArxivAtom => arxiv_atom::recognizes(text),
             InputFormat::Crossref => crossref::recognizes(text),
+            InputFormat::DblpSearch => dblp_search::recognizes(text),
         }
     }
 
@@ -236,7 +247,8 @@ impl InputFormat {
             | InputFormat::OpenAlex
             | InputFormat::SemanticScholar
             | InputFormat::ArxivAtom
-            | InputFormat::Crossref => false,
+            | InputFormat::Crossref
+            | InputFormat::DblpSearch => false,
         }
     }
 
@@ -254,6 +266,7 @@ impl InputFormat {
             }
             InputFormat::ArxivAtom => arxiv_atom::read_arxiv(source, options),
             InputFormat::Crossref => crossref::read_crossref(source, options),
+            InputFormat::DblpSearch => dblp_search::read_dblp_search(source, options),
         }
     }
 }

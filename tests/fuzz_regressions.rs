@@ -49,6 +49,8 @@ fn fuzz_cases_stay_fixed() {
         checks::read_and_write(InputFormat::ArxivAtom, bytes)
     }) + each_case("crossref", |bytes| {
         checks::read_and_write(InputFormat::Crossref, bytes)
+    }) + each_case("dblp_search", |bytes| {
+        checks::read_and_write(InputFormat::DblpSearch, bytes)
     }) + each_case("round_trip", checks::round_trip_case)
         + each_case("streaming", checks::streaming);
     eprintln!("{cases} fuzz regression cases pass");

@@ -7,10 +7,11 @@
 //! DBLP's dump and its API's XML hold them) is read the same way, without
 //! an owner.
 //!
-//! This module owns the mapping from DBLP's record elements to the model;
-//! parsing is roxmltree's. DBLP writes homonyms as `Di Xu 0001`: the number
-//! is dropped from names (the `pid` attributes, which tell homonyms apart,
-//! go to the work's `extra` as `dblp-pids`). Titles end in a `.` DBLP adds
+//! This module owns the mapping from DBLP's records to the model
+//! ([`RecordParts`], which the search reader, `dblp_search`, fills from
+//! its JSON too); parsing is roxmltree's. DBLP writes homonyms as
+//! `Di Xu 0001`: the number is dropped from names (the `pid` attributes,
+//! which tell homonyms apart, go to the work's `extra` as `dblp-pids`). Titles end in a `.` DBLP adds
 //! and may hold `<i>`, `<sub>`, `<sup>` and `<tt>` markup, read as rich
 //! text. A CoRR record (`journal` CoRR, `volume` `abs/ID`) or an informal
 //! publication is a preprint. Of a record's `<ee>` links the first DOI and
@@ -50,7 +51,8 @@ const RECORDS_A_BATCH: usize = 64;
 const NOT_EDITIONS: &[&str] = &["wikidata.org/"];
 
 /// Record elements and the kind of work each is; `None` for `www`, which
-/// is a person's homepage record, not a work.
+/// is a person's homepage record, not a work. `data` is research data or
+/// an artifact.
 const RECORD_KINDS: &[(&str, Option<WorkType>, Option<&str>)] = &[
     ("article", Some(WorkType::JournalArticle), None),
     ("inproceedings", Some(WorkType::ConferencePaper), None),
@@ -63,6 +65,7 @@ const RECORD_KINDS: &[(&str, Option<WorkType>, Option<&str>)] = &[
         Some(WorkType::Thesis),
         Some("Master's thesis"),
     ),
+    ("data", Some(WorkType::Dataset), None),
     ("www", None, None),
 ];
 
@@ -471,86 +474,199 @@ impl DblpReader<'_> {
     /// The record as a work; `offset` is where it starts in the file.
     fn work(&mut self, record: Node<'_, '_>, offset: usize) -> Option<Work> {
         let element = record.tag_name().name();
-        // An element DBLP may add later is kept as a work of no kind
-        // rather than dropped.
-        let (kind, genre) = record_kind(element).unwrap_or((Some(WorkType::Misc), None));
-        let mut kind = kind?;
         let key = record.attribute("key").map(|key| format!("DBLP:{key}"));
         let title = record
             .children()
             .find(|child| child.has_tag_name("title"))
             .map(title)
             .filter(|title| !title.is_empty());
+        let mut parts = RecordParts::new(element, key)?;
         let Some(title) = title else {
             let mut warning = Diagnostic::new(
                 Severity::Warning,
                 "dblp::no-title",
                 format!("a <{element}> record has no title; it was skipped"),
             );
-            if let Some(key) = &key {
+            if let Some(key) = &parts.work.key {
                 warning = warning.key(key.clone());
             }
             let warning = self.at(warning, offset);
             self.diagnostics.push(warning);
             return None;
         };
+        parts.work.title = Some(title);
+        parts.informal = record.attribute("publtype") == Some("informal");
+        for child in record.children().filter(Node::is_element) {
+            let value = || collapse(&text_of(child));
+            match child.tag_name().name() {
+                "author" | "editor" => {
+                    let pid = child.attribute("pid").unwrap_or_default();
+                    parts.person(&value(), pid, child.has_tag_name("editor"));
+                }
+                "month" => parts.month = Month::from_name(&value()),
+                "publisher" | "school" => parts.work.venue.publisher = Some(value()),
+                "series" => {
+                    parts
+                        .work
+                        .fields
+                        .insert(Variable::CollectionTitle, Text::plain(value()));
+                }
+                "isbn" => {
+                    parts.work.ids.isbn.get_or_insert_with(value);
+                }
+                "crossref" => {
+                    parts.work.extra.insert(CROSSREF.to_owned(), value());
+                }
+                name => {
+                    if let Some(field) = RecordField::named(name) {
+                        parts.set(field, value());
+                    }
+                }
+            }
+        }
+        Some(parts.into_work())
+    }
+}
+
+/// The fields DBLP's person XML and its search API's JSON both give a
+/// record, by their names there (the same in both), read by
+/// [`RecordParts::set`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RecordField {
+    Year,
+    Venue,
+    Volume,
+    Number,
+    Pages,
+    Link,
+    DblpUrl,
+}
+
+/// Each [`RecordField`] and the names it goes by: the XML's elements,
+/// the search JSON's keys.
+const RECORD_FIELDS: &[(&str, RecordField)] = &[
+    ("year", RecordField::Year),
+    ("journal", RecordField::Venue),
+    ("booktitle", RecordField::Venue),
+    ("venue", RecordField::Venue),
+    ("volume", RecordField::Volume),
+    ("number", RecordField::Number),
+    ("pages", RecordField::Pages),
+    ("ee", RecordField::Link),
+    ("url", RecordField::DblpUrl),
+];
+
+impl RecordField {
+    pub(crate) fn named(name: &str) -> Option<RecordField> {
+        RECORD_FIELDS
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|&(_, field)| field)
+    }
+}
+
+/// A DBLP record as read so far, by either DBLP reader: the work with
+/// what was read straight into it, and what is settled only once the
+/// whole record is read (the kind, the links, the date, the pids).
+pub(crate) struct RecordParts {
+    pub work: Work,
+    kind: WorkType,
+    pids: Vec<String>,
+    links: Vec<String>,
+    year: Option<i32>,
+    pub month: Option<Month>,
+    /// DBLP marks it informal (`publtype="informal"`; the search API's
+    /// "Informal and Other Publications").
+    pub informal: bool,
+}
+
+impl RecordParts {
+    /// A record of the element named (`article`, `inproceedings`, …)
+    /// with its key (`DBLP:…`); `None` for a `www` record, which is no
+    /// work. An element DBLP may add later is kept as a work of no kind
+    /// rather than dropped.
+    pub(crate) fn new(element: &str, key: Option<String>) -> Option<RecordParts> {
+        let (kind, genre) = record_kind(element).unwrap_or((Some(WorkType::Misc), None));
         let mut work = Work {
             key,
-            title: Some(title),
             ..Work::default()
         };
         if let Some(genre) = genre {
             work.fields.insert(Variable::Genre, Text::plain(genre));
         }
-        let mut pids = Vec::new();
-        let mut year = None;
-        let mut month = None;
+        Some(RecordParts {
+            work,
+            kind: kind?,
+            pids: Vec::new(),
+            links: Vec::new(),
+            year: None,
+            month: None,
+            informal: false,
+        })
+    }
+
+    /// An author, or an editor, with their DBLP pid (empty when none);
+    /// the name loses its homonym number.
+    pub(crate) fn person(&mut self, name: &str, pid: &str, editor: bool) {
+        let person = Person::from_display_name(strip_homonym(&collapse(name)));
+        self.pids.push(pid.trim().to_owned());
+        if editor {
+            self.work.editors.push(person);
+        } else {
+            self.work.authors.push(person);
+        }
+    }
+
+    /// One field's value, white space squeezed; a venue, volume, number
+    /// or DBLP page is its first value, a link one more.
+    pub(crate) fn set(&mut self, field: RecordField, value: String) {
+        let value = collapse(&value);
+        if value.is_empty() {
+            return;
+        }
+        let venue = &mut self.work.venue;
+        match field {
+            RecordField::Year => self.year = value.parse::<i32>().ok(),
+            RecordField::Venue => {
+                venue
+                    .container_title
+                    .get_or_insert_with(|| Text::plain(value));
+            }
+            RecordField::Volume => {
+                venue.volume.get_or_insert(value);
+            }
+            RecordField::Number => {
+                venue.issue.get_or_insert(value);
+            }
+            RecordField::Pages => venue.pages = Some(page_range(&value)),
+            RecordField::Link => self.links.push(value),
+            RecordField::DblpUrl => {
+                self.work.extra.insert(DBLP_URL.to_owned(), value);
+            }
+        }
+    }
+
+    /// The work, its record read whole: identifiers from its links, its
+    /// date and kind.
+    pub(crate) fn into_work(self) -> Work {
+        let RecordParts {
+            mut work,
+            mut kind,
+            pids,
+            links,
+            year,
+            month,
+            informal,
+            ..
+        } = self;
         let mut other_links = Vec::new();
-        for child in record.children().filter(Node::is_element) {
-            let value = || collapse(&text_of(child));
-            match child.tag_name().name() {
-                "author" | "editor" => {
-                    let person = Person::from_display_name(strip_homonym(&value()));
-                    pids.push(child.attribute("pid").unwrap_or_default().to_owned());
-                    if child.has_tag_name("author") {
-                        work.authors.push(person);
-                    } else {
-                        work.editors.push(person);
-                    }
-                }
-                "year" => year = value().parse::<i32>().ok(),
-                "month" => month = Month::from_name(&value()),
-                "journal" | "booktitle" => {
-                    work.venue.container_title = Some(Text::plain(value()));
-                }
-                "volume" => work.venue.volume = Some(value()),
-                "number" => work.venue.issue = Some(value()),
-                "pages" => work.venue.pages = Some(page_range(&value())),
-                "publisher" | "school" => work.venue.publisher = Some(value()),
-                "series" => {
-                    work.fields
-                        .insert(Variable::CollectionTitle, Text::plain(value()));
-                }
-                "isbn" => {
-                    work.ids.isbn.get_or_insert_with(value);
-                }
-                "ee" => {
-                    let link = value();
-                    if let Some(arxiv) = arxiv_of_link(&link) {
-                        work.ids.arxiv.get_or_insert_with(|| arxiv.to_owned());
-                    } else if let Some(doi) = doi_of_link(&link) {
-                        work.ids.doi.get_or_insert_with(|| doi.to_owned());
-                    } else {
-                        other_links.push(link);
-                    }
-                }
-                "url" => {
-                    work.extra.insert(DBLP_URL.to_owned(), value());
-                }
-                "crossref" => {
-                    work.extra.insert(CROSSREF.to_owned(), value());
-                }
-                _ => {}
+        for link in links {
+            if let Some(arxiv) = arxiv_of_link(&link) {
+                work.ids.arxiv.get_or_insert_with(|| arxiv.to_owned());
+            } else if let Some(doi) = doi_of_link(&link) {
+                work.ids.doi.get_or_insert_with(|| doi.to_owned());
+            } else {
+                other_links.push(link);
             }
         }
         // An arXiv DOI (`10.48550/arXiv.ID`) says the arXiv id too.
@@ -603,7 +719,7 @@ impl DblpReader<'_> {
                 work.venue.container_title = None;
             }
         }
-        if corr || record.attribute("publtype") == Some("informal") {
+        if corr || informal {
             kind = WorkType::Preprint;
         }
         // A number is an issue only in a journal; a book's or proceedings'
@@ -615,12 +731,12 @@ impl DblpReader<'_> {
             }
         }
         work.kind = kind;
-        Some(work)
+        work
     }
 }
 
 /// A name without DBLP's homonym number: `Di Xu 0001` → `Di Xu`.
-fn strip_homonym(name: &str) -> &str {
+pub(crate) fn strip_homonym(name: &str) -> &str {
     let name = name.trim();
     match name.rsplit_once(' ') {
         Some((rest, number)) if number.len() == 4 && number.bytes().all(|b| b.is_ascii_digit()) => {
@@ -662,7 +778,10 @@ fn collapse(text: &str) -> String {
 
 /// A title as rich text, without the final `.` DBLP adds.
 fn title(node: Node<'_, '_>) -> Text {
-    let mut inlines = inlines(node);
+    without_final_period(inlines(node))
+}
+
+fn without_final_period(mut inlines: Vec<Inline>) -> Text {
     trim_inlines(&mut inlines);
     if let Some(Inline::Plain(last)) = inlines.last_mut() {
         // `etc..` would keep one; `...` is an ellipsis of the title's own.
@@ -677,6 +796,128 @@ fn title(node: Node<'_, '_>) -> Text {
         inlines,
         ..Text::default()
     }
+}
+
+/// The character references XML knows by name.
+const XML_ENTITIES: &[&str] = &["amp", "lt", "gt", "quot", "apos"];
+
+/// The names of HTML's Latin-1 entities, which DBLP's DTD declares too,
+/// in the order of their characters from U+00A0 on: `&Uuml;` is `Ü`. Any
+/// other `&name;` is read as the text it is.
+const LATIN_1_ENTITIES: [&str; 96] = [
+    "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf",
+    "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro",
+    "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
+    "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute",
+    "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute",
+    "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute",
+    "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil",
+    "egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde",
+    "ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc",
+    "uuml", "yacute", "thorn", "yuml",
+];
+
+/// A title given as text that may hold DBLP's title markup and character
+/// references (as the search API gives it), read as the XML's title is:
+/// rich text without the final `.`. A `&` or `<` that starts neither a
+/// reference nor a title tag is text, and markup that does not nest is
+/// read as the text it is.
+pub(crate) fn title_of_text(text: &str) -> Text {
+    without_final_period(inlines_of_text(text))
+}
+
+/// Text that may hold DBLP's markup and character references, as plain
+/// text: the markup dropped, the references read.
+pub(crate) fn plain_of_text(text: &str) -> String {
+    let text = Text {
+        inlines: inlines_of_text(text),
+        ..Text::default()
+    };
+    collapse(&text.raw_string())
+}
+
+fn inlines_of_text(text: &str) -> Vec<Inline> {
+    if !text.contains(['&', '<']) {
+        return vec![Inline::Plain(squeeze_white_space(text))];
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    let mut from = 0;
+    for at in memchr::memchr2_iter(b'&', b'<', text.as_bytes()) {
+        let rest = &text[at..];
+        if at < from {
+            continue;
+        }
+        if let Some((character, length)) = latin_1_entity(rest) {
+            escaped.push_str(&text[from..at]);
+            escaped.push(character);
+            from = at + length;
+            continue;
+        }
+        let kept = match rest.as_bytes()[0] {
+            b'&' => starts_with_reference(rest),
+            _ => starts_with_title_tag(rest),
+        };
+        if !kept {
+            escaped.push_str(&text[from..at]);
+            escaped.push_str(if rest.starts_with('&') {
+                "&amp;"
+            } else {
+                "&lt;"
+            });
+            from = at + 1;
+        }
+    }
+    escaped.push_str(&text[from..]);
+    match Document::parse(&format!("<title>{escaped}</title>")) {
+        Ok(document) => inlines(document.root_element()),
+        Err(_) => vec![Inline::Plain(squeeze_white_space(text))],
+    }
+}
+
+/// Where the `;` of the reference the text starts with (`&…;`) is: a
+/// name of at most [`LONGEST_REFERENCE`] bytes, so that a text of many
+/// `&` is read in one pass.
+fn reference_end(text: &str) -> Option<usize> {
+    text.bytes()
+        .take(LONGEST_REFERENCE + 2)
+        .position(|b| b == b';')
+}
+
+const LONGEST_REFERENCE: usize = 10;
+
+/// The character of the HTML Latin-1 entity the text starts with
+/// (`&Uuml;`), and the entity's length.
+fn latin_1_entity(text: &str) -> Option<(char, usize)> {
+    let end = reference_end(text)?;
+    let name = text.get(1..end)?;
+    let at = LATIN_1_ENTITIES.iter().position(|known| *known == name)?;
+    let character = char::from_u32(0xA0 + u32::try_from(at).ok()?)?;
+    Some((character, end + 1))
+}
+
+/// Whether the text starts with an XML character reference: `&amp;`,
+/// `&#233;`, `&#xE9;`.
+fn starts_with_reference(text: &str) -> bool {
+    let Some(name) = reference_end(text).and_then(|end| text.get(1..end)) else {
+        return false;
+    };
+    if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+        return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    if let Some(decimal) = name.strip_prefix('#') {
+        return !decimal.is_empty() && decimal.bytes().all(|b| b.is_ascii_digit());
+    }
+    XML_ENTITIES.contains(&name)
+}
+
+/// Whether the text starts with a tag of [`TITLE_STYLES`]'s, opening or
+/// closing (`<i>`, `</sub>`).
+fn starts_with_title_tag(text: &str) -> bool {
+    let name = text[1..].strip_prefix('/').unwrap_or(&text[1..]);
+    TITLE_STYLES.iter().any(|(element, _)| {
+        name.strip_prefix(element)
+            .is_some_and(|after| after.starts_with('>'))
+    })
 }
 
 fn inlines(node: Node<'_, '_>) -> Vec<Inline> {
@@ -791,6 +1032,20 @@ mod tests {
                 Inline::Plain("Ox".into()),
             ]
         );
+    }
+
+    #[test]
+    fn titles_given_as_text_read_their_markup_and_references() {
+        for (text, read) in [
+            ("&Uuml;ber B&#228;ume &amp; mehr.", "Über Bäume & mehr"),
+            ("a < b & c; R&D.", "a < b & c; R&D"),
+            ("Unclosed <i>tag.", "Unclosed <i>tag"),
+            ("&bogus; &#xZZ; &amp", "&bogus; &#xZZ; &amp"),
+            ("On <i>k</i>-SAT.", "On k-SAT"),
+        ] {
+            assert_eq!(title_of_text(text).raw_string(), read, "{text}");
+        }
+        assert_eq!(plain_of_text("  Jos&eacute;  Mu&#241;oz "), "José Muñoz");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! What the readers of scholarly APIs' JSON (OpenAlex, Semantic Scholar)
-//! share: placing serde_json's errors in the file, finding the JSON path of
+//! What the readers of scholarly APIs' JSON (OpenAlex, Semantic Scholar,
+//! DBLP's search) share: placing serde_json's errors in the file, finding the JSON path of
 //! the value that made a record the wrong shape, identifiers written as a
 //! string or a number, and naming a JSON file of another kind.
 //!
@@ -14,6 +14,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Work;
 use crate::read::LineIndex;
 
 /// Places diagnostics given as byte offsets of the text in the file.
@@ -69,6 +70,67 @@ impl<'a> Locator<'a> {
         self.at(Diagnostic::new(Severity::Error, code, message), offset)
             .hint(hint)
     }
+}
+
+/// How a reader names its records, for the warning that skips one of the
+/// wrong shape.
+pub struct RecordNames {
+    pub code: &'static str,
+    /// The record, when no value in it can be named: `the work`.
+    pub whole: &'static str,
+    /// What a record is: `an OpenAlex work`.
+    pub kind: &'static str,
+    /// One record, in `this work was skipped`.
+    pub noun: &'static str,
+    pub hint: &'static str,
+}
+
+impl Locator<'_> {
+    /// A record, `raw` at the JSON path `path`, read as `T`; else the
+    /// warning that skips it, naming the wrong value by its JSON path (see
+    /// [`wrong_part`]; `parses` tells whether a text reads as `T`), at the
+    /// place serde stopped.
+    pub fn record<'t, T: serde::Deserialize<'t>>(
+        &self,
+        names: &RecordNames,
+        path: &str,
+        raw: &'t str,
+        parses: &dyn Fn(&str) -> bool,
+        searches: &mut usize,
+    ) -> Result<T, Diagnostic> {
+        let error = match serde_json::from_str::<T>(raw) {
+            Ok(record) => return Ok(record),
+            Err(error) => error,
+        };
+        let what = wrong_part(path, raw, parses, searches, names.whole);
+        let message = format!(
+            "{what} is not what {} has there ({}); this {} was skipped",
+            names.kind,
+            without_position(&error),
+            names.noun
+        );
+        let warning = Diagnostic::new(Severity::Warning, names.code, message).hint(names.hint);
+        Err(self.at(warning, self.error_offset(raw, &error)))
+    }
+}
+
+/// The works read from a file's records, each given with its JSON path
+/// (`read` gives none for a record it skipped), and where each work's
+/// record starts in the text.
+pub fn works_of<'t>(
+    locator: &Locator<'_>,
+    records: Vec<(String, &'t str)>,
+    mut read: impl FnMut(&str, &'t str) -> Option<Work>,
+) -> (Vec<Work>, Vec<usize>) {
+    let mut works = Vec::with_capacity(records.len());
+    let mut offsets = Vec::with_capacity(records.len());
+    for (path, raw) in records {
+        if let Some(work) = read(&path, raw) {
+            works.push(work);
+            offsets.push(locator.offset_of(raw));
+        }
+    }
+    (works, offsets)
 }
 
 /// serde_json's message without the position it appends (` at line 1
@@ -269,7 +331,7 @@ where
 /// What a JSON text that is not the format asked for is, in a few words,
 /// with the `--from` that reads it when pubconv has one.
 pub fn kind_of(text: &str) -> String {
-    use crate::read::{csl, openalex, semantic_scholar};
+    use crate::read::{csl, dblp_search, openalex, semantic_scholar};
     let trimmed = text.trim_start_matches('\u{feff}').trim();
     if openalex::recognizes(trimmed) {
         return "OpenAlex works JSON (read it with `--from openalex`)".to_owned();
@@ -279,6 +341,9 @@ pub fn kind_of(text: &str) -> String {
     }
     if semantic_scholar::recognizes(trimmed) {
         return "Semantic Scholar papers JSON (read it with `--from semantic-scholar`)".to_owned();
+    }
+    if dblp_search::recognizes(trimmed) {
+        return "DBLP's search JSON (read it with `--from dblp-search`)".to_owned();
     }
     if csl::recognizes(trimmed) {
         return "CSL-JSON (read it with `--from csl-json`)".to_owned();

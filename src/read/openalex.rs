@@ -180,14 +180,9 @@ pub fn read_openalex(source: Source<'_>, _options: &ReadOptions) -> Reading {
             ..Reading::default()
         };
     };
-    let mut works = Vec::with_capacity(records.len());
-    let mut offsets = Vec::with_capacity(records.len());
-    for (path, raw) in records {
-        if let Some(work) = reader.record(&path, raw, in_list) {
-            works.push(work);
-            offsets.push(locator.offset_of(raw));
-        }
-    }
+    let (works, offsets) = json::works_of(&locator, records, |path, raw| {
+        reader.record(path, raw, in_list)
+    });
     Reading {
         library: Library {
             works,
@@ -197,6 +192,14 @@ pub fn read_openalex(source: Source<'_>, _options: &ReadOptions) -> Reading {
         offsets,
     }
 }
+
+const RECORDS: json::RecordNames = json::RecordNames {
+    code: "openalex::record",
+    whole: "the work",
+    kind: "an OpenAlex work",
+    noun: "work",
+    hint: "the other works were read; fetch this one again from OpenAlex",
+};
 
 const HINT: &str = "save a work from https://api.openalex.org/works/doi:<DOI> or a list from https://api.openalex.org/works?filter=author.id:<A…>";
 
@@ -291,24 +294,18 @@ impl OpenAlexReader<'_> {
     /// One work, or `None` after a warning when it cannot be read.
     fn record(&mut self, path: &str, raw: &str, in_list: bool) -> Option<Work> {
         let offset = self.locator.offset_of(raw);
-        let record = match serde_json::from_str::<Record>(raw) {
-            Ok(record) => record,
-            Err(error) => {
-                let parses = |text: &str| serde_json::from_str::<Record>(text).is_ok();
-                let what = json::wrong_part(path, raw, &parses, &mut self.searches, "the work");
-                let message = format!(
-                    "{what} is not what an OpenAlex work has there ({}); this work was skipped",
-                    json::without_position(&error)
-                );
-                let warning = Diagnostic::new(Severity::Warning, "openalex::record", message)
-                    .hint("the other works were read; fetch this one again from OpenAlex");
-                let warning = self
-                    .locator
-                    .at(warning, self.locator.error_offset(raw, &error));
-                self.diagnostics.push(warning);
-                return None;
-            }
-        };
+        let parses = |text: &str| serde_json::from_str::<Record>(text).is_ok();
+        let record =
+            match self
+                .locator
+                .record::<Record>(&RECORDS, path, raw, &parses, &mut self.searches)
+            {
+                Ok(record) => record,
+                Err(warning) => {
+                    self.diagnostics.push(warning);
+                    return None;
+                }
+            };
         let mut notes = Vec::new();
         let work = record.into_work(in_list, &mut notes);
         for (severity, message) in notes {

@@ -117,14 +117,7 @@ pub fn read_semantic_scholar(source: Source<'_>, _options: &ReadOptions) -> Read
             ..Reading::default()
         };
     };
-    let mut works = Vec::with_capacity(records.len());
-    let mut offsets = Vec::with_capacity(records.len());
-    for (path, raw) in records {
-        if let Some(work) = reader.record(&path, raw) {
-            works.push(work);
-            offsets.push(locator.offset_of(raw));
-        }
-    }
+    let (works, offsets) = json::works_of(&locator, records, |path, raw| reader.record(path, raw));
     Reading {
         library: Library {
             profile,
@@ -135,6 +128,14 @@ pub fn read_semantic_scholar(source: Source<'_>, _options: &ReadOptions) -> Read
         offsets,
     }
 }
+
+const PAPERS: json::RecordNames = json::RecordNames {
+    code: "semantic-scholar::record",
+    whole: "the paper",
+    kind: "a Semantic Scholar paper",
+    noun: "paper",
+    hint: "the other papers were read; fetch this one again from the API",
+};
 
 const HINT: &str = "save an author's papers from https://api.semanticscholar.org/graph/v1/author/<id>/papers?fields=title,authors,year,publicationDate,venue,publicationVenue,journal,publicationTypes,externalIds,citationCount";
 
@@ -266,25 +267,18 @@ impl S2Reader<'_> {
             self.diagnostics.push(warning);
             return None;
         }
-        let paper = match serde_json::from_str::<Paper>(raw) {
-            Ok(paper) => paper,
-            Err(error) => {
-                let parses = |text: &str| serde_json::from_str::<Paper>(text).is_ok();
-                let what = json::wrong_part(path, raw, &parses, &mut self.searches, "the paper");
-                let message = format!(
-                    "{what} is not what a Semantic Scholar paper has there ({}); this paper was skipped",
-                    json::without_position(&error)
-                );
-                let warning =
-                    Diagnostic::new(Severity::Warning, "semantic-scholar::record", message)
-                        .hint("the other papers were read; fetch this one again from the API");
-                let warning = self
-                    .locator
-                    .at(warning, self.locator.error_offset(raw, &error));
-                self.diagnostics.push(warning);
-                return None;
-            }
-        };
+        let parses = |text: &str| serde_json::from_str::<Paper>(text).is_ok();
+        let paper =
+            match self
+                .locator
+                .record::<Paper>(&PAPERS, path, raw, &parses, &mut self.searches)
+            {
+                Ok(paper) => paper,
+                Err(warning) => {
+                    self.diagnostics.push(warning);
+                    return None;
+                }
+            };
         let mut notes = Vec::new();
         let work = paper.into_work(&mut notes);
         for message in notes {

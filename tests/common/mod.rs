@@ -56,7 +56,8 @@ pub fn clean_profile_fixtures() -> Vec<PathBuf> {
 }
 
 /// Every fixture whose output real consumers must accept: the clean dumps,
-/// the Scholar paste, the DBLP files, the ORCID bulk reply, the OpenAlex
+/// the Scholar paste, the DBLP files (person XML, BibTeX and search
+/// replies), the ORCID bulk reply, the OpenAlex
 /// and Semantic Scholar pages, the arXiv and Crossref files and the BibTeX
 /// files (the broken entry in `traps.bib`
 /// is left out of the output, so the output must still compile).
@@ -67,6 +68,9 @@ pub fn output_fixtures() -> Vec<PathBuf> {
             "scholar/leek.txt",
             "dblp/xu.xml",
             "dblp/xu.bib",
+            // Not `dblp/search-variations.json`: a hit without authors,
+            // which BibTeX's styles cannot sort.
+            "dblp/search.json",
             // Not `orcid/works.json`: summaries have no authors, and
             // BibTeX's styles warn that they cannot sort a work without
             // an author or a `key`.
