@@ -490,3 +490,35 @@ fn refresh_asks_again_what_the_cache_holds() {
     assert_eq!(server.requests().len(), 2);
     assert_eq!(messages(&refreshed, "lookup::matched").len(), 1);
 }
+
+#[test]
+fn dblp_completes_a_paper_with_its_venue_and_a_preprint_only_with_its_own_record() {
+    let title = "Beyond Hard Sharing: Efficient Multi-Task Speech-to-Text Modeling with Supervised Mixture of Experts";
+    let paper = format!("@inproceedings{{s, title = {{{title}}}, author = {{Jin, Hojun and Lim, Sungjun}}, year = {{2025}}}}");
+    let (conversion, requests) =
+        look_up(&paper, &[Service::Dblp], |request, _| lookup_route(request));
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].param("format"), Some("json"));
+    let item = only_item(&conversion);
+    assert_eq!(
+        messages(&conversion, "lookup::matched").len(),
+        1,
+        "{:#?}",
+        conversion.diagnostics
+    );
+    assert!(item["container-title"].is_string(), "{item:#}");
+    assert!(item["DOI"].is_string(), "{item:#}");
+
+    let preprint = format!("@misc{{s, title = {{{title}}}, author = {{Jin, Hojun}}, year = {{2025}}, eprint = {{2508.10009}}, archiveprefix = {{arXiv}}}}");
+    let (conversion, _) = look_up(&preprint, &[Service::Dblp], |request, _| {
+        lookup_route(request)
+    });
+    let item = only_item(&conversion);
+    assert!(item["container-title"].is_null(), "{item:#}");
+    assert_eq!(
+        messages(&conversion, "lookup::matched").len(),
+        1,
+        "{:#?}",
+        conversion.diagnostics
+    );
+}

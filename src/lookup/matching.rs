@@ -11,9 +11,9 @@
 //!   search's likeness of titles is not enough to say a preprint
 //!   appeared somewhere.
 //!
-//! Of several candidates that pass, the earliest wins: a reprint or a
-//! re-deposit (a 2025 copy of a 2017 paper under another publisher) loses
-//! to the original.
+//! Of several candidates that pass, one of the work's kind (published, or
+//! a preprint) wins, then the earliest: a reprint or a re-deposit (a 2025
+//! copy of a 2017 paper under another publisher) loses to the original.
 
 use crate::model::person::fold;
 use crate::model::{arxiv_without_version, bare_doi, Person, Work, WorkType};
@@ -47,10 +47,13 @@ pub fn choose(work: &Work, candidates: &[Work], query: &Query) -> Choice {
             .date
             .map_or(i32::MAX, |date| date.start.year)
     };
+    // A record of the same kind first (a published version for a work
+    // that appeared, a preprint for a preprint), then the earliest.
+    let other_kind = |index: usize| is_preprint(&candidates[index]) != is_preprint(work);
     match passing
         .iter()
         .copied()
-        .min_by_key(|&index| (year(index), index))
+        .min_by_key(|&index| (other_kind(index), year(index), index))
     {
         Some(index) => Choice::Match {
             index,

@@ -23,7 +23,7 @@ impl Service {
         match self {
             Service::Arxiv => InputFormat::ArxivAtom,
             Service::Crossref => InputFormat::Crossref,
-            Service::Dblp => InputFormat::Dblp, // placeholder until the search reader lands
+            Service::Dblp => InputFormat::DblpSearch,
             Service::OpenAlex => InputFormat::OpenAlex,
         }
     }
