@@ -322,6 +322,7 @@ pub fn complete(work: &mut Work, mut found: Work) -> Vec<String> {
     if work.kind == WorkType::Misc || becomes_published {
         work.kind = found.kind;
     }
+    fill_keyed(work, &mut found);
     for (name, slot) in SLOTS {
         let theirs = slot(&mut found).take();
         let mine = slot(work);
@@ -382,19 +383,24 @@ pub fn complete(work: &mut Work, mut found: Work) -> Vec<String> {
             work.categories.push(category);
         }
     }
-    for (variable, text) in found.fields {
+    conflicts
+}
+
+/// Adds the variables, dates, roles and source fields of `other` that
+/// `work` lacks.
+fn fill_keyed(work: &mut Work, other: &mut Work) {
+    for (variable, text) in std::mem::take(&mut other.fields) {
         work.fields.entry(variable).or_insert(text);
     }
-    for (variable, date) in found.dates {
+    for (variable, date) in std::mem::take(&mut other.dates) {
         work.dates.entry(variable).or_insert(date);
     }
-    for (role, people) in found.contributors {
+    for (role, people) in std::mem::take(&mut other.contributors) {
         work.contributors.entry(role).or_insert(people);
     }
-    for (name, value) in found.extra {
+    for (name, value) in std::mem::take(&mut other.extra) {
         work.extra.entry(name).or_insert(value);
     }
-    conflicts
 }
 
 /// The union of two records of one work (the rule in the module comment).
@@ -424,6 +430,7 @@ fn merged(first: Work, second: Work) -> Work {
         }
     }
     let mut other = other;
+    fill_keyed(&mut primary, &mut other);
     if primary.key.is_none() {
         primary.key = other.key.take();
     }
@@ -470,18 +477,6 @@ fn merged(first: Work, second: Work) -> Work {
         if !primary.keywords.contains(&keyword) {
             primary.keywords.push(keyword);
         }
-    }
-    for (variable, text) in other.fields {
-        primary.fields.entry(variable).or_insert(text);
-    }
-    for (variable, date) in other.dates {
-        primary.dates.entry(variable).or_insert(date);
-    }
-    for (role, people) in other.contributors {
-        primary.contributors.entry(role).or_insert(people);
-    }
-    for (name, value) in other.extra {
-        primary.extra.entry(name).or_insert(value);
     }
     primary
 }
