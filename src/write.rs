@@ -5,6 +5,7 @@
 
 pub mod bibtex;
 pub mod csl;
+pub mod cv;
 pub mod markdown;
 
 use std::io::Write;
