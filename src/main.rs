@@ -151,7 +151,7 @@ struct ConvertArgs {
     /// Write BibTeX and BibLaTeX in plain ASCII (accents as {\"o}, dashes as --), for classic bibtex.
     #[arg(long)]
     ascii: bool,
-    /// Markdown: the owner to set in bold (repeat for spellings); default the profile's name.
+    /// Markdown and BibLaTeX: the owner to set in bold (repeat for spellings); default the profile's name.
     #[arg(long, value_name = "NAME", help_heading = "Markdown options")]
     highlight: Vec<String>,
     /// Markdown: group items by year, by type, or not at all.
@@ -316,7 +316,7 @@ fn lookup_options(args: &LookupArgs, default_all: bool) -> lookup::Options {
     }
 }
 
-/// The options that change Markdown output only.
+/// The options that change Markdown output only (`highlight` BibLaTeX's too).
 const MARKDOWN_OPTIONS: &[&str] = &[
     "highlight",
     "group-by",
@@ -571,16 +571,22 @@ fn check_options_apply(
     to: OutputFormat,
     told_by_extension: bool,
 ) -> Result<(), String> {
-    if to != OutputFormat::Markdown {
-        if let Some(option) = MARKDOWN_OPTIONS
-            .iter()
-            .find(|option| arguments.typed_option(option))
-        {
-            return Err(format!(
-                "--{option} changes Markdown output only, and this run writes {}: drop it, or use --to markdown",
-                to.name()
-            ));
-        }
+    // BibLaTeX marks the owner too, with data annotations.
+    let applies = |option: &str| {
+        to == OutputFormat::Markdown || (option == "highlight" && to == OutputFormat::Biblatex)
+    };
+    if let Some(option) = MARKDOWN_OPTIONS
+        .iter()
+        .find(|option| !applies(option) && arguments.typed_option(option))
+    {
+        let outputs = match *option {
+            "highlight" => "Markdown and BibLaTeX",
+            _ => "Markdown",
+        };
+        return Err(format!(
+            "--{option} changes {outputs} output only, and this run writes {}: drop it, or use --to markdown",
+            to.name()
+        ));
     }
     let bib = matches!(to, OutputFormat::Bibtex | OutputFormat::Biblatex);
     if args.ascii && !bib && arguments.typed_option("ascii") {

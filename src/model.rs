@@ -30,6 +30,17 @@ pub struct Library {
     pub strings: Vec<(String, String)>,
 }
 
+impl Library {
+    /// The owner's spellings: the names given (`--highlight`), else the
+    /// profile's name; empty when neither says whose list this is.
+    pub fn owner_spellings(&self, given: &[String]) -> Vec<String> {
+        match given.is_empty() {
+            false => given.to_vec(),
+            true => self.profile.iter().map(|p| p.name.clone()).collect(),
+        }
+    }
+}
+
 /// The researcher a profile dump is about.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Profile {

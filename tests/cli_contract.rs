@@ -345,7 +345,7 @@ fn options_that_change_nothing_are_refused() {
                 "--highlight",
                 "S. Lim",
             ],
-            "--highlight changes Markdown output only, and this run writes bibtex",
+            "--highlight changes Markdown and BibLaTeX output only, and this run writes bibtex",
         ),
         (
             &["convert", "cv.bib", "--to", "csl-json", "--group-by=type"],

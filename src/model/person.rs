@@ -85,6 +85,13 @@ impl Person {
     }
 }
 
+/// Whether `person` is the owner of a CV, named by any of `spellings`
+/// (each as [`Person::matches`] reads it): the one test every output that
+/// sets the owner apart (Markdown's bold, BibLaTeX's annotations) shares.
+pub fn is_owner(person: &Person, spellings: &[String]) -> bool {
+    spellings.iter().any(|spelling| person.matches(spelling))
+}
+
 impl Person {
     /// True when `name` (written "First Last" or "Last, First") names this
     /// person, whatever the accents, case, hyphens and particles, and with

@@ -75,6 +75,41 @@ pub enum WorkType {
     Other(&'static str),
 }
 
+/// The groups of a CV, by the names `--type` and `--group-by type` use,
+/// each with the work types listed in it; a type in none is `other`.
+const CV_GROUPS: &[(&str, &[WorkType])] = &[
+    (
+        "article",
+        &[
+            WorkType::JournalArticle,
+            WorkType::MagazineArticle,
+            WorkType::NewspaperArticle,
+            WorkType::Review,
+        ],
+    ),
+    ("conference", &[WorkType::ConferencePaper, WorkType::Speech]),
+    ("chapter", &[WorkType::Chapter, WorkType::ReferenceEntry]),
+    (
+        "book",
+        &[WorkType::Book, WorkType::Proceedings, WorkType::Pamphlet],
+    ),
+    ("thesis", &[WorkType::Thesis]),
+    ("report", &[WorkType::Report, WorkType::Standard]),
+    ("preprint", &[WorkType::Preprint, WorkType::Manuscript]),
+];
+
+impl WorkType {
+    /// The CV group a work of this type is listed in (`article`,
+    /// `conference`, `preprint`, `thesis`, …, `other`): the names of
+    /// Markdown's kinds, and the keyword BibLaTeX output files it under.
+    pub fn cv_group(self) -> &'static str {
+        CV_GROUPS
+            .iter()
+            .find(|(_, types)| types.contains(&self))
+            .map_or("other", |&(name, _)| name)
+    }
+}
+
 /// Bibliographic data beyond the core of [`Work`], named after the CSL
 /// variable it corresponds to (CSL has the richest common vocabulary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -4,13 +4,16 @@
 //! line, two-space indent, values in braces. They differ in entry types
 //! (from [`crate::vocab::bibtex`], which the reader shares) and a few field
 //! names (`journal`/`journaltitle`, `year`+`month`/`date`,
-//! `archivePrefix`/`eprinttype`), which the tables below hold.
+//! `archivePrefix`/`eprinttype`), which the tables below hold. BibLaTeX
+//! output of a list with an owner also carries what a CV's document uses
+//! (see `cv_fields`).
 
 use std::collections::hash_map::{Entry, HashMap};
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::key::citation_keys;
+use crate::model::person::is_owner;
 use crate::model::{
     Casing, DateValue, DateVariable, Inline, Library, Person, RangeEnd, Role, Style, Text,
     Variable, Work, WorkType,
@@ -46,6 +49,12 @@ pub fn write(
     lost: &mut Vec<Diagnostic>,
 ) -> String {
     let keys = citation_keys(&library.works, &options.key_pattern);
+    // Classic bibtex reads neither annotations nor keywords: its output
+    // stays as the works are.
+    let owner = match dialect {
+        Dialect::Biblatex => library.owner_spellings(&options.markdown.highlight),
+        Dialect::Bibtex => Vec::new(),
+    };
     let mut out = String::new();
     for preamble in &library.preambles {
         let _ = writeln!(out, "@preamble{{{{{}}}}}", source_text(preamble));
@@ -64,7 +73,7 @@ pub fn write(
         if !out.is_empty() {
             out.push('\n');
         }
-        write_entry(&mut out, work, key, dialect, &abbreviations, lost);
+        write_entry(&mut out, work, key, dialect, &owner, &abbreviations, lost);
     }
     if options.ascii {
         out = tex::to_ascii(&out);
@@ -159,11 +168,12 @@ fn write_entry(
     work: &Work,
     key: &str,
     dialect: Dialect,
+    owner: &[String],
     abbreviations: &HashMap<&str, &str>,
     lost: &mut Vec<Diagnostic>,
 ) {
     let _ = writeln!(out, "@{}{{{key},", entry_type(work, dialect));
-    let mut fields = fields_of(work, key, dialect, lost);
+    let mut fields = fields_of(work, key, dialect, owner, lost);
     if dialect == Dialect::Bibtex {
         classic_date_losses(work, key, lost);
     }
@@ -480,6 +490,7 @@ fn fields_of(
     work: &Work,
     key: &str,
     dialect: Dialect,
+    owner: &[String],
     lost: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Value)> {
     let implied_genre = crate::vocab::bibtex::implied_genre(entry_type(work, dialect));
@@ -498,6 +509,10 @@ fn fields_of(
             fields.written.push((name.to_owned(), value));
         }
     }
+    let annotated = match owner.is_empty() {
+        true => Vec::new(),
+        false => cv_fields(work, owner, &mut fields.written),
+    };
     let in_number = number_variable(work);
     for (&variable, text) in &work.fields {
         let csl_name = csl::name_of(csl::VARIABLES, &variable).unwrap_or_default();
@@ -550,7 +565,7 @@ fn fields_of(
         fields.place(name, csl_name, Value::Braced(date.edtf()));
     }
     for (name, value) in &work.extra {
-        if unread_date(name, value).is_none() {
+        if unread_date(name, value).is_none() && !annotated.contains(name) {
             fields.place_extra(name, value);
         }
     }
@@ -571,6 +586,98 @@ fn fields_of(
         }
     }
     written
+}
+
+/// Reads one name list from a work.
+type People = fn(&Work) -> &[Person];
+
+/// The name lists whose owner BibLaTeX output annotates, by field.
+const ANNOTATED_LISTS: &[(&str, People)] =
+    &[("author", |w| &w.authors), ("editor", |w| &w.editors)];
+
+/// What makes a BibLaTeX file a CV's (see `docs/cv-example`): the owner's
+/// names annotated `highlight` (`author+an = {2=highlight}`, for
+/// `\ifitemannotation{highlight}`), each right after its list, and the
+/// work's CV group among its `keywords`, for
+/// `\printbibliography[keyword=article]`. Returns the annotation fields
+/// the source had that are merged here, so they are not written twice.
+fn cv_fields(work: &Work, owner: &[String], written: &mut Vec<(String, Value)>) -> Vec<String> {
+    let mut merged = Vec::new();
+    for &(list, people) in ANNOTATED_LISTS {
+        let positions: Vec<usize> = people(work)
+            .iter()
+            .enumerate()
+            .filter(|(_, person)| is_owner(person, owner))
+            .map(|(at, _)| at + 1)
+            .collect();
+        let Some(at) = written.iter().position(|(name, _)| name == list) else {
+            continue;
+        };
+        if positions.is_empty() {
+            continue;
+        }
+        let field = format!("{list}+an");
+        let source = work
+            .extra
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(&field));
+        let value = annotate(source.map_or("", |(_, value)| value), &positions);
+        written.insert(at + 1, (field, Value::Braced(value)));
+        merged.extend(source.map(|(name, _)| name.clone()));
+    }
+    let group = work.kind.cv_group();
+    let filed = work
+        .keywords
+        .iter()
+        .any(|keyword| keyword.trim().eq_ignore_ascii_case(group));
+    if !filed {
+        let mut keywords = work.keywords.clone();
+        keywords.push(group.to_owned());
+        let value = Value::Braced(escape(&keywords.join(", ")));
+        match written.iter().position(|(name, _)| name == "keywords") {
+            Some(at) => written[at].1 = value,
+            // Where the field table puts keywords: before the abstract.
+            None => {
+                let at = written
+                    .iter()
+                    .position(|(name, _)| name == "abstract")
+                    .unwrap_or(written.len());
+                written.insert(at, ("keywords".to_owned(), value));
+            }
+        }
+    }
+    merged
+}
+
+/// A name list's annotations (`1=corresponding; 3=equal`) with
+/// `highlight` added for the names at `positions` (1-based), the source's
+/// items kept as they were unless they gain it.
+fn annotate(source: &str, positions: &[usize]) -> String {
+    let mut items: Vec<String> = source
+        .split(';')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect();
+    for position in positions {
+        let name = position.to_string();
+        let item = items.iter_mut().find(|item| {
+            item.split_once('=')
+                .is_some_and(|(target, _)| target.trim() == name)
+        });
+        match item {
+            Some(item) => {
+                let has = item.split_once('=').is_some_and(|(_, annotations)| {
+                    annotations.split(',').any(|a| a.trim() == "highlight")
+                });
+                if !has {
+                    item.push_str(",highlight");
+                }
+            }
+            None => items.push(format!("{name}=highlight")),
+        }
+    }
+    items.join(";")
 }
 
 /// Whether a volume title is written as the title (or a part's
