@@ -97,17 +97,23 @@ impl cv::Spelling for Html {
     }
 }
 
+/// The characters HTML reads as markup, in text or in quoted attributes,
+/// and their references.
+const REFERENCES: &[(char, &str)] = &[
+    ('&', "&amp;"),
+    ('<', "&lt;"),
+    ('>', "&gt;"),
+    ('"', "&quot;"),
+    ('\'', "&#39;"),
+];
+
 /// Escapes what HTML reads as markup, in text and in quoted attributes.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+        match REFERENCES.iter().find(|(special, _)| *special == c) {
+            Some((_, reference)) => out.push_str(reference),
+            None => out.push(c),
         }
     }
     out
