@@ -591,7 +591,7 @@ fn check_options_apply(
         ));
     }
     let document = matches!(to, OutputFormat::Latex | OutputFormat::Html);
-    if args.standalone && !document {
+    if args.standalone && !document && arguments.typed_option("standalone") {
         return Err(format!(
             "--standalone changes LaTeX and HTML output only, and this run writes {}: drop it, or use --to latex or --to html",
             to.name()
