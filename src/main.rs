@@ -18,7 +18,7 @@ use pubconv::lookup::{self, Service};
 use pubconv::model::Date;
 use pubconv::output::{self, Target};
 use pubconv::read::{InputFormat, ReadOptions};
-use pubconv::write::{markdown, Options as WriteOptions, OutputFormat};
+use pubconv::write::{cv, markdown, Options as WriteOptions, OutputFormat};
 
 /// mimalloc, for speed: see [`pubconv::allocator`].
 #[global_allocator]
@@ -51,7 +51,7 @@ is asked at most once every 3 s; Crossref at the rate its headers allow.";
 
 #[derive(Parser)]
 #[command(args_override_self = true)]
-#[command(name = "pubconv", version, about = "Convert publication lists: profile dumps, BibTeX and CSL-JSON to BibTeX, BibLaTeX, CSL-JSON and Markdown CV sections", after_help = EXAMPLES)]
+#[command(name = "pubconv", version, about = "Convert publication lists: profile dumps, BibTeX and CSL-JSON to BibTeX, BibLaTeX, CSL-JSON and CV sections in Markdown, LaTeX and HTML", after_help = EXAMPLES)]
 struct Cli {
     /// Defaults for the options, in TOML, keys named as the long options
     /// (`to = "markdown"`, `highlight = ["S. Lim"]`); `./pubconv.toml` is
@@ -148,52 +148,55 @@ struct ConvertArgs {
     /// {year}, {title}, {Title}, {shorttitle} and literal text.
     #[arg(long, value_name = "PATTERN", default_value = "{auth}{year}{title}", value_parser = parse_key_pattern)]
     key_pattern: KeyPattern,
-    /// Write BibTeX and BibLaTeX in plain ASCII (accents as {\"o}, dashes as --), for classic bibtex.
+    /// Write BibTeX, BibLaTeX and LaTeX in plain ASCII (accents as {\"o}, dashes as --), for classic bibtex.
     #[arg(long)]
     ascii: bool,
-    /// Markdown and BibLaTeX: the owner to set in bold (repeat for spellings); default the profile's name.
-    #[arg(long, value_name = "NAME", help_heading = "Markdown options")]
+    /// CV and BibLaTeX: the owner to set in bold (repeat for spellings); default the profile's name.
+    #[arg(long, value_name = "NAME", help_heading = "CV options")]
     highlight: Vec<String>,
-    /// Markdown: group items by year, by type, or not at all.
-    #[arg(long, value_name = "HOW", default_value = "year", value_parser = PossibleValuesParser::new(markdown::GroupBy::NAMES).try_map(|s| s.parse::<markdown::GroupBy>()), help_heading = "Markdown options")]
-    group_by: markdown::GroupBy,
-    /// Markdown: newest or oldest first.
-    #[arg(long, value_name = "ORDER", default_value = "newest", value_parser = PossibleValuesParser::new(markdown::Order::NAMES).try_map(|s| s.parse::<markdown::Order>()), help_heading = "Markdown options")]
-    order: markdown::Order,
-    /// Markdown: number forward, count down (newest has the highest number), or not at all.
-    #[arg(long, value_name = "HOW", default_value = "forward", value_parser = PossibleValuesParser::new(markdown::Numbering::NAMES).try_map(|s| s.parse::<markdown::Numbering>()), help_heading = "Markdown options")]
-    numbering: markdown::Numbering,
-    /// Markdown: only works from this year on.
-    #[arg(long, value_name = "YEAR", help_heading = "Markdown options")]
+    /// CV: group items by year, by type, or not at all.
+    #[arg(long, value_name = "HOW", default_value = "year", value_parser = PossibleValuesParser::new(cv::GroupBy::NAMES).try_map(|s| s.parse::<cv::GroupBy>()), help_heading = "CV options")]
+    group_by: cv::GroupBy,
+    /// CV: newest or oldest first.
+    #[arg(long, value_name = "ORDER", default_value = "newest", value_parser = PossibleValuesParser::new(cv::Order::NAMES).try_map(|s| s.parse::<cv::Order>()), help_heading = "CV options")]
+    order: cv::Order,
+    /// CV: number forward, count down (newest has the highest number), or not at all.
+    #[arg(long, value_name = "HOW", default_value = "forward", value_parser = PossibleValuesParser::new(cv::Numbering::NAMES).try_map(|s| s.parse::<cv::Numbering>()), help_heading = "CV options")]
+    numbering: cv::Numbering,
+    /// CV: only works from this year on.
+    #[arg(long, value_name = "YEAR", help_heading = "CV options")]
     since: Option<i32>,
-    /// Markdown: only works up to this year.
-    #[arg(long, value_name = "YEAR", help_heading = "Markdown options")]
+    /// CV: only works up to this year.
+    #[arg(long, value_name = "YEAR", help_heading = "CV options")]
     until: Option<i32>,
-    /// Markdown: only these kinds of work (repeat, or separate with commas).
-    #[arg(long = "type", value_name = "KIND", value_delimiter = ',', value_parser = PossibleValuesParser::new(markdown::Kind::NAMES).try_map(|s| s.parse::<markdown::Kind>()), help_heading = "Markdown options")]
-    types: Vec<markdown::Kind>,
-    /// Markdown: only the works with these citation keys.
+    /// CV: only these kinds of work (repeat, or separate with commas).
+    #[arg(long = "type", value_name = "KIND", value_delimiter = ',', value_parser = PossibleValuesParser::new(cv::Kind::NAMES).try_map(|s| s.parse::<cv::Kind>()), help_heading = "CV options")]
+    types: Vec<cv::Kind>,
+    /// CV: only the works with these citation keys.
     #[arg(
         long,
         value_name = "KEY,...",
         value_delimiter = ',',
-        help_heading = "Markdown options"
+        help_heading = "CV options"
     )]
     selected: Vec<String>,
-    /// Markdown: the section's heading.
+    /// CV: the section's heading.
     #[arg(
         long,
         value_name = "TEXT",
         default_value = "Publications",
-        help_heading = "Markdown options"
+        help_heading = "CV options"
     )]
     heading: String,
-    /// Markdown: show at most N authors, then "et al." (the owner stays visible).
-    #[arg(long, value_name = "N", help_heading = "Markdown options")]
+    /// CV: show at most N authors, then "et al." (the owner stays visible).
+    #[arg(long, value_name = "N", help_heading = "CV options")]
     max_authors: Option<usize>,
     /// Markdown: write one file per work, with YAML front matter, into DIR.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "out_dir"], help_heading = "Markdown options")]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "out_dir"], help_heading = "CV options")]
     per_file: Option<PathBuf>,
+    /// LaTeX and HTML: write a whole document (LaTeX with hyperref, an HTML page) rather than a section.
+    #[arg(long, help_heading = "CV options")]
+    standalone: bool,
     /// Write one output per input into DIR (`name.bib`, …) instead of one combined output.
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     out_dir: Option<PathBuf>,
@@ -316,8 +319,9 @@ fn lookup_options(args: &LookupArgs, default_all: bool) -> lookup::Options {
     }
 }
 
-/// The options that change Markdown output only (`highlight` BibLaTeX's too).
-const MARKDOWN_OPTIONS: &[&str] = &[
+/// The options that shape a CV section (Markdown, LaTeX, HTML) only
+/// (`highlight` BibLaTeX's too).
+const CV_OPTIONS: &[&str] = &[
     "highlight",
     "group-by",
     "order",
@@ -328,7 +332,6 @@ const MARKDOWN_OPTIONS: &[&str] = &[
     "selected",
     "heading",
     "max-authors",
-    "per-file",
 ];
 
 fn parse_key_pattern(text: &str) -> Result<KeyPattern, String> {
@@ -572,26 +575,38 @@ fn check_options_apply(
     told_by_extension: bool,
 ) -> Result<(), String> {
     // BibLaTeX marks the owner too, with data annotations.
-    let applies = |option: &str| {
-        to == OutputFormat::Markdown || (option == "highlight" && to == OutputFormat::Biblatex)
-    };
-    if let Some(option) = MARKDOWN_OPTIONS
+    let applies =
+        |option: &str| to.is_cv() || (option == "highlight" && to == OutputFormat::Biblatex);
+    if let Some(option) = CV_OPTIONS
         .iter()
         .find(|option| !applies(option) && arguments.typed_option(option))
     {
         let outputs = match *option {
-            "highlight" => "Markdown and BibLaTeX",
-            _ => "Markdown",
+            "highlight" => "CV output (markdown, latex, html) and BibLaTeX",
+            _ => "CV output (markdown, latex, html)",
         };
         return Err(format!(
-            "--{option} changes {outputs} output only, and this run writes {}: drop it, or use --to markdown",
+            "--{option} changes {outputs} only, and this run writes {}: drop it, or use --to markdown",
+            to.name()
+        ));
+    }
+    if to != OutputFormat::Markdown && arguments.typed_option("per-file") {
+        return Err(format!(
+            "--per-file writes Markdown files only, and this run writes {}: drop it, or use --to markdown",
+            to.name()
+        ));
+    }
+    let document = matches!(to, OutputFormat::Latex | OutputFormat::Html);
+    if args.standalone && !document && arguments.typed_option("standalone") {
+        return Err(format!(
+            "--standalone changes LaTeX and HTML output only, and this run writes {}: drop it, or use --to latex or --to html",
             to.name()
         ));
     }
     let bib = matches!(to, OutputFormat::Bibtex | OutputFormat::Biblatex);
-    if args.ascii && !bib && arguments.typed_option("ascii") {
+    if args.ascii && !bib && to != OutputFormat::Latex && arguments.typed_option("ascii") {
         return Err(format!(
-            "--ascii changes BibTeX and BibLaTeX output only, and this run writes {}",
+            "--ascii changes BibTeX, BibLaTeX and LaTeX output only, and this run writes {}",
             to.name()
         ));
     }
@@ -637,7 +652,7 @@ fn run_convert(
         write: WriteOptions {
             key_pattern: args.key_pattern.clone(),
             ascii: args.ascii,
-            markdown: markdown::Options {
+            markdown: cv::Options {
                 highlight: args.highlight.clone(),
                 group_by: args.group_by,
                 order: args.order,
@@ -649,6 +664,7 @@ fn run_convert(
                 heading: args.heading.clone(),
                 max_authors: args.max_authors,
             },
+            standalone: args.standalone,
         },
         merge: !args.read.no_merge,
         lookup,

@@ -6,6 +6,8 @@
 pub mod bibtex;
 pub mod csl;
 pub mod cv;
+pub mod html;
+pub mod latex;
 pub mod markdown;
 
 use std::io::Write;
@@ -19,11 +21,14 @@ use crate::model::Library;
 pub struct Options {
     /// How keys are made for works that have none.
     pub key_pattern: KeyPattern,
-    /// BibTeX and BibLaTeX in plain ASCII (`{\"o}`, `--`), for classic
-    /// bibtex and old LaTeX set-ups.
+    /// BibTeX, BibLaTeX and LaTeX in plain ASCII (`{\"o}`, `--`), for
+    /// classic bibtex and old LaTeX set-ups.
     pub ascii: bool,
-    /// The Markdown CV section's layout.
+    /// The CV section's layout and choice of works, for every CV output
+    /// (Markdown, LaTeX, HTML).
     pub markdown: markdown::Options,
+    /// LaTeX and HTML: a whole document rather than a section to paste.
+    pub standalone: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +37,8 @@ pub enum OutputFormat {
     Biblatex,
     CslJson,
     Markdown,
+    Latex,
+    Html,
 }
 
 impl OutputFormat {
@@ -40,6 +47,8 @@ impl OutputFormat {
         OutputFormat::Biblatex,
         OutputFormat::CslJson,
         OutputFormat::Markdown,
+        OutputFormat::Latex,
+        OutputFormat::Html,
     ];
 
     /// The name used on the command line.
@@ -49,6 +58,8 @@ impl OutputFormat {
             OutputFormat::Biblatex => "biblatex",
             OutputFormat::CslJson => "csl-json",
             OutputFormat::Markdown => "markdown",
+            OutputFormat::Latex => "latex",
+            OutputFormat::Html => "html",
         }
     }
 
@@ -58,7 +69,17 @@ impl OutputFormat {
             OutputFormat::Bibtex | OutputFormat::Biblatex => "bib",
             OutputFormat::CslJson => "json",
             OutputFormat::Markdown => "md",
+            OutputFormat::Latex => "tex",
+            OutputFormat::Html => "html",
         }
+    }
+
+    /// Whether it is a CV section, which the CV options shape.
+    pub fn is_cv(self) -> bool {
+        matches!(
+            self,
+            OutputFormat::Markdown | OutputFormat::Latex | OutputFormat::Html
+        )
     }
 
     /// The format of a name as given on the command line, in any case.
@@ -76,6 +97,8 @@ impl OutputFormat {
             "bib" => &[OutputFormat::Biblatex, OutputFormat::Bibtex],
             "json" => &[OutputFormat::CslJson],
             "md" | "markdown" => &[OutputFormat::Markdown],
+            "tex" => &[OutputFormat::Latex],
+            "html" | "htm" => &[OutputFormat::Html],
             _ => &[],
         }
     }
@@ -87,14 +110,16 @@ impl OutputFormat {
             OutputFormat::Biblatex => "BibLaTeX, for biber",
             OutputFormat::CslJson => "CSL-JSON items, for pandoc, Zotero and citeproc",
             OutputFormat::Markdown => "a Markdown CV section",
+            OutputFormat::Latex => "a LaTeX CV section, or a document with --standalone",
+            OutputFormat::Html => "an HTML CV section, or a page with --standalone",
         }
     }
 
     /// How many of the library's works the output holds: all of them, but
-    /// for Markdown, whose options choose some.
+    /// for a CV, whose options choose some.
     pub fn works_written(self, library: &Library, options: &Options) -> usize {
         match self {
-            OutputFormat::Markdown => markdown::chosen(library, options).len(),
+            format if format.is_cv() => cv::chosen(library, options).len(),
             _ => library.works.len(),
         }
     }
@@ -111,7 +136,7 @@ impl OutputFormat {
                 empty: b"[]\n",
                 started: false,
             }),
-            OutputFormat::Bibtex | OutputFormat::Biblatex | OutputFormat::Markdown => None,
+            _ => None,
         }
     }
 
@@ -136,6 +161,8 @@ impl OutputFormat {
             }
             OutputFormat::CslJson => csl::write(library, options),
             OutputFormat::Markdown => markdown::write(library, options),
+            OutputFormat::Latex => latex::write(library, options),
+            OutputFormat::Html => html::write(library, options),
         }
     }
 }

@@ -345,15 +345,23 @@ fn options_that_change_nothing_are_refused() {
                 "--highlight",
                 "S. Lim",
             ],
-            "--highlight changes Markdown and BibLaTeX output only, and this run writes bibtex",
+            "--highlight changes CV output (markdown, latex, html) and BibLaTeX only, and this run writes bibtex",
         ),
         (
             &["convert", "cv.bib", "--to", "csl-json", "--group-by=type"],
-            "--group-by changes Markdown output only",
+            "--group-by changes CV output",
+        ),
+        (
+            &["convert", "cv.bib", "--to", "markdown", "--standalone"],
+            "--standalone changes LaTeX and HTML output only, and this run writes markdown",
+        ),
+        (
+            &["convert", "cv.bib", "--to", "latex", "--per-file", "out"],
+            "--per-file writes Markdown files only, and this run writes latex",
         ),
         (
             &["convert", "cv.bib", "--to", "csl-json", "--ascii"],
-            "--ascii changes BibTeX and BibLaTeX output only",
+            "--ascii changes BibTeX, BibLaTeX and LaTeX output only",
         ),
         (
             &[
@@ -446,6 +454,8 @@ fn short_options_case_and_the_output_extension_name_formats() {
         ("out.bib", &[][..], "@article{kovacs2021journal,\n  author = {Kovács-Müller, Zoë and Lim, Sungjun},\n  title = {A Journal Paper on {BERT} Probing},\n  journaltitle"),
         ("classic.bib", &["--bib-format", "bibtex"][..], "@article{kovacs2021journal,\n  author = {Kovács-Müller, Zoë and Lim, Sungjun},\n  title = {A Journal Paper on {BERT} Probing},\n  journal ="),
         ("out.md", &[][..], "## Publications\n"),
+        ("out.tex", &[][..], "\\providecommand\\href[2]{#2}\n\\section*{Publications}\n"),
+        ("out.html", &["--standalone"][..], "<!DOCTYPE html>\n"),
     ] {
         let mut args = vec!["convert", "cv.bib", "-o", target];
         args.extend(extra);
@@ -454,10 +464,10 @@ fn short_options_case_and_the_output_extension_name_formats() {
         let written = std::fs::read_to_string(folder.path().join(target)).unwrap();
         assert!(written.starts_with(starts), "{target}: {written}");
     }
-    let output = run(folder.path(), &["convert", "cv.bib", "-o", "cv.tex"]);
-    let stderr = assert_status(&output, 2, ".tex");
+    let output = run(folder.path(), &["convert", "cv.bib", "-o", "cv.txt"]);
+    let stderr = assert_status(&output, 2, ".txt");
     assert!(
-        stderr.contains("cannot tell the output format from `.tex`: give --to"),
+        stderr.contains("cannot tell the output format from `.txt`: give --to"),
         "{stderr}"
     );
     let output = run(folder.path(), &["convert", "cv.bib"]);

@@ -1,11 +1,163 @@
-//! What every CV output (Markdown, LaTeX, HTML) shares: an item as
-//! [`Piece`]s, before an output spells it.
+//! What every CV output (Markdown, LaTeX, HTML) shares: which works a CV
+//! section shows, in which order, grouped and numbered how, who the owner
+//! is, and each item as [`Piece`]s, before an output spells it.
 //!
-//! An item is built once, by the default layout or by a citation style,
-//! as pieces: text, styled text (emphasis, the owner's name in bold, …),
-//! links and math. Each CV writer only spells pieces in its markup.
+//! [`section`] does the choosing, grouping and numbering once; an item is
+//! built once, by the default layout ([`item_pieces`]) or by a citation
+//! style, as pieces: text, styled text (emphasis, the owner's name in bold,
+//! …), links and math. Each CV writer only spells the section's headings,
+//! its lists and the pieces in its markup ([`Spelling`]).
 
-use crate::model::{Inline, Style, Text};
+use std::str::FromStr;
+
+use crate::key::citation_keys;
+use crate::model::{Inline, Library, Person, Style, Text, Variable, Work, WorkType};
+use crate::write::Options as WriteOptions;
+
+/// How the CV section is laid out and which works it shows.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The owner's names (variants allowed); empty means the profile's name.
+    pub highlight: Vec<String>,
+    pub group_by: GroupBy,
+    pub order: Order,
+    pub numbering: Numbering,
+    pub since: Option<i32>,
+    pub until: Option<i32>,
+    /// Keep only these kinds of work; empty keeps all.
+    pub types: Vec<Kind>,
+    /// Keep only the works with these citation keys; empty keeps all.
+    pub selected: Vec<String>,
+    pub heading: String,
+    /// Show at most this many authors before "et al.".
+    pub max_authors: Option<usize>,
+}
+
+impl Options {
+    /// The options that leave works out, as they are given on the command
+    /// line (`--since 2025`), to say why a section is empty.
+    pub fn filters(&self) -> Vec<String> {
+        let mut filters = Vec::new();
+        if let Some(since) = self.since {
+            filters.push(format!("--since {since}"));
+        }
+        if let Some(until) = self.until {
+            filters.push(format!("--until {until}"));
+        }
+        if !self.types.is_empty() {
+            let names: Vec<&str> = self.types.iter().map(|kind| kind.name()).collect();
+            filters.push(format!("--type {}", names.join(",")));
+        }
+        if !self.selected.is_empty() {
+            filters.push(format!("--selected {}", self.selected.join(",")));
+        }
+        filters
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            highlight: Vec::new(),
+            group_by: GroupBy::Year,
+            order: Order::Newest,
+            numbering: Numbering::Forward,
+            since: None,
+            until: None,
+            types: Vec::new(),
+            selected: Vec::new(),
+            heading: "Publications".to_owned(),
+            max_authors: None,
+        }
+    }
+}
+
+/// Defines an option enum with its command-line names, in one table.
+macro_rules! named {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            /// Its name on the command line.
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(text: &str) -> Result<Self, String> {
+                match text {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!("`{text}` is not one of {}", $name::NAMES.join(", "))),
+                }
+            }
+        }
+    };
+}
+
+named!(
+    /// How items are grouped under headings.
+    GroupBy { Year = "year", Type = "type", None = "none" }
+);
+named!(
+    /// Date order of the items.
+    Order { Newest = "newest", Oldest = "oldest" }
+);
+named!(
+    /// `forward` numbers 1, 2, …; `reverse` counts down so the newest item
+    /// has the highest number; both count on across groups.
+    Numbering { Forward = "forward", Reverse = "reverse", None = "none" }
+);
+named!(
+    /// Kinds of work for `--type` and for grouping by type.
+    Kind {
+        Article = "article",
+        Conference = "conference",
+        Chapter = "chapter",
+        Book = "book",
+        Thesis = "thesis",
+        Report = "report",
+        Preprint = "preprint",
+        Other = "other",
+    }
+);
+
+impl Kind {
+    /// The kind a work is listed as, and the heading of its group.
+    pub fn of(work: &Work) -> Kind {
+        match work.kind {
+            WorkType::JournalArticle
+            | WorkType::MagazineArticle
+            | WorkType::NewspaperArticle
+            | WorkType::Review => Kind::Article,
+            WorkType::ConferencePaper | WorkType::Speech => Kind::Conference,
+            WorkType::Chapter | WorkType::ReferenceEntry => Kind::Chapter,
+            WorkType::Book | WorkType::Proceedings | WorkType::Pamphlet => Kind::Book,
+            WorkType::Thesis => Kind::Thesis,
+            WorkType::Report | WorkType::Standard => Kind::Report,
+            WorkType::Preprint | WorkType::Manuscript => Kind::Preprint,
+            _ => Kind::Other,
+        }
+    }
+
+    pub fn heading(self) -> &'static str {
+        match self {
+            Kind::Article => "Journal Articles",
+            Kind::Conference => "Conference Papers",
+            Kind::Chapter => "Book Chapters",
+            Kind::Book => "Books",
+            Kind::Thesis => "Theses",
+            Kind::Report => "Reports",
+            Kind::Preprint => "Preprints",
+            Kind::Other => "Other Publications",
+        }
+    }
+}
 
 /// A piece of a CV item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +226,411 @@ fn plain_into(pieces: &[Piece], out: &mut String) {
         match piece {
             Piece::Text(text) | Piece::Math(text) => out.push_str(text),
             Piece::Styled(_, inner) | Piece::Link { text: inner, .. } => plain_into(inner, out),
+        }
+    }
+}
+
+/// A CV section as every output lays it out: its heading, then groups of
+/// numbered items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub heading: String,
+    pub numbering: Numbering,
+    pub groups: Vec<Group>,
+}
+
+/// Items under one heading (a year, a kind of work), or under none when
+/// the section is not grouped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub heading: Option<String>,
+    pub items: Vec<Item>,
+}
+
+/// One work as a CV lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Its number, counting on across groups; `None` when unnumbered.
+    pub number: Option<usize>,
+    /// Its citation key.
+    pub key: String,
+    pub pieces: Vec<Piece>,
+}
+
+impl Section {
+    /// The first number of a group's list, when the numbering counts up.
+    pub fn forward_start(&self, group: &Group) -> Option<usize> {
+        match self.numbering {
+            Numbering::Forward => group.items.first().and_then(|item| item.number),
+            _ => None,
+        }
+    }
+}
+
+/// The CV section the options ask for: the works chosen, ordered, grouped
+/// and numbered, each item built by [`item_pieces`].
+pub fn section(library: &Library, options: &WriteOptions) -> Section {
+    let cv = &options.markdown;
+    let owner = owner(library, cv);
+    let keys = citation_keys(&library.works, &options.key_pattern);
+    let chosen = chosen(library, options);
+    let total = chosen.len();
+    let mut groups: Vec<Group> = Vec::new();
+    for (position, index) in chosen.into_iter().enumerate() {
+        let work = &library.works[index];
+        let heading = group_heading(work, cv.group_by);
+        if groups.last().is_none_or(|group| group.heading != heading) {
+            groups.push(Group {
+                heading,
+                items: Vec::new(),
+            });
+        }
+        let number = match cv.numbering {
+            Numbering::Forward => Some(position + 1),
+            Numbering::Reverse => Some(total - position),
+            Numbering::None => None,
+        };
+        if let Some(group) = groups.last_mut() {
+            group.items.push(Item {
+                number,
+                key: keys[index].clone(),
+                pieces: item_pieces(work, &owner, cv),
+            });
+        }
+    }
+    Section {
+        heading: cv.heading.clone(),
+        numbering: cv.numbering,
+        groups,
+    }
+}
+
+/// The works the options choose, as indices into the library, in the
+/// order they are written.
+pub fn chosen(library: &Library, options: &WriteOptions) -> Vec<usize> {
+    let cv = &options.markdown;
+    let keys = citation_keys(&library.works, &options.key_pattern);
+    let mut works: Vec<(usize, &Work)> = library
+        .works
+        .iter()
+        .enumerate()
+        .filter(|(index, work)| {
+            let key = &keys[*index];
+            let year = work.date.map(|date| date.start.year);
+            let in_years = cv
+                .since
+                .is_none_or(|since| year.is_some_and(|y| y >= since))
+                && cv
+                    .until
+                    .is_none_or(|until| year.is_some_and(|y| y <= until));
+            let of_type = cv.types.is_empty() || cv.types.contains(&Kind::of(work));
+            let selected = cv.selected.is_empty() || cv.selected.iter().any(|s| s == key);
+            in_years && of_type && selected
+        })
+        .collect();
+    // Undated works come last either way; the sort is stable, so works of
+    // one date keep their input order.
+    match cv.order {
+        Order::Newest => works.sort_by_key(|(_, work)| std::cmp::Reverse(work.date)),
+        Order::Oldest => works.sort_by_key(|(_, work)| (work.date.is_none(), work.date)),
+    }
+    if cv.group_by == GroupBy::Type {
+        let rank = |work: &Work| {
+            Kind::NAMES
+                .iter()
+                .position(|name| name.parse::<Kind>().ok() == Some(Kind::of(work)))
+        };
+        works.sort_by_key(|(_, work)| rank(work));
+    }
+    works.into_iter().map(|(index, _)| index).collect()
+}
+
+fn group_heading(work: &Work, group_by: GroupBy) -> Option<String> {
+    match group_by {
+        GroupBy::Year => Some(
+            work.date
+                .map_or_else(|| "Undated".to_owned(), |date| date.start.year.to_string()),
+        ),
+        GroupBy::Type => Some(Kind::of(work).heading().to_owned()),
+        GroupBy::None => None,
+    }
+}
+
+/// Who the CV belongs to: the names to set in bold, and the owner's name
+/// as the library spells it, for items whose shown authors leave them out.
+pub struct Owner {
+    spellings: Vec<String>,
+    /// Found among the library's authors; `None` when the owner wrote none
+    /// of its works, and then no item claims them.
+    name: Option<String>,
+}
+
+impl Owner {
+    fn is(&self, person: &Person) -> bool {
+        self.spellings
+            .iter()
+            .any(|spelling| person.matches(spelling))
+    }
+}
+
+/// The owner: the `--highlight` names, else the profile's.
+pub fn owner(library: &Library, options: &Options) -> Owner {
+    let spellings = match options.highlight.is_empty() {
+        false => options.highlight.clone(),
+        true => library
+            .profile
+            .iter()
+            .map(|profile| profile.name.clone())
+            .collect(),
+    };
+    let name = library
+        .works
+        .iter()
+        .flat_map(|work| &work.authors)
+        .find(|person| spellings.iter().any(|spelling| person.matches(spelling)))
+        .map(Person::display_name)
+        .or_else(|| {
+            let profile = library
+                .profile
+                .as_ref()
+                .filter(|_| options.highlight.is_empty());
+            profile.map(|profile| profile.name.clone())
+        });
+    Owner { spellings, name }
+}
+
+/// One item in the default layout: `Authors. Title. Venue, Date.` and the
+/// links to the DOI, arXiv and URL, separated by ` · `. A citation style
+/// would build the same pieces its own way.
+pub fn item_pieces(work: &Work, owner: &Owner, options: &Options) -> Vec<Piece> {
+    let mut parts = Vec::new();
+    let authors = authors(work, owner, options.max_authors);
+    if !authors.is_empty() {
+        parts.push(authors);
+    }
+    if let Some(title) = &work.title {
+        parts.push(pieces(title));
+    }
+    let date = work.date.map(|date| Piece::Text(date.to_string()));
+    match (venue_pieces(work), date) {
+        (Some(mut venue), Some(Piece::Text(date))) => {
+            venue.push(Piece::Text(format!(", {date}")));
+            parts.push(venue);
+        }
+        (Some(venue), _) => parts.push(venue),
+        (None, Some(date)) => parts.push(vec![date]),
+        (None, None) => {}
+    }
+    let mut line = Vec::new();
+    for (index, part) in parts.into_iter().enumerate() {
+        if index > 0 {
+            push_text(&mut line, " ");
+        }
+        let ended = ends_sentence(&part);
+        append(&mut line, part);
+        if !ended {
+            push_text(&mut line, ".");
+        }
+    }
+    for (index, link) in links(work).into_iter().enumerate() {
+        push_text(&mut line, if index == 0 { " " } else { " · " });
+        line.push(link);
+    }
+    line
+}
+
+/// Whether the pieces end a sentence already (`?`, `!`, `.`), so that no
+/// full stop follows. Text in emphasis or bold counts as closed by its
+/// markup, as it reads in every output.
+fn ends_sentence(pieces: &[Piece]) -> bool {
+    match pieces.last() {
+        Some(Piece::Text(text)) => text.ends_with(['.', '?', '!']),
+        Some(Piece::Styled(Style::Emphasis | Style::Strong, _)) => false,
+        Some(Piece::Styled(_, inner)) => ends_sentence(inner),
+        _ => false,
+    }
+}
+
+/// Adds pieces, joining text to text right before it.
+fn append(line: &mut Vec<Piece>, pieces: Vec<Piece>) {
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => push_text(line, &text),
+            other => line.push(other),
+        }
+    }
+}
+
+fn strong(text: String) -> Piece {
+    Piece::Styled(Style::Strong, vec![Piece::Text(text)])
+}
+
+/// `**Sungjun Lim**, Heedong Kim, et al.`; when the owner is among the
+/// authors not shown (the source cut the list, or `max_authors` did), the
+/// item still names them: `…, et al. (incl. **Sungjun Lim**)`.
+fn authors(work: &Work, owner: &Owner, max_authors: Option<usize>) -> Vec<Piece> {
+    let is_owner = |person: &Person| owner.is(person);
+    let shown = max_authors.unwrap_or(usize::MAX).min(work.authors.len());
+    let cut = shown < work.authors.len() || work.authors_truncated;
+    let mut line = Vec::new();
+    for (index, person) in work.authors[..shown].iter().enumerate() {
+        if index > 0 {
+            push_text(&mut line, ", ");
+        }
+        let name = person.display_name();
+        match is_owner(person) {
+            true => line.push(strong(name)),
+            false => push_text(&mut line, &name),
+        }
+    }
+    if cut {
+        push_text(&mut line, if shown > 0 { ", et al." } else { "et al." });
+    }
+    let owner_shown = work.authors[..shown].iter().any(is_owner);
+    if cut && !owner_shown {
+        // Hidden by `max_authors`, or (the list cut short at the source) one
+        // of the authors no one listed: the owner's works are theirs.
+        let hidden = work.authors[shown..].iter().find(|person| is_owner(person));
+        let name = hidden
+            .map(Person::display_name)
+            .or_else(|| owner.name.clone().filter(|_| work.authors_truncated));
+        if let Some(name) = name {
+            push_text(&mut line, " (incl. ");
+            line.push(strong(name));
+            push_text(&mut line, ")");
+        }
+    }
+    line
+}
+
+/// Where the work appeared, in words: the journal with volume, issue and
+/// pages; "In *Proceedings*"; "PhD thesis, School"; "arXiv preprint
+/// arXiv:ID (cs.LG)"; else the publisher.
+pub fn venue_pieces(work: &Work) -> Option<Vec<Piece>> {
+    let emphasis = |pieces: Vec<Piece>| vec![Piece::Styled(Style::Emphasis, pieces)];
+    let publisher = work.venue.publisher.clone();
+    let container = work
+        .venue
+        .container_title
+        .as_ref()
+        .map(|text| emphasis(pieces(text)));
+    match Kind::of(work) {
+        Kind::Article => {
+            let mut venue = container?;
+            if let Some(volume) = &work.venue.volume {
+                push_text(&mut venue, &format!(" {volume}"));
+                if let Some(issue) = &work.venue.issue {
+                    push_text(&mut venue, &format!("({issue})"));
+                }
+            }
+            if let Some(pages) = &work.venue.pages {
+                push_text(&mut venue, &format!(", {pages}"));
+            }
+            Some(venue)
+        }
+        Kind::Conference | Kind::Chapter => container
+            .map(|container| {
+                let mut venue = vec![Piece::text("In ")];
+                venue.extend(container);
+                venue
+            })
+            .or(publisher.map(|publisher| vec![Piece::Text(publisher)])),
+        Kind::Thesis | Kind::Report => {
+            let default = if work.kind == WorkType::Thesis {
+                "Thesis"
+            } else {
+                "Report"
+            };
+            let mut venue = work
+                .fields
+                .get(&Variable::Genre)
+                .map(pieces)
+                .unwrap_or_else(|| vec![Piece::text(default)]);
+            capitalize(&mut venue);
+            if let Some(publisher) = publisher {
+                push_text(&mut venue, &format!(", {publisher}"));
+            }
+            Some(venue)
+        }
+        Kind::Preprint if work.is_on_arxiv() => {
+            let mut venue = "arXiv preprint".to_owned();
+            if let Some(id) = &work.ids.arxiv {
+                venue.push_str(&format!(" arXiv:{id}"));
+            }
+            if let Some(category) = work.categories.first() {
+                venue.push_str(&format!(" ({})", category.best()));
+            }
+            Some(emphasis(vec![Piece::Text(venue)]))
+        }
+        _ => container.or(publisher.map(|publisher| emphasis(vec![Piece::Text(publisher)]))),
+    }
+}
+
+/// Capitalizes the first letter of the first text.
+fn capitalize(pieces: &mut [Piece]) {
+    match pieces.first_mut() {
+        Some(Piece::Text(text)) => {
+            let mut chars = text.chars();
+            if let Some(first) = chars.next() {
+                *text = first.to_uppercase().chain(chars).collect();
+            }
+        }
+        Some(Piece::Styled(_, inner) | Piece::Link { text: inner, .. }) => capitalize(inner),
+        _ => {}
+    }
+}
+
+/// Links to the DOI, arXiv and URL, for what the work has.
+fn links(work: &Work) -> Vec<Piece> {
+    let link = |text: String, url: String| Piece::Link {
+        url,
+        text: vec![Piece::Text(text)],
+    };
+    let mut links = Vec::new();
+    if let Some(doi) = &work.ids.doi {
+        links.push(link(format!("doi:{doi}"), format!("https://doi.org/{doi}")));
+    }
+    if let Some(id) = &work.ids.arxiv {
+        links.push(link(
+            format!("arXiv:{id}"),
+            format!("https://arxiv.org/abs/{id}"),
+        ));
+    }
+    if let Some(url) = &work.ids.url {
+        let is_doi_or_arxiv = url.contains("doi.org/") && work.ids.doi.is_some()
+            || url.contains("arxiv.org/abs/") && work.ids.arxiv.is_some();
+        if !is_doi_or_arxiv {
+            links.push(link("URL".to_owned(), url.clone()));
+        }
+    }
+    links
+}
+
+/// How one output spells pieces: its escaping, its styles, links and math.
+pub trait Spelling {
+    /// Text as it reads, escaped for the output.
+    fn text(&self, text: &str, out: &mut String);
+    /// Text in a style; the inner pieces are spelled with [`spell_into`].
+    fn styled(&self, style: Style, inner: &[Piece], out: &mut String);
+    fn link(&self, url: &str, text: &[Piece], out: &mut String);
+    /// TeX math, without delimiters.
+    fn math(&self, tex: &str, out: &mut String);
+}
+
+/// The pieces in an output's markup.
+pub fn spell(spelling: &impl Spelling, pieces: &[Piece]) -> String {
+    let mut out = String::new();
+    spell_into(spelling, pieces, &mut out);
+    out
+}
+
+pub fn spell_into(spelling: &impl Spelling, pieces: &[Piece], out: &mut String) {
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => spelling.text(text, out),
+            Piece::Styled(style, inner) => spelling.styled(*style, inner, out),
+            Piece::Link { url, text } => spelling.link(url, text, out),
+            Piece::Math(tex) => spelling.math(tex, out),
         }
     }
 }
