@@ -11,6 +11,7 @@
 use std::str::FromStr;
 
 use crate::key::citation_keys;
+use crate::model::person::is_owner;
 use crate::model::{Inline, Library, Person, Style, Text, Variable, Work, WorkType};
 use crate::write::Options as WriteOptions;
 
@@ -128,21 +129,10 @@ named!(
 );
 
 impl Kind {
-    /// The kind a work is listed as, and the heading of its group.
+    /// The kind a work is listed as, and the heading of its group: its
+    /// type's CV group ([`WorkType::cv_group`], the one table of them).
     pub fn of(work: &Work) -> Kind {
-        match work.kind {
-            WorkType::JournalArticle
-            | WorkType::MagazineArticle
-            | WorkType::NewspaperArticle
-            | WorkType::Review => Kind::Article,
-            WorkType::ConferencePaper | WorkType::Speech => Kind::Conference,
-            WorkType::Chapter | WorkType::ReferenceEntry => Kind::Chapter,
-            WorkType::Book | WorkType::Proceedings | WorkType::Pamphlet => Kind::Book,
-            WorkType::Thesis => Kind::Thesis,
-            WorkType::Report | WorkType::Standard => Kind::Report,
-            WorkType::Preprint | WorkType::Manuscript => Kind::Preprint,
-            _ => Kind::Other,
-        }
+        work.kind.cv_group().parse().unwrap_or(Kind::Other)
     }
 
     pub fn heading(self) -> &'static str {
@@ -367,27 +357,18 @@ pub struct Owner {
 
 impl Owner {
     fn is(&self, person: &Person) -> bool {
-        self.spellings
-            .iter()
-            .any(|spelling| person.matches(spelling))
+        is_owner(person, &self.spellings)
     }
 }
 
 /// The owner: the `--highlight` names, else the profile's.
 pub fn owner(library: &Library, options: &Options) -> Owner {
-    let spellings = match options.highlight.is_empty() {
-        false => options.highlight.clone(),
-        true => library
-            .profile
-            .iter()
-            .map(|profile| profile.name.clone())
-            .collect(),
-    };
+    let spellings = library.owner_spellings(&options.highlight);
     let name = library
         .works
         .iter()
         .flat_map(|work| &work.authors)
-        .find(|person| spellings.iter().any(|spelling| person.matches(spelling)))
+        .find(|person| is_owner(person, &spellings))
         .map(Person::display_name)
         .or_else(|| {
             let profile = library
