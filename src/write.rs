@@ -24,6 +24,9 @@ pub struct Options {
     pub ascii: bool,
     /// The Markdown CV section's layout.
     pub markdown: markdown::Options,
+    /// The citation style CV items are formatted in (`--style`); `None`
+    /// keeps the default layout. Loaded once, shared by every output.
+    pub style: Option<std::sync::Arc<crate::style::CitationStyle>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
