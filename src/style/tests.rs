@@ -199,3 +199,13 @@ fn initials_given_names_match() {
     let item = render(&[&work], &is_owner, &style("ieee")).remove(0);
     assert_eq!(strong(&item), ["S. Lim"], "{}", plain(&item));
 }
+
+#[test]
+fn a_numbered_style_labels_items_in_the_order_given() {
+    let a = article(&[named("Zed Young")]);
+    let b = article(&[named("Amy Adams")]);
+    let nobody = |_: &Person| false;
+    let items = render(&[&a, &b], &nobody, &style("ieee"));
+    assert!(plain(&items[0]).starts_with("[1] Z. Young,"), "{items:?}");
+    assert!(plain(&items[1]).starts_with("[2] A. Adams,"), "{items:?}");
+}
