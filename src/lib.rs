@@ -44,6 +44,7 @@ pub mod model;
 pub mod output;
 pub mod parallel;
 pub mod read;
+pub mod style;
 pub mod tex;
 pub mod vocab;
 pub mod write;

@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -18,6 +19,7 @@ use pubconv::lookup::{self, Service};
 use pubconv::model::Date;
 use pubconv::output::{self, Target};
 use pubconv::read::{InputFormat, ReadOptions};
+use pubconv::style;
 use pubconv::write::{cv, markdown, Options as WriteOptions, OutputFormat};
 
 /// mimalloc, for speed: see [`pubconv::allocator`].
@@ -197,6 +199,12 @@ struct ConvertArgs {
     /// LaTeX and HTML: write a whole document (LaTeX with hyperref, an HTML page) rather than a section.
     #[arg(long, help_heading = "CV options")]
     standalone: bool,
+    /// CV items formatted by a CSL citation style: a bundled name (apa, ieee, chicago-author-date, …) or a `.csl` file. Without it, the default layout.
+    #[arg(long, value_name = "NAME|FILE.csl", help_heading = "CV options")]
+    style: Option<String>,
+    /// The language of the style's terms and dates (a bundled locale such as de-DE).
+    #[arg(long, value_name = "TAG", default_value = pubconv::style::DEFAULT_LOCALE, requires = "style", help_heading = "CV options")]
+    locale: String,
     /// Write one output per input into DIR (`name.bib`, …) instead of one combined output.
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     out_dir: Option<PathBuf>,
@@ -322,6 +330,8 @@ fn lookup_options(args: &LookupArgs, default_all: bool) -> lookup::Options {
 /// The options that shape a CV section (Markdown, LaTeX, HTML) only
 /// (`highlight` BibLaTeX's too).
 const CV_OPTIONS: &[&str] = &[
+    "style",
+    "locale",
     "highlight",
     "group-by",
     "order",
@@ -645,6 +655,15 @@ fn run_convert(
             ));
         }
     }
+    // Loaded once, before any input is read: a style that cannot load
+    // ends the run.
+    let citation_style = match &args.style {
+        Some(value) => Some(Arc::new(
+            style::CitationStyle::load(&style::Choice::parse(value), Some(&args.locale))
+                .map_err(|error| error.to_string())?,
+        )),
+        None => None,
+    };
     let request = Request {
         from: args.read.from.as_deref().and_then(InputFormat::from_name),
         to,
@@ -665,6 +684,7 @@ fn run_convert(
                 max_authors: args.max_authors,
             },
             standalone: args.standalone,
+            style: citation_style,
         },
         merge: !args.read.no_merge,
         lookup,

@@ -29,6 +29,9 @@ pub struct Options {
     pub markdown: markdown::Options,
     /// LaTeX and HTML: a whole document rather than a section to paste.
     pub standalone: bool,
+    /// The citation style CV items are formatted in (`--style`); `None`
+    /// keeps the default layout. Loaded once, shared by every output.
+    pub style: Option<std::sync::Arc<crate::style::CitationStyle>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -566,3 +566,43 @@ fn a_streamed_bibtex_file_reports_skips_and_writes_atomically() {
         "no output and no temporary file under --strict"
     );
 }
+
+/// A style that cannot be loaded ends the run before anything is read,
+/// saying what exists; `--locale` needs `--style`.
+#[test]
+fn a_style_that_cannot_load_is_a_usage_error() {
+    let bib = "tests/../fixtures/bibtex/cv.bib";
+    let cases: [(&[&str], &str); 4] = [
+        (&["--style", "apaa"], "unknown style `apaa`"),
+        (
+            &["--style", "no/such.csl"],
+            "no/such.csl: cannot read the style",
+        ),
+        (
+            &["--style", "apa", "--locale", "xx-YY"],
+            "unknown locale `xx-YY`",
+        ),
+        (&["--locale", "de-DE"], "--style"),
+    ];
+    for (options, message) in cases {
+        let mut args = vec!["convert", bib, "--to", "markdown"];
+        args.extend_from_slice(options);
+        let output = pubconv(&args, None);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+    // A style loads, and a style with a CSL-JSON output is an error as
+    // every Markdown option is.
+    let ok = pubconv(
+        &["convert", bib, "--to", "markdown", "--style", "ieee"],
+        None,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let json = pubconv(
+        &["convert", bib, "--to", "csl-json", "--style", "ieee"],
+        None,
+    );
+    assert_eq!(json.status.code(), Some(2));
+}

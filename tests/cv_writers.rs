@@ -292,3 +292,37 @@ fn variations_escape_and_compile() {
         }
     }
 }
+
+#[test]
+fn a_citation_style_formats_every_cv_output_with_the_owner_in_bold() {
+    let cv = common::fixture("bibtex/cv.bib");
+    for (to, bold) in [
+        ("markdown", "**Lim, S.**"),
+        ("latex", "\\textbf{Lim, S.}"),
+        ("html", "<strong>Lim, S.</strong>"),
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_pubconv"))
+            .args([
+                "convert",
+                cv.to_str().unwrap(),
+                "--to",
+                to,
+                "--style",
+                "apa",
+            ])
+            .args(["--highlight", "S. Lim", "--numbering", "none"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.contains(bold), "{to}: {text}");
+        assert!(
+            text.contains("(2021). A Journal Paper on BERT Probing."),
+            "{to}: {text}"
+        );
+    }
+}

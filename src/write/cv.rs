@@ -265,6 +265,12 @@ pub fn section(library: &Library, options: &WriteOptions) -> Section {
     let keys = citation_keys(&library.works, &options.key_pattern);
     let chosen = chosen(library, options);
     let total = chosen.len();
+    // A citation style formats the whole list at once (its numbers and
+    // year suffixes depend on the others), in the CV's order.
+    let mut styled = options.style.as_deref().map(|style| {
+        let works: Vec<&Work> = chosen.iter().map(|&index| &library.works[index]).collect();
+        crate::style::render(&works, &|person| owner.is(person), style).into_iter()
+    });
     let mut groups: Vec<Group> = Vec::new();
     for (position, index) in chosen.into_iter().enumerate() {
         let work = &library.works[index];
@@ -284,7 +290,10 @@ pub fn section(library: &Library, options: &WriteOptions) -> Section {
             group.items.push(Item {
                 number,
                 key: keys[index].clone(),
-                pieces: item_pieces(work, &owner, cv),
+                pieces: match styled.as_mut().and_then(Iterator::next) {
+                    Some(pieces) => pieces,
+                    None => item_pieces(work, &owner, cv),
+                },
             });
         }
     }

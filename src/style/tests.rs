@@ -1,0 +1,211 @@
+//! Entries built from the model and rendered by bundled styles, with the
+//! owner's names in bold.
+
+use super::*;
+use crate::model::{Date, DateValue, Month, PersonalName, Venue};
+use crate::write::cv::plain;
+
+fn style(name: &str) -> CitationStyle {
+    CitationStyle::load(&Choice::Bundled(name.into()), None).unwrap()
+}
+
+fn article(authors: &[Person]) -> Work {
+    Work {
+        kind: WorkType::JournalArticle,
+        title: Some(Text::plain("Sparse coding of shapes")),
+        authors: authors.to_vec(),
+        date: Some(DateValue {
+            start: Date::from_ymd(2021, Month::new(3).unwrap(), 5).unwrap(),
+            end: None,
+            circa: false,
+        }),
+        venue: Venue {
+            container_title: Some(Text::plain("Journal of Shapes")),
+            volume: Some("12".into()),
+            issue: Some("3".into()),
+            pages: Some("10–20".into()),
+            ..Venue::default()
+        },
+        ..Work::default()
+    }
+}
+
+fn named(name: &str) -> Person {
+    Person::from_display_name(name)
+}
+
+/// The texts in bold, in order.
+fn strong(pieces: &[Piece]) -> Vec<String> {
+    let mut found = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Styled(Style::Strong, inner) => found.push(plain(inner)),
+            Piece::Styled(_, inner) | Piece::Link { text: inner, .. } => {
+                found.extend(strong(inner))
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+fn render_one(work: &Work, owner: &Person, style: &CitationStyle) -> Vec<Piece> {
+    let is_owner = |person: &Person| person == owner;
+    render(&[work], &is_owner, style).remove(0)
+}
+
+#[test]
+fn apa_item_reads_as_apa_with_the_owner_in_bold() {
+    let lim = named("Sungjun Lim");
+    let work = article(&[named("Zoë Kovács-Müller"), lim.clone()]);
+    let item = render_one(&work, &lim, &style("apa"));
+    assert_eq!(
+        plain(&item),
+        "Kovács-Müller, Z., & Lim, S. (2021). Sparse coding of shapes. Journal of Shapes, 12(3), 10–20."
+    );
+    // The style writes initials; the name is still found by its place.
+    assert_eq!(strong(&item), ["Lim, S."]);
+    assert!(item
+        .iter()
+        .any(|piece| matches!(piece, Piece::Styled(Style::Emphasis, _))));
+}
+
+#[test]
+fn particles_accents_and_literal_names() {
+    let ludwig = named("Ludwig van Beethoven");
+    let zoe = named("Zoë Kovács-Müller");
+    let who = Person::Literal("The ATLAS Collaboration".into());
+    let work = article(&[ludwig.clone(), zoe.clone(), who.clone()]);
+    for owner in [&ludwig, &zoe, &who] {
+        for name in ["apa", "ieee", "chicago-author-date"] {
+            let item = render_one(&work, owner, &style(name));
+            let bold = strong(&item);
+            assert_eq!(bold.len(), 1, "{name}: {bold:?} in {}", plain(&item));
+            let family = owner.family_name();
+            assert!(bold[0].contains(family), "{name}: {bold:?} lacks {family}");
+        }
+    }
+}
+
+#[test]
+fn several_items_keep_their_order_when_the_style_sorts() {
+    let a = article(&[named("Zed Young")]);
+    let mut b = article(&[named("Amy Adams")]);
+    b.title = Some(Text::plain("Another title"));
+    let nobody = |_: &Person| false;
+    let items = render(&[&a, &b], &nobody, &style("apa"));
+    assert!(plain(&items[0]).starts_with("Young, Z."));
+    assert!(plain(&items[1]).starts_with("Adams, A."));
+}
+
+#[test]
+fn missing_date_and_venue_still_render() {
+    let owner = named("Jane Doe");
+    let work = Work {
+        kind: WorkType::Misc,
+        title: Some(Text::plain("Notes on things")),
+        authors: vec![owner.clone()],
+        ..Work::default()
+    };
+    for name in ["apa", "ieee", "chicago-author-date"] {
+        let item = render_one(&work, &owner, &style(name));
+        let text = plain(&item);
+        assert!(
+            text.to_lowercase().contains("notes on things"),
+            "{name}: {text}"
+        );
+        assert_eq!(strong(&item).len(), 1, "{name}: {item:?}");
+    }
+}
+
+#[test]
+fn links_stay_links() {
+    let mut work = article(&[named("Jane Doe")]);
+    work.ids.doi = Some("10.1000/xyz".into());
+    let item = render_one(&work, &named("John Roe"), &style("apa"));
+    assert!(
+        item.iter()
+            .any(|piece| matches!(piece, Piece::Link { url, .. } if url.contains("10.1000/xyz"))),
+        "{item:?}"
+    );
+    assert!(strong(&item).is_empty());
+}
+
+#[test]
+fn conference_papers_and_chapters_name_their_container() {
+    let mut paper = article(&[named("Jane Doe")]);
+    paper.kind = WorkType::ConferencePaper;
+    paper.venue.container_title = Some(Text::plain("Proceedings of the Shape Conference"));
+    let mut chapter = paper.clone();
+    chapter.kind = WorkType::Chapter;
+    chapter.editors = vec![named("Ed Itor")];
+    for work in [&paper, &chapter] {
+        let text = plain(&render_one(work, &named("John Roe"), &style("ieee")));
+        assert!(
+            text.contains("Proceedings of the Shape Conference"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn every_work_type_renders() {
+    let owner = named("Jane Doe");
+    for (kind, ..) in TYPES {
+        let mut work = article(std::slice::from_ref(&owner));
+        work.kind = *kind;
+        let item = render_one(&work, &owner, &style("apa"));
+        let text = plain(&item).to_lowercase();
+        assert!(text.contains("sparse coding"), "{kind:?}: {item:?}");
+    }
+}
+
+#[test]
+fn unknown_styles_and_locales_say_what_exists() {
+    let error = CitationStyle::load(&Choice::Bundled("apaa".into()), None).unwrap_err();
+    assert!(
+        error.0.contains("unknown style `apaa`") && error.0.contains("ieee"),
+        "{error}"
+    );
+    let error = CitationStyle::load(&Choice::Bundled("apa".into()), Some("xx-YY")).unwrap_err();
+    assert!(
+        error.0.contains("unknown locale `xx-YY`") && error.0.contains("de-DE"),
+        "{error}"
+    );
+    let error = CitationStyle::load(&Choice::File("/nonexistent/s.csl".into()), None).unwrap_err();
+    assert!(
+        error.0.starts_with("/nonexistent/s.csl: cannot read"),
+        "{error}"
+    );
+    assert!(CitationStyle::load(&Choice::Bundled("vancouver".into()), Some("de-DE")).is_ok());
+}
+
+#[test]
+fn a_value_ending_in_csl_is_a_file() {
+    assert_eq!(Choice::parse("apa"), Choice::Bundled("apa".into()));
+    assert_eq!(Choice::parse("my.CSL"), Choice::File("my.CSL".into()));
+}
+
+#[test]
+fn initials_given_names_match() {
+    let given = PersonalName {
+        given: Some("S.".into()),
+        family: "Lim".into(),
+        ..PersonalName::default()
+    };
+    let owner = named("Sungjun Lim");
+    let work = article(&[Person::Personal(given), named("Jane Doe")]);
+    let is_owner = |person: &Person| owner.matches(&person.display_name());
+    let item = render(&[&work], &is_owner, &style("ieee")).remove(0);
+    assert_eq!(strong(&item), ["S. Lim"], "{}", plain(&item));
+}
+
+#[test]
+fn a_numbered_style_labels_items_in_the_order_given() {
+    let a = article(&[named("Zed Young")]);
+    let b = article(&[named("Amy Adams")]);
+    let nobody = |_: &Person| false;
+    let items = render(&[&a, &b], &nobody, &style("ieee"));
+    assert!(plain(&items[0]).starts_with("[1] Z. Young,"), "{items:?}");
+    assert!(plain(&items[1]).starts_with("[2] A. Adams,"), "{items:?}");
+}
