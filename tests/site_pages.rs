@@ -228,3 +228,31 @@ fn site_needs_per_file() {
         "{stderr}"
     );
 }
+
+#[test]
+fn hostile_input_still_makes_valid_front_matter() {
+    let traps = fixture("bibtex/traps.bib");
+    for layout in LAYOUTS {
+        let scratch = tempfile::tempdir().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_pubconv"))
+            .arg("convert")
+            .arg(&traps)
+            .args(["--to", "markdown", "--per-file"])
+            .arg(scratch.path())
+            .args(["--site", layout.site])
+            .output()
+            .unwrap();
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}: {}",
+            layout.site,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        for (path, text) in tree(scratch.path()) {
+            assert!((layout.is_page)(&path), "{}: {path}", layout.site);
+            if path.ends_with(".md") {
+                front_matter(&path, &text);
+            }
+        }
+    }
+}
