@@ -93,21 +93,19 @@ pub fn pages(library: &Library, options: &WriteOptions, site: Site) -> Vec<(Stri
             owner: &owner,
             options,
         };
-        match site {
-            Site::Plain => {}
-            Site::HugoBlox | Site::HugoBloxLegacy => {
-                let folder = match site {
-                    Site::HugoBlox => "content/publications",
-                    _ => "content/publication",
-                };
-                let front = match site {
-                    Site::HugoBlox => page.hugo_blox(),
-                    _ => page.hugo_blox_legacy(),
-                };
+        // A Hugo Blox bundle: the page and the `cite.bib` its theme shows.
+        let bundle = match site {
+            Site::HugoBlox => Some(("content/publications", page.hugo_blox())),
+            Site::HugoBloxLegacy => Some(("content/publication", page.hugo_blox_legacy())),
+            Site::Plain | Site::Academicpages => None,
+        };
+        match bundle {
+            Some((folder, front)) => {
                 files.push((format!("{folder}/{slug}/index.md"), document(&front, "")));
                 files.push((format!("{folder}/{slug}/cite.bib"), page.bib()));
             }
-            Site::Academicpages => {
+            // Plain pages were written above: the rest are academicpages'.
+            None => {
                 let name = match work.date {
                     Some(date) => format!("{}-{slug}", full_date(date.start)),
                     None => slug,
