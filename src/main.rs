@@ -20,7 +20,7 @@ use pubconv::model::Date;
 use pubconv::output::{self, Target};
 use pubconv::read::{InputFormat, ReadOptions};
 use pubconv::style;
-use pubconv::write::{cv, markdown, Options as WriteOptions, OutputFormat};
+use pubconv::write::{cv, site, Options as WriteOptions, OutputFormat};
 
 /// mimalloc, for speed: see [`pubconv::allocator`].
 #[global_allocator]
@@ -196,6 +196,9 @@ struct ConvertArgs {
     /// Markdown: write one file per work, with YAML front matter, into DIR.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "out_dir"], help_heading = "CV options")]
     per_file: Option<PathBuf>,
+    /// With --per-file: lay the files out for this site (its folders, file names and front matter); plain writes KEY.md files.
+    #[arg(long, value_name = "SITE", default_value = "plain", value_parser = PossibleValuesParser::new(site::Site::NAMES).try_map(|s| s.parse::<site::Site>()), help_heading = "CV options")]
+    site: site::Site,
     /// LaTeX and HTML: write a whole document (LaTeX with hyperref, an HTML page) rather than a section.
     #[arg(long, help_heading = "CV options")]
     standalone: bool,
@@ -606,6 +609,12 @@ fn check_options_apply(
             to.name()
         ));
     }
+    if args.per_file.is_none() && arguments.typed_option("site") {
+        return Err(
+            "--site lays out the files of --per-file DIR, and this run writes none: add --per-file DIR, or drop it"
+                .to_owned(),
+        );
+    }
     let document = matches!(to, OutputFormat::Latex | OutputFormat::Html);
     if args.standalone && !document && arguments.typed_option("standalone") {
         return Err(format!(
@@ -724,7 +733,15 @@ fn run_convert(
     let inputs = read_inputs(&args.read.inputs)?;
     let mut printer = Printer::new(&args.report);
     if let Some(directory) = &args.per_file {
-        return write_per_file(directory, &inputs, &input_paths, &request, &mut printer);
+        let site = args.site;
+        return write_per_file(
+            directory,
+            site,
+            &inputs,
+            &input_paths,
+            &request,
+            &mut printer,
+        );
     }
     // One conversion of everything, or one per input for --out-dir.
     let groups: Vec<(Option<&Input>, &[Input])> = match &args.out_dir {
@@ -990,9 +1007,11 @@ fn report_skipped(skipped: usize, written: usize, args: &ReportArgs) {
     }
 }
 
-/// `--per-file DIR`: one Markdown file per work, for static-site CVs.
+/// `--per-file DIR`: one Markdown file per work, for static-site CVs,
+/// laid out as `site` expects under DIR (its root).
 fn write_per_file(
     directory: &Path,
+    site: site::Site,
     inputs: &[Input],
     input_paths: &[PathBuf],
     request: &Request,
@@ -1007,7 +1026,7 @@ fn write_per_file(
         say!("pubconv: --strict: nothing written");
         return Ok(1);
     }
-    let files = markdown::per_file(&library, &request.write);
+    let files = site::pages(&library, &request.write, site);
     if files.is_empty() {
         printer.print(&convert::nothing_written(
             library.works.len(),
@@ -1015,6 +1034,19 @@ fn write_per_file(
             request,
         ));
         return Ok(1);
+    }
+    // The layouts name files inside the site; a name that would leave it
+    // is a bug to stop at, before anything is written.
+    let outside = files.iter().find(|(name, _)| {
+        !Path::new(name)
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)))
+    });
+    if let Some((name, _)) = outside {
+        return Err(format!(
+            "refusing to write {name}: it is outside --per-file {}",
+            directory.display()
+        ));
     }
     std::fs::create_dir_all(directory)
         .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
@@ -1025,6 +1057,10 @@ fn write_per_file(
             asked_by: format!("--per-file {}", directory.display()),
         })
         .collect();
+    for folder in targets.iter().filter_map(|target| target.path.parent()) {
+        std::fs::create_dir_all(folder)
+            .map_err(|error| format!("cannot create {}: {error}", folder.display()))?;
+    }
     output::check_targets(input_paths, &targets, None)?;
     for ((_, text), target) in files.iter().zip(&targets) {
         output::write(&target.path, text.as_bytes())

@@ -9,6 +9,7 @@ pub mod cv;
 pub mod html;
 pub mod latex;
 pub mod markdown;
+pub mod site;
 
 use std::io::Write;
 

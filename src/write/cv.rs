@@ -365,7 +365,7 @@ pub struct Owner {
 }
 
 impl Owner {
-    fn is(&self, person: &Person) -> bool {
+    pub fn is(&self, person: &Person) -> bool {
         is_owner(person, &self.spellings)
     }
 }

@@ -9,13 +9,13 @@
 //! written: CommonMark specials are escaped, TeX becomes Unicode or
 //! emphasis, and no raw LaTeX or HTML is left.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use crate::key::citation_keys;
 use crate::model::{Inline, Library, Style, Text, Work};
 use crate::tex::math;
 use crate::write::cv::{self, Owner, Piece};
+use crate::write::site::{slug, yaml_string, Slugs};
 use crate::write::Options as WriteOptions;
 
 // The CV options are every CV output's; Markdown was their first.
@@ -45,28 +45,24 @@ pub fn write(library: &Library, options: &WriteOptions) -> String {
 }
 
 /// One Markdown file per work, named by a slug of its key, with YAML front
-/// matter and the item as body: for static-site CVs (Jekyll, Hugo).
+/// matter and the item as body: `--per-file` without `--site`, for any
+/// static-site generator (Jekyll, Hugo).
 pub fn per_file(library: &Library, options: &WriteOptions) -> Vec<(String, String)> {
     let owner = cv::owner(library, &options.markdown);
     let keys = citation_keys(&library.works, &options.key_pattern);
-    let mut names: HashSet<String> = HashSet::new();
+    let mut slugs = Slugs::default();
     let mut files = Vec::new();
     for index in chosen(library, options) {
         let (work, key) = (&library.works[index], &keys[index]);
-        let slug = slug(key);
-        let name = (0..)
-            .map(|n| {
-                if n == 0 {
-                    format!("{slug}.md")
-                } else {
-                    format!("{slug}-{n}.md")
-                }
-            })
-            .find(|name| names.insert(name.to_lowercase()))
-            .unwrap_or_default();
+        let name = format!("{}.md", slugs.take(&slug(key)));
         files.push((name, front_matter(work, key, &owner, &options.markdown)));
     }
     files
+}
+
+/// Pieces as CommonMark, for front matter that holds Markdown.
+pub(crate) fn spell(pieces: &[Piece]) -> String {
+    cv::spell(&Markdown, pieces)
 }
 
 /// A link, its text already spelled, whose destination may hold
@@ -111,7 +107,7 @@ fn front_matter(work: &Work, key: &str, owner: &Owner, options: &Options) -> Str
 }
 
 /// Rich text as plain Unicode, for front matter.
-fn plain(text: &Text) -> String {
+pub(crate) fn plain(text: &Text) -> String {
     let mut out = String::new();
     plain_into(&text.inlines, &mut out);
     out
@@ -141,44 +137,6 @@ fn strip_markup(markdown: &str) -> String {
         }
     }
     out
-}
-
-/// A double-quoted YAML scalar.
-fn yaml_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A file name from a key: letters, digits, `-` and `_`.
-fn slug(key: &str) -> String {
-    let slug: String = deunicode::deunicode(key)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let slug = slug.trim_matches('-').to_owned();
-    if slug.is_empty() {
-        "work".to_owned()
-    } else {
-        slug
-    }
 }
 
 /// Text that opens a list item must not itself read as a list marker
@@ -290,13 +248,6 @@ mod tests {
         let mut out = String::new();
         code_span(&mut out, "a`b");
         assert_eq!(out, "``a`b``");
-    }
-
-    #[test]
-    fn slugs_and_yaml_strings() {
-        assert_eq!(slug("knuth:ct:a"), "knuth-ct-a");
-        assert_eq!(slug("Müller/2020"), "Muller-2020");
-        assert_eq!(yaml_string("a \"b\" \\ c\n"), r#""a \"b\" \\ c\n""#);
     }
 
     #[test]
