@@ -83,7 +83,14 @@ pub fn pages(library: &Library, options: &WriteOptions, site: Site) -> Vec<(Stri
     let keys = citation_keys(&library.works, &options.key_pattern);
     let mut slugs = Slugs::default();
     let mut files = Vec::new();
-    for index in cv::chosen(library, options) {
+    let chosen = cv::chosen(library, options);
+    // With a citation style, the citations are the style's, rendered as
+    // one list, as the CV section renders them.
+    let mut styled = options.style.as_deref().map(|style| {
+        let works: Vec<&Work> = chosen.iter().map(|&index| &library.works[index]).collect();
+        crate::style::render(&works, &|person| owner.is(person), style).into_iter()
+    });
+    for index in chosen {
         let (work, key) = (&library.works[index], &keys[index]);
         let slug = slugs.take(&slug(key).to_ascii_lowercase());
         let page = Page {
@@ -92,6 +99,7 @@ pub fn pages(library: &Library, options: &WriteOptions, site: Site) -> Vec<(Stri
             key,
             owner: &owner,
             options,
+            styled: styled.as_mut().and_then(Iterator::next),
         };
         // A Hugo Blox bundle: the page and the `cite.bib` its theme shows.
         let bundle = match site {
@@ -175,6 +183,8 @@ struct Page<'a> {
     key: &'a str,
     owner: &'a Owner,
     options: &'a WriteOptions,
+    /// The work in the citation style, when one is given.
+    styled: Option<Vec<Piece>>,
 }
 
 impl Page<'_> {
@@ -299,7 +309,10 @@ impl Page<'_> {
 
     /// academicpages' schema; `name` is the file's, without `.md`.
     fn academicpages(&self, name: &str) -> Vec<(&'static str, Option<Yaml>)> {
-        let item = cv::item_pieces(self.work, self.owner, &self.options.markdown);
+        let item = match &self.styled {
+            Some(pieces) => pieces.clone(),
+            None => cv::item_pieces(self.work, self.owner, &self.options.markdown),
+        };
         let venue = cv::venue_pieces(self.work).map(|venue| html_text(&cv::plain(&venue)));
         vec![
             ("title", self.title()),
