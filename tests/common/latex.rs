@@ -2,7 +2,8 @@
 //! tests that check output with real consumers.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use super::tool_available;
 
@@ -27,15 +28,48 @@ pub fn document(processor: Processor) -> &'static str {
     }
 }
 
+/// How long one TeX run may take: some real files (biber's own test
+/// data) send pdflatex into a loop that never ends.
+const TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Runs `program` in `directory`; whether it succeeded within [`TIMEOUT`],
+/// and what it printed.
 pub fn run(directory: &Path, program: &str, args: &[&str]) -> (bool, String) {
-    let output = Command::new(program)
+    // Its output goes to a file, so that a long log never fills a pipe
+    // no one reads while the run is timed.
+    let log = directory.join(format!("{program}.out"));
+    let file = std::fs::File::create(&log).expect("a file in the run's own folder");
+    let errors = file.try_clone().expect("a second handle to it");
+    let mut child = Command::new(program)
         .args(args)
         .current_dir(directory)
-        .output()
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(errors)
+        .spawn()
         .unwrap_or_else(|error| panic!("cannot run {program}: {error}"));
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() < TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let mut text = std::fs::read_to_string(&log).unwrap_or_default();
+    if status.is_none() {
+        text.push_str(&format!(
+            "\n{program} did not end within {} s and was stopped",
+            TIMEOUT.as_secs()
+        ));
+    }
+    (status.is_some_and(|status| status.success()), text)
 }
 
 /// Compiles `bib` in a fresh directory and returns the processor's log.
