@@ -1386,6 +1386,7 @@ pub fn escape(text: &str) -> String {
         }
         let accent = chars
             .get(index + 1)
+            .filter(|mark| ('\u{300}'..='\u{36f}').contains(*mark))
             .and_then(|&mark| crate::tex::symbols::accent_command(mark));
         if let (Some(command), true) = (accent, c.is_ascii_alphanumeric()) {
             let _ = write!(out, "{{\\{command}{{{c}}}}}");
