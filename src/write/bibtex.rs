@@ -1425,6 +1425,15 @@ pub fn escape(text: &str) -> String {
                 out.push(c);
                 out.push_str("{}");
             }
+            // Latin letters LaTeX's UTF-8 input lacks (`ẗ`, `ḍ`, Vietnamese
+            // `ế`) as accent commands on their letter.
+            c if ('\u{1e00}'..='\u{1eff}').contains(&c) => {
+                let accented = crate::tex::symbols::to_ascii(c.encode_utf8(&mut [0; 4]));
+                match accented.is_ascii() {
+                    true => out.push_str(&accented),
+                    false => out.push(c),
+                }
+            }
             // LaTeX's UTF-8 input covers Latin scripts; a math symbol beyond
             // them (α, ≤, ℓ, ₁) standing alone is written as math. A letter
             // inside a word of another script (Greek text) stays text.
@@ -1473,6 +1482,7 @@ mod tests {
             r"(11{\={2}}2) (000{\={1}})"
         );
         assert_eq!(escape("n\u{303}o"), r"{\~{n}}o");
+        assert_eq!(escape("\u{1e97}itle ḍ"), r#"{\"t}itle {\d{d}}"#);
         assert_eq!(
             escape("\u{304}x"),
             "\u{304}x",
