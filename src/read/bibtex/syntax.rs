@@ -321,9 +321,16 @@ fn common_delimited_end(bytes: &[u8], open: usize) -> Option<usize> {
             return None;
         }
         match bytes[found] {
-            // `\"` is a quote inside the value: the byte before the quote
-            // is never the opening one, which is a quote itself.
-            b'"' if bytes[found - 1] == b'\\' => {}
+            // `\"` is a quote inside the value, `\\"` a backslash pair and
+            // the end: the backslashes before the quote pair up. (The
+            // opening quote stops the count.)
+            b'"' if bytes[..found]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count()
+                % 2
+                == 1 => {}
             b'"' if depth == 0 => return Some(found),
             b'"' => {}
             b'}' if depth == 0 => return (!quoted).then_some(found),
@@ -853,7 +860,12 @@ impl<'a> Scanner<'a> {
                 break;
             };
             match byte {
-                b'\\' if close == b'"' && bytes.get(index + 1) == Some(&b'"') => index += 1,
+                // `\"o` is read as the umlaut its writer meant rather than
+                // the end of the value, but `\\"` is a backslash pair and
+                // then the closing quote, as BibTeX reads it.
+                b'\\' if close == b'"' && matches!(bytes.get(index + 1), Some(b'"' | b'\\')) => {
+                    index += 1
+                }
                 b'"' if close == b'"' && depth == 0 => break,
                 b'{' => depth += 1,
                 b'}' if depth == 0 => {
@@ -933,6 +945,25 @@ mod tests {
             [Piece::Text("Q {\"} x")]
         );
         assert_eq!(found[1].fields[1].value.pieces[..], [Piece::Text("2020")]);
+    }
+
+    #[test]
+    fn backslashes_before_a_closing_quote_pair_up_as_bibtex_reads_them() {
+        // `\"` is an umlaut; `\\"` is a backslash pair and the end; every
+        // brace counts, escaped or not.
+        let text = r#"@misc{a, umlaut = "M\"uller", slashes = "\\\{\vphantom{\}}\\{"}\\\%\\", b = "x\\\"y"}"#;
+        let syntax = parse(text);
+        assert!(syntax.errors.is_empty(), "{:?}", syntax.errors);
+        let found = entries(&syntax);
+        let values: Vec<&Piece> = found[0].fields.iter().map(|f| &f.value.pieces[0]).collect();
+        assert_eq!(
+            values,
+            [
+                &Piece::Text(r#"M\"uller"#),
+                &Piece::Text(r#"\\\{\vphantom{\}}\\{"}\\\%\\"#),
+                &Piece::Text(r#"x\\\"y"#),
+            ]
+        );
     }
 
     #[test]
