@@ -24,11 +24,13 @@ use hayagriva::types::{
     StringChunk,
 };
 use hayagriva::{
-    archive, BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
-    ElemChildren, ElemMeta, Entry, Formatting,
+    archive, BibliographyDriver, BibliographyItem, BibliographyRequest, CitationItem,
+    CitationRequest, ElemChild, ElemChildren, ElemMeta, Entry, Formatting,
 };
 
-use crate::model::{Inline, Person, Role, Style, Text, Variable, Work, WorkType};
+use crate::model::{
+    DateValue, DateVariable, Inline, Person, Role, Style, Text, Variable, Work, WorkType,
+};
 use crate::tex::math;
 use crate::write::cv::Piece;
 
@@ -64,6 +66,8 @@ pub struct CitationStyle {
     style: IndependentStyle,
     locale: LocaleCode,
     locales: Vec<Locale>,
+    /// Whether the locale puts a comma or period before a closing quote.
+    punctuation_in_quote: bool,
 }
 
 impl fmt::Debug for CitationStyle {
@@ -130,13 +134,36 @@ impl CitationStyle {
                 bundled_locales().join(", ")
             )));
         }
+        let punctuation_in_quote = punctuation_in_quote(&style, &locales, tag);
         Ok(CitationStyle {
             name,
             style,
             locale: LocaleCode(tag.to_owned()),
             locales,
+            punctuation_in_quote,
         })
     }
+}
+
+/// The locale's `punctuation-in-quote`: the style's own locale sections
+/// first, then the bundled locale of the tag or of its language.
+fn punctuation_in_quote(style: &IndependentStyle, bundled: &[Locale], tag: &str) -> bool {
+    let matches = |locale: &&Locale, exact: bool| match &locale.lang {
+        Some(lang) if exact => lang.0.eq_ignore_ascii_case(tag),
+        Some(lang) => primary(&lang.0).eq_ignore_ascii_case(primary(tag)),
+        None => !exact,
+    };
+    let option = |locale: &Locale| locale.style_options.as_ref()?.punctuation_in_quote;
+    [true, false]
+        .into_iter()
+        .flat_map(|exact| style.locale.iter().filter(move |l| matches(l, exact)))
+        .chain([true, false].into_iter().flat_map(|exact| {
+            bundled
+                .iter()
+                .filter(move |l| matches(l, exact) && l.lang.is_some())
+        }))
+        .find_map(option)
+        .unwrap_or(false)
 }
 
 /// `de` of `de-DE`.
@@ -271,6 +298,13 @@ const NUMBER_FIELDS: &[(Variable, NumberSetter)] = &[
     (Variable::ChapterNumber, Entry::set_chapter),
 ];
 
+/// Counts of the model set on the entry itself, by setter.
+type TotalSetter = fn(&mut Entry, Numeric);
+const TOTAL_FIELDS: &[(Variable, TotalSetter)] = &[
+    (Variable::NumberOfVolumes, Entry::set_volume_total),
+    (Variable::NumberOfPages, Entry::set_page_total),
+];
+
 /// The work as a hayagriva entry under `key`.
 pub fn entry(work: &Work, key: &str) -> Entry {
     let (kind, parent_kind) = TYPES
@@ -302,14 +336,8 @@ pub fn entry(work: &Work, key: &str) -> Entry {
     if !affiliated.is_empty() {
         entry.set_affiliated(affiliated);
     }
-    if let Some(date) = &work.date {
-        entry.set_date(HDate {
-            year: date.start.year,
-            month: date.start.month.map(|month| month.number() - 1),
-            day: date.start.day.map(|day| day.saturating_sub(1)),
-            approximate: date.circa,
-            season: None,
-        });
+    if let Some(issued) = &work.date {
+        entry.set_date(date(issued));
     }
     let venue = &work.venue;
     if let Some(volume) = &venue.volume {
@@ -360,6 +388,11 @@ pub fn entry(work: &Work, key: &str) -> Entry {
             Some(format!("arXiv:{id}"))
         });
     if let Some(number) = number {
+        let first_word = number.split_whitespace().next().unwrap_or_default();
+        let number = match first_word.chars().skip(1).any(char::is_uppercase) {
+            true => format!("{WORD_JOINER}{number}"),
+            false => number,
+        };
         entry.set_keyed_serial_number("serial", number);
     }
     let ids = &work.ids;
@@ -386,14 +419,71 @@ pub fn entry(work: &Work, key: &str) -> Entry {
         .or(arxiv_page.as_deref())
         .and_then(|url| url.parse().ok())
     {
-        entry.set_url(QualifiedUrl::new(url, None));
+        let accessed = work.dates.get(&DateVariable::Accessed).map(date);
+        entry.set_url(QualifiedUrl::new(url, accessed));
     }
-    if let (Some(parent_kind), Some(container)) = (parent_kind, &venue.container_title) {
-        let mut parent = Entry::new(&format!("{key}-container"), parent_kind);
-        parent.set_title(format_string(container));
-        entry.set_parents(vec![parent]);
+    for (variable, set) in TOTAL_FIELDS {
+        if let Some(total) = work.fields.get(variable).map(plain_text) {
+            if let Ok(total) = Numeric::from_str(&total) {
+                set(&mut entry, total);
+            }
+        }
+    }
+    if let Some(short) = work.fields.get(&Variable::TitleShort) {
+        if let Some(mut title) = entry.title().cloned() {
+            title.short = Some(Box::new(format_string(short).value));
+            entry.set_title(title);
+        }
+    }
+    // The series: hayagriva finds it as a parent of the same type as the
+    // book (or proceedings) that holds it.
+    let series = work.fields.get(&Variable::CollectionTitle).map(|title| {
+        (
+            title,
+            work.fields.get(&Variable::CollectionNumber).map(plain_text),
+        )
+    });
+    let series_entry = |kind: EntryType| {
+        series.map(|(title, number)| {
+            let mut series = Entry::new(&format!("{key}-series"), kind);
+            series.set_title(format_string(title));
+            if let Some(number) = number {
+                series.set_volume(self::number(&number));
+            }
+            series
+        })
+    };
+    match (parent_kind, &venue.container_title) {
+        (Some(parent_kind), Some(container)) => {
+            let mut parent = Entry::new(&format!("{key}-container"), parent_kind);
+            let mut title = format_string(container);
+            title.short = work
+                .fields
+                .get(&Variable::ContainerTitleShort)
+                .map(|short| Box::new(format_string(short).value));
+            parent.set_title(title);
+            parent.set_parents(series_entry(parent_kind).into_iter().collect());
+            entry.set_parents(vec![parent]);
+        }
+        _ if matches!(kind, EntryType::Book | EntryType::Proceedings) => {
+            entry.set_parents(series_entry(kind).into_iter().collect());
+        }
+        _ => {}
     }
     entry
+}
+
+/// A model date as hayagriva's, which counts months and days from zero,
+/// and years before 1 AD from zero too (CSL's `-44`, 44 BC, is its `-43`).
+fn date(value: &DateValue) -> HDate {
+    let year = value.start.year;
+    HDate {
+        year: if year < 0 { year + 1 } else { year },
+        month: value.start.month.map(|month| month.number() - 1),
+        day: value.start.day.map(|day| day.saturating_sub(1)),
+        approximate: value.circa,
+        season: None,
+    }
 }
 
 /// A name as hayagriva's string: one with capitals inside a word
@@ -408,7 +498,7 @@ fn name_string(text: &str) -> FormatString {
         false => ChunkKind::Normal,
     };
     FormatString {
-        value: StringChunk::new(text, kind).into(),
+        value: StringChunk::new(typographic_apostrophes(text), kind).into(),
         short: None,
     }
 }
@@ -420,6 +510,16 @@ fn number(value: &str) -> MaybeTyped<Numeric> {
 }
 
 fn person(person: &Person) -> HPerson {
+    let mut person = written_person(person);
+    let typographic = |text: &mut String| *text = typographic_apostrophes(text).into_owned();
+    typographic(&mut person.name);
+    person.given_name.as_mut().map(typographic);
+    person.prefix.as_mut().map(typographic);
+    person
+}
+
+/// The model's name as hayagriva's, as written.
+fn written_person(person: &Person) -> HPerson {
     match person {
         // hayagriva's prefix is CSL's dropping particle ("Beethoven, L.
         // van"); a particle that stays with the family name ("van
@@ -462,47 +562,152 @@ fn plain_text(text: &Text) -> String {
 /// Rich text as hayagriva's string: case-protected spans stay verbatim so
 /// a style's title or sentence case leaves them alone; math reads as its
 /// Unicode where it has one.
+///
+/// hayagriva's title case also changes what CSL leaves alone, so those
+/// words are made verbatim too: a word with a capital after its first
+/// letter ("CycleGAN", "BERT", "arXiv"), and a capitalised last word
+/// ("Book A"). Straight apostrophes become typographic ones, as CSL
+/// processors print them ("O’Neil").
 fn format_string(text: &Text) -> FormatString {
+    let mut plain = String::new();
+    collect_plain(&text.inlines, &mut plain);
+    // CSL never lowers the last word: its place, counted in words as the
+    // chunks go, if it starts with a capital.
+    let mut words_of_text = plain.split_whitespace();
+    let last_word = words_of_text
+        .next_back()
+        .filter(|word| word.starts_with(char::is_uppercase))
+        .map(|_| words_of_text.count() + 1);
     let mut chunks = ChunkedString::new();
-    push_chunks(&text.inlines, false, &mut chunks);
+    let mut words = Words::default();
+    push_chunks(&text.inlines, false, last_word, &mut words, &mut chunks);
     FormatString {
         value: chunks,
         short: None,
     }
 }
 
-fn push_chunks(inlines: &[Inline], protected: bool, chunks: &mut ChunkedString) {
-    let kind = |protected| match protected {
-        true => ChunkKind::Verbatim,
-        false => ChunkKind::Normal,
-    };
+/// Where the chunks are in the string's words.
+#[derive(Default)]
+struct Words {
+    /// Words begun so far.
+    begun: usize,
+    /// Whether the text so far ends inside a word.
+    inside: bool,
+}
+
+fn collect_plain(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
-            Inline::Plain(text) | Inline::Tex(text) => {
-                // hayagriva drops white space that opens a normal chunk
-                // after a verbatim one ("{IEEE} 24th" read "IEEE24th"):
-                // the space goes with the verbatim chunk.
-                let after_verbatim = chunks
-                    .0
-                    .last()
-                    .is_some_and(|chunk| chunk.kind == ChunkKind::Verbatim);
-                let rest = text.trim_start();
-                let space = &text[..text.len() - rest.len()];
-                if after_verbatim && !protected && !space.is_empty() {
-                    chunks.push_str(space, ChunkKind::Verbatim);
-                    chunks.push_str(rest, ChunkKind::Normal);
-                } else {
-                    chunks.push_str(text, kind(protected));
-                }
-            }
-            Inline::Protected(inner) => push_chunks(inner, true, chunks),
-            Inline::Styled(_, inner) => push_chunks(inner, protected, chunks),
-            Inline::Math(tex) => match math::to_unicode(tex) {
-                Some(unicode) => chunks.push_str(&unicode, kind(protected)),
-                None => chunks.push_str(&format!("${tex}$"), ChunkKind::Verbatim),
-            },
+            Inline::Plain(text) | Inline::Tex(text) | Inline::Math(text) => out.push_str(text),
+            Inline::Protected(inner) | Inline::Styled(_, inner) => collect_plain(inner, out),
         }
     }
+}
+
+fn push_chunks(
+    inlines: &[Inline],
+    protected: bool,
+    last_word: Option<usize>,
+    words: &mut Words,
+    chunks: &mut ChunkedString,
+) {
+    for inline in inlines {
+        match inline {
+            Inline::Plain(text) | Inline::Tex(text) => push_words(
+                &typographic_apostrophes(text),
+                protected,
+                last_word,
+                words,
+                chunks,
+            ),
+            Inline::Protected(inner) => push_chunks(inner, true, last_word, words, chunks),
+            Inline::Styled(_, inner) => push_chunks(inner, protected, last_word, words, chunks),
+            Inline::Math(tex) => {
+                let parts = tex.split_whitespace().count();
+                if parts > 0 {
+                    // The first part may go on the word before.
+                    words.begun += parts - usize::from(words.inside);
+                    words.inside = !tex.ends_with(char::is_whitespace);
+                }
+                match math::to_unicode(tex) {
+                    Some(unicode) if !protected => chunks.push_str(&unicode, ChunkKind::Normal),
+                    Some(unicode) => chunks.push_str(&unicode, ChunkKind::Verbatim),
+                    None => chunks.push_str(&format!("${tex}$"), ChunkKind::Verbatim),
+                }
+            }
+        }
+    }
+}
+
+/// An invisible character that steers hayagriva's case changes where
+/// chunk kinds cannot; the walk removes it. Put before white space that
+/// opens a normal chunk after a verbatim one, as hayagriva drops such
+/// white space ("{IEEE} 24th" read "IEEE24th"), and white space inside the
+/// verbatim chunk would make it take the next word as going on ("ACSM’s
+/// resource" in title case). Put before a number whose first word has a
+/// capital inside, which CSL's capitalize-first leaves alone ("arXiv:…").
+const WORD_JOINER: char = '\u{2060}';
+
+/// Text word by word, each normal or verbatim.
+fn push_words(
+    text: &str,
+    protected: bool,
+    last_word: Option<usize>,
+    words: &mut Words,
+    chunks: &mut ChunkedString,
+) {
+    let last_kind = |chunks: &ChunkedString| {
+        chunks
+            .0
+            .last()
+            .map_or(ChunkKind::Normal, |chunk| chunk.kind)
+    };
+    for token in text.split_inclusive(char::is_whitespace) {
+        let word = token.trim_end();
+        let space = &token[word.len()..];
+        if !word.is_empty() {
+            if !words.inside {
+                words.begun += 1;
+            }
+            let keeps_case = protected
+                || word.chars().skip(1).any(char::is_uppercase)
+                || last_word == Some(words.begun);
+            let kind = match keeps_case {
+                true => ChunkKind::Verbatim,
+                false => ChunkKind::Normal,
+            };
+            chunks.push_str(word, kind);
+        }
+        words.inside = space.is_empty();
+        if !space.is_empty() {
+            let after_verbatim = last_kind(chunks) == ChunkKind::Verbatim;
+            match protected {
+                true => chunks.push_str(space, ChunkKind::Verbatim),
+                false if after_verbatim => {
+                    chunks.push_str(&format!("{WORD_JOINER}{space}"), ChunkKind::Normal)
+                }
+                false => chunks.push_str(space, ChunkKind::Normal),
+            }
+        }
+    }
+}
+
+/// `'` after a letter as `’`.
+fn typographic_apostrophes(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\'') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut previous = None;
+    for c in text.chars() {
+        match c {
+            '\'' if previous.is_some_and(char::is_alphabetic) => out.push('’'),
+            _ => out.push(c),
+        }
+        previous = Some(c);
+    }
+    out.into()
 }
 
 /// Each work formatted by the style, in the order given (a CV orders its
@@ -518,39 +723,91 @@ pub fn render(
         .enumerate()
         .map(|(index, work)| entry(work, &index.to_string()))
         .collect();
-    let mut driver = BibliographyDriver::new();
-    for entry in &entries {
-        driver.citation(CitationRequest::new(
-            vec![CitationItem::with_entry(entry)],
-            &style.style,
-            Some(style.locale.clone()),
-            &style.locales,
-            None,
-        ));
-    }
-    let rendered = driver.finish(BibliographyRequest::new(
-        &style.style,
-        Some(style.locale.clone()),
-        &style.locales,
-    ));
-    let mut items: Vec<Vec<Piece>> = vec![Vec::new(); works.len()];
-    // The style may sort: keys bring each item back to its work.
     let by_key: HashMap<String, usize> = (0..works.len()).map(|i| (i.to_string(), i)).collect();
-    for item in rendered.bibliography.map(|b| b.items).unwrap_or_default() {
+    // hayagriva renders a bibliography item whose citations it told apart
+    // by adding names with the citation's names ("Lim, Park, et al."),
+    // where CSL keeps the bibliography's. So the list is rendered twice:
+    // once without disambiguation, which also gives the style's order, and
+    // once with it, cited in that order so that year suffixes run down the
+    // list (`2019a` before `2019b`). An item whose names the second pass
+    // changed is taken from the first.
+    let mut undisambiguated = style.style.clone();
+    let citation = &mut undisambiguated.citation;
+    citation.disambiguate_add_names = false;
+    citation.disambiguate_add_givenname = false;
+    citation.disambiguate_add_year_suffix = false;
+    let plain = bibliography(entries.iter(), &undisambiguated, style);
+    let in_style_order = plain
+        .iter()
+        .filter_map(|item| by_key.get(&item.key).map(|&index| &entries[index]));
+    let disambiguated = bibliography(in_style_order, &style.style, style);
+    let plain: HashMap<&str, &BibliographyItem> =
+        plain.iter().map(|item| (item.key.as_str(), item)).collect();
+    let mut items: Vec<Vec<Piece>> = vec![Vec::new(); works.len()];
+    for item in &disambiguated {
         let Some(&index) = by_key.get(&item.key) else {
             continue;
         };
-        let work = works[index];
-        let walker = Walker { work, is_owner };
+        let item = match plain.get(item.key.as_str()) {
+            Some(plain) if names_text(&plain.content) != names_text(&item.content) => plain,
+            _ => item,
+        };
+        let walker = Walker {
+            work: works[index],
+            is_owner,
+        };
         let mut pieces = Vec::new();
         if let Some(first) = &item.first_field {
             walker.child(first, &mut pieces, false);
             pieces.push(Piece::text(" "));
         }
         walker.children(&item.content, &mut pieces, false);
-        items[index] = tidy(pieces);
+        let mut pieces = tidy(pieces);
+        punctuate(&mut pieces, style.punctuation_in_quote, &mut String::new());
+        items[index] = pieces;
     }
     items
+}
+
+/// The entries cited once each, in the order given, and rendered as the
+/// style's bibliography.
+fn bibliography<'a>(
+    entries: impl Iterator<Item = &'a Entry>,
+    csl: &IndependentStyle,
+    style: &CitationStyle,
+) -> Vec<BibliographyItem> {
+    let mut driver = BibliographyDriver::new();
+    for entry in entries {
+        driver.citation(CitationRequest::new(
+            vec![CitationItem::with_entry(entry)],
+            csl,
+            Some(style.locale.clone()),
+            &style.locales,
+            None,
+        ));
+    }
+    let rendered = driver.finish(BibliographyRequest::new(
+        csl,
+        Some(style.locale.clone()),
+        &style.locales,
+    ));
+    rendered.bibliography.map(|b| b.items).unwrap_or_default()
+}
+
+/// The text of every name list in an item, to tell whether two renderings
+/// name the people alike.
+fn names_text(children: &ElemChildren) -> String {
+    let mut text = String::new();
+    for child in &children.0 {
+        if let ElemChild::Elem(elem) = child {
+            if matches!(elem.meta, Some(ElemMeta::Names(_))) {
+                text.push_str(&format!("{:?}|", elem.children));
+            } else {
+                text.push_str(&names_text(&elem.children));
+            }
+        }
+    }
+    text
 }
 
 /// Walks hayagriva's output tree into pieces.
@@ -569,12 +826,16 @@ impl Walker<'_> {
     fn child(&self, child: &ElemChild, out: &mut Vec<Piece>, strong: bool) {
         match child {
             ElemChild::Text(formatted) => {
-                out.push(styled(&formatted.formatting, Piece::text(&formatted.text)))
+                let text = formatted.text.replace(WORD_JOINER, "");
+                out.push(styled(&formatted.formatting, Piece::text(&text)))
             }
             ElemChild::Markup(markup) => out.push(Piece::text(markup)),
             ElemChild::Link { text, url } => out.push(Piece::Link {
                 url: url.clone(),
-                text: vec![styled(&text.formatting, Piece::text(&text.text))],
+                text: vec![styled(
+                    &text.formatting,
+                    Piece::text(text.text.replace(WORD_JOINER, "")),
+                )],
             }),
             ElemChild::Transparent { .. } => {}
             ElemChild::Elem(elem) => {
@@ -677,6 +938,76 @@ fn tidy(pieces: Vec<Piece>) -> Vec<Piece> {
         }
     }
     out
+}
+
+/// Punctuation as CSL processors leave it where hayagriva does not: no
+/// period or comma after a `?`, `!` or a word's period ("Tabular
+/// Data?.", "REM Sleep.."), also across a closing quote, and, where the
+/// locale says so, a period or comma moved inside a closing quote (`”,`
+/// → `,”`). `before` is the text before the pieces.
+fn punctuate(pieces: &mut [Piece], in_quote: bool, before: &mut String) {
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => {
+                let start = before.len();
+                let mut chars = text.chars().peekable();
+                while let Some(c) = chars.next() {
+                    push_punctuated(before, start, c, chars.peek().copied(), in_quote);
+                }
+                *text = before[start..].to_owned();
+            }
+            Piece::Styled(_, inner) | Piece::Link { text: inner, .. } => {
+                punctuate(inner, in_quote, before)
+            }
+            Piece::Math(_) => before.clear(),
+        }
+    }
+}
+
+/// Adds `c`, followed by `next`, to `out`, changing nothing before `start`
+/// (earlier pieces).
+fn push_punctuated(out: &mut String, start: usize, c: char, next: Option<char>, in_quote: bool) {
+    if c == '”' {
+        // A comma or period hayagriva moved inside after the title's own
+        // stop ("Sleep.,”").
+        let mut last = out[start..].chars().rev();
+        let doubled = matches!(last.next(), Some('.' | ','))
+            && match last.next() {
+                Some('?' | '!') => true,
+                // A word's period, not an ellipsis.
+                Some('.') => last.next().is_some_and(char::is_alphanumeric),
+                _ => false,
+            };
+        if doubled {
+            out.pop();
+        }
+    }
+    if !matches!(c, '.' | ',') {
+        out.push(c);
+        return;
+    }
+    let mut last = out.chars().rev();
+    let (quoted, ends) = match last.next() {
+        Some('”') => (true, last.next()),
+        other => (false, other),
+    };
+    let after_stop = match ends {
+        Some('?' | '!') => true,
+        // A word's period ("Sleep."), not an ellipsis.
+        Some('.') => last.next().is_some_and(char::is_alphanumeric),
+        _ => false,
+    };
+    let ellipsis = c == '.' && next == Some('.');
+    if after_stop && !ellipsis && (quoted || c == '.' || ends != Some('.')) {
+        return;
+    }
+    if quoted && in_quote && out.len() - '”'.len_utf8() >= start {
+        out.truncate(out.len() - '”'.len_utf8());
+        out.push(c);
+        out.push('”');
+    } else {
+        out.push(c);
+    }
 }
 
 /// "Lim, S" or "S.-E": a name whose last word is a single capital.

@@ -209,3 +209,104 @@ fn a_numbered_style_labels_items_in_the_order_given() {
     assert!(plain(&items[0]).starts_with("[1] Z. Young,"), "{items:?}");
     assert!(plain(&items[1]).starts_with("[2] A. Adams,"), "{items:?}");
 }
+
+#[test]
+fn same_authors_and_year_take_suffixes_down_the_list_and_keep_full_names() {
+    let authors = [named("Sungjun Lim"), named("Seojin Park"), named("Ana Lee")];
+    let mut later = article(&authors);
+    later.title = Some(Text::plain("Zebra stripes"));
+    let earlier = article(&authors);
+    let nobody = |_: &Person| false;
+    // Given in CV order, rendered in the style's: by title here.
+    let items = render(&[&later, &earlier], &nobody, &style("apa"));
+    let (later, earlier) = (plain(&items[0]), plain(&items[1]));
+    assert!(
+        earlier.starts_with("Lim, S., Park, S., & Lee, A. (2021a). Sparse coding"),
+        "{earlier}"
+    );
+    assert!(
+        later.starts_with("Lim, S., Park, S., & Lee, A. (2021b). Zebra stripes"),
+        "{later}"
+    );
+}
+
+#[test]
+fn title_case_leaves_mixed_case_words_and_the_last_word_alone() {
+    let mut work = article(&[named("Mary O'Neil")]);
+    work.title = Some(Text::plain(
+        "CycleGAN and BERT for EU migration: ACSM's resource for testing a",
+    ));
+    let item = plain(&render_one(
+        &work,
+        &named("Nobody Here"),
+        &style("chicago-author-date"),
+    ));
+    assert!(
+        item.contains("“CycleGAN and BERT for EU Migration: ACSM’s Resource for Testing A.”"),
+        "{item}"
+    );
+    assert!(item.starts_with("O’Neil, Mary."), "{item}");
+}
+
+#[test]
+fn punctuation_after_question_marks_and_inside_quotes() {
+    let mut work = article(&[named("Jane Doe")]);
+    work.title = Some(Text::plain("Is attention all you need?"));
+    let apa = plain(&render_one(&work, &named("Nobody Here"), &style("apa")));
+    assert!(apa.contains("all you need? Journal of Shapes"), "{apa}");
+    work.title = Some(Text::plain("Sparse coding of shapes"));
+    let ieee = plain(&render_one(&work, &named("Nobody Here"), &style("ieee")));
+    assert!(
+        ieee.contains("“Sparse coding of shapes,” Journal"),
+        "{ieee}"
+    );
+    // British English quotes singly and keeps the comma outside.
+    let british = CitationStyle::load(&Choice::Bundled("ieee".into()), Some("en-GB")).unwrap();
+    let ieee = plain(&render_one(&work, &named("Nobody Here"), &british));
+    assert!(
+        ieee.contains("‘Sparse coding of shapes’, Journal"),
+        "{ieee}"
+    );
+}
+
+#[test]
+fn an_arxiv_number_keeps_its_small_a() {
+    let mut work = article(&[named("Jane Doe")]);
+    work.kind = WorkType::Preprint;
+    work.venue = Venue::default();
+    work.ids.arxiv = Some("2106.15928".into());
+    let item = plain(&render_one(&work, &named("Nobody Here"), &style("apa")));
+    assert!(item.contains("(arXiv:2106.15928)"), "{item}");
+    assert!(!item.contains('\u{2060}'), "{item:?}");
+}
+
+#[test]
+fn a_title_ending_in_a_period_or_ellipsis_keeps_one() {
+    let mut work = article(&[named("Jane Doe")]);
+    let nobody = named("Nobody Here");
+    work.title = Some(Text::plain("Dreams during REM sleep."));
+    let ieee = plain(&render_one(&work, &nobody, &style("ieee")));
+    assert!(
+        ieee.contains("“Dreams during REM sleep.” Journal"),
+        "{ieee}"
+    );
+    work.title = Some(Text::plain("And so on..."));
+    let ieee = plain(&render_one(&work, &nobody, &style("ieee")));
+    assert!(ieee.contains("“And so on...,” Journal"), "{ieee}");
+}
+
+#[test]
+fn years_before_the_common_era_read_as_written() {
+    let mut work = article(&[named("Gaius Julius Caesar")]);
+    work.date = Some(DateValue {
+        start: Date::year(-44),
+        end: None,
+        circa: false,
+    });
+    let item = plain(&render_one(
+        &work,
+        &named("Nobody Here"),
+        &style("chicago-author-date"),
+    ));
+    assert!(item.contains("44 BC"), "{item}");
+}
