@@ -175,6 +175,12 @@ impl Builder {
     }
 
     fn push_char(&mut self, c: char) {
+        // TeX reads a run of spaces as one, also across what leaves no
+        // text (`\begin{itemize}`) or reads as a space (`\\`, `\ ` at
+        // a line's end): read back, the output would have one.
+        if c == ' ' && self.text.ends_with(' ') {
+            return;
+        }
         self.text.push(c);
     }
 
@@ -770,6 +776,21 @@ mod tests {
 
     fn plain(text: &str) -> Inline {
         Plain(text.to_owned())
+    }
+
+    #[test]
+    fn a_run_of_spaces_reads_as_one_across_commands() {
+        // Read back, the output would have one space: so one is read.
+        assert_eq!(
+            bib("Akad.\\\n     {Nauk}"),
+            [plain("Akad. "), Protected(vec![plain("Nauk")])]
+        );
+        assert_eq!(bib("from 300 \\\\ C"), [plain("from 300 C")]);
+        assert_eq!(
+            bib("include:\n  \\begin{itemize} items"),
+            bib("include: items")
+        );
+        assert_eq!(bib("a\\ \\ b"), [plain("a b")]);
     }
 
     #[test]
