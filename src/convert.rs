@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::key::KeyAssigner;
 use crate::model::{Library, Work};
-use crate::read::bibtex::stream::{self, Outline};
+use crate::read::bibtex::stream::{self, EntryAt, Outline};
 use crate::read::bibtex::windows::WindowError;
 use crate::read::{self, InputFormat, ReadOptions, Source};
 use crate::write::{self, OutputFormat};
@@ -321,10 +321,12 @@ impl Streamed {
 }
 
 /// Converts one file as it reads it, in memory bounded by its largest
-/// entry and a small record per entry, when it can: a UTF-8 BibTeX file to a format with a
-/// [`stream writer`](OutputFormat::stream_writer). The output is the same
-/// as [`convert`]'s; diagnostics go to `report` as they are found, those
-/// of the entries in file order after those of the file's syntax.
+/// entry and a small record per entry, when it can: a UTF-8 BibTeX file
+/// to CSL-JSON (works rendered side by side, see
+/// [`OutputFormat::stream_writer`]), BibTeX or BibLaTeX (works written in
+/// order after the file's `@string`s). The output is the same as
+/// [`convert`]'s; diagnostics go to `report` as they are found, those of
+/// the entries in file order after those of the file's syntax.
 ///
 /// `Ok(None)`, with nothing written or reported, when the file cannot be
 /// streamed: then read it whole and [`convert`] it.
@@ -335,40 +337,62 @@ pub fn convert_streaming(
     out: &mut dyn Write,
     report: &mut dyn FnMut(Diagnostic),
 ) -> std::io::Result<Option<Streamed>> {
-    let Some(mut writer) = request.to.stream_writer() else {
-        return Ok(None);
+    let dialect = match request.to {
+        OutputFormat::Bibtex => Some(write::bibtex::Dialect::Bibtex),
+        OutputFormat::Biblatex => Some(write::bibtex::Dialect::Biblatex),
+        _ => None,
     };
-    if !is_bibtex(path, request.from)? {
+    let mut sink = match (request.to.stream_writer(), dialect) {
+        (Some(writer), _) => Sink::SideBySide(writer),
+        (None, Some(dialect)) => Sink::InOrder {
+            dialect,
+            writer: None,
+            after: false,
+        },
+        (None, None) => return Ok(None),
+    };
+    // A file that cannot be opened is left to the whole reading, which
+    // says so as it says for every input.
+    if !is_bibtex(path, request.from).unwrap_or(false) {
         return Ok(None);
     }
 
     let mut skipped = 0;
-    // Works are rendered side by side; a work whose own key no other work
+    // The reading and the writing both report, in file order.
+    let report = std::cell::RefCell::new(report);
+    // Works rendered side by side: a work whose own key no other work
     // has keeps it, so it is rendered there and then, after the works
     // rendered before it in its window. The few others (a repeated or
-    // missing key) get their key here, in order.
-    let (render, separator) = (writer.render, writer.separator);
+    // missing key) get their key here, in order. Works written in order
+    // are all handed on.
+    let render = match &sink {
+        Sink::SideBySide(writer) => Some((writer.render, writer.separator)),
+        Sink::InOrder { .. } => None,
+    };
     // Buffers already written out, for later windows: memory touched once
     // is cheaper to write than fresh memory.
     let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
-    let make =
-        |work: &Work, unique_key: Option<String>, last: Option<&mut Made>| match (unique_key, last)
-        {
+    let make = |work: Work, unique_key: Option<String>, at: EntryAt, last: Option<&mut Made>| {
+        let Some((render, separator)) = render else {
+            return Some(Made::Work(Box::new(work), unique_key, at));
+        };
+        match (unique_key, last) {
             (Some(key), Some(Made::Rendered(rendered))) => {
                 rendered.bytes.extend_from_slice(separator);
-                render(work, key, &mut rendered.bytes);
+                render(&work, key, &mut rendered.bytes);
                 rendered.works += 1;
                 None
             }
             (Some(key), _) => {
                 let spare = spare.lock().ok().and_then(|mut spare| spare.pop());
                 let mut bytes = spare.unwrap_or_else(|| Vec::with_capacity(RENDERED_CAPACITY));
-                render(work, key, &mut bytes);
+                render(&work, key, &mut bytes);
                 Some(Made::Rendered(Rendered { bytes, works: 1 }))
             }
             // Rare: a work whose key is another's too waits for its key.
-            (None, _) => Some(Made::Work(Box::new(work.clone()))),
-        };
+            (None, _) => Some(Made::Work(Box::new(work), None, at)),
+        }
+    };
     let mut keys = None;
     let mut out = BufWriter::with_capacity(1 << 16, out);
     let mut written = 0;
@@ -376,19 +400,55 @@ pub fn convert_streaming(
     let mut each = |made: Made, outline: &Arc<Outline>| {
         let rendered = match made {
             Made::Rendered(rendered) => rendered,
-            Made::Work(work) => {
-                let keys = keys.get_or_insert_with(|| {
-                    let outline = outline.clone();
-                    let own = move |folded: &str| outline.works_with_key(folded);
-                    KeyAssigner::new(&request.write.key_pattern, Box::new(own))
+            Made::Work(work, unique_key, at) => {
+                let key = unique_key.unwrap_or_else(|| {
+                    let keys = keys.get_or_insert_with(|| {
+                        let outline = outline.clone();
+                        let own = move |folded: &str| outline.works_with_key(folded);
+                        KeyAssigner::new(&request.write.key_pattern, Box::new(own))
+                    });
+                    keys.next(&work)
                 });
                 let mut bytes = Vec::new();
-                render(&work, keys.next(&work), &mut bytes);
+                match &mut sink {
+                    Sink::SideBySide(writer) => (writer.render)(&work, key, &mut bytes),
+                    Sink::InOrder {
+                        dialect,
+                        writer,
+                        after,
+                    } => {
+                        let mut lost = Vec::new();
+                        let writer = writer.get_or_insert_with(|| {
+                            let (writer, header) =
+                                bib_writer(*dialect, request, outline, &mut lost);
+                            bytes.extend_from_slice(header.as_bytes());
+                            *after = !header.is_empty();
+                            writer
+                        });
+                        let mut text = String::new();
+                        writer.entry(&work, &key, *after, &mut text, &mut lost);
+                        *after = true;
+                        bytes.extend_from_slice(text.as_bytes());
+                        let line = outline.line(at);
+                        for diagnostic in lost {
+                            let placed = !diagnostic.file.is_empty()
+                                || diagnostic.key.as_deref() == Some("");
+                            (report.borrow_mut())(match placed {
+                                true => diagnostic,
+                                false => diagnostic.at(name, line, usize::from(line > 0)),
+                            });
+                        }
+                    }
+                }
                 Rendered { bytes, works: 1 }
             }
         };
         written += rendered.works;
-        if let Err(error) = writer.push(&mut out, &rendered.bytes) {
+        let pushed = match &mut sink {
+            Sink::SideBySide(writer) => writer.push(&mut out, &rendered.bytes),
+            Sink::InOrder { .. } => out.write_all(&rendered.bytes),
+        };
+        if let Err(error) = pushed {
             failure.get_or_insert(error);
         }
         // One grown far past the room it was given (a huge entry) is let
@@ -404,17 +464,34 @@ pub fn convert_streaming(
     };
     let read = stream::works(path, name, &make, &mut each, &mut |diagnostic| {
         skipped += usize::from(diagnostic.severity == Severity::Error);
-        report(diagnostic);
+        (report.borrow_mut())(diagnostic);
     });
-    match read {
+    let report = report.into_inner();
+    let outline = match read {
         Err(WindowError::NotUtf8(_)) => return Ok(None),
         Err(WindowError::Io(error)) => return Err(error),
-        Ok(()) => {}
-    }
+        Ok(outline) => outline,
+    };
     if let Some(error) = failure {
         return Err(error);
     }
-    writer.finish(&mut out)?;
+    match sink {
+        Sink::SideBySide(writer) => writer.finish(&mut out)?,
+        // A file without works still has its preambles and strings.
+        Sink::InOrder {
+            dialect,
+            writer: None,
+            ..
+        } => {
+            if let Some(outline) = outline {
+                let mut lost = Vec::new();
+                let (_, header) = bib_writer(dialect, request, &outline, &mut lost);
+                out.write_all(header.as_bytes())?;
+                lost.into_iter().for_each(&mut *report);
+            }
+        }
+        Sink::InOrder { .. } => {}
+    }
     out.flush()?;
     if written == 0 {
         report(nothing_written(0, skipped, request));
@@ -422,11 +499,38 @@ pub fn convert_streaming(
     Ok(Some(Streamed { written, skipped }))
 }
 
+/// Where streamed works go.
+enum Sink {
+    /// Rendered side by side, joined by fixed text.
+    SideBySide(write::StreamWriter),
+    /// Written one by one, in order, after the file's `@string`s.
+    InOrder {
+        dialect: write::bibtex::Dialect,
+        /// Made when the first work comes, or at the end.
+        writer: Option<write::bibtex::Writer>,
+        /// Whether anything was written yet.
+        after: bool,
+    },
+}
+
+/// The `.bib` writer of a streamed file, and the header it opens with.
+fn bib_writer(
+    dialect: write::bibtex::Dialect,
+    request: &Request,
+    outline: &Outline,
+    lost: &mut Vec<Diagnostic>,
+) -> (write::bibtex::Writer, String) {
+    let owner = request.write.markdown.highlight.clone();
+    let writer = write::bibtex::Writer::new(dialect, &request.write, owner, &outline.strings);
+    let header = writer.header(&outline.preambles, lost);
+    (writer, header)
+}
+
 /// Works as the second pass hands them on.
 enum Made {
     Rendered(Rendered),
-    /// Still to get its key.
-    Work(Box<Work>),
+    /// Still to be written (in order), or to get its key.
+    Work(Box<Work>, Option<String>, EntryAt),
 }
 
 /// Works rendered one after another, joined as the output joins them.

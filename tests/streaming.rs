@@ -135,9 +135,13 @@ fn entries_on_long_lines_stream_as_read_whole() {
 }
 
 fn request() -> Request {
+    request_to(OutputFormat::CslJson)
+}
+
+fn request_to(to: OutputFormat) -> Request {
     Request {
         from: None,
-        to: OutputFormat::CslJson,
+        to,
         read: ReadOptions::default(),
         write: Options::default(),
         merge: true,
@@ -162,46 +166,76 @@ fn streaming_converts_every_file_as_reading_it_whole_does() {
         files.extend(common::bib_files(&corpus));
     }
     files.sort();
-    let (mut streamed_files, mut whole_only) = (0, 0);
-    for path in &files {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).unwrap();
-        let input = Input {
-            name: name.clone(),
-            path: Some(path.clone()),
-            bytes,
-        };
-        let Ok(whole) = convert(&[input], &request()) else {
-            continue;
-        };
-        let mut out = Vec::new();
-        let mut diagnostics = Vec::new();
-        let streamed = convert_streaming(path, &name, &request(), &mut out, &mut |d| {
-            diagnostics.push(d)
-        })
-        .unwrap();
-        let Some(streamed) = streamed else {
-            whole_only += 1;
-            continue;
-        };
-        streamed_files += 1;
-        assert_eq!(String::from_utf8(out).unwrap(), whole.output, "{name}");
-        assert_eq!(streamed.written, whole.written, "{name}");
-        assert_eq!(streamed.skipped, whole.skipped, "{name}");
-        let mut expected: Vec<String> = whole.diagnostics.iter().map(what).collect();
-        let mut got: Vec<String> = diagnostics.iter().map(what).collect();
-        expected.sort();
-        got.sort();
-        assert_eq!(got, expected, "{name}");
-        // Each is about a place in the file, but the one about the
-        // output as a whole (nothing was written).
-        let placed = |d: &Diagnostic| d.line > 0 || d.code == "output::empty";
-        assert!(diagnostics.iter().all(placed), "{name}");
+    // Streamed outputs: CSL-JSON rendered side by side, `.bib` in order.
+    for to in [
+        OutputFormat::CslJson,
+        OutputFormat::Bibtex,
+        OutputFormat::Biblatex,
+    ] {
+        let request = request_to(to);
+        let (mut streamed_files, mut whole_only) = (0, 0);
+        for path in &files {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path).unwrap();
+            let input = Input {
+                name: name.clone(),
+                path: Some(path.clone()),
+                bytes,
+            };
+            let Ok(whole) = convert(&[input], &request) else {
+                continue;
+            };
+            let mut out = Vec::new();
+            let mut diagnostics = Vec::new();
+            let streamed = convert_streaming(path, &name, &request, &mut out, &mut |d| {
+                diagnostics.push(d)
+            })
+            .unwrap();
+            let Some(streamed) = streamed else {
+                whole_only += 1;
+                continue;
+            };
+            streamed_files += 1;
+            let to = to.name();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                whole.output,
+                "{to}: {name}"
+            );
+            assert_eq!(streamed.written, whole.written, "{to}: {name}");
+            assert_eq!(streamed.skipped, whole.skipped, "{to}: {name}");
+            let mut expected: Vec<String> = whole.diagnostics.iter().map(what).collect();
+            let mut got: Vec<String> = diagnostics.iter().map(what).collect();
+            expected.sort();
+            got.sort();
+            assert_eq!(got, expected, "{to}: {name}");
+            // Each is about a place in the file, but those about the output
+            // as a whole (nothing was written) or its preamble and strings.
+            let placed = |d: &Diagnostic| {
+                d.line > 0 || d.code == "output::empty" || d.key.as_deref() == Some("")
+            };
+            assert!(diagnostics.iter().all(placed), "{to}: {name}");
+            let lines = |diagnostics: &[Diagnostic]| {
+                let mut lines: Vec<(String, usize)> = diagnostics
+                    .iter()
+                    .filter(|d| d.code == "lost")
+                    .map(|d| (d.message.clone(), d.line))
+                    .collect();
+                lines.sort();
+                lines
+            };
+            assert_eq!(
+                lines(&diagnostics),
+                lines(&whole.diagnostics),
+                "{to}: {name}"
+            );
+        }
+        eprintln!(
+            "{}: {streamed_files} files streamed with the same output and diagnostics; {whole_only} not UTF-8, read whole",
+            to.name()
+        );
+        assert!(streamed_files > 0);
     }
-    eprintln!(
-        "{streamed_files} files streamed with the same output and diagnostics; {whole_only} not UTF-8, read whole"
-    );
-    assert!(streamed_files > 0);
 }
 
 #[test]

@@ -68,18 +68,25 @@ pub fn round_trip(from: InputFormat, through: OutputFormat, bytes: &[u8]) {
 }
 
 /// Streaming a file gives what reading it whole gives: the same output
-/// and the same number of entries skipped; and windows of any size (the
-/// first byte picks one) find the blocks one parse of the whole finds.
+/// (CSL-JSON, BibTeX or BibLaTeX, as the first byte picks) and the same
+/// number of entries skipped; and windows of any size (the first byte
+/// picks one) find the blocks one parse of the whole finds.
 pub fn streaming(bytes: &[u8]) {
+    let first = bytes.first().copied().unwrap_or_default();
     if let Some((&chunk, text)) = bytes.split_first() {
         if let Ok(text) = std::str::from_utf8(text) {
             same_blocks_in_windows(text, usize::from(chunk % 64) + 1);
         }
     }
     use pubconv::convert::{convert, convert_streaming, Input, Request};
+    let outputs = [
+        OutputFormat::CslJson,
+        OutputFormat::Bibtex,
+        OutputFormat::Biblatex,
+    ];
     let request = Request {
         from: Some(InputFormat::Bibtex),
-        to: OutputFormat::CslJson,
+        to: outputs[usize::from(first) % outputs.len()],
         read: ReadOptions::default(),
         write: Options::default(),
         merge: true,

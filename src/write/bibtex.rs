@@ -51,88 +51,144 @@ pub fn write(
     let keys = citation_keys(&library.works, &options.key_pattern);
     // Classic bibtex reads neither annotations nor keywords: its output
     // stays as the works are.
-    let owner = match dialect {
-        Dialect::Biblatex => library.owner_spellings(&options.markdown.highlight),
-        Dialect::Bibtex => Vec::new(),
-    };
-    let mut out = String::new();
-    for preamble in &library.preambles {
-        let _ = writeln!(out, "@preamble{{{{{}}}}}", source_text(preamble));
-    }
-    let strings = effective_strings(&library.strings);
-    for (name, value) in &strings {
-        let _ = writeln!(out, "@string{{{name} = {{{}}}}}", source_text(value));
-    }
-    // A value that is exactly an input's @string is written as its name
-    // (the first such).
-    let mut abbreviations = HashMap::new();
-    for &(name, value) in strings.iter().rev() {
-        abbreviations.insert(value, name);
-    }
+    let owner = library.owner_spellings(&options.markdown.highlight);
+    let writer = Writer::new(dialect, options, owner, &library.strings);
+    let mut out = writer.header(&library.preambles, lost);
     for (work, key) in library.works.iter().zip(&keys) {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        write_entry(&mut out, work, key, dialect, &owner, &abbreviations, lost);
+        writer.entry(work, key, !out.is_empty(), &mut out, lost);
     }
-    if options.ascii {
-        out = tex::to_ascii(&out);
-    }
-    report_unreadable_characters(&out, lost);
     out
+}
+
+/// What every entry of one `.bib` file is written with: the dialect, the
+/// options, the owner's spellings and the file's `@string`s.
+pub struct Writer {
+    dialect: Dialect,
+    ascii: bool,
+    owner: Vec<String>,
+    /// The `@string`s as entries see them, in order.
+    strings: Vec<(String, String)>,
+    /// A value that is exactly an input's @string is written as its name
+    /// (the first such).
+    abbreviations: HashMap<String, String>,
+}
+
+impl Writer {
+    /// `owner` is the spellings of the CV owner's name (BibLaTeX marks
+    /// them); `strings` the input's `@string`s in file order.
+    pub fn new(
+        dialect: Dialect,
+        options: &Options,
+        owner: Vec<String>,
+        strings: &[(String, String)],
+    ) -> Writer {
+        let strings: Vec<(String, String)> = effective_strings(strings)
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
+        let abbreviations = strings
+            .iter()
+            .rev()
+            .map(|(name, value)| (value.clone(), name.clone()))
+            .collect();
+        Writer {
+            dialect,
+            ascii: options.ascii,
+            owner: match dialect {
+                Dialect::Biblatex => owner,
+                Dialect::Bibtex => Vec::new(),
+            },
+            strings,
+            abbreviations,
+        }
+    }
+
+    /// What the file opens with: its `@preamble`s and `@string`s.
+    pub fn header(&self, preambles: &[String], lost: &mut Vec<Diagnostic>) -> String {
+        let mut out = String::new();
+        for preamble in preambles {
+            let _ = writeln!(out, "@preamble{{{{{}}}}}", source_text(preamble));
+        }
+        for (name, value) in &self.strings {
+            let _ = writeln!(out, "@string{{{name} = {{{}}}}}", source_text(value));
+        }
+        self.finish(out, "", lost)
+    }
+
+    /// Adds the work as an entry cited by `key`, after a blank line when
+    /// `after` something.
+    pub fn entry(
+        &self,
+        work: &Work,
+        key: &str,
+        after: bool,
+        out: &mut String,
+        lost: &mut Vec<Diagnostic>,
+    ) {
+        let mut entry = String::new();
+        if after {
+            entry.push('\n');
+        }
+        write_entry(
+            &mut entry,
+            work,
+            key,
+            self.dialect,
+            &self.owner,
+            &self.abbreviations,
+            lost,
+        );
+        out.push_str(&self.finish(entry, key, lost));
+    }
+
+    /// Text in `--ascii` where asked, with a warning for the characters
+    /// pdflatex cannot read.
+    fn finish(&self, text: String, key: &str, lost: &mut Vec<Diagnostic>) -> String {
+        let text = match self.ascii {
+            true => tex::to_ascii(&text),
+            false => text,
+        };
+        report_unreadable_characters(&text, key, lost);
+        text
+    }
 }
 
 /// Warns, entry by entry, of the characters left in the output that
 /// pdflatex's UTF-8 input cannot read (those with a LaTeX form were
 /// written in it): a file with them needs xelatex or lualatex.
-fn report_unreadable_characters(out: &str, lost: &mut Vec<Diagnostic>) {
-    if out.is_ascii() {
+fn report_unreadable_characters(text: &str, key: &str, lost: &mut Vec<Diagnostic>) {
+    if text.is_ascii() {
         return;
     }
-    let mut key = "";
     let mut found: Vec<char> = Vec::new();
-    let mut report = |key: &str, found: &mut Vec<char>| {
-        if found.is_empty() {
-            return;
-        }
-        let named: Vec<String> = found
-            .drain(..)
-            .map(|c| format!("`{c}` (U+{:04X})", u32::from(c)))
-            .collect();
-        let where_ = match key {
-            "" => "the file's preamble or strings".to_owned(),
-            key => format!("`{key}`"),
-        };
-        lost.push(
-            Diagnostic::new(
-                Severity::Warning,
-                "output::character",
-                format!(
-                    "{where_} has {}, which pdflatex cannot read and LaTeX has no form of here: kept as written",
-                    named.join(", ")
-                ),
-            )
-            .key(key)
-            .hint("compile with xelatex or lualatex, or replace the character"),
-        );
-    };
-    for line in out.lines() {
-        if let Some(entry) = line
-            .strip_prefix('@')
-            .filter(|l| !l.starts_with("string") && !l.starts_with("preamble"))
-        {
-            report(key, &mut found);
-            key = entry
-                .split_once('{')
-                .map_or("", |(_, rest)| rest.trim_end_matches(','));
-        }
-        for c in line.chars().filter(|&c| !pdflatex_reads(c)) {
-            if !found.contains(&c) {
-                found.push(c);
-            }
+    for c in text.chars().filter(|&c| !pdflatex_reads(c)) {
+        if !found.contains(&c) {
+            found.push(c);
         }
     }
-    report(key, &mut found);
+    if found.is_empty() {
+        return;
+    }
+    let named: Vec<String> = found
+        .iter()
+        .map(|c| format!("`{c}` (U+{:04X})", u32::from(*c)))
+        .collect();
+    let where_ = match key {
+        "" => "the file's preamble or strings".to_owned(),
+        key => format!("`{key}`"),
+    };
+    lost.push(
+        Diagnostic::new(
+            Severity::Warning,
+            "output::character",
+            format!(
+                "{where_} has {}, which pdflatex cannot read and LaTeX has no form of here: kept as written",
+                named.join(", ")
+            ),
+        )
+        .key(key)
+        .hint("compile with xelatex or lualatex, or replace the character"),
+    );
 }
 
 /// Whether LaTeX's UTF-8 input (with its standard T1 and TS1 fonts) has
@@ -169,7 +225,7 @@ fn write_entry(
     key: &str,
     dialect: Dialect,
     owner: &[String],
-    abbreviations: &HashMap<&str, &str>,
+    abbreviations: &HashMap<String, String>,
     lost: &mut Vec<Diagnostic>,
 ) {
     let _ = writeln!(out, "@{}{{{key},", entry_type(work, dialect));
@@ -217,7 +273,7 @@ fn write_entry(
     for (name, value) in fields {
         let value = match value {
             Value::Braced(text) => match abbreviations.get(text.as_str()) {
-                Some(string) => Value::Macro(string.to_string()),
+                Some(string) => Value::Macro(string.clone()),
                 None => Value::Braced(text),
             },
             macro_name => macro_name,

@@ -38,6 +38,10 @@ use crate::model::Work;
 /// What the first pass found: everything but the entries themselves.
 pub struct Outline {
     macros: Arc<Macros<'static>>,
+    /// The `@preamble`s and `@string`s, in file order, as the whole
+    /// reading's library has them (a `.bib` output writes them first).
+    pub preambles: Vec<String>,
+    pub strings: Vec<(String, String)>,
     /// Every entry's key, sorted by hash, then by offset.
     keys: Vec<KeyRecord>,
     /// Hashes of the keys the works will cite by (BibTeX-safe, lower
@@ -133,14 +137,15 @@ const KEY_SEED: u64 = 0x7075_6263_6f6e_7600;
 /// in the same window, to add this one to (then it returns `None`).
 /// `each` also gets the outline, for the keys of the others. The first
 /// pass's problems are reported before the entries'. `WindowError::NotUtf8` means the file is not UTF-8:
-/// then nothing was handed on or reported.
+/// then nothing was handed on or reported. The outline is returned at the
+/// end (`None` if reading stopped).
 pub fn works<T: Send>(
     path: &Path,
     name: &str,
     make: &Make<'_, T>,
     each: &mut dyn FnMut(T, &Arc<Outline>),
     report: &mut dyn FnMut(Diagnostic),
-) -> Result<(), WindowError> {
+) -> Result<Option<Arc<Outline>>, WindowError> {
     let found = Found::default();
     let first_pass = || {
         let _stop = StopWhenPanicking(&found);
@@ -202,10 +207,10 @@ pub fn works<T: Send>(
             },
         );
         // A file without windows: the first pass is still to be ended.
-        if result.is_ok() {
-            end_first_pass(&mut first_pass, report)?;
+        if result.is_ok() && outline.is_none() {
+            outline = end_first_pass(&mut first_pass, report)?;
         }
-        result
+        result.map(|()| outline)
     })
 }
 
@@ -253,15 +258,40 @@ fn end_first_pass(
 /// other work has it and what it made just before in the window: it may
 /// add the work to that (and return `None`), for fewer, larger pieces to
 /// hand on between threads.
-type Make<'m, T> = dyn Fn(&Work, Option<String>, Option<&mut T>) -> Option<T> + Sync + 'm;
+/// `make` also gets where the entry is, for [`Outline::line`].
+type Make<'m, T> = dyn Fn(Work, Option<String>, EntryAt, Option<&mut T>) -> Option<T> + Sync + 'm;
+
+/// Where an entry is: its key's hash and its offset, which the outline
+/// turns into its line when asked.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryAt {
+    hash: u64,
+    offset: u64,
+}
+
+impl Outline {
+    /// The line the entry starts on.
+    pub fn line(&self, at: EntryAt) -> usize {
+        let from = self
+            .keys
+            .partition_point(|r| (r.hash, r.offset) < (at.hash, at.offset));
+        self.keys.get(from).map_or(0, |record| record.line as usize)
+    }
+}
 
 /// Hands a work to `make`, next to what it made just before, if anything.
-fn push_made<T>(events: &mut Vec<Event<T>>, make: &Make<'_, T>, work: &Work, key: Option<String>) {
+fn push_made<T>(
+    events: &mut Vec<Event<T>>,
+    make: &Make<'_, T>,
+    work: Work,
+    key: Option<String>,
+    at: EntryAt,
+) {
     let last = match events.last_mut() {
         Some(Event::Made(last)) => Some(last),
         _ => None,
     };
-    if let Some(made) = make(work, key, last) {
+    if let Some(made) = make(work, key, at, last) {
         events.push(Event::Made(made));
     }
 }
@@ -399,6 +429,7 @@ fn outline(
 ) -> Result<(Outline, Vec<Diagnostic>), WindowError> {
     let file = File::open(path).map_err(WindowError::Io)?;
     let mut macros = Arc::new(Macros::new());
+    let (mut preambles, mut strings) = (Vec::new(), Vec::new());
     let mut diagnostics = Vec::new();
     // Room for as many records as the file can be expected to hold: grown
     // a doubling at a time, the lists would touch twice their memory,
@@ -421,11 +452,11 @@ fn outline(
             match block {
                 Block::String(definition) => {
                     let value = reader.expand(&definition.value, &macros).into_owned();
+                    strings.push((definition.name.to_owned(), value.clone()));
                     Arc::make_mut(&mut macros).insert(definition.name, Cow::Owned(value));
                 }
-                // Read for what it reports: no streamed format writes it.
                 Block::Preamble(value) => {
-                    reader.expand(value, &macros);
+                    preambles.push(reader.expand(value, &macros).into_owned());
                 }
                 Block::Entry(entry) => {
                     let hash = key_hash(entry.key);
@@ -456,6 +487,8 @@ fn outline(
     cite_keys.sort_unstable();
     let outline = Outline {
         macros,
+        preambles,
+        strings,
         keys,
         cite_keys,
     };
@@ -582,9 +615,13 @@ fn final_pass<T>(
         }
         let work = (resolved.entry.kind != "xdata").then(|| reader.work(&resolved.entry));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
-        if let Some(work) = &work {
-            let unique = outline.unique_key(work, key);
-            push_made(&mut events, make, work, unique);
+        if let Some(work) = work {
+            let unique = outline.unique_key(&work, key);
+            let at = EntryAt {
+                hash: key.1,
+                offset,
+            };
+            push_made(&mut events, make, work, unique, at);
         }
     }
     let assumed = Assumed::default();
@@ -626,11 +663,15 @@ fn early_pass<T>(
         assumed.looked_up = reader.looked_up.take().unwrap_or_default();
         let work = (raw.kind != "xdata").then(|| reader.work(&raw));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
-        if let Some(work) = &work {
-            let own = crate::key::own_key(work);
+        if let Some(work) = work {
+            let own = crate::key::own_key(&work);
             let own_hash = own.as_deref().map(|own| hash_again(own, key));
             assumed.unique_keys.extend(own_hash);
-            push_made(&mut events, make, work, own);
+            let at = EntryAt {
+                hash: key.1,
+                offset,
+            };
+            push_made(&mut events, make, work, own, at);
         }
     }
     Ok(Some(WindowWorks {
@@ -915,7 +956,7 @@ mod tests {
         let (path, name) = (file.path(), "test.bib");
         let found = Found::default();
         let (outline, _) = outline(path, name, &found).unwrap();
-        let make = |work: &Work, key: Option<String>, _: Option<&mut String>| {
+        let make = |work: Work, key: Option<String>, _: EntryAt, _: Option<&mut String>| {
             Some(format!("{work:?} {key:?}"))
         };
         let events = |works: WindowWorks<String>| -> Vec<String> {
