@@ -364,17 +364,36 @@ pub fn convert_streaming(
     // has keeps it, so it is rendered there and then, after the works
     // rendered before it in its window. The few others (a repeated or
     // missing key) get their key here, in order. Works written in order
-    // are all handed on.
-    let render = match &sink {
-        Sink::SideBySide(writer) => Some((writer.render, writer.separator)),
-        Sink::InOrder { .. } => None,
+    // are handed on with a draft of their entry, made side by side as if
+    // the file had no `@string`: if it has none, the draft is the entry.
+    let (render, draft) = match &sink {
+        Sink::SideBySide(writer) => (Some((writer.render, writer.separator)), None),
+        Sink::InOrder { dialect, .. } => {
+            let owner = request.write.markdown.highlight.clone();
+            let writer = write::bibtex::Writer::new(*dialect, &request.write, owner, &[]);
+            (None, Some(writer))
+        }
     };
     // Buffers already written out, for later windows: memory touched once
     // is cheaper to write than fresh memory.
     let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+    // Once the file is known to have `@string`s, drafts are of no use.
+    let has_strings = std::sync::atomic::AtomicBool::new(false);
     let make = |work: Work, unique_key: Option<String>, at: EntryAt, last: Option<&mut Made>| {
         let Some((render, separator)) = render else {
-            return Some(Made::Work(Box::new(work), unique_key, at));
+            let drafts = !has_strings.load(std::sync::atomic::Ordering::Relaxed);
+            let draft = draft.as_ref().filter(|_| drafts);
+            let draft = draft.zip(unique_key.as_ref()).map(|(draft, key)| {
+                let (mut text, mut lost) = (String::new(), Vec::new());
+                draft.entry(&work, key, false, &mut text, &mut lost);
+                (text, lost)
+            });
+            return Some(Made::Entry(Box::new(Entry {
+                work,
+                unique_key,
+                at,
+                draft,
+            })));
         };
         match (unique_key, last) {
             (Some(key), Some(Made::Rendered(rendered))) => {
@@ -390,7 +409,7 @@ pub fn convert_streaming(
                 Some(Made::Rendered(Rendered { bytes, works: 1 }))
             }
             // Rare: a work whose key is another's too waits for its key.
-            (None, _) => Some(Made::Work(Box::new(work), None, at)),
+            (None, _) => Some(Made::Work(Box::new(work))),
         }
     };
     let mut keys = None;
@@ -398,49 +417,75 @@ pub fn convert_streaming(
     let mut written = 0;
     let mut failure = None;
     let mut each = |made: Made, outline: &Arc<Outline>| {
-        let rendered = match made {
-            Made::Rendered(rendered) => rendered,
-            Made::Work(work, unique_key, at) => {
-                let key = unique_key.unwrap_or_else(|| {
-                    let keys = keys.get_or_insert_with(|| {
-                        let outline = outline.clone();
-                        let own = move |folded: &str| outline.works_with_key(folded);
-                        KeyAssigner::new(&request.write.key_pattern, Box::new(own))
-                    });
-                    keys.next(&work)
+        let mut key_of = |work: &Work, unique_key: Option<String>| {
+            unique_key.unwrap_or_else(|| {
+                let keys = keys.get_or_insert_with(|| {
+                    let outline = outline.clone();
+                    let own = move |folded: &str| outline.works_with_key(folded);
+                    KeyAssigner::new(&request.write.key_pattern, Box::new(own))
                 });
+                keys.next(work)
+            })
+        };
+        let rendered = match (made, &mut sink) {
+            (Made::Rendered(rendered), _) => rendered,
+            (Made::Work(work), Sink::SideBySide(writer)) => {
                 let mut bytes = Vec::new();
-                match &mut sink {
-                    Sink::SideBySide(writer) => (writer.render)(&work, key, &mut bytes),
-                    Sink::InOrder {
-                        dialect,
-                        writer,
-                        after,
-                    } => {
-                        let mut lost = Vec::new();
-                        let writer = writer.get_or_insert_with(|| {
-                            let (writer, header) =
-                                bib_writer(*dialect, request, outline, &mut lost);
-                            bytes.extend_from_slice(header.as_bytes());
-                            *after = !header.is_empty();
-                            writer
-                        });
-                        let mut text = String::new();
-                        writer.entry(&work, &key, *after, &mut text, &mut lost);
-                        *after = true;
-                        bytes.extend_from_slice(text.as_bytes());
-                        let line = outline.line(at);
-                        for diagnostic in lost {
-                            let placed = !diagnostic.file.is_empty()
-                                || diagnostic.key.as_deref() == Some("");
-                            (report.borrow_mut())(match placed {
-                                true => diagnostic,
-                                false => diagnostic.at(name, line, usize::from(line > 0)),
-                            });
-                        }
+                (writer.render)(&work, key_of(&work, None), &mut bytes);
+                Rendered { bytes, works: 1 }
+            }
+            (
+                Made::Entry(entry),
+                Sink::InOrder {
+                    dialect,
+                    writer,
+                    after,
+                },
+            ) => {
+                let Entry {
+                    work,
+                    unique_key,
+                    at,
+                    draft,
+                } = *entry;
+                let mut bytes = Vec::new();
+                let mut lost = Vec::new();
+                let writer = writer.get_or_insert_with(|| {
+                    let (writer, header) = bib_writer(*dialect, request, outline, &mut lost);
+                    bytes.extend_from_slice(header.as_bytes());
+                    *after = !header.is_empty();
+                    writer
+                });
+                if !outline.strings.is_empty() {
+                    has_strings.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                if *after {
+                    bytes.push(b'\n');
+                }
+                *after = true;
+                let (text, entry_lost) = match draft {
+                    Some(draft) if outline.strings.is_empty() => draft,
+                    _ => {
+                        let key = key_of(&work, unique_key);
+                        let (mut text, mut lost) = (String::new(), Vec::new());
+                        writer.entry(&work, &key, false, &mut text, &mut lost);
+                        (text, lost)
                     }
+                };
+                bytes.extend_from_slice(text.as_bytes());
+                let line = outline.line(at);
+                for diagnostic in lost.into_iter().chain(entry_lost) {
+                    let placed =
+                        !diagnostic.file.is_empty() || diagnostic.key.as_deref() == Some("");
+                    (report.borrow_mut())(match placed {
+                        true => diagnostic,
+                        false => diagnostic.at(name, line, usize::from(line > 0)),
+                    });
                 }
                 Rendered { bytes, works: 1 }
+            }
+            (Made::Work(_), Sink::InOrder { .. }) | (Made::Entry(_), Sink::SideBySide(_)) => {
+                unreachable!("`make` hands on what the sink takes")
             }
         };
         written += rendered.works;
@@ -529,8 +574,20 @@ fn bib_writer(
 /// Works as the second pass hands them on.
 enum Made {
     Rendered(Rendered),
-    /// Still to be written (in order), or to get its key.
-    Work(Box<Work>, Option<String>, EntryAt),
+    /// Still to get its key.
+    Work(Box<Work>),
+    /// To be written in order.
+    Entry(Box<Entry>),
+}
+
+/// A work to be written in order: its own key if no other work has it,
+/// where it is read, and its entry as drafted side by side (for a file
+/// without `@string`s), with what the entry could not hold.
+struct Entry {
+    work: Work,
+    unique_key: Option<String>,
+    at: EntryAt,
+    draft: Option<(String, Vec<Diagnostic>)>,
 }
 
 /// Works rendered one after another, joined as the output joins them.
