@@ -1,4 +1,5 @@
-//! Throughput of each reader and writer: `cargo bench`. The BibTeX files
+//! Throughput of each reader and writer, and of every reader × writer
+//! pair through `convert`: `cargo bench`. The BibTeX files
 //! are the large ones in `../shared/corpus/large/` (skipped, saying so,
 //! where absent); the profile dump, the DBLP person file, the ORCID bulk
 //! reply, the OpenAlex and Semantic Scholar pages, the arXiv feed and the
@@ -332,4 +333,78 @@ fn read_crossref_page_10000_works(bencher: Bencher) {
     bencher
         .counter(BytesCount::of_str(&text))
         .bench(|| read(InputFormat::Crossref, &text));
+}
+
+/// The inputs of [`convert_pair`]: the corpus's rfc.bib and its CSL-JSON,
+/// and 10,000 generated works of each other reader's format.
+const PAIR_INPUTS: &[&str] = &[
+    "bibtex",
+    "csl-json",
+    "profile",
+    "dblp",
+    "orcid",
+    "openalex",
+    "semantic-scholar",
+    "arxiv",
+    "crossref",
+];
+
+fn pairs() -> Vec<String> {
+    PAIR_INPUTS
+        .iter()
+        .flat_map(|input| {
+            OutputFormat::ALL
+                .iter()
+                .map(move |output| format!("{input} → {}", output.name()))
+        })
+        .collect()
+}
+
+fn pair_input(name: &str) -> Option<(InputFormat, String)> {
+    let rfc = || corpus(LARGE[0]);
+    Some(match name {
+        "bibtex" => (InputFormat::Bibtex, rfc()?),
+        "csl-json" => {
+            let library = read(InputFormat::Bibtex, &rfc()?);
+            let json = OutputFormat::CslJson.write(&library, &Options::default());
+            (InputFormat::CslJson, json)
+        }
+        "profile" => (InputFormat::Profile, dump(10_000)),
+        "dblp" => (InputFormat::Dblp, dblp_person(10_000)),
+        "orcid" => (InputFormat::Orcid, orcid_bulk(10_000)),
+        "openalex" => (InputFormat::OpenAlex, openalex_page(10_000)),
+        "semantic-scholar" => (InputFormat::SemanticScholar, semantic_scholar_page(10_000)),
+        "arxiv" => (InputFormat::ArxivAtom, arxiv_feed(10_000)),
+        "crossref" => (InputFormat::Crossref, crossref_page(10_000)),
+        _ => return None,
+    })
+}
+
+/// Every reader × writer pair as `pubconv convert` runs it on an input
+/// held in memory (the whole reading: [`bibtex_file_to_csl_json_streaming`]
+/// measures the stream), the output as a string.
+#[divan::bench(args = pairs())]
+fn convert_pair(bencher: Bencher, pair: &str) {
+    let (input, output) = pair.split_once(" → ").unwrap();
+    let Some((format, text)) = pair_input(input) else {
+        return;
+    };
+    let request = pubconv::convert::Request {
+        from: Some(format),
+        to: OutputFormat::from_name(output).unwrap(),
+        read: ReadOptions {
+            as_of: "2026-11-27".parse().unwrap(),
+        },
+        write: Options::default(),
+        merge: false,
+        lookup: Default::default(),
+    };
+    let inputs = [pubconv::convert::Input {
+        name: "bench".into(),
+        path: None,
+        bytes: text.into_bytes(),
+    }];
+    bencher
+        .counter(BytesCount::new(inputs[0].bytes.len()))
+        .bench(|| pubconv::convert::convert(&inputs, &request).map_or(0, |done| done.output.len()));
 }

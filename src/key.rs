@@ -129,6 +129,11 @@ pub struct KeyAssigner<'a> {
     /// keys that are repeated, and keys made up or suffixed. (A key only
     /// one work has can come back only as that work's own.)
     used: HashSet<String>,
+    /// For each base key (folded), the first suffix not yet tried: the
+    /// ones before are taken for good, so that many works of one base
+    /// (one author's 10,000 works of a year) take a look each, not a
+    /// look per earlier work.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl<'a> KeyAssigner<'a> {
@@ -139,6 +144,7 @@ impl<'a> KeyAssigner<'a> {
             pattern,
             own,
             used: HashSet::new(),
+            next_suffix: HashMap::new(),
         }
     }
 
@@ -148,20 +154,25 @@ impl<'a> KeyAssigner<'a> {
         let base = mine
             .clone()
             .unwrap_or_else(|| generated_key(work, self.pattern));
-        let key = (0..)
-            .map(|n| {
-                if n == 0 {
-                    base.clone()
-                } else {
-                    format!("{base}{}", suffix(n))
-                }
-            })
-            .find(|candidate| {
-                let folded = candidate.to_lowercase();
-                let own_key = mine.as_ref() == Some(candidate);
-                !self.used.contains(&folded) && (own_key || (self.own)(&folded) == 0)
-            })
-            .unwrap_or(base);
+        let available = |candidate: &String| {
+            let folded = candidate.to_lowercase();
+            let own_key = mine.as_ref() == Some(candidate);
+            !self.used.contains(&folded) && (own_key || (self.own)(&folded) == 0)
+        };
+        // The base itself may be free for this work alone (its own key);
+        // a suffixed key is never a work's own, so one taken stays taken.
+        let key = match available(&base) {
+            true => base,
+            false => {
+                let first = self.next_suffix.get(&base.to_lowercase()).copied();
+                let (n, key) = (first.unwrap_or(1)..)
+                    .map(|n| (n, format!("{base}{}", suffix(n))))
+                    .find(|(_, candidate)| available(candidate))
+                    .unwrap_or((0, base.clone()));
+                self.next_suffix.insert(base.to_lowercase(), n + 1);
+                key
+            }
+        };
         let folded = key.to_lowercase();
         if mine.as_ref() != Some(&key) || (self.own)(&folded) > 1 {
             self.used.insert(folded);
@@ -363,6 +374,28 @@ mod tests {
             ["lim2019blind", "lim2019blinda", "lim2019blindb"]
         );
         assert_eq!(suffix(27), "aa");
+    }
+
+    #[test]
+    fn many_works_of_one_base_get_the_suffixes_in_order() {
+        let same = work("Sungjun Lim", 2019, "Blind Deconvolution");
+        let mut taken = work("Someone Else", 2000, "Other");
+        taken.key = Some("lim2019blindc".into());
+        let mut works = vec![same.clone(); 800];
+        works.insert(5, taken);
+        let keys = keys(&works);
+        let expected: Vec<String> = std::iter::once("lim2019blind".to_owned())
+            .chain(
+                (1..)
+                    .filter(|&n| n != 3)
+                    .map(|n| format!("lim2019blind{}", suffix(n))),
+            )
+            .take(800)
+            .collect();
+        let mut generated = keys.clone();
+        generated.remove(5);
+        assert_eq!(generated, expected);
+        assert_eq!(keys[5], "lim2019blindc");
     }
 
     #[test]
