@@ -199,23 +199,23 @@ fn richness(work: &Work) -> (bool, bool, bool) {
 /// Whether `fuller` names the same people as `names`, in order, with
 /// more of their given names written out.
 fn has_fuller_names(fuller: &[Person], names: &[Person]) -> bool {
-    let letters = |people: &[Person]| -> usize {
-        people
-            .iter()
-            .map(|person| match person {
-                Person::Personal(name) => name.given.as_deref().map_or(0, |given| {
-                    given.chars().filter(|c| c.is_alphabetic()).count()
-                }),
-                Person::Literal(_) => 0,
-            })
-            .sum()
-    };
+    let letters = |people: &[Person]| -> usize { people.iter().map(given_letters).sum() };
     fuller.len() == names.len()
         && letters(fuller) > letters(names)
         && fuller
             .iter()
             .zip(names)
             .all(|(full, short)| full.matches(&short.display_name()))
+}
+
+/// How many letters of a person's given names are written out.
+fn given_letters(person: &Person) -> usize {
+    match person {
+        Person::Personal(name) => name.given.as_deref().map_or(0, |given| {
+            given.chars().filter(|c| c.is_alphabetic()).count()
+        }),
+        Person::Literal(_) => 0,
+    }
 }
 
 /// Whether `short` is an abbreviation of the longer `long`: each of its
@@ -287,7 +287,16 @@ pub fn complete(work: &mut Work, mut found: Work) -> Vec<String> {
             && continues(&found.authors, &work.authors))
     {
         if !found.authors.is_empty() {
-            work.authors = std::mem::take(&mut found.authors);
+            let mut authors = std::mem::take(&mut found.authors);
+            // The input's own spelling of the people it names (accents a
+            // service may drop) stays, unless the service writes more of
+            // their given names.
+            for (theirs, mine) in authors.iter_mut().zip(work.authors.drain(..)) {
+                if given_letters(theirs) <= given_letters(&mine) {
+                    *theirs = mine;
+                }
+            }
+            work.authors = authors;
             work.authors_truncated = found.authors_truncated;
         }
     } else if !found.authors.is_empty()
@@ -546,6 +555,7 @@ mod tests {
         let conflicts = complete(&mut dump, published.clone());
         assert_eq!(conflicts, ["arXiv id differs: it gives 2210.99999"]);
         assert_eq!(dump.authors.len(), 3);
+        assert_eq!(dump.authors[0].display_name(), "Taero Kim", "not T. Kim");
         assert!(!dump.authors_truncated);
         assert_eq!(dump.kind, WorkType::ConferencePaper);
         assert_eq!(dump.date.unwrap().start.year, 2025);

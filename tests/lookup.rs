@@ -522,3 +522,109 @@ fn dblp_completes_a_paper_with_its_venue_and_a_preprint_only_with_its_own_record
         conversion.diagnostics
     );
 }
+
+/// The dump in another shape, as a user's copy may come: CRLF line ends
+/// and every title typed in lower case. The lookups still find each work.
+#[test]
+fn a_dump_with_crlf_and_lower_case_titles_is_completed_all_the_same() {
+    let plain = run(
+        "sungjun-lim.txt",
+        &dump(),
+        OutputFormat::CslJson,
+        Options::default(),
+    );
+    let items: serde_json::Value = serde_json::from_str(&plain.output).unwrap();
+    let mut text = String::from_utf8(dump()).unwrap();
+    for item in items.as_array().unwrap() {
+        let title = item["title"].as_str().unwrap();
+        assert!(text.contains(title), "{title}");
+        text = text.replace(title, &title.to_lowercase());
+    }
+    let text = text.replace('\n', "\r\n");
+
+    let server = HttpServer::start(services);
+    let cache = tempfile::tempdir().unwrap();
+    let lookup = options(&server, &[Service::Arxiv], cache.path());
+    let csl = run("copy.txt", text.as_bytes(), OutputFormat::CslJson, lookup);
+    let items: serde_json::Value = serde_json::from_str(&csl.output).unwrap();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 10);
+    assert_eq!(
+        messages(&csl, "lookup::matched").len(),
+        10,
+        "{:#?}",
+        csl.diagnostics
+    );
+    for item in items {
+        let title = item["title"].as_str().unwrap();
+        assert_eq!(title, title.to_lowercase(), "the input's title is kept");
+        assert!(item["author"].as_array().unwrap().len() > 3, "{title}");
+    }
+}
+
+/// An arXiv feed of one entry, `title` by `authors`, first posted in `year`.
+fn one_entry_feed(title: &str, authors: &[&str], year: i32) -> String {
+    let authors: String = authors
+        .iter()
+        .map(|name| format!("<author><name>{name}</name></author>"))
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title type="html">ArXiv Query</title>
+  <id>http://arxiv.org/api/feed</id>
+  <updated>2026-11-27T00:00:00-05:00</updated>
+  <entry>
+    <id>http://arxiv.org/abs/{year_2}01.01234v2</id>
+    <updated>{year}-01-05T10:00:00Z</updated>
+    <published>{year}-01-05T10:00:00Z</published>
+    <title>{title}</title>
+    <summary>An abstract.</summary>
+    {authors}
+    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="math.DS" scheme="http://arxiv.org/schemas/atom"/>
+  </entry>
+</feed>"#,
+        year_2 = year % 100,
+    )
+}
+
+#[test]
+fn accents_case_and_punctuation_do_not_stop_a_match_but_the_year_does() {
+    let bib = "@article{m, title = {{\\\"U}ber die Dynamik: eine Studie},\r\n  \
+               author = {M{\\\"u}ller, J{\\\"o}rg and others}, year = 2021}";
+    let feed = one_entry_feed(
+        "Uber die Dynamik -- Eine Studie",
+        &["Jorg Muller", "Ana Beltrán Núñez"],
+        2022,
+    );
+    let (conversion, requests) = look_up(bib, &[Service::Arxiv], move |_, _| {
+        Response::ok("application/atom+xml", feed.clone())
+    });
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        messages(&conversion, "lookup::matched").len(),
+        1,
+        "{:#?}",
+        conversion.diagnostics
+    );
+    let item = only_item(&conversion);
+    assert_eq!(item["author"].as_array().unwrap().len(), 2, "{item:#}");
+    assert!(item["author"][1].to_string().contains("Núñez"), "{item:#}");
+    assert_eq!(
+        item["author"][0]["family"], "Müller",
+        "the input's spelling"
+    );
+    assert!(item.to_string().contains("2201.01234"), "{item:#}");
+
+    let later = one_entry_feed("Über die Dynamik: eine Studie", &["Jörg Müller"], 2024);
+    let (conversion, _) = look_up(bib, &[Service::Arxiv], move |_, _| {
+        Response::ok("application/atom+xml", later.clone())
+    });
+    assert!(messages(&conversion, "lookup::matched").is_empty());
+    let rejected = messages(&conversion, "lookup::no-match");
+    assert_eq!(rejected.len(), 1, "{:#?}", conversion.diagnostics);
+    assert!(
+        rejected[0].contains("years more than one apart"),
+        "{rejected:?}"
+    );
+}
