@@ -353,9 +353,11 @@ pub fn convert_streaming(
     };
     // A file that cannot be opened is left to the whole reading, which
     // says so as it says for every input.
-    if !is_bibtex(path, request.from).unwrap_or(false) {
-        return Ok(None);
-    }
+    let works = match streamed_format(path, request.from) {
+        Ok(Some(InputFormat::Bibtex)) => stream::works::<Made>,
+        Ok(Some(InputFormat::CslJson)) => read::csl::stream::works::<Made>,
+        _ => return Ok(None),
+    };
 
     let mut skipped = 0;
     // The reading and the writing both report, in file order.
@@ -507,13 +509,13 @@ pub fn convert_streaming(
             }
         }
     };
-    let read = stream::works(path, name, &make, &mut each, &mut |diagnostic| {
+    let read = works(path, name, &make, &mut each, &mut |diagnostic| {
         skipped += usize::from(diagnostic.severity == Severity::Error);
         (report.borrow_mut())(diagnostic);
     });
     let report = report.into_inner();
     let outline = match read {
-        Err(WindowError::NotUtf8(_)) => return Ok(None),
+        Err(WindowError::NotUtf8(_) | WindowError::ReadWhole) => return Ok(None),
         Err(WindowError::Io(error)) => return Err(error),
         Ok(outline) => outline,
     };
@@ -605,10 +607,11 @@ const RENDERED_CAPACITY: usize = 160 << 10;
 /// wait to be used again.
 const SPARE_BUFFERS: usize = 8;
 
-/// Whether the file is to be read as BibTeX: as `--from` says, else as
-/// its name and first lines suggest. Not a file that is not text: the
-/// whole reading refuses it, saying what it is.
-fn is_bibtex(path: &Path, from: Option<InputFormat>) -> std::io::Result<bool> {
+/// The format the file is to be read in, if it is one read as it is
+/// streamed (BibTeX, CSL-JSON): as `--from` says, else as its name and
+/// first lines suggest. Not a file that is not text: the whole reading
+/// refuses it, saying what it is.
+fn streamed_format(path: &Path, from: Option<InputFormat>) -> std::io::Result<Option<InputFormat>> {
     let mut file = File::open(path)?;
     // A first look, at the first lines: a `.bib` file whose first entry is
     // there is settled without reading (and copying) more. BibTeX is told
@@ -617,19 +620,22 @@ fn is_bibtex(path: &Path, from: Option<InputFormat>) -> std::io::Result<bool> {
     let mut head = Vec::with_capacity(FORMAT_LOOK);
     (&mut file).take(FIRST_LOOK).read_to_end(&mut head)?;
     if read::binary_kind(&head).is_some() {
-        return Ok(false);
+        return Ok(None);
     }
-    if let Some(format) = from {
-        return Ok(format == InputFormat::Bibtex);
+    let streamed = |format: Option<InputFormat>| {
+        format.filter(|format| matches!(format, InputFormat::Bibtex | InputFormat::CslJson))
+    };
+    if from.is_some() {
+        return Ok(streamed(from));
     }
     let start = String::from_utf8_lossy(&head);
     if InputFormat::named_and_recognized(Some(path), &start) == Some(InputFormat::Bibtex) {
-        return Ok(true);
+        return Ok(Some(InputFormat::Bibtex));
     }
     file.take(FORMAT_LOOK as u64 - FIRST_LOOK)
         .read_to_end(&mut head)?;
     let text = String::from_utf8_lossy(&head);
-    Ok(InputFormat::detect(Some(path), &text) == Some(InputFormat::Bibtex))
+    Ok(streamed(InputFormat::detect(Some(path), &text)))
 }
 
 /// How much of a file's start tells its format.

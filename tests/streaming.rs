@@ -175,66 +175,153 @@ fn streaming_converts_every_file_as_reading_it_whole_does() {
         let request = request_to(to);
         let (mut streamed_files, mut whole_only) = (0, 0);
         for path in &files {
-            let name = path.display().to_string();
-            let bytes = std::fs::read(path).unwrap();
-            let input = Input {
-                name: name.clone(),
-                path: Some(path.clone()),
-                bytes,
-            };
-            let Ok(whole) = convert(&[input], &request) else {
-                continue;
-            };
-            let mut out = Vec::new();
-            let mut diagnostics = Vec::new();
-            let streamed = convert_streaming(path, &name, &request, &mut out, &mut |d| {
-                diagnostics.push(d)
-            })
-            .unwrap();
-            let Some(streamed) = streamed else {
-                whole_only += 1;
-                continue;
-            };
-            streamed_files += 1;
-            let to = to.name();
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                whole.output,
-                "{to}: {name}"
-            );
-            assert_eq!(streamed.written, whole.written, "{to}: {name}");
-            assert_eq!(streamed.skipped, whole.skipped, "{to}: {name}");
-            let mut expected: Vec<String> = whole.diagnostics.iter().map(what).collect();
-            let mut got: Vec<String> = diagnostics.iter().map(what).collect();
-            expected.sort();
-            got.sort();
-            assert_eq!(got, expected, "{to}: {name}");
-            // Each is about a place in the file, but those about the output
-            // as a whole (nothing was written) or its preamble and strings.
-            let placed = |d: &Diagnostic| {
-                d.line > 0 || d.code == "output::empty" || d.key.as_deref() == Some("")
-            };
-            assert!(diagnostics.iter().all(placed), "{to}: {name}");
-            let lines = |diagnostics: &[Diagnostic]| {
-                let mut lines: Vec<(String, usize)> = diagnostics
-                    .iter()
-                    .filter(|d| d.code == "lost")
-                    .map(|d| (d.message.clone(), d.line))
-                    .collect();
-                lines.sort();
-                lines
-            };
-            assert_eq!(
-                lines(&diagnostics),
-                lines(&whole.diagnostics),
-                "{to}: {name}"
-            );
+            match streams_as_read_whole(path, &request) {
+                true => streamed_files += 1,
+                false => whole_only += 1,
+            }
         }
         eprintln!(
             "{}: {streamed_files} files streamed with the same output and diagnostics; {whole_only} not UTF-8, read whole",
             to.name()
         );
         assert!(streamed_files > 0);
+    }
+}
+
+/// Converts the file streamed and read whole and checks both give the
+/// same output, counts and diagnostics; false when it is not streamed
+/// (or does not convert at all).
+fn streams_as_read_whole(path: &Path, request: &Request) -> bool {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).unwrap();
+    let input = Input {
+        name: name.clone(),
+        path: Some(path.to_path_buf()),
+        bytes,
+    };
+    let Ok(whole) = convert(&[input], request) else {
+        return false;
+    };
+    let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
+    let streamed =
+        convert_streaming(path, &name, request, &mut out, &mut |d| diagnostics.push(d)).unwrap();
+    let Some(streamed) = streamed else {
+        return false;
+    };
+    let to = request.to.name();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        whole.output,
+        "{to}: {name}"
+    );
+    assert_eq!(streamed.written, whole.written, "{to}: {name}");
+    assert_eq!(streamed.skipped, whole.skipped, "{to}: {name}");
+    let mut expected: Vec<String> = whole.diagnostics.iter().map(what).collect();
+    let mut got: Vec<String> = diagnostics.iter().map(what).collect();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected, "{to}: {name}");
+    // CSL-JSON items are read in place: each diagnostic at the same place.
+    if request.from == Some(InputFormat::CslJson) || name.ends_with(".json") {
+        let placed = |diagnostics: &[Diagnostic]| {
+            let mut placed: Vec<String> = diagnostics
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{}:{}:{} {} {:?}",
+                        d.file,
+                        d.line,
+                        d.column,
+                        what(d),
+                        d.source_line
+                    )
+                })
+                .collect();
+            placed.sort();
+            placed
+        };
+        assert_eq!(
+            placed(&diagnostics),
+            placed(&whole.diagnostics),
+            "{to}: {name}"
+        );
+    }
+    // Each is about a place in the file, but those about the output
+    // as a whole (nothing was written) or its preamble and strings.
+    let placed =
+        |d: &Diagnostic| d.line > 0 || d.code == "output::empty" || d.key.as_deref() == Some("");
+    assert!(diagnostics.iter().all(placed), "{to}: {name}");
+    let lines = |diagnostics: &[Diagnostic]| {
+        let mut lines: Vec<(String, usize)> = diagnostics
+            .iter()
+            .filter(|d| d.code == "lost")
+            .map(|d| (d.message.clone(), d.line))
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(
+        lines(&diagnostics),
+        lines(&whole.diagnostics),
+        "{to}: {name}"
+    );
+    true
+}
+
+#[test]
+fn csl_json_streams_as_read_whole() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = common::files_named(&root.join("fixtures"), "json");
+    if let Some(corpus) = common::corpus("") {
+        files.extend(common::files_named(&corpus, "json"));
+    }
+    // Arrays in other shapes: on one line, with CRLF line ends and a
+    // byte-order mark, with broken and repeated items.
+    let folder = tempfile::tempdir().unwrap();
+    let mut arrays = vec![
+        r#"[{"id": "a", "type": "book", "title": "A"}, {"id": "a", "title": 5}, {"id": "b"}, 7, {"id": "b", "id": "c", "type": "book"}, {}, {"id": "A", "type": "book"}]"#.to_owned(),
+        "[\n]".to_owned(),
+    ];
+    if let Some(citeproc) = common::corpus("citeproc") {
+        arrays.extend(
+            common::citeproc_inputs(&citeproc)
+                .into_iter()
+                .map(|(_, text)| text),
+        );
+    }
+    for (n, text) in arrays.iter().enumerate() {
+        let Ok(items) = serde_json::from_str::<serde_json::Value>(text) else {
+            continue;
+        };
+        let pretty = serde_json::to_string_pretty(&items).unwrap();
+        let variants = [
+            text.clone(),
+            items.to_string(),
+            format!("\u{feff}{}\r\n", pretty.replace('\n', "\r\n")),
+        ];
+        for (v, variant) in variants.into_iter().enumerate() {
+            let path = folder.path().join(format!("{n}-{v}.json"));
+            std::fs::write(&path, variant).unwrap();
+            files.push(path);
+        }
+    }
+    for to in [
+        OutputFormat::CslJson,
+        OutputFormat::Bibtex,
+        OutputFormat::Biblatex,
+    ] {
+        let request = request_to(to);
+        let streamed = files
+            .iter()
+            .filter(|path| streams_as_read_whole(path, &request))
+            .count();
+        eprintln!(
+            "{}: {streamed} of {} JSON files streamed as read whole",
+            to.name(),
+            files.len()
+        );
+        assert!(streamed > files.len() / 2);
     }
 }
 

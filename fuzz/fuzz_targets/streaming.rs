@@ -1,4 +1,5 @@
-//! Any bytes as a BibTeX file, streamed and read whole: the same output.
+//! Any bytes as a BibTeX or CSL-JSON file, streamed and read whole: the
+//! same output.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -70,7 +70,8 @@ pub fn round_trip(from: InputFormat, through: OutputFormat, bytes: &[u8]) {
 /// Streaming a file gives what reading it whole gives: the same output
 /// (CSL-JSON, BibTeX or BibLaTeX, as the first byte picks) and the same
 /// number of entries skipped; and windows of any size (the first byte
-/// picks one) find the blocks one parse of the whole finds.
+/// picks one) find the blocks one parse of the whole finds. Bytes that
+/// start as a JSON array does are read as CSL-JSON, the others as BibTeX.
 pub fn streaming(bytes: &[u8]) {
     let first = bytes.first().copied().unwrap_or_default();
     if let Some((&chunk, text)) = bytes.split_first() {
@@ -84,15 +85,25 @@ pub fn streaming(bytes: &[u8]) {
         OutputFormat::Bibtex,
         OutputFormat::Biblatex,
     ];
+    let json = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(bytes)
+        .trim_ascii_start()
+        .starts_with(b"[");
+    let (from, extension) = match json {
+        true => (InputFormat::CslJson, "json"),
+        false => (InputFormat::Bibtex, "bib"),
+    };
     let request = Request {
-        from: Some(InputFormat::Bibtex),
+        from: Some(from),
         to: outputs[usize::from(first) % outputs.len()],
         read: ReadOptions::default(),
         write: Options::default(),
         merge: true,
         lookup: Default::default(),
     };
-    let path = std::env::temp_dir().join(format!("pubconv-fuzz-{}.bib", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("pubconv-fuzz-{}.{extension}", std::process::id()));
     std::fs::write(&path, bytes).expect("the temporary folder takes a file");
     let mut streamed_output = Vec::new();
     let streamed = convert_streaming(&path, "fuzz", &request, &mut streamed_output, &mut |_| {})

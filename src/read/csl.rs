@@ -23,6 +23,8 @@ use crate::model::{
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
 use crate::vocab::csl::{self, Tag};
 
+pub mod stream;
+
 /// True when the text is a JSON array that looks like CSL items, or one
 /// item: an object with an item's `id` or `type` of its own (not only
 /// deep inside, as an API's reply may have).
@@ -104,57 +106,9 @@ pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
     let mut offsets = Vec::new();
     for raw in items {
         let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-        if let Some(keys) = other_json_keys(raw.get().trim()) {
-            let message = match keys.as_str() {
-                "" => "this is an empty object, not a CSL item; it was left out".to_owned(),
-                keys => format!("this object (keys {keys}) has none of a CSL item's keys (`id`, `type`, `title`, `author`, `issued`); it was left out"),
-            };
-            let diagnostic = Diagnostic::new(Severity::Error, "csl::item", message)
-                .hint("CSL-JSON items have an `id` and a `type`; is this file CSL-JSON?");
-            report(diagnostic, offset);
-            continue;
-        }
-        let item = serde_json::from_str::<Item>(raw.get()).or_else(|error| {
-            // A key written twice: read the item as JSON readers do, the
-            // last value standing, and say so.
-            let Some(key) = duplicate_key(&error) else {
-                return Err(error);
-            };
-            let value: Value = serde_json::from_str(raw.get())?;
-            let item = serde_json::from_value::<Item>(value)?;
-            let message = format!("`{key}` is written twice in this item; the last value was read");
-            let diagnostic = Diagnostic::new(Severity::Warning, "csl::item", message)
-                .hint("remove the other one");
-            report(
-                diagnostic,
-                offset + offset_of(raw.get(), error.line(), error.column()),
-            );
-            Ok(item)
-        });
-        match item {
-            Ok(item) => {
-                let mut notes = Vec::new();
-                works.push(item.into_work(&mut notes));
-                offsets.push(offset + (source.text.len() - text.len()));
-                for note in notes {
-                    report(
-                        Diagnostic::new(Severity::Warning, "csl::item", note),
-                        offset,
-                    );
-                }
-            }
-            Err(error) => {
-                let message = format!(
-                    "this item is not a CSL item ({}); it was left out",
-                    without_position(&error)
-                );
-                let diagnostic = Diagnostic::new(Severity::Error, "csl::item", message)
-                    .hint("fix the item; the others were read");
-                report(
-                    diagnostic,
-                    offset + offset_of(raw.get(), error.line(), error.column()),
-                );
-            }
+        if let Some(work) = read_item(raw.get(), offset, &mut report) {
+            works.push(work);
+            offsets.push(offset + (source.text.len() - text.len()));
         }
     }
     Reading {
@@ -164,6 +118,79 @@ pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
         },
         diagnostics,
         offsets,
+    }
+}
+
+/// Reads one item of the array, the JSON text `raw` found at `offset`:
+/// its work, or `None` when it is none (said through `report`, with the
+/// offset in the file's text of what is wrong).
+pub(crate) fn read_item(
+    raw: &str,
+    offset: usize,
+    report: &mut dyn FnMut(Diagnostic, usize),
+) -> Option<Work> {
+    // An object with none of an item's keys is no item, whatever else it
+    // holds; asked only where the item's own reading leaves it open, as
+    // asking means reading the item twice.
+    let not_an_item = |report: &mut dyn FnMut(Diagnostic, usize)| {
+        let keys = other_json_keys(raw.trim())?;
+        let message = match keys.as_str() {
+            "" => "this is an empty object, not a CSL item; it was left out".to_owned(),
+            keys => format!("this object (keys {keys}) has none of a CSL item's keys (`id`, `type`, `title`, `author`, `issued`); it was left out"),
+        };
+        let diagnostic = Diagnostic::new(Severity::Error, "csl::item", message)
+            .hint("CSL-JSON items have an `id` and a `type`; is this file CSL-JSON?");
+        report(diagnostic, offset);
+        Some(())
+    };
+    let mut read = serde_json::from_str::<Item>(raw);
+    let unsure = match &read {
+        Ok(item) => item.has_no_item_key(),
+        Err(_) => true,
+    };
+    if unsure && not_an_item(report).is_some() {
+        return None;
+    }
+    if let Err(error) = &read {
+        // A key written twice: read the item as JSON readers do, the
+        // last value standing, and say so.
+        if let Some(key) = duplicate_key(error) {
+            let (line, column) = (error.line(), error.column());
+            read = serde_json::from_str::<Value>(raw).and_then(serde_json::from_value::<Item>);
+            if read.is_ok() {
+                let message =
+                    format!("`{key}` is written twice in this item; the last value was read");
+                let diagnostic = Diagnostic::new(Severity::Warning, "csl::item", message)
+                    .hint("remove the other one");
+                report(diagnostic, offset + offset_of(raw, line, column));
+            }
+        }
+    }
+    match read {
+        Ok(item) => {
+            let mut notes = Vec::new();
+            let work = item.into_work(&mut notes);
+            for note in notes {
+                report(
+                    Diagnostic::new(Severity::Warning, "csl::item", note),
+                    offset,
+                );
+            }
+            Some(work)
+        }
+        Err(error) => {
+            let message = format!(
+                "this item is not a CSL item ({}); it was left out",
+                without_position(&error)
+            );
+            let diagnostic = Diagnostic::new(Severity::Error, "csl::item", message)
+                .hint("fix the item; the others were read");
+            report(
+                diagnostic,
+                offset + offset_of(raw, error.line(), error.column()),
+            );
+            None
+        }
     }
 }
 
@@ -259,6 +286,16 @@ struct Item {
 }
 
 impl Item {
+    /// Whether none of the keys that make an object an item holds a
+    /// value (the object may still name one, with `null`).
+    fn has_no_item_key(&self) -> bool {
+        self.id.is_none()
+            && self.kind.is_none()
+            && self.title.is_none()
+            && self.author.is_none()
+            && self.issued.is_none()
+    }
+
     fn into_work(self, notes: &mut Vec<String>) -> Work {
         let kind = match self.kind.as_deref() {
             Some(name) => csl::work_type(name).unwrap_or_else(|| {

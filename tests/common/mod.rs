@@ -15,6 +15,12 @@ use pubconv::write::OutputFormat;
 /// Every `.bib` file under `folder`, at any depth, sorted; none when the
 /// folder is absent.
 pub fn bib_files(folder: &Path) -> Vec<PathBuf> {
+    files_named(folder, "bib")
+}
+
+/// Every file with this extension under `folder`, at any depth, sorted;
+/// none when the folder is absent.
+pub fn files_named(folder: &Path, extension: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut folders = vec![folder.to_path_buf()];
     while let Some(folder) = folders.pop() {
@@ -27,7 +33,7 @@ pub fn bib_files(folder: &Path) -> Vec<PathBuf> {
                 folders.push(path);
             } else if path
                 .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("bib"))
+                .is_some_and(|e| e.eq_ignore_ascii_case(extension))
             {
                 found.push(path);
             }

@@ -85,7 +85,7 @@ impl Outline {
         self.works_with_key_hash(key_hash(key))
     }
 
-    fn works_with_key_hash(&self, hash: u64) -> usize {
+    pub(crate) fn works_with_key_hash(&self, hash: u64) -> usize {
         let from = self.cite_keys.partition_point(|&other| other < hash);
         self.cite_keys[from..]
             .iter()
@@ -110,7 +110,7 @@ fn hash_again(key: &str, known: (&str, u64)) -> u64 {
     }
 }
 
-fn key_hash(key: &str) -> u64 {
+pub(crate) fn key_hash(key: &str) -> u64 {
     // Fixed, so that a file reads the same each time; keys are compared
     // by these 64 bits alone.
     let mut hasher = foldhash::quality::FixedState::with_seed(KEY_SEED).build_hasher();
@@ -259,7 +259,8 @@ fn end_first_pass(
 /// add the work to that (and return `None`), for fewer, larger pieces to
 /// hand on between threads.
 /// `make` also gets where the entry is, for [`Outline::line`].
-type Make<'m, T> = dyn Fn(Work, Option<String>, EntryAt, Option<&mut T>) -> Option<T> + Sync + 'm;
+pub(crate) type Make<'m, T> =
+    dyn Fn(Work, Option<String>, EntryAt, Option<&mut T>) -> Option<T> + Sync + 'm;
 
 /// Where an entry is: its key's hash and its offset, which the outline
 /// turns into its line when asked.
@@ -269,7 +270,39 @@ pub struct EntryAt {
     offset: u64,
 }
 
+impl EntryAt {
+    /// The work whose own key has this [`key_hash`] (0 for none), at
+    /// this offset.
+    pub(crate) fn new(hash: u64, offset: u64) -> EntryAt {
+        EntryAt { hash, offset }
+    }
+}
+
 impl Outline {
+    /// The outline of a file of works alone, as a CSL-JSON array is: for
+    /// each work, the [`key_hash`] of its own key (BibTeX-safe) if it has
+    /// one, where it starts and its line.
+    pub(crate) fn of_works(works: Vec<(Option<u64>, u64, u32)>) -> Outline {
+        let mut cite_keys: Vec<u64> = works.iter().filter_map(|&(hash, ..)| hash).collect();
+        let mut keys: Vec<KeyRecord> = works
+            .into_iter()
+            .map(|(hash, offset, line)| KeyRecord {
+                hash: hash.unwrap_or(0),
+                offset,
+                line,
+            })
+            .collect();
+        keys.sort_unstable_by_key(|record| (record.hash, record.offset));
+        cite_keys.sort_unstable();
+        Outline {
+            macros: Arc::new(Macros::new()),
+            preambles: Vec::new(),
+            strings: Vec::new(),
+            keys,
+            cite_keys,
+        }
+    }
+
     /// The line the entry starts on.
     pub fn line(&self, at: EntryAt) -> usize {
         let from = self

@@ -32,6 +32,10 @@ pub enum WindowError {
     Io(std::io::Error),
     /// The bytes at this offset are not UTF-8.
     NotUtf8(u64),
+    /// The file is not in a shape read a window at a time (a CSL-JSON
+    /// file that is not one array, or not well-formed JSON, which the
+    /// whole reading reports as such): nothing was handed on.
+    ReadWhole,
 }
 
 /// Reads `reader` `chunk` bytes at a time, calling `each` with every

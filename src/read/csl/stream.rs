@@ -1,0 +1,606 @@
+//! The CSL-JSON reader for files of any size: works come out one at a
+//! time, and memory is bounded by a window of the file and a small record
+//! per item, not by the file's text.
+//!
+//! It reads the file twice. The first pass scans the array's structure,
+//! item by item, and notes what any work needs from the others: each
+//! item's own key (as a 64-bit hash), offset and line, so that a work
+//! knows whether another has its key. It also cuts the file into windows
+//! at line breaks between items. The second pass reads the windows again,
+//! several side by side, and reads each item exactly as
+//! [`read_csl`](super::read_csl) does.
+//!
+//! Only what the whole reading would read item by item is streamed: one
+//! well-formed JSON array in UTF-8. Anything else (one item alone, broken
+//! JSON, which the whole reading reports for the file as a whole) is left
+//! to it before anything is handed on. A file written on one line is one
+//! window: streamed, but held whole.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::{read_item, Scalar};
+use crate::diagnostic::Diagnostic;
+use crate::read::bibtex::stream::{key_hash, EntryAt, Make, Outline};
+use crate::read::bibtex::windows::WindowError;
+use crate::read::LineIndex;
+
+/// Reads the file in two passes and calls `each`, in file order, with
+/// what `make` turned the works into; `make` gets the work's own key when
+/// no other work has it, and what it made of the work before in the same
+/// window, to add this one to (then it returns `None`). The outline is
+/// returned at the end (`None` if `each` asked to stop).
+/// `WindowError::ReadWhole`: the file is to be read whole, and nothing
+/// was handed on or reported.
+pub fn works<T: Send>(
+    path: &Path,
+    name: &str,
+    make: &Make<'_, T>,
+    each: &mut dyn FnMut(T, &Arc<Outline>),
+    report: &mut dyn FnMut(Diagnostic),
+) -> Result<Option<Arc<Outline>>, WindowError> {
+    let plan = first_pass(path)?;
+    let outline = Arc::new(Outline::of_works(plan.works));
+    let threads = match plan.windows.len() {
+        0 | 1 => 1,
+        _ => crate::parallel::available_threads(),
+    };
+    let mut result = Ok(Some(outline.clone()));
+    crate::parallel::map_in_order_from(
+        |index| plan.windows.get(index).copied(),
+        threads,
+        AHEAD.max(2 * threads),
+        |window| second_pass(path, name, &outline, window, make),
+        |read| match read {
+            Ok(events) => {
+                for event in events {
+                    match event {
+                        Event::Made(made) => each(made, &outline),
+                        Event::Reported(diagnostic) => report(diagnostic),
+                    }
+                }
+                true
+            }
+            Err(error) => {
+                result = Err(error);
+                false
+            }
+        },
+    );
+    result
+}
+
+/// How many windows the second pass may read ahead of those handed on.
+const AHEAD: usize = 8;
+
+/// The size a window grows to before it is cut at the next line break
+/// between items.
+const WINDOW: u64 = 1 << 18;
+
+/// How much of the file the first pass reads at a time.
+const CHUNK: usize = 1 << 20;
+
+/// A stretch of the file that starts at a line's start between items.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u64,
+    end: u64,
+    /// 1-based line of `start`.
+    first_line: usize,
+    /// What the array's grammar expects at `start`.
+    expect: Expect,
+}
+
+/// What the first pass found.
+struct Plan {
+    windows: Vec<Span>,
+    /// For each item that is a work: its own key's hash, offset and line.
+    works: Vec<(Option<u64>, u64, u32)>,
+}
+
+/// The first pass: the array's items, their keys and the windows.
+fn first_pass(path: &Path) -> Result<Plan, WindowError> {
+    let mut file = File::open(path).map_err(WindowError::Io)?;
+    let mut scanner = Scanner::new(Expect::Open, 1);
+    let mut windows = Vec::new();
+    let mut window = Span {
+        start: 0,
+        end: 0,
+        first_line: 1,
+        expect: Expect::Open,
+    };
+    let mut items = Vec::new();
+    // Items whose key the cheap look cannot settle, read again in full.
+    let mut unsettled = Vec::new();
+    let (mut buffer, mut base) = (Vec::with_capacity(CHUNK), 0u64);
+    loop {
+        let scanned = buffer.len();
+        let read = (&mut file)
+            .take(CHUNK as u64)
+            .read_to_end(&mut buffer)
+            .map_err(WindowError::Io)?;
+        if read == 0 {
+            break;
+        }
+        let mut broken = false;
+        scanner.scan(&buffer[scanned..], base + scanned as u64, &mut |found| {
+            match found {
+                Found::Item { start, end, line } => {
+                    let bytes = &buffer[(start - base) as usize..(end - base) as usize];
+                    match own_key(bytes) {
+                        Key::Settled(hash) => items.push(Item {
+                            hash,
+                            start,
+                            end,
+                            line,
+                        }),
+                        Key::Unsettled => {
+                            unsettled.push(items.len());
+                            items.push(Item {
+                                hash: None,
+                                start,
+                                end,
+                                line,
+                            });
+                        }
+                        Key::Broken => broken = true,
+                    }
+                }
+                Found::LineStart { at, line, expect } => {
+                    if at - window.start >= WINDOW {
+                        windows.push(Span { end: at, ..window });
+                        window = Span {
+                            start: at,
+                            end: at,
+                            first_line: line,
+                            expect,
+                        };
+                    }
+                }
+            }
+            !broken
+        });
+        if broken || scanner.broken {
+            return Err(WindowError::ReadWhole);
+        }
+        // Keep the item being scanned, if any; the rest is read.
+        let keep = scanner
+            .open_item_start()
+            .unwrap_or(base + buffer.len() as u64);
+        buffer.drain(..(keep - base) as usize);
+        base = keep;
+    }
+    if !scanner.ended() {
+        return Err(WindowError::ReadWhole);
+    }
+    windows.push(Span {
+        end: base + buffer.len() as u64,
+        ..window
+    });
+    settle(&mut file, &mut items, unsettled)?;
+    let works = items
+        .into_iter()
+        .filter(|item| item.hash != Some(NOT_A_WORK))
+        .map(|item| (item.hash, item.start, item.line as u32))
+        .collect();
+    Ok(Plan { windows, works })
+}
+
+/// An item as the first pass records it.
+struct Item {
+    /// Its own key's hash; [`NOT_A_WORK`] once known to be none.
+    hash: Option<u64>,
+    start: u64,
+    end: u64,
+    line: usize,
+}
+
+/// Marks an item read in full that is no work.
+const NOT_A_WORK: u64 = u64::MAX;
+
+/// What the cheap look at an item says of its own key.
+enum Key {
+    /// The hash of its key (BibTeX-safe), if it has one.
+    Settled(Option<u64>),
+    /// The item is to be read in full to know.
+    Unsettled,
+    /// Not JSON at all: the whole reading says so.
+    Broken,
+}
+
+/// The fields a key is made of, as [`super::Item`] reads them.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct KeyFields {
+    id: Option<Scalar>,
+    citation_key: Option<String>,
+}
+
+/// The item's own key, read cheaply: every other field is skipped.
+fn own_key(bytes: &[u8]) -> Key {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Key::Broken;
+    };
+    match serde_json::from_str::<KeyFields>(text) {
+        Ok(fields) => {
+            let key = fields.citation_key.or(super::text(fields.id));
+            let key = key.map(|key| crate::key::safe(&key).into_owned());
+            Key::Settled(key.filter(|key| !key.is_empty()).map(|key| key_hash(&key)))
+        }
+        // Not an object, a field of another type, a key written twice:
+        // the item's full reading tells.
+        Err(error) if error.is_data() => Key::Unsettled,
+        Err(_) => Key::Broken,
+    }
+}
+
+/// Reads in full the items whose key the cheap look left open, and those
+/// whose key another item has too (one of them may be no work, which the
+/// full reading alone tells), so that each key counts the works that have
+/// it, as in the whole reading.
+fn settle(
+    file: &mut File,
+    items: &mut [Item],
+    mut unsettled: Vec<usize>,
+) -> Result<(), WindowError> {
+    let mut hashes: Vec<(u64, usize)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(index, item)| Some((item.hash?, index)))
+        .collect();
+    hashes.sort_unstable();
+    for pair in hashes.chunk_by(|a, b| a.0 == b.0) {
+        if pair.len() > 1 {
+            unsettled.extend(pair.iter().map(|&(_, index)| index));
+        }
+    }
+    for index in unsettled {
+        let item = &mut items[index];
+        let text = read_span(file, item.start, item.end)?;
+        let work = read_item(&text, 0, &mut |_, _| {});
+        item.hash = match work {
+            None => Some(NOT_A_WORK),
+            Some(work) => crate::key::own_key(&work).map(|key| key_hash(&key)),
+        };
+    }
+    Ok(())
+}
+
+/// The file's text from `start` to `end`.
+fn read_span(file: &mut File, start: u64, end: u64) -> Result<String, WindowError> {
+    file.seek(SeekFrom::Start(start)).map_err(WindowError::Io)?;
+    let mut bytes = Vec::with_capacity((end - start) as usize);
+    file.take(end - start)
+        .read_to_end(&mut bytes)
+        .map_err(WindowError::Io)?;
+    String::from_utf8(bytes)
+        .map_err(|error| WindowError::NotUtf8(start + error.utf8_error().valid_up_to() as u64))
+}
+
+/// What the second pass found in a window, in order.
+enum Event<T> {
+    Made(T),
+    Reported(Diagnostic),
+}
+
+/// The works of one window, each read as the whole reading reads it.
+fn second_pass<T>(
+    path: &Path,
+    name: &str,
+    outline: &Outline,
+    span: Span,
+    make: &Make<'_, T>,
+) -> Result<Vec<Event<T>>, WindowError> {
+    let mut file = File::open(path).map_err(WindowError::Io)?;
+    let text = read_span(&mut file, span.start, span.end).map_err(|error| match error {
+        WindowError::NotUtf8(_) => WindowError::Io(std::io::Error::other(format!(
+            "{name} changed while it was read"
+        ))),
+        error => error,
+    })?;
+    let lines = LineIndex::new(&text);
+    let mut events = Vec::new();
+    let mut scanner = Scanner::new(span.expect, span.first_line);
+    let mut items = Vec::new();
+    scanner.scan(text.as_bytes(), span.start, &mut |found| {
+        if let Found::Item { start, end, .. } = found {
+            items.push((start - span.start) as usize..(end - span.start) as usize);
+        }
+        true
+    });
+    for range in items {
+        let mut report = |diagnostic: Diagnostic, offset: usize| {
+            let (line, column) = lines.line_column(offset);
+            let diagnostic = diagnostic
+                .at(name, line + span.first_line - 1, column)
+                .line_text(lines.line_text(line));
+            events.push(Event::Reported(diagnostic));
+        };
+        let Some(work) = read_item(&text[range.clone()], range.start, &mut report) else {
+            continue;
+        };
+        let hash = crate::key::own_key(&work).map(|key| key_hash(&key));
+        let unique_key = hash
+            .filter(|&hash| outline.works_with_key_hash(hash) == 1)
+            .and_then(|_| crate::key::own_key(&work));
+        let at = EntryAt::new(hash.unwrap_or(0), span.start + range.start as u64);
+        let last = match events.last_mut() {
+            Some(Event::Made(last)) => Some(last),
+            _ => None,
+        };
+        if let Some(made) = make(work, unique_key, at, last) {
+            events.push(Event::Made(made));
+        }
+    }
+    Ok(events)
+}
+
+/// Where the scanner is in the array's grammar, between items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// The `[`, after a byte-order mark and white space.
+    Open,
+    /// An item, or the `]` of an empty array.
+    FirstItem,
+    /// An item, after a comma.
+    Item,
+    /// A comma, or the `]`.
+    CommaOrClose,
+    /// White space alone: the array is closed.
+    End,
+}
+
+/// What the scanner hands on.
+enum Found {
+    /// An item's JSON text, from `start` to `end`, starting on `line`.
+    Item { start: u64, end: u64, line: usize },
+    /// A line that starts between items, at `at`.
+    LineStart {
+        at: u64,
+        line: usize,
+        expect: Expect,
+    },
+}
+
+/// An item being scanned.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    start: u64,
+    line: usize,
+    /// Objects and arrays open in it.
+    depth: u32,
+    in_string: bool,
+    /// The last byte seen was a backslash in a string.
+    escaped: bool,
+    /// A number, `true`, `false` or `null`, ended by what follows it.
+    scalar: bool,
+}
+
+/// Follows the array's structure a stretch of bytes at a time: enough to
+/// tell where each item starts and ends (strings, nesting) and that the
+/// array is well formed between items. The items themselves are checked
+/// by their reading.
+struct Scanner {
+    expect: Expect,
+    item: Option<Open>,
+    line: usize,
+    broken: bool,
+}
+
+impl Scanner {
+    fn new(expect: Expect, line: usize) -> Scanner {
+        Scanner {
+            expect,
+            item: None,
+            line,
+            broken: false,
+        }
+    }
+
+    /// Where the item still being scanned starts, if one is.
+    fn open_item_start(&self) -> Option<u64> {
+        self.item.map(|item| item.start)
+    }
+
+    /// Whether the array was closed and nothing but white space followed.
+    fn ended(&self) -> bool {
+        self.expect == Expect::End && self.item.is_none() && !self.broken
+    }
+
+    /// Scans `bytes`, found at `base` in the file, handing on what it
+    /// finds until `found` returns false; sets `broken` at bytes the
+    /// array's grammar does not allow.
+    fn scan(&mut self, bytes: &[u8], base: u64, found: &mut dyn FnMut(Found) -> bool) {
+        let mut at = 0;
+        while at < bytes.len() {
+            if let Some(mut item) = self.item {
+                let (end, ended) = item.scan(&bytes[at..], &mut self.line);
+                at += end;
+                match ended {
+                    false => self.item = Some(item),
+                    true => {
+                        self.item = None;
+                        self.expect = Expect::CommaOrClose;
+                        let item = Found::Item {
+                            start: item.start,
+                            end: base + at as u64,
+                            line: item.line,
+                        };
+                        if !found(item) {
+                            return;
+                        }
+                    }
+                }
+                continue;
+            }
+            let byte = bytes[at];
+            at += 1;
+            match (byte, self.expect) {
+                (b' ' | b'\t' | b'\r', _) => {}
+                (b'\n', expect) => {
+                    self.line += 1;
+                    let start = Found::LineStart {
+                        at: base + at as u64,
+                        line: self.line,
+                        expect,
+                    };
+                    if !found(start) {
+                        return;
+                    }
+                }
+                (b'[', Expect::Open) => self.expect = Expect::FirstItem,
+                // A byte-order mark, where a file may have one.
+                (_, Expect::Open) if BOM.get((base + at as u64 - 1) as usize) == Some(&byte) => {}
+                (b']', Expect::FirstItem | Expect::CommaOrClose) => self.expect = Expect::End,
+                (b',', Expect::CommaOrClose) => self.expect = Expect::Item,
+                (_, Expect::FirstItem | Expect::Item) if starts_value(byte) => {
+                    self.item = Some(Open {
+                        start: base + at as u64 - 1,
+                        line: self.line,
+                        depth: u32::from(matches!(byte, b'{' | b'[')),
+                        in_string: byte == b'"',
+                        escaped: false,
+                        scalar: !matches!(byte, b'{' | b'[' | b'"'),
+                    });
+                }
+                _ => {
+                    self.broken = true;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// Whether a JSON value can start with this byte.
+fn starts_value(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+    )
+}
+
+impl Open {
+    /// Scans on in `bytes`: how far, and whether the item ended there.
+    fn scan(&mut self, bytes: &[u8], line: &mut usize) -> (usize, bool) {
+        let mut at = 0;
+        while at < bytes.len() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    at += 1;
+                    continue;
+                }
+                match memchr::memchr2(b'"', b'\\', &bytes[at..]) {
+                    None => return (bytes.len(), false),
+                    Some(found) => {
+                        at += found + 1;
+                        match bytes[at - 1] {
+                            b'\\' => self.escaped = true,
+                            _ => {
+                                self.in_string = false;
+                                if self.depth == 0 {
+                                    return (at, true);
+                                }
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            let byte = bytes[at];
+            if self.scalar {
+                if matches!(byte, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n') {
+                    return (at, true);
+                }
+                at += 1;
+                continue;
+            }
+            at += 1;
+            match byte {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return (at, true);
+                    }
+                }
+                b'\n' => *line += 1,
+                _ => {}
+            }
+        }
+        (at, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The items and line starts a scan finds, as text.
+    fn scan(text: &str, pieces: usize) -> (Vec<String>, bool) {
+        let mut scanner = Scanner::new(Expect::Open, 1);
+        let mut found = Vec::new();
+        let bytes = text.as_bytes();
+        let size = bytes.len().div_ceil(pieces).max(1);
+        for (index, piece) in bytes.chunks(size).enumerate() {
+            scanner.scan(piece, (index * size) as u64, &mut |what| {
+                found.push(match what {
+                    Found::Item { start, end, line } => {
+                        format!("{line}:{}", &text[start as usize..end as usize])
+                    }
+                    Found::LineStart { at, line, .. } => format!("line {line} at {at}"),
+                });
+                true
+            });
+        }
+        (found, scanner.ended())
+    }
+
+    #[test]
+    fn items_are_found_whatever_the_pieces_the_bytes_come_in() {
+        let text = "\u{feff}[\n {\"id\": \"a\\\"}\", \"x\": [1, {\"y\": \"]\"}]},\n 5, \"s\\\\\", null\r\n]\n";
+        for pieces in 1..text.len() {
+            let (found, ended) = scan(text, pieces);
+            assert!(ended, "{pieces}: {found:?}");
+            assert_eq!(
+                found,
+                [
+                    "line 2 at 5",
+                    "2:{\"id\": \"a\\\"}\", \"x\": [1, {\"y\": \"]\"}]}",
+                    "line 3 at 44",
+                    "3:5",
+                    "3:\"s\\\\\"",
+                    "3:null",
+                    "line 4 at 61",
+                    "line 5 at 63",
+                ],
+                "{pieces}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_broken_array_is_left_to_the_whole_reading() {
+        for text in [
+            "{\"id\": 1}",
+            "[{\"id\": 1} {\"id\": 2}]",
+            "[{\"id\": 1},]",
+            "[{\"id\": 1}",
+            "[{\"id\": 1}] x",
+            "[,]",
+        ] {
+            let (_, ended) = scan(text, 1);
+            assert!(!ended, "{text}");
+        }
+        assert!(scan("[]", 1).1);
+        assert!(scan(" [ ] ", 2).1);
+    }
+}
