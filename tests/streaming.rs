@@ -389,3 +389,39 @@ fn a_window_held_open_by_a_comment_streams_in_pieces() {
     assert_eq!(diagnostics, expected);
     assert_eq!(streamed.written, 30_000 + 5 + 5);
 }
+
+/// A list that marks its owner (`\underline{…}` around a name) is read
+/// whole: every writer needs the owner from the first work on (BibLaTeX's
+/// annotations, the note naming them). Marks elsewhere stream.
+#[test]
+fn a_list_that_marks_its_owner_is_read_whole() {
+    let folder = tempfile::tempdir().unwrap();
+    let filler: String = (0..3000)
+        .map(|n| {
+            format!("@misc{{m{n}, title = {{\\emph{{Filler}} {n}}}, author = {{Roe, Max}}}}\n")
+        })
+        .collect();
+    let cases = [
+        ("underlined.bib", "@article{a, author = {\\underline{Ada Lovelace} and Charles Babbage}, title = {Notes}}\n", false),
+        ("late-bold.bib", "@article{b, author = {Babbage, Charles and {\\bf Lovelace, Ada}}, title = {More}}\n", false),
+        ("by-string.bib", "@string{me = {\\textbf{Ada Lovelace}}}\n@article{c, author = me # { and Charles Babbage}, title = {T}}\n", false),
+        ("in-a-title.bib", "@article{d, author = {Ada Lovelace}, title = {\\underline{Notes} on \\textbf{it}}}\n", true),
+    ];
+    for (name, entry, streams) in cases {
+        // The entry after many others, past the first window.
+        let text = format!("{filler}{entry}");
+        let path = folder.path().join(name);
+        std::fs::write(&path, &text).unwrap();
+        for to in [OutputFormat::CslJson, OutputFormat::Biblatex] {
+            let mut out = Vec::new();
+            let streamed =
+                convert_streaming(&path, name, &request_to(to), &mut out, &mut |_| {}).unwrap();
+            assert_eq!(streamed.is_some(), streams, "{name}");
+            assert_eq!(
+                streams,
+                streams_as_read_whole(&path, &request_to(to)),
+                "{name}"
+            );
+        }
+    }
+}

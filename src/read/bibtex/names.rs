@@ -80,6 +80,18 @@ const NAME_MARKUP: &[&str] = &[
     "\\textit",
 ];
 
+/// Whether the text holds one of the commands a marked name starts with:
+/// a quick look before names are read for marks.
+pub fn may_mark_a_name(text: &str) -> bool {
+    NAME_MARKUP
+        .iter()
+        .chain(DECLARATIONS)
+        .any(|command| memchr::memmem::find(text.as_bytes(), command.as_bytes()).is_some())
+}
+
+/// The old declaration forms of [`NAME_MARKUP`]: `{\\bf Ada Lovelace}`.
+const DECLARATIONS: &[&str] = &["{\\bf ", "{\\em ", "{\\it "];
+
 /// The name inside a formatting command that wraps all of it, if one does.
 pub fn unmarked(name: &str) -> Option<&str> {
     let name = name.trim();
@@ -87,11 +99,7 @@ pub fn unmarked(name: &str) -> Option<&str> {
         .iter()
         .find_map(|command| name.strip_prefix(command)?.trim_start().strip_prefix('{'));
     // `{\bf Ada Lovelace}`, the old declaration form.
-    let inner = inner.or_else(|| {
-        ["{\\bf ", "{\\em ", "{\\it "]
-            .iter()
-            .find_map(|open| name.strip_prefix(open))
-    })?;
+    let inner = inner.or_else(|| DECLARATIONS.iter().find_map(|open| name.strip_prefix(open)))?;
     let inner = inner.strip_suffix('}')?;
     // The closing brace must be the opening one's: `\textbf{A} and {B}`
     // is not one group.

@@ -28,9 +28,9 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
-use super::inherit;
 use super::syntax::{self, Block, Fields};
 use super::windows::{for_each_window, Window, WindowError};
+use super::{inherit, names};
 use super::{Macros, RawEntry, RawField, Reader};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Work;
@@ -474,7 +474,11 @@ fn outline(
     let expected = usize::try_from(expected).unwrap_or(0).min(MAX_EXPECTED);
     let mut keys = Vec::with_capacity(expected);
     let mut cite_keys = Vec::with_capacity(expected);
+    let mut owner_marked = false;
     for_each_window(BufReader::new(file), WINDOW, Fields::Skipped, |window| {
+        if !owner_marked && names::may_mark_a_name(window.text) {
+            owner_marked = marks_an_owner(name, &window, &macros);
+        }
         // Lines are counted on from entry to entry: a window's entries
         // come in order.
         let (mut counted, mut line) = (0, window.first_line);
@@ -514,6 +518,11 @@ fn outline(
             .into_iter()
             .all(|span| found.publish(span, &macros))
     })?;
+    // A list that marks its owner (`\underline{Ada Lovelace}`) names the
+    // owner every writer needs from the first work on: read whole.
+    if owner_marked {
+        return Err(WindowError::ReadWhole);
+    }
     // Offsets differ, so no two records compare equal: an unstable sort
     // gives the one order.
     keys.sort_unstable_by_key(|record| (record.hash, record.offset));
@@ -526,6 +535,27 @@ fn outline(
         cite_keys,
     };
     Ok((outline, diagnostics))
+}
+
+/// Whether an entry of the window marks a person of its author list as
+/// CV owners mark themselves, or a `@string` may (its use is not
+/// followed): the whole reading then takes that person for the owner.
+fn marks_an_owner(name: &str, window: &Window<'_>, macros: &Macros<'static>) -> bool {
+    let lines = OnceLock::new();
+    // Its own reader: what expanding says is the second pass's to say.
+    let mut reader = Reader::new(name, window.text, window.first_line, &lines);
+    window.syntax.blocks.iter().any(|block| match block {
+        Block::String(definition) => {
+            names::may_mark_a_name(&reader.expand(&definition.value, macros))
+        }
+        _ => false,
+    }) || syntax::entries_of_part(window.text, window.text.len(), true).any(|entry| {
+        entry
+            .fields
+            .iter()
+            .filter(|field| field.name.eq_ignore_ascii_case("author"))
+            .any(|field| !names::marked(&reader.expand(&field.value, macros)).is_empty())
+    })
 }
 
 /// Fewer bytes than nearly any entry takes (`@misc{key, title = {…}}`
