@@ -342,14 +342,30 @@ pub fn convert_streaming(
         OutputFormat::Biblatex => Some(write::bibtex::Dialect::Biblatex),
         _ => None,
     };
-    let mut sink = match (request.to.stream_writer(), dialect) {
-        (Some(writer), _) => Sink::SideBySide(writer),
-        (None, Some(dialect)) => Sink::InOrder {
+    // A CV section is sorted and grouped: each work is drafted where it is
+    // read (chosen or not, its item spelt), and the section written at
+    // the end. (A citation style renders the list as a whole: read whole.)
+    let drafter = request
+        .to
+        .section_writer()
+        .filter(|_| request.write.style.is_none())
+        .map(|writer| {
+            let highlight = request.write.markdown.highlight.clone();
+            let drafter = write::cv::Drafter::new(&request.write, writer.spell_item, highlight);
+            (drafter, writer.write)
+        });
+    let mut sink = match (request.to.stream_writer(), dialect, &drafter) {
+        (Some(writer), _, _) => Sink::SideBySide(writer),
+        (None, Some(dialect), _) => Sink::InOrder {
             dialect,
             writer: None,
             after: false,
         },
-        (None, None) => return Ok(None),
+        (None, None, Some((drafter, write))) => Sink::Section {
+            collector: write::cv::Collector::new(drafter, None),
+            write: *write,
+        },
+        (None, None, None) => return Ok(None),
     };
     // A file that cannot be opened is left to the whole reading, which
     // says so as it says for every input.
@@ -375,6 +391,7 @@ pub fn convert_streaming(
             let writer = write::bibtex::Writer::new(*dialect, &request.write, owner, &[]);
             (None, Some(writer))
         }
+        Sink::Section { .. } => (None, None),
     };
     // Buffers already written out, for later windows: memory touched once
     // is cheaper to write than fresh memory.
@@ -382,6 +399,17 @@ pub fn convert_streaming(
     // Once the file is known to have `@string`s, drafts are of no use.
     let has_strings = std::sync::atomic::AtomicBool::new(false);
     let make = |work: Work, unique_key: Option<String>, at: EntryAt, last: Option<&mut Made>| {
+        if let Some((drafter, _)) = &drafter {
+            return Some(match drafter.draft(&work, unique_key.as_deref()) {
+                Some(draft) => Made::Drafted(draft),
+                None => Made::Entry(Box::new(Entry {
+                    work,
+                    unique_key,
+                    at,
+                    draft: None,
+                })),
+            });
+        }
         let Some((render, separator)) = render else {
             let drafts = !has_strings.load(std::sync::atomic::Ordering::Relaxed);
             let draft = draft.as_ref().filter(|_| drafts);
@@ -430,6 +458,15 @@ pub fn convert_streaming(
             })
         };
         let rendered = match (made, &mut sink) {
+            (Made::Drafted(draft), Sink::Section { collector, .. }) => {
+                collector.add_draft(draft);
+                return;
+            }
+            (Made::Entry(entry), Sink::Section { collector, .. }) => {
+                let key = key_of(&entry.work, entry.unique_key);
+                collector.add(&entry.work, &key);
+                return;
+            }
             (Made::Rendered(rendered), _) => rendered,
             (Made::Work(work), Sink::SideBySide(writer)) => {
                 let mut bytes = Vec::new();
@@ -486,14 +523,16 @@ pub fn convert_streaming(
                 }
                 Rendered { bytes, works: 1 }
             }
-            (Made::Work(_), Sink::InOrder { .. }) | (Made::Entry(_), Sink::SideBySide(_)) => {
+            (Made::Work(_), Sink::InOrder { .. } | Sink::Section { .. })
+            | (Made::Entry(_), Sink::SideBySide(_))
+            | (Made::Drafted(_), Sink::SideBySide(_) | Sink::InOrder { .. }) => {
                 unreachable!("`make` hands on what the sink takes")
             }
         };
         written += rendered.works;
         let pushed = match &mut sink {
             Sink::SideBySide(writer) => writer.push(&mut out, &rendered.bytes),
-            Sink::InOrder { .. } => out.write_all(&rendered.bytes),
+            Sink::InOrder { .. } | Sink::Section { .. } => out.write_all(&rendered.bytes),
         };
         if let Err(error) = pushed {
             failure.get_or_insert(error);
@@ -538,6 +577,18 @@ pub fn convert_streaming(
             }
         }
         Sink::InOrder { .. } => {}
+        Sink::Section { collector, write } => {
+            let (read, shown) = collector.counts();
+            out.write_all(write(&collector.section(), &request.write).as_bytes())?;
+            out.flush()?;
+            if shown == 0 {
+                report(nothing_written(read, skipped, request));
+            }
+            return Ok(Some(Streamed {
+                written: shown,
+                skipped,
+            }));
+        }
     }
     out.flush()?;
     if written == 0 {
@@ -547,7 +598,7 @@ pub fn convert_streaming(
 }
 
 /// Where streamed works go.
-enum Sink {
+enum Sink<'d, 'r> {
     /// Rendered side by side, joined by fixed text.
     SideBySide(write::StreamWriter),
     /// Written one by one, in order, after the file's `@string`s.
@@ -557,6 +608,11 @@ enum Sink {
         writer: Option<write::bibtex::Writer>,
         /// Whether anything was written yet.
         after: bool,
+    },
+    /// Gathered into a CV section, written at the end.
+    Section {
+        collector: write::cv::Collector<'d, 'r>,
+        write: write::WriteSection,
     },
 }
 
@@ -578,8 +634,10 @@ enum Made {
     Rendered(Rendered),
     /// Still to get its key.
     Work(Box<Work>),
-    /// To be written in order.
+    /// To be written in order, or to get its key first.
     Entry(Box<Entry>),
+    /// Ready for a CV section.
+    Drafted(write::cv::Draft),
 }
 
 /// A work to be written in order: its own key if no other work has it,

@@ -144,6 +144,18 @@ impl OutputFormat {
         }
     }
 
+    /// For the CV outputs, the writer of a section built work by work
+    /// ([`cv::Collector`]), for works read as a stream.
+    pub fn section_writer(self) -> Option<SectionWriter> {
+        let (spell_item, write): (cv::SpellItem, WriteSection) = match self {
+            OutputFormat::Markdown => (markdown::spell_item, markdown::write_section),
+            OutputFormat::Latex => (latex::spell_item, latex::write_section),
+            OutputFormat::Html => (html::spell_item, html::write_section),
+            _ => return None,
+        };
+        Some(SectionWriter { spell_item, write })
+    }
+
     /// The library in this format; [`Self::write_reporting`] also says
     /// what the format could not hold.
     pub fn write(self, library: &Library, options: &Options) -> String {
@@ -170,6 +182,17 @@ impl OutputFormat {
         }
     }
 }
+
+/// See [`OutputFormat::section_writer`]: how a CV output spells an item,
+/// and the section of items spelt so.
+#[derive(Clone, Copy)]
+pub struct SectionWriter {
+    pub spell_item: cv::SpellItem,
+    pub write: WriteSection,
+}
+
+/// Writes a CV section in an output's markup.
+pub type WriteSection = fn(&cv::Section, &Options) -> String;
 
 /// See [`OutputFormat::stream_writer`]: an output that is its works, each
 /// rendered on its own, joined by fixed text.

@@ -134,6 +134,17 @@ fn entries_on_long_lines_stream_as_read_whole() {
     assert_eq!(got, expected);
 }
 
+/// The outputs a file streams to: CSL-JSON rendered side by side, `.bib`
+/// in order, CV sections gathered and written at the end.
+const STREAMED: [OutputFormat; 6] = [
+    OutputFormat::CslJson,
+    OutputFormat::Bibtex,
+    OutputFormat::Biblatex,
+    OutputFormat::Markdown,
+    OutputFormat::Latex,
+    OutputFormat::Html,
+];
+
 fn request() -> Request {
     request_to(OutputFormat::CslJson)
 }
@@ -166,12 +177,7 @@ fn streaming_converts_every_file_as_reading_it_whole_does() {
         files.extend(common::bib_files(&corpus));
     }
     files.sort();
-    // Streamed outputs: CSL-JSON rendered side by side, `.bib` in order.
-    for to in [
-        OutputFormat::CslJson,
-        OutputFormat::Bibtex,
-        OutputFormat::Biblatex,
-    ] {
+    for to in STREAMED {
         let request = request_to(to);
         let (mut streamed_files, mut whole_only) = (0, 0);
         for path in &files {
@@ -306,11 +312,7 @@ fn csl_json_streams_as_read_whole() {
             files.push(path);
         }
     }
-    for to in [
-        OutputFormat::CslJson,
-        OutputFormat::Bibtex,
-        OutputFormat::Biblatex,
-    ] {
+    for to in STREAMED {
         let request = request_to(to);
         let streamed = files
             .iter()
@@ -424,4 +426,79 @@ fn a_list_that_marks_its_owner_is_read_whole() {
             );
         }
     }
+}
+
+/// CV sections streamed with the options that choose, order, group and
+/// number works, and an owner first named after a work whose list was cut
+/// short before them: the same section as read whole.
+#[test]
+fn cv_sections_stream_with_every_layout_option() {
+    use pubconv::write::markdown::{GroupBy, Kind, Numbering, Order};
+    let folder = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "@article{cut, author = {Roe, Max and others}, title = {Cut Short}, journal = {J}, year = 2021}\n\
+         @inproceedings{named, author = {Lovelace, Ada and Babbage, Charles}, title = {Named}, booktitle = {Proc.}, year = 2020}\n\
+         @misc{undated, author = {Lovelace, A. and Roe, Max}, title = {No Date}}\n\
+         @phdthesis{thesis, author = {Lovelace, Ada}, title = {Th{\\'e}se}, school = {U}, year = 2019}\n\
+         @article{same-year, author = {Babbage, Charles and Lovelace, Ada and Roe, Max and Doe, Jane}, title = {Same Year}, journal = {J}, year = 2021}\n",
+    );
+    for n in 0..200 {
+        text += &format!(
+            "@article{{w{n}, author = {{Doe, Jane and Lovelace, Ada}}, title = {{Work {n}}}, journal = {{J}}, year = {}}}\n",
+            2000 + n % 23
+        );
+    }
+    let path = folder.path().join("cv.bib");
+    std::fs::write(&path, text.replace('\n', "\r\n")).unwrap();
+    type Layout = Box<dyn Fn(&mut Request)>;
+    let layouts: Vec<Layout> = vec![
+        Box::new(|_| {}),
+        Box::new(|r| r.write.markdown.highlight = vec!["Ada Lovelace".into()]),
+        Box::new(|r| {
+            r.write.markdown.highlight = vec!["Lovelace, A.".into()];
+            r.write.markdown.group_by = GroupBy::Type;
+            r.write.markdown.order = Order::Oldest;
+            r.write.markdown.numbering = Numbering::Forward;
+            r.write.markdown.max_authors = Some(1);
+        }),
+        Box::new(|r| {
+            r.write.markdown.group_by = GroupBy::None;
+            r.write.markdown.numbering = Numbering::None;
+            r.write.markdown.since = Some(2010);
+            r.write.markdown.until = Some(2021);
+            r.write.markdown.types = vec![Kind::Article, Kind::Thesis];
+            r.write.standalone = true;
+        }),
+        Box::new(|r| r.write.markdown.selected = vec!["cut".into(), "thesis".into()]),
+        // Nothing chosen: the warning names the filter.
+        Box::new(|r| r.write.markdown.since = Some(2100)),
+    ];
+    for to in [
+        OutputFormat::Markdown,
+        OutputFormat::Latex,
+        OutputFormat::Html,
+    ] {
+        for (n, layout) in layouts.iter().enumerate() {
+            let mut request = request_to(to);
+            layout(&mut request);
+            if request.write.standalone && to == OutputFormat::Markdown {
+                request.write.standalone = false;
+            }
+            assert!(
+                streams_as_read_whole(&path, &request),
+                "{} layout {n}",
+                to.name()
+            );
+        }
+    }
+    // The owner named after the cut list is in its item.
+    let mut request = request_to(OutputFormat::Markdown);
+    request.write.markdown.highlight = vec!["Ada Lovelace".into()];
+    let mut out = Vec::new();
+    convert_streaming(&path, "cv.bib", &request, &mut out, &mut |_| {}).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("Max Roe, et al. (incl. **Ada Lovelace**)"),
+        "{out}"
+    );
 }

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use crate::key::citation_keys;
 use crate::model::person::is_owner;
-use crate::model::{Inline, Library, Person, Style, Text, Variable, Work, WorkType};
+use crate::model::{DateValue, Inline, Library, Person, Style, Text, Variable, Work, WorkType};
 use crate::write::Options as WriteOptions;
 
 /// How the CV section is laid out and which works it shows.
@@ -244,8 +244,12 @@ pub struct Item {
     pub number: Option<usize>,
     /// Its citation key.
     pub key: String,
-    pub pieces: Vec<Piece>,
+    /// Its pieces as the output spells them.
+    pub text: String,
 }
+
+/// How a CV output spells an item's pieces.
+pub type SpellItem = fn(&[Piece], &WriteOptions) -> String;
 
 impl Section {
     /// The first number of a group's list, when the numbering counts up.
@@ -258,23 +262,43 @@ impl Section {
 }
 
 /// The CV section the options ask for: the works chosen, ordered, grouped
-/// and numbered, each item built by [`item_pieces`].
-pub fn section(library: &Library, options: &WriteOptions) -> Section {
+/// and numbered, each item built by [`item_pieces`] or the citation style
+/// and spelt by `spell`.
+pub fn section(library: &Library, options: &WriteOptions, spell: SpellItem) -> Section {
     let cv = &options.markdown;
-    let owner = owner(library, cv);
     let keys = citation_keys(&library.works, &options.key_pattern);
-    let chosen = chosen(library, options);
-    let total = chosen.len();
-    // A citation style formats the whole list at once (its numbers and
-    // year suffixes depend on the others), in the CV's order.
-    let mut styled = options.style.as_deref().map(|style| {
+    if let Some(style) = options.style.as_deref() {
+        // A citation style formats the whole list at once (its numbers and
+        // year suffixes depend on the others), in the CV's order.
+        let owner = owner(library, cv);
+        let chosen = chosen(library, options);
         let works: Vec<&Work> = chosen.iter().map(|&index| &library.works[index]).collect();
-        crate::style::render(&works, &|person| owner.is(person), style).into_iter()
-    });
+        let mut styled =
+            crate::style::render(&works, &|person| owner.is(person), style).into_iter();
+        let items = chosen.into_iter().map(|index| {
+            let work = &library.works[index];
+            let pieces = styled
+                .next()
+                .unwrap_or_else(|| item_pieces(work, &owner, cv));
+            let text = spell(&pieces, options);
+            (group_heading(work, cv.group_by), keys[index].clone(), text)
+        });
+        return grouped(items.collect(), cv);
+    }
+    let profile = library.profile.as_ref().filter(|_| cv.highlight.is_empty());
+    let drafter = Drafter::new(options, spell, library.owner_spellings(&cv.highlight));
+    let mut collector = Collector::new(&drafter, profile.map(|profile| profile.name.clone()));
+    for (work, key) in library.works.iter().zip(&keys) {
+        collector.add(work, key);
+    }
+    collector.section()
+}
+
+/// Items under their headings, numbered, in the order given.
+fn grouped(items: Vec<(Option<String>, String, String)>, cv: &Options) -> Section {
+    let total = items.len();
     let mut groups: Vec<Group> = Vec::new();
-    for (position, index) in chosen.into_iter().enumerate() {
-        let work = &library.works[index];
-        let heading = group_heading(work, cv.group_by);
+    for (position, (heading, key, text)) in items.into_iter().enumerate() {
         if groups.last().is_none_or(|group| group.heading != heading) {
             groups.push(Group {
                 heading,
@@ -287,20 +311,179 @@ pub fn section(library: &Library, options: &WriteOptions) -> Section {
             Numbering::None => None,
         };
         if let Some(group) = groups.last_mut() {
-            group.items.push(Item {
-                number,
-                key: keys[index].clone(),
-                pieces: match styled.as_mut().and_then(Iterator::next) {
-                    Some(pieces) => pieces,
-                    None => item_pieces(work, &owner, cv),
-                },
-            });
+            group.items.push(Item { number, key, text });
         }
     }
     Section {
         heading: cv.heading.clone(),
         numbering: cv.numbering,
         groups,
+    }
+}
+
+/// What a CV section keeps of each work, made where the work is read
+/// (side by side, for works read as a stream): whether the options choose
+/// it and, if so, its item spelt, with its date, kind and heading.
+pub struct Drafter<'o> {
+    options: &'o WriteOptions,
+    spell: SpellItem,
+    /// The owner as the `--highlight` names (or the profile's) spell them;
+    /// their name as the works give it is the [`Collector`]'s to learn.
+    owner: Owner,
+}
+
+/// A work as a [`Drafter`] made it ready for a [`Collector`].
+pub struct Draft {
+    /// The owner's name as this work gives it, if it names them.
+    owner_name: Option<String>,
+    /// `None` when the options do not choose the work.
+    record: Option<Record>,
+}
+
+/// A chosen work, as the section needs it.
+struct Record {
+    date: Option<DateValue>,
+    kind: Kind,
+    heading: Option<String>,
+    key: String,
+    text: ItemText,
+}
+
+/// An item's text, or the work while its text waits for the owner's name.
+enum ItemText {
+    Spelt(String),
+    /// A work whose item names the owner by the name the other works give
+    /// them ([`asks_owner_name`]).
+    Waiting(Box<Work>),
+}
+
+impl<'o> Drafter<'o> {
+    /// For an owner spelt as `spellings` say (the `--highlight` names, or
+    /// the profile's).
+    pub fn new(options: &'o WriteOptions, spell: SpellItem, spellings: Vec<String>) -> Self {
+        Drafter {
+            options,
+            spell,
+            owner: Owner {
+                spellings,
+                name: None,
+            },
+        }
+    }
+
+    /// The work cited by `key`, drafted; `None` when its key is needed
+    /// and not known yet (the options choose works by key).
+    pub fn draft(&self, work: &Work, key: Option<&str>) -> Option<Draft> {
+        let cv = &self.options.markdown;
+        let key = match key {
+            Some(key) => key,
+            None if cv.selected.is_empty() => "",
+            None => return None,
+        };
+        let owner_name = work
+            .authors
+            .iter()
+            .find(|person| self.owner.is(person))
+            .map(Person::display_name);
+        let record = is_chosen(work, key, cv).then(|| Record {
+            date: work.date,
+            kind: Kind::of(work),
+            heading: group_heading(work, cv.group_by),
+            key: key.to_owned(),
+            text: match asks_owner_name(work, &self.owner) {
+                true => ItemText::Waiting(Box::new(work.clone())),
+                false => ItemText::Spelt(self.spell(work, &self.owner)),
+            },
+        });
+        Some(Draft { owner_name, record })
+    }
+
+    fn spell(&self, work: &Work, owner: &Owner) -> String {
+        (self.spell)(
+            &item_pieces(work, owner, &self.options.markdown),
+            self.options,
+        )
+    }
+}
+
+/// A CV section built one work at a time, in input order: it keeps what
+/// each chosen item shows, not the works, so that memory follows the
+/// output's size.
+pub struct Collector<'d, 'o> {
+    drafter: &'d Drafter<'o>,
+    /// The owner, with their name once a work gives it.
+    owner: Owner,
+    /// The profile's name, the owner's when none of the works names them.
+    fallback: Option<String>,
+    records: Vec<Record>,
+    read: usize,
+}
+
+impl<'d, 'o> Collector<'d, 'o> {
+    /// `fallback` is the owner's name if none of the works gives it.
+    pub fn new(drafter: &'d Drafter<'o>, fallback: Option<String>) -> Self {
+        Collector {
+            drafter,
+            owner: Owner {
+                spellings: drafter.owner.spellings.clone(),
+                name: None,
+            },
+            fallback,
+            records: Vec::new(),
+            read: 0,
+        }
+    }
+
+    /// Adds the next work, cited by `key`.
+    pub fn add(&mut self, work: &Work, key: &str) {
+        if let Some(draft) = self.drafter.draft(work, Some(key)) {
+            self.add_draft(draft);
+        }
+    }
+
+    /// Adds the next work, as drafted.
+    pub fn add_draft(&mut self, draft: Draft) {
+        self.read += 1;
+        if self.owner.name.is_none() {
+            self.owner.name = draft.owner_name;
+        }
+        let Some(mut record) = draft.record else {
+            return;
+        };
+        // The first work to name the owner settles their name: a work
+        // waiting for it is spelt as soon as it is known.
+        if let (ItemText::Waiting(work), Some(_)) = (&record.text, &self.owner.name) {
+            record.text = ItemText::Spelt(self.drafter.spell(work, &self.owner));
+        }
+        self.records.push(record);
+    }
+
+    /// How many works were added, and how many of them the section shows.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.read, self.records.len())
+    }
+
+    /// The section of the works added.
+    pub fn section(mut self) -> Section {
+        let cv = &self.drafter.options.markdown;
+        if self.owner.name.is_none() {
+            self.owner.name = self.fallback.take();
+        }
+        sort_in_cv_order(
+            &mut self.records,
+            |record| record.date,
+            |record| record.kind,
+            cv,
+        );
+        let (drafter, owner) = (self.drafter, &self.owner);
+        let items = self.records.into_iter().map(|record| {
+            let text = match record.text {
+                ItemText::Spelt(text) => text,
+                ItemText::Waiting(work) => drafter.spell(&work, owner),
+            };
+            (record.heading, record.key, text)
+        });
+        grouped(items.collect(), cv)
     }
 }
 
@@ -313,35 +496,52 @@ pub fn chosen(library: &Library, options: &WriteOptions) -> Vec<usize> {
         .works
         .iter()
         .enumerate()
-        .filter(|(index, work)| {
-            let key = &keys[*index];
-            let year = work.date.map(|date| date.start.year);
-            let in_years = cv
-                .since
-                .is_none_or(|since| year.is_some_and(|y| y >= since))
-                && cv
-                    .until
-                    .is_none_or(|until| year.is_some_and(|y| y <= until));
-            let of_type = cv.types.is_empty() || cv.types.contains(&Kind::of(work));
-            let selected = cv.selected.is_empty() || cv.selected.iter().any(|s| s == key);
-            in_years && of_type && selected
-        })
+        .filter(|(index, work)| is_chosen(work, &keys[*index], cv))
         .collect();
-    // Undated works come last either way; the sort is stable, so works of
-    // one date keep their input order.
+    sort_in_cv_order(
+        &mut works,
+        |(_, work)| work.date,
+        |(_, work)| Kind::of(work),
+        cv,
+    );
+    works.into_iter().map(|(index, _)| index).collect()
+}
+
+/// Whether the options choose this work, cited by `key`.
+fn is_chosen(work: &Work, key: &str, cv: &Options) -> bool {
+    let year = work.date.map(|date| date.start.year);
+    let in_years = cv
+        .since
+        .is_none_or(|since| year.is_some_and(|y| y >= since))
+        && cv
+            .until
+            .is_none_or(|until| year.is_some_and(|y| y <= until));
+    let of_type = cv.types.is_empty() || cv.types.contains(&Kind::of(work));
+    let selected = cv.selected.is_empty() || cv.selected.iter().any(|s| s == key);
+    in_years && of_type && selected
+}
+
+/// Puts works (or what stands for them) in the order the section lists
+/// them: by date, undated works last either way, works of one date in
+/// input order (the sort is stable); then by kind when grouped by kind.
+fn sort_in_cv_order<T>(
+    items: &mut [T],
+    date: impl Fn(&T) -> Option<DateValue>,
+    kind: impl Fn(&T) -> Kind,
+    cv: &Options,
+) {
     match cv.order {
-        Order::Newest => works.sort_by_key(|(_, work)| std::cmp::Reverse(work.date)),
-        Order::Oldest => works.sort_by_key(|(_, work)| (work.date.is_none(), work.date)),
+        Order::Newest => items.sort_by_key(|item| std::cmp::Reverse(date(item))),
+        Order::Oldest => items.sort_by_key(|item| (date(item).is_none(), date(item))),
     }
     if cv.group_by == GroupBy::Type {
-        let rank = |work: &Work| {
+        let rank = |kind: Kind| {
             Kind::NAMES
                 .iter()
-                .position(|name| name.parse::<Kind>().ok() == Some(Kind::of(work)))
+                .position(|name| name.parse::<Kind>().ok() == Some(kind))
         };
-        works.sort_by_key(|(_, work)| rank(work));
+        items.sort_by_key(|item| rank(kind(item)));
     }
-    works.into_iter().map(|(index, _)| index).collect()
 }
 
 fn group_heading(work: &Work, group_by: GroupBy) -> Option<String> {
@@ -491,6 +691,13 @@ fn authors(work: &Work, owner: &Owner, max_authors: Option<usize>) -> Vec<Piece>
         }
     }
     line
+}
+
+/// Whether the work's item names the owner by the name the other works
+/// give them (see [`authors`]): its list, cut short at the source, does
+/// not reach the owner.
+fn asks_owner_name(work: &Work, owner: &Owner) -> bool {
+    work.authors_truncated && !work.authors.iter().any(|person| owner.is(person))
 }
 
 /// Where the work appeared, in words: the journal with volume, issue and

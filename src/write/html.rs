@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use crate::model::{Library, Style};
 use crate::tex::math;
-use crate::write::cv::{self, Numbering, Piece};
+use crate::write::cv::{self, Numbering, Piece, Section};
 use crate::write::Options as WriteOptions;
 
 /// The page's CSS: readable line length, quiet links.
@@ -22,7 +22,16 @@ a { color: #1a5fb4; }\n";
 
 /// Writes the CV section, or with `standalone` a whole page.
 pub fn write(library: &Library, options: &WriteOptions) -> String {
-    let section = cv::section(library, options);
+    write_section(&cv::section(library, options, spell_item), options)
+}
+
+/// An item's pieces in HTML.
+pub fn spell_item(pieces: &[Piece], _options: &WriteOptions) -> String {
+    cv::spell(&Html, pieces)
+}
+
+/// Writes a CV section built already, or with `standalone` a page.
+pub fn write_section(section: &Section, options: &WriteOptions) -> String {
     let mut out = String::new();
     let heading = escape(&section.heading);
     if options.standalone {
@@ -49,7 +58,7 @@ pub fn write(library: &Library, options: &WriteOptions) -> String {
         };
         let _ = writeln!(out, "{open}");
         for item in &group.items {
-            let _ = writeln!(out, "<li>{}</li>", cv::spell(&Html, &item.pieces));
+            let _ = writeln!(out, "<li>{}</li>", item.text);
         }
         let _ = writeln!(out, "{close}");
     }

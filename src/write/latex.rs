@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use crate::model::{Library, Style};
 use crate::tex::symbols::to_ascii;
 use crate::write::bibtex::escape;
-use crate::write::cv::{self, Numbering, Piece};
+use crate::write::cv::{self, Numbering, Piece, Section};
 use crate::write::Options as WriteOptions;
 
 /// The preamble of `--standalone`'s document: what the fragment needs
@@ -31,7 +31,19 @@ const PREAMBLE: &str = "\\documentclass{article}\n\
 
 /// Writes the CV section, or with `standalone` a whole document.
 pub fn write(library: &Library, options: &WriteOptions) -> String {
-    let section = cv::section(library, options);
+    write_section(&cv::section(library, options, spell_item), options)
+}
+
+/// An item's pieces in LaTeX.
+pub fn spell_item(pieces: &[Piece], options: &WriteOptions) -> String {
+    let spelling = Latex {
+        ascii: options.ascii,
+    };
+    cv::spell(&spelling, pieces)
+}
+
+/// Writes a CV section built already, or with `standalone` a document.
+pub fn write_section(section: &Section, options: &WriteOptions) -> String {
     let spelling = Latex {
         ascii: options.ascii,
     };
@@ -54,7 +66,7 @@ pub fn write(library: &Library, options: &WriteOptions) -> String {
             let _ = writeln!(out, "\\setcounter{{enumi}}{{{}}}", start - 1);
         }
         for item in &group.items {
-            let text = cv::spell(&spelling, &item.pieces);
+            let text = &item.text;
             let _ = match (section.numbering, item.number) {
                 (Numbering::Reverse, Some(number)) => writeln!(out, "\\item[{number}.] {text}"),
                 _ => writeln!(out, "\\item {text}"),

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use crate::key::citation_keys;
 use crate::model::{Inline, Library, Style, Text, Work};
 use crate::tex::math;
-use crate::write::cv::{self, Owner, Piece};
+use crate::write::cv::{self, Owner, Piece, Section};
 use crate::write::site::{slug, yaml_string, Slugs};
 use crate::write::Options as WriteOptions;
 
@@ -23,7 +23,16 @@ pub use crate::write::cv::{chosen, GroupBy, Kind, Numbering, Options, Order};
 
 /// Writes the CV section.
 pub fn write(library: &Library, options: &WriteOptions) -> String {
-    let section = cv::section(library, options);
+    write_section(&cv::section(library, options, spell_item), options)
+}
+
+/// An item's pieces as a list item's text.
+pub fn spell_item(pieces: &[Piece], _options: &WriteOptions) -> String {
+    escape_list_marker(&cv::spell(&Markdown, pieces))
+}
+
+/// Writes a CV section built already.
+pub fn write_section(section: &Section, _options: &WriteOptions) -> String {
     let mut out = format!("## {}\n", escape(&section.heading));
     for group in &section.groups {
         if let Some(heading) = &group.heading {
@@ -31,7 +40,7 @@ pub fn write(library: &Library, options: &WriteOptions) -> String {
         }
         out.push('\n');
         for item in &group.items {
-            let text = escape_list_marker(&cv::spell(&Markdown, &item.pieces));
+            let text = &item.text;
             let _ = match (section.numbering, item.number) {
                 // CommonMark renumbers an ordered list upwards from its start,
                 // so a count-down is written as labels.
