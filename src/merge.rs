@@ -26,6 +26,7 @@
 //! knows, and only gaps are filled.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::person::fold;
@@ -48,7 +49,7 @@ pub fn merge_duplicates(
     let mut kept: Vec<(Work, (usize, usize))> = Vec::with_capacity(works.len());
     // Kept works by what can make two the same, so that each work is
     // compared with its few candidates, not with every work before it.
-    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
     for (work, origin) in std::mem::take(works)
         .into_iter()
         .zip(std::mem::take(origins))
@@ -132,22 +133,31 @@ fn merge_note(
 }
 
 /// The keys two works that [`same_work`] calls the same share at least one
-/// of: DOI, arXiv id, folded title.
-fn match_keys(work: &Work) -> Vec<String> {
+/// of: DOI, arXiv id, folded title. They are kept as 64-bit hashes, so
+/// that the index takes a few bytes a work whatever its title: two keys
+/// of one hash only add a candidate that [`same_work`] turns down.
+fn match_keys(work: &Work) -> Vec<u64> {
+    let hash = |kind: &str, key: &str| {
+        foldhash::quality::FixedState::with_seed(MATCH_KEY_SEED).hash_one((kind, key))
+    };
     let mut keys = Vec::with_capacity(3);
     if let Some(doi) = &work.ids.doi {
-        keys.push(format!("doi {}", doi.to_ascii_lowercase()));
+        keys.push(hash("doi", &doi.to_ascii_lowercase()));
     }
     if let Some(id) = &work.ids.arxiv {
-        keys.push(format!("arxiv {}", arxiv_without_version(id)));
+        keys.push(hash("arxiv", arxiv_without_version(id)));
     }
     if let Some(title) = work.title.as_ref().map(|t| fold(&t.raw_string())) {
         if !title.is_empty() {
-            keys.push(format!("title {title}"));
+            keys.push(hash("title", &title));
         }
     }
     keys
 }
+
+/// Any number: the seed of [`match_keys`]' hashes, fixed so that merging
+/// is the same in every run.
+const MATCH_KEY_SEED: u64 = 0x6d65_7267_6520_6b65;
 
 /// Why two works are the same, or `None`.
 fn same_work(a: &Work, b: &Work) -> Option<&'static str> {

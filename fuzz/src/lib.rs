@@ -68,10 +68,11 @@ pub fn round_trip(from: InputFormat, through: OutputFormat, bytes: &[u8]) {
 }
 
 /// Streaming a file gives what reading it whole gives: the same output
-/// (CSL-JSON, BibTeX or BibLaTeX, as the first byte picks) and the same
-/// number of entries skipped; and windows of any size (the first byte
-/// picks one) find the blocks one parse of the whole finds. Bytes that
-/// start as a JSON array does are read as CSL-JSON, the others as BibTeX.
+/// (CSL-JSON, BibTeX, BibLaTeX or a CV section, as the first byte picks)
+/// and the same number of entries skipped; and windows of any size (the
+/// first byte picks one) find the blocks one parse of the whole finds.
+/// Bytes that start as a JSON array does are read as CSL-JSON, the others
+/// as BibTeX.
 pub fn streaming(bytes: &[u8]) {
     let first = bytes.first().copied().unwrap_or_default();
     if let Some((&chunk, text)) = bytes.split_first() {
@@ -84,6 +85,9 @@ pub fn streaming(bytes: &[u8]) {
         OutputFormat::CslJson,
         OutputFormat::Bibtex,
         OutputFormat::Biblatex,
+        OutputFormat::Markdown,
+        OutputFormat::Latex,
+        OutputFormat::Html,
     ];
     let json = bytes
         .strip_prefix("\u{feff}".as_bytes())
