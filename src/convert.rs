@@ -578,12 +578,13 @@ pub fn convert_streaming(
         }
         Sink::InOrder { .. } => {}
         Sink::Section { collector, write } => {
+            // Said before the section, as when the file is read whole.
             let (read, shown) = collector.counts();
-            out.write_all(write(&collector.section(), &request.write).as_bytes())?;
-            out.flush()?;
             if shown == 0 {
                 report(nothing_written(read, skipped, request));
             }
+            out.write_all(write(&collector.section(), &request.write).as_bytes())?;
+            out.flush()?;
             return Ok(Some(Streamed {
                 written: shown,
                 skipped,
