@@ -1,0 +1,418 @@
+//! One file converted as it is read ([`convert_streaming`]): the format's
+//! reader hands works on a window at a time, and a [`Sink`] takes them:
+//! CSL-JSON rendered side by side, `.bib` entries written in order, a CV
+//! section's items drafted side by side and written at the end.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{nothing_written, Request};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::key::KeyAssigner;
+use crate::model::Work;
+use crate::read::bibtex::stream::{self, EntryAt, Outline};
+use crate::read::bibtex::windows::WindowError;
+use crate::read::{self, InputFormat};
+use crate::write::{self, OutputFormat};
+
+/// What [`convert_streaming`] did.
+#[derive(Debug, Clone, Copy)]
+pub struct Streamed {
+    /// Works written to the output.
+    pub written: usize,
+    /// Entries that could not be converted, each with an error diagnostic.
+    pub skipped: usize,
+}
+
+impl Streamed {
+    /// 0 when everything converted, 1 when some entries were skipped or
+    /// nothing was written.
+    pub fn exit_status(&self) -> i32 {
+        i32::from(self.skipped > 0 || self.written == 0)
+    }
+}
+
+/// Converts one file as it reads it, in memory bounded by its largest
+/// entry and a small record per entry, when it can: a UTF-8 BibTeX file
+/// to CSL-JSON (works rendered side by side, see
+/// [`OutputFormat::stream_writer`]), BibTeX or BibLaTeX (works written in
+/// order after the file's `@string`s). The output is the same as
+/// [`convert`]'s; diagnostics go to `report` as they are found, those of
+/// the entries in file order after those of the file's syntax.
+///
+/// `Ok(None)`, with nothing written or reported, when the file cannot be
+/// streamed: then read it whole and [`convert`] it.
+pub fn convert_streaming(
+    path: &Path,
+    name: &str,
+    request: &Request,
+    out: &mut dyn Write,
+    report: &mut dyn FnMut(Diagnostic),
+) -> std::io::Result<Option<Streamed>> {
+    let dialect = match request.to {
+        OutputFormat::Bibtex => Some(write::bibtex::Dialect::Bibtex),
+        OutputFormat::Biblatex => Some(write::bibtex::Dialect::Biblatex),
+        _ => None,
+    };
+    // A CV section is sorted and grouped: each work is drafted where it is
+    // read (chosen or not, its item spelt), and the section written at
+    // the end. (A citation style renders the list as a whole: read whole.)
+    let drafter = request
+        .to
+        .section_writer()
+        .filter(|_| request.write.style.is_none())
+        .map(|writer| {
+            let highlight = request.write.markdown.highlight.clone();
+            let drafter = write::cv::Drafter::new(&request.write, writer.spell_item, highlight);
+            (drafter, writer.write)
+        });
+    let mut sink = match (request.to.stream_writer(), dialect, &drafter) {
+        (Some(writer), _, _) => Sink::SideBySide(writer),
+        (None, Some(dialect), _) => Sink::InOrder {
+            dialect,
+            writer: None,
+            after: false,
+        },
+        (None, None, Some((drafter, write))) => Sink::Section {
+            collector: write::cv::Collector::new(drafter, None),
+            write: *write,
+        },
+        (None, None, None) => return Ok(None),
+    };
+    // A file that cannot be opened is left to the whole reading, which
+    // says so as it says for every input.
+    let works = match streamed_format(path, request.from) {
+        Ok(Some(InputFormat::Bibtex)) => stream::works::<Made>,
+        Ok(Some(InputFormat::CslJson)) => read::csl::stream::works::<Made>,
+        _ => return Ok(None),
+    };
+
+    let mut skipped = 0;
+    // The reading and the writing both report, in file order.
+    let report = std::cell::RefCell::new(report);
+    // Works rendered side by side: a work whose own key no other work
+    // has keeps it, so it is rendered there and then, after the works
+    // rendered before it in its window. The few others (a repeated or
+    // missing key) get their key here, in order. Works written in order
+    // are handed on with a draft of their entry, made side by side as if
+    // the file had no `@string`: if it has none, the draft is the entry.
+    let (render, draft) = match &sink {
+        Sink::SideBySide(writer) => (Some((writer.render, writer.separator)), None),
+        Sink::InOrder { dialect, .. } => {
+            let owner = request.write.markdown.highlight.clone();
+            let writer = write::bibtex::Writer::new(*dialect, &request.write, owner, &[]);
+            (None, Some(writer))
+        }
+        Sink::Section { .. } => (None, None),
+    };
+    // Buffers already written out, for later windows: memory touched once
+    // is cheaper to write than fresh memory.
+    let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+    // Once the file is known to have `@string`s, drafts are of no use.
+    let has_strings = std::sync::atomic::AtomicBool::new(false);
+    let make = |work: Work, unique_key: Option<String>, at: EntryAt, last: Option<&mut Made>| {
+        if let Some((drafter, _)) = &drafter {
+            return Some(match drafter.draft(&work, unique_key.as_deref()) {
+                Some(draft) => Made::Drafted(draft),
+                None => Made::Entry(Box::new(Entry {
+                    work,
+                    unique_key,
+                    at,
+                    draft: None,
+                })),
+            });
+        }
+        let Some((render, separator)) = render else {
+            let drafts = !has_strings.load(std::sync::atomic::Ordering::Relaxed);
+            let draft = draft.as_ref().filter(|_| drafts);
+            let draft = draft.zip(unique_key.as_ref()).map(|(draft, key)| {
+                let (mut text, mut lost) = (String::new(), Vec::new());
+                draft.entry(&work, key, false, &mut text, &mut lost);
+                (text, lost)
+            });
+            return Some(Made::Entry(Box::new(Entry {
+                work,
+                unique_key,
+                at,
+                draft,
+            })));
+        };
+        match (unique_key, last) {
+            (Some(key), Some(Made::Rendered(rendered))) => {
+                rendered.bytes.extend_from_slice(separator);
+                render(&work, key, &mut rendered.bytes);
+                rendered.works += 1;
+                None
+            }
+            (Some(key), _) => {
+                let spare = spare.lock().ok().and_then(|mut spare| spare.pop());
+                let mut bytes = spare.unwrap_or_else(|| Vec::with_capacity(RENDERED_CAPACITY));
+                render(&work, key, &mut bytes);
+                Some(Made::Rendered(Rendered { bytes, works: 1 }))
+            }
+            // Rare: a work whose key is another's too waits for its key.
+            (None, _) => Some(Made::Work(Box::new(work))),
+        }
+    };
+    let mut keys = None;
+    let mut out = BufWriter::with_capacity(1 << 16, out);
+    let mut written = 0;
+    let mut failure = None;
+    let mut each = |made: Made, outline: &Arc<Outline>| {
+        let mut key_of = |work: &Work, unique_key: Option<String>| {
+            unique_key.unwrap_or_else(|| {
+                let keys = keys.get_or_insert_with(|| {
+                    let outline = outline.clone();
+                    let own = move |folded: &str| outline.works_with_key(folded);
+                    KeyAssigner::new(&request.write.key_pattern, Box::new(own))
+                });
+                keys.next(work)
+            })
+        };
+        let rendered = match (made, &mut sink) {
+            (Made::Drafted(draft), Sink::Section { collector, .. }) => {
+                collector.add_draft(draft);
+                return;
+            }
+            (Made::Entry(entry), Sink::Section { collector, .. }) => {
+                let key = key_of(&entry.work, entry.unique_key);
+                collector.add(&entry.work, &key);
+                return;
+            }
+            (Made::Rendered(rendered), _) => rendered,
+            (Made::Work(work), Sink::SideBySide(writer)) => {
+                let mut bytes = Vec::new();
+                (writer.render)(&work, key_of(&work, None), &mut bytes);
+                Rendered { bytes, works: 1 }
+            }
+            (
+                Made::Entry(entry),
+                Sink::InOrder {
+                    dialect,
+                    writer,
+                    after,
+                },
+            ) => {
+                let Entry {
+                    work,
+                    unique_key,
+                    at,
+                    draft,
+                } = *entry;
+                let mut bytes = Vec::new();
+                let mut lost = Vec::new();
+                let writer = writer.get_or_insert_with(|| {
+                    let (writer, header) = bib_writer(*dialect, request, outline, &mut lost);
+                    bytes.extend_from_slice(header.as_bytes());
+                    *after = !header.is_empty();
+                    writer
+                });
+                if !outline.strings.is_empty() {
+                    has_strings.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                if *after {
+                    bytes.push(b'\n');
+                }
+                *after = true;
+                let (text, entry_lost) = match draft {
+                    Some(draft) if outline.strings.is_empty() => draft,
+                    _ => {
+                        let key = key_of(&work, unique_key);
+                        let (mut text, mut lost) = (String::new(), Vec::new());
+                        writer.entry(&work, &key, false, &mut text, &mut lost);
+                        (text, lost)
+                    }
+                };
+                bytes.extend_from_slice(text.as_bytes());
+                let line = outline.line(at);
+                for diagnostic in lost.into_iter().chain(entry_lost) {
+                    let placed =
+                        !diagnostic.file.is_empty() || diagnostic.key.as_deref() == Some("");
+                    (report.borrow_mut())(match placed {
+                        true => diagnostic,
+                        false => diagnostic.at(name, line, usize::from(line > 0)),
+                    });
+                }
+                Rendered { bytes, works: 1 }
+            }
+            (Made::Work(_), Sink::InOrder { .. } | Sink::Section { .. })
+            | (Made::Entry(_), Sink::SideBySide(_))
+            | (Made::Drafted(_), Sink::SideBySide(_) | Sink::InOrder { .. }) => {
+                unreachable!("`make` hands on what the sink takes")
+            }
+        };
+        written += rendered.works;
+        let pushed = match &mut sink {
+            Sink::SideBySide(writer) => writer.push(&mut out, &rendered.bytes),
+            Sink::InOrder { .. } | Sink::Section { .. } => out.write_all(&rendered.bytes),
+        };
+        if let Err(error) = pushed {
+            failure.get_or_insert(error);
+        }
+        // One grown far past the room it was given (a huge entry) is let
+        // go: memory stays bounded by the largest entry, not a multiple.
+        let mut bytes = rendered.bytes;
+        let usual = (RENDERED_CAPACITY..=2 * RENDERED_CAPACITY).contains(&bytes.capacity());
+        if let (true, Ok(mut spare)) = (usual, spare.lock()) {
+            if spare.len() < SPARE_BUFFERS {
+                bytes.clear();
+                spare.push(bytes);
+            }
+        }
+    };
+    let read = works(path, name, &make, &mut each, &mut |diagnostic| {
+        skipped += usize::from(diagnostic.severity == Severity::Error);
+        (report.borrow_mut())(diagnostic);
+    });
+    let report = report.into_inner();
+    let outline = match read {
+        Err(WindowError::NotUtf8(_) | WindowError::ReadWhole) => return Ok(None),
+        Err(WindowError::Io(error)) => return Err(error),
+        Ok(outline) => outline,
+    };
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    match sink {
+        Sink::SideBySide(writer) => writer.finish(&mut out)?,
+        // A file without works still has its preambles and strings.
+        Sink::InOrder {
+            dialect,
+            writer: None,
+            ..
+        } => {
+            if let Some(outline) = outline {
+                let mut lost = Vec::new();
+                let (_, header) = bib_writer(dialect, request, &outline, &mut lost);
+                out.write_all(header.as_bytes())?;
+                lost.into_iter().for_each(&mut *report);
+            }
+        }
+        Sink::InOrder { .. } => {}
+        Sink::Section { collector, write } => {
+            // Said before the section, as when the file is read whole.
+            let (read, shown) = collector.counts();
+            if shown == 0 {
+                report(nothing_written(read, skipped, request));
+            }
+            out.write_all(write(&collector.section(), &request.write).as_bytes())?;
+            out.flush()?;
+            return Ok(Some(Streamed {
+                written: shown,
+                skipped,
+            }));
+        }
+    }
+    out.flush()?;
+    if written == 0 {
+        report(nothing_written(0, skipped, request));
+    }
+    Ok(Some(Streamed { written, skipped }))
+}
+
+/// Where streamed works go.
+enum Sink<'d, 'r> {
+    /// Rendered side by side, joined by fixed text.
+    SideBySide(write::StreamWriter),
+    /// Written one by one, in order, after the file's `@string`s.
+    InOrder {
+        dialect: write::bibtex::Dialect,
+        /// Made when the first work comes, or at the end.
+        writer: Option<write::bibtex::Writer>,
+        /// Whether anything was written yet.
+        after: bool,
+    },
+    /// Gathered into a CV section, written at the end.
+    Section {
+        collector: write::cv::Collector<'d, 'r>,
+        write: write::WriteSection,
+    },
+}
+
+/// The `.bib` writer of a streamed file, and the header it opens with.
+fn bib_writer(
+    dialect: write::bibtex::Dialect,
+    request: &Request,
+    outline: &Outline,
+    lost: &mut Vec<Diagnostic>,
+) -> (write::bibtex::Writer, String) {
+    let owner = request.write.markdown.highlight.clone();
+    let writer = write::bibtex::Writer::new(dialect, &request.write, owner, &outline.strings);
+    let header = writer.header(&outline.preambles, lost);
+    (writer, header)
+}
+
+/// Works as the second pass hands them on.
+enum Made {
+    Rendered(Rendered),
+    /// Still to get its key.
+    Work(Box<Work>),
+    /// To be written in order, or to get its key first.
+    Entry(Box<Entry>),
+    /// Ready for a CV section.
+    Drafted(write::cv::Draft),
+}
+
+/// A work to be written in order: its own key if no other work has it,
+/// where it is read, and its entry as drafted side by side (for a file
+/// without `@string`s), with what the entry could not hold.
+struct Entry {
+    work: Work,
+    unique_key: Option<String>,
+    at: EntryAt,
+    draft: Option<(String, Vec<Diagnostic>)>,
+}
+
+/// Works rendered one after another, joined as the output joins them.
+struct Rendered {
+    bytes: Vec<u8>,
+    works: usize,
+}
+
+/// Room for a window's rendered works, so that they are not copied as they
+/// grow: a 64 kB window of BibTeX is about 100 kB of CSL-JSON. Room not
+/// written to takes no memory from the system.
+const RENDERED_CAPACITY: usize = 160 << 10;
+
+/// How many written buffers (of at most twice [`RENDERED_CAPACITY`])
+/// wait to be used again.
+const SPARE_BUFFERS: usize = 8;
+
+/// The format the file is to be read in, if it is one read as it is
+/// streamed (BibTeX, CSL-JSON): as `--from` says, else as its name and
+/// first lines suggest. Not a file that is not text: the whole reading
+/// refuses it, saying what it is.
+fn streamed_format(path: &Path, from: Option<InputFormat>) -> std::io::Result<Option<InputFormat>> {
+    let mut file = File::open(path)?;
+    // A first look, at the first lines: a `.bib` file whose first entry is
+    // there is settled without reading (and copying) more. BibTeX is told
+    // by a line that starts an entry, which a longer look still has, so
+    // the answer is the one the whole look gives.
+    let mut head = Vec::with_capacity(FORMAT_LOOK);
+    (&mut file).take(FIRST_LOOK).read_to_end(&mut head)?;
+    if read::binary_kind(&head).is_some() {
+        return Ok(None);
+    }
+    let streamed = |format: Option<InputFormat>| {
+        format.filter(|format| matches!(format, InputFormat::Bibtex | InputFormat::CslJson))
+    };
+    if from.is_some() {
+        return Ok(streamed(from));
+    }
+    let start = String::from_utf8_lossy(&head);
+    if InputFormat::named_and_recognized(Some(path), &start) == Some(InputFormat::Bibtex) {
+        return Ok(Some(InputFormat::Bibtex));
+    }
+    file.take(FORMAT_LOOK as u64 - FIRST_LOOK)
+        .read_to_end(&mut head)?;
+    let text = String::from_utf8_lossy(&head);
+    Ok(streamed(InputFormat::detect(Some(path), &text)))
+}
+
+/// How much of a file's start tells its format.
+const FORMAT_LOOK: usize = 1 << 16;
+
+/// How much of it is looked at first.
+const FIRST_LOOK: u64 = read::TEXT_LOOK as u64;
