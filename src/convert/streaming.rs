@@ -110,8 +110,10 @@ pub fn convert_streaming(
     // Buffers already written out, for later windows: memory touched once
     // is cheaper to write than fresh memory.
     let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
-    // Once the file is known to have `@string`s, drafts are of no use.
-    let has_strings = std::sync::atomic::AtomicBool::new(false);
+    // Whether the file has `@string`s, once the first pass knows: with
+    // some, drafts are of no use; with none, a draft is the entry, and the
+    // entries of a window are drafted into one text.
+    let strings = std::sync::atomic::AtomicU8::new(STRINGS_UNKNOWN);
     let make = |work: Work, unique_key: Option<String>, at: EntryAt, last: Option<&mut Made>| {
         if let Some((drafter, _)) = &drafter {
             return Some(match drafter.draft(&work, unique_key.as_deref()) {
@@ -125,7 +127,20 @@ pub fn convert_streaming(
             });
         }
         let Some((render, separator)) = render else {
-            let drafts = !has_strings.load(std::sync::atomic::Ordering::Relaxed);
+            let known = strings.load(std::sync::atomic::Ordering::Relaxed);
+            if let (Some(draft), Some(key), STRINGS_NONE) = (&draft, &unique_key, known) {
+                let mut fresh = None;
+                let entries = match last {
+                    Some(Made::Entries(entries)) => {
+                        entries.text.push('\n');
+                        entries
+                    }
+                    _ => fresh.insert(Entries::default()),
+                };
+                entries.add(draft, &work, key, at);
+                return fresh.map(Made::Entries);
+            }
+            let drafts = known != STRINGS_SOME;
             let draft = draft.as_ref().filter(|_| drafts);
             let draft = draft.zip(unique_key.as_ref()).map(|(draft, key)| {
                 let (mut text, mut lost) = (String::new(), Vec::new());
@@ -182,6 +197,37 @@ pub fn convert_streaming(
                 return;
             }
             (Made::Rendered(rendered), _) => rendered,
+            (
+                Made::Entries(entries),
+                Sink::InOrder {
+                    dialect,
+                    writer,
+                    after,
+                },
+            ) => {
+                let mut bytes = Vec::with_capacity(entries.text.len() + 1);
+                let mut lost = Vec::new();
+                if writer.is_none() {
+                    let (opened, header) = bib_writer(*dialect, request, outline, &mut lost);
+                    bytes.extend_from_slice(header.as_bytes());
+                    *after = !header.is_empty();
+                    *writer = Some(opened);
+                }
+                if *after {
+                    bytes.push(b'\n');
+                }
+                *after = true;
+                bytes.extend_from_slice(entries.text.as_bytes());
+                let mut report = report.borrow_mut();
+                lost.into_iter().for_each(&mut *report);
+                for (at, diagnostic) in entries.lost {
+                    report(place(diagnostic, name, outline.line(at)));
+                }
+                Rendered {
+                    bytes,
+                    works: entries.works,
+                }
+            }
             (Made::Work(work), Sink::SideBySide(writer)) => {
                 let mut bytes = Vec::new();
                 (writer.render)(&work, key_of(&work, None), &mut bytes);
@@ -209,9 +255,11 @@ pub fn convert_streaming(
                     *after = !header.is_empty();
                     writer
                 });
-                if !outline.strings.is_empty() {
-                    has_strings.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
+                let known = match outline.strings.is_empty() {
+                    true => STRINGS_NONE,
+                    false => STRINGS_SOME,
+                };
+                strings.store(known, std::sync::atomic::Ordering::Relaxed);
                 if *after {
                     bytes.push(b'\n');
                 }
@@ -228,18 +276,14 @@ pub fn convert_streaming(
                 bytes.extend_from_slice(text.as_bytes());
                 let line = outline.line(at);
                 for diagnostic in lost.into_iter().chain(entry_lost) {
-                    let placed =
-                        !diagnostic.file.is_empty() || diagnostic.key.as_deref() == Some("");
-                    (report.borrow_mut())(match placed {
-                        true => diagnostic,
-                        false => diagnostic.at(name, line, usize::from(line > 0)),
-                    });
+                    (report.borrow_mut())(place(diagnostic, name, line));
                 }
                 Rendered { bytes, works: 1 }
             }
             (Made::Work(_), Sink::InOrder { .. } | Sink::Section { .. })
             | (Made::Entry(_), Sink::SideBySide(_))
-            | (Made::Drafted(_), Sink::SideBySide(_) | Sink::InOrder { .. }) => {
+            | (Made::Drafted(_), Sink::SideBySide(_) | Sink::InOrder { .. })
+            | (Made::Entries(_), Sink::SideBySide(_) | Sink::Section { .. }) => {
                 unreachable!("`make` hands on what the sink takes")
             }
         };
@@ -353,6 +397,8 @@ enum Made {
     Entry(Box<Entry>),
     /// Ready for a CV section.
     Drafted(write::cv::Draft),
+    /// Entries of a file without `@string`s, one after another.
+    Entries(Entries),
 }
 
 /// A work to be written in order: its own key if no other work has it,
@@ -364,6 +410,42 @@ struct Entry {
     at: EntryAt,
     draft: Option<(String, Vec<Diagnostic>)>,
 }
+
+/// `.bib` entries written one after another, with what they could not
+/// hold and where each entry is.
+#[derive(Default)]
+struct Entries {
+    text: String,
+    works: usize,
+    lost: Vec<(EntryAt, Diagnostic)>,
+}
+
+impl Entries {
+    fn add(&mut self, writer: &write::bibtex::Writer, work: &Work, key: &str, at: EntryAt) {
+        let mut lost = Vec::new();
+        writer.entry(work, key, false, &mut self.text, &mut lost);
+        self.lost
+            .extend(lost.into_iter().map(|diagnostic| (at, diagnostic)));
+        self.works += 1;
+    }
+}
+
+/// What the `.bib` writer said of an entry, placed at the entry's line
+/// (what it said of the preamble and strings, or of a parent read from
+/// elsewhere, is placed already).
+fn place(diagnostic: Diagnostic, name: &str, line: usize) -> Diagnostic {
+    let placed = !diagnostic.file.is_empty() || diagnostic.key.as_deref() == Some("");
+    match placed {
+        true => diagnostic,
+        false => diagnostic.at(name, line, usize::from(line > 0)),
+    }
+}
+
+/// Whether the file has `@string`s: [`STRINGS_UNKNOWN`] until the first
+/// pass has ended.
+const STRINGS_UNKNOWN: u8 = 0;
+const STRINGS_NONE: u8 = 1;
+const STRINGS_SOME: u8 = 2;
 
 /// Works rendered one after another, joined as the output joins them.
 struct Rendered {
