@@ -740,7 +740,8 @@ pub fn render(
     let in_style_order = plain
         .iter()
         .filter_map(|item| by_key.get(&item.key).map(|&index| &entries[index]));
-    let disambiguated = bibliography(in_style_order, &style.style, style);
+    let stand_in = dated_stand_in(&style.style);
+    let disambiguated = bibliography(in_style_order.chain(&stand_in), &style.style, style);
     let plain: HashMap<&str, &BibliographyItem> =
         plain.iter().map(|item| (item.key.as_str(), item)).collect();
     let mut items: Vec<Vec<Piece>> = vec![Vec::new(); works.len()];
@@ -768,6 +769,33 @@ pub fn render(
     }
     items
 }
+
+/// An entry cited after the list, and never shown, that makes hayagriva
+/// add year suffixes to works without a date too.
+///
+/// CSL gives ambiguous citations year suffixes whether or not they
+/// print a date (`n.d.-a`, `n.d.-b`, wherever the style places the
+/// `year-suffix` variable). hayagriva adds them only when some citation of
+/// the document prints a date, so a list of undated works is never told
+/// apart. A cited work that prints a date, whose title no work shares (a
+/// private-use character), lets its rule run on the others; it is not
+/// ambiguous with any of them, so it changes no one's suffix. Styles that
+/// add no year suffixes (numeric ones) get no such entry.
+fn dated_stand_in(csl: &IndependentStyle) -> Option<Entry> {
+    if !csl.citation.disambiguate_add_year_suffix {
+        return None;
+    }
+    let mut entry = Entry::new(STAND_IN_KEY, EntryType::Misc);
+    entry.set_title(FormatString {
+        value: StringChunk::verbatim("\u{F8FF}").into(),
+        short: None,
+    });
+    entry.set_date(HDate::from_year(1));
+    Some(entry)
+}
+
+/// The key of [`dated_stand_in`]; the works' keys are numbers.
+const STAND_IN_KEY: &str = "dated-stand-in";
 
 /// The entries cited once each, in the order given, and rendered as the
 /// style's bibliography.

@@ -310,3 +310,58 @@ fn years_before_the_common_era_read_as_written() {
     ));
     assert!(item.contains("44 BC"), "{item}");
 }
+
+fn undated(author: &str, title: &str) -> Work {
+    Work {
+        kind: WorkType::Book,
+        title: Some(Text::plain(title)),
+        authors: vec![named(author)],
+        ..Work::default()
+    }
+}
+
+#[test]
+fn undated_works_cited_alike_take_suffixes_in_list_order() {
+    let nobody = |_: &Person| false;
+    let later = undated("Jane Smith", "Book C");
+    let earlier = undated("Jane Smith", "Book B");
+    let alone = undated("Ana Roe", "Book A");
+    let items = render(&[&later, &alone, &earlier], &nobody, &style("apa"));
+    assert_eq!(plain(&items[0]), "Smith, J. (n.d.-b). Book C.");
+    assert_eq!(plain(&items[1]), "Roe, A. (n.d.). Book A.");
+    assert_eq!(plain(&items[2]), "Smith, J. (n.d.-a). Book B.");
+    // The term is the locale's, and the suffix goes where the style
+    // puts it.
+    let zoe = undated("Zoë Kovács-Müller", "Über Wörter");
+    let zoe_again = undated("Zoë Kovács-Müller", "Ähnliche Wörter");
+    let german = CitationStyle::load(
+        &Choice::Bundled("chicago-author-date".into()),
+        Some("de-DE"),
+    )
+    .unwrap();
+    let items = render(&[&zoe, &zoe_again], &nobody, &german);
+    assert!(
+        plain(&items[0]).contains("o.\u{a0}J.-b"),
+        "{}",
+        plain(&items[0])
+    );
+    assert!(
+        plain(&items[1]).contains("o.\u{a0}J.-a"),
+        "{}",
+        plain(&items[1])
+    );
+}
+
+#[test]
+fn numbered_styles_and_undated_works_by_others_take_no_suffix() {
+    let nobody = |_: &Person| false;
+    let a = undated("Jane Smith", "Book C");
+    let b = undated("Jane Smith", "Book B");
+    for item in render(&[&a, &b], &nobody, &style("ieee")) {
+        assert!(!plain(&item).contains("n.d.-"), "{}", plain(&item));
+    }
+    let c = undated("Ana Smith", "Book A");
+    let items = render(&[&a, &c], &nobody, &style("apa"));
+    assert_eq!(plain(&items[0]), "Smith, J. (n.d.). Book C.");
+    assert_eq!(plain(&items[1]), "Smith, A. (n.d.). Book A.");
+}
