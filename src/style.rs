@@ -118,7 +118,7 @@ pub fn bundled_locales() -> Vec<String> {
 impl CitationStyle {
     /// Loads a style and checks the locale (`None`: en-US) is bundled.
     pub fn load(choice: &Choice, locale: Option<&str>) -> Result<CitationStyle, StyleError> {
-        let (name, style) = match choice {
+        let (name, mut style) = match choice {
             Choice::Bundled(name) => (name.clone(), bundled(name)?),
             Choice::File(path) => (path.display().to_string(), from_file(path)?),
         };
@@ -134,6 +134,7 @@ impl CitationStyle {
                 bundled_locales().join(", ")
             )));
         }
+        steer::steer(&mut style);
         let punctuation_in_quote = punctuation_in_quote(&style, &locales, tag);
         Ok(CitationStyle {
             name,
@@ -1045,5 +1046,6 @@ fn ends_with_initial(name: &str) -> bool {
     last && chars.next().is_none_or(|c| !c.is_alphanumeric())
 }
 
+mod steer;
 #[cfg(test)]
 mod tests;

@@ -49,6 +49,14 @@ fn strong(pieces: &[Piece]) -> Vec<String> {
     found
 }
 
+/// The plain text with runs of white space as one space.
+fn words(pieces: &[Piece]) -> String {
+    plain(pieces)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn render_one(work: &Work, owner: &Person, style: &CitationStyle) -> Vec<Piece> {
     let is_owner = |person: &Person| person == owner;
     render(&[work], &is_owner, style).remove(0)
@@ -364,4 +372,35 @@ fn numbered_styles_and_undated_works_by_others_take_no_suffix() {
     let items = render(&[&a, &c], &nobody, &style("apa"));
     assert_eq!(plain(&items[0]), "Smith, J. (n.d.). Book C.");
     assert_eq!(plain(&items[1]), "Smith, A. (n.d.). Book A.");
+}
+
+#[test]
+fn a_group_of_terms_does_not_keep_a_group_whose_variables_are_empty() {
+    let mut work = article(&[named("Zoë Kovács-Müller")]);
+    work.kind = WorkType::Book;
+    work.venue = Venue::default();
+    work.ids.url = Some("https://example.org/book".into());
+    let nobody = named("Nobody Here");
+    let ieee = plain(&render_one(&work, &nobody, &style("ieee")));
+    assert!(
+        ieee.ends_with("2021. Available: https://example.org/book"),
+        "{ieee}"
+    );
+    // With an access date the group prints, and the terms with it.
+    work.dates.insert(
+        DateVariable::Accessed,
+        DateValue {
+            start: Date::from_ymd(2024, Month::new(5).unwrap(), 7).unwrap(),
+            end: None,
+            circa: false,
+        },
+    );
+    let ieee = words(&render_one(&work, &nobody, &style("ieee")));
+    assert!(
+        ieee.contains("Accessed: May 07, 2024. [Online]. Available: https://example.org/book"),
+        "{ieee}"
+    );
+    let german = CitationStyle::load(&Choice::Bundled("ieee".into()), Some("de-DE")).unwrap();
+    let ieee = words(&render_one(&work, &nobody, &german));
+    assert!(ieee.contains("[Online]. Verfügbar unter"), "{ieee}");
 }
