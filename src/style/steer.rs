@@ -6,7 +6,7 @@
 //! which elements hayagriva sees.
 
 use hayagriva::citationberg::{
-    Choose, ChooseBranch, ChooseMatch, IndependentStyle, LayoutRenderingElement, NamesChild,
+    Choose, ChooseBranch, ChooseMatch, IndependentStyle, LayoutRenderingElement, Names, NamesChild,
 };
 
 /// The style as hayagriva should read it.
@@ -14,6 +14,11 @@ pub(super) fn steer(style: &mut IndependentStyle) {
     each_list(style, &mut |list, in_group| {
         if in_group {
             nested_groups_behind_choices(list);
+        }
+        for element in list.iter_mut() {
+            if let LayoutRenderingElement::Names(names) = element {
+                substitutes_inherit_names(names);
+            }
         }
     });
 }
@@ -97,5 +102,39 @@ fn always(children: Vec<LayoutRenderingElement>) -> Choose {
         },
         else_if: Vec::new(),
         otherwise: None,
+    }
+}
+
+/// CSL lets a bare `cs:names` in a `cs:substitute` inherit the `cs:name`,
+/// `cs:et-al` and `cs:label` of the names it stands in for, so an editor
+/// in the author's place reads "Doe, Jane, ed.". hayagriva does so only
+/// for the substitute's direct children; one inside a choice ("editor,
+/// unless a standard") took the style's defaults ("J. Doe"). Each bare
+/// `cs:names` under the substitute, through choices and groups, is given
+/// what it inherits.
+fn substitutes_inherit_names(names: &mut Names) {
+    let original = names.clone();
+    for child in &mut names.children {
+        if let NamesChild::Substitute(substitute) = child {
+            inherit_names(&mut substitute.children, &original);
+        }
+    }
+}
+
+fn inherit_names(list: &mut [LayoutRenderingElement], original: &Names) {
+    for element in list {
+        match element {
+            LayoutRenderingElement::Names(names) => *names = original.from_names_substitute(names),
+            LayoutRenderingElement::Group(group) => inherit_names(&mut group.children, original),
+            LayoutRenderingElement::Choose(choose) => {
+                for branch in std::iter::once(&mut choose.if_).chain(&mut choose.else_if) {
+                    inherit_names(&mut branch.children, original);
+                }
+                if let Some(otherwise) = &mut choose.otherwise {
+                    inherit_names(&mut otherwise.children, original);
+                }
+            }
+            _ => {}
+        }
     }
 }

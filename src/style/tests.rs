@@ -404,3 +404,19 @@ fn a_group_of_terms_does_not_keep_a_group_whose_variables_are_empty() {
     let ieee = words(&render_one(&work, &nobody, &german));
     assert!(ieee.contains("[Online]. Verfügbar unter"), "{ieee}");
 }
+
+#[test]
+fn editors_in_the_authors_place_read_as_the_authors_would() {
+    let mut book = undated("Nobody Here", "Collected Papers");
+    book.authors.clear();
+    book.editors = vec![named("Jane Doe")];
+    let chicago = style("chicago-author-date");
+    let text = plain(&render_one(&book, &named("Nobody Here"), &chicago));
+    assert_eq!(text, "Doe, Jane, ed. n.d. Collected Papers.");
+    book.editors = vec![named("Zoë Kovács-Müller"), named("Jörg Müller")];
+    let text = plain(&render_one(&book, &named("Nobody Here"), &chicago));
+    assert_eq!(
+        text,
+        "Kovács-Müller, Zoë, and Jörg Müller, eds. n.d. Collected Papers."
+    );
+}
