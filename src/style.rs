@@ -466,6 +466,14 @@ pub fn entry(work: &Work, key: &str) -> Entry {
             parent.set_parents(series_entry(parent_kind).into_iter().collect());
             entry.set_parents(vec![parent]);
         }
+        // hayagriva knows an article's CSL type (`article-journal`,
+        // `paper-conference`) only from its parent: an article whose
+        // journal is not named still has one, without a title, or it
+        // reads as a preprint ("Preprint" in chicago-author-date).
+        (Some(parent_kind), None) if kind == EntryType::Article => {
+            let parent = Entry::new(&format!("{key}-container"), parent_kind);
+            entry.set_parents(vec![parent]);
+        }
         _ if matches!(kind, EntryType::Book | EntryType::Proceedings) => {
             entry.set_parents(series_entry(kind).into_iter().collect());
         }

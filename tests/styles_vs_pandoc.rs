@@ -29,7 +29,7 @@ use pubconv::write::OutputFormat;
 /// hayagriva's (year suffixes and name forms of disambiguation, quotes
 /// and punctuation). These floors keep what is reached from slipping;
 /// raise them as hayagriva or the mapping improves.
-const STYLES: &[(&str, f64)] = &[("apa", 0.80), ("ieee", 0.89), ("chicago-author-date", 0.82)];
+const STYLES: &[(&str, f64)] = &[("apa", 0.80), ("ieee", 0.89), ("chicago-author-date", 0.83)];
 
 /// The agreement asked for, printed beside each style's.
 const GOAL: f64 = 0.9;

@@ -420,3 +420,23 @@ fn editors_in_the_authors_place_read_as_the_authors_would() {
         "Kovács-Müller, Zoë, and Jörg Müller, eds. n.d. Collected Papers."
     );
 }
+
+#[test]
+fn an_article_without_its_journal_keeps_its_type() {
+    let mut work = article(&[named("Zoë Kovács-Müller")]);
+    work.venue = Venue::default();
+    let nobody = named("Nobody Here");
+    let chicago = plain(&render_one(&work, &nobody, &style("chicago-author-date")));
+    assert_eq!(
+        chicago,
+        "Kovács-Müller, Zoë. 2021. Sparse Coding of Shapes. March 5."
+    );
+    // A paper without its proceedings is dated to the day, as an
+    // unpublished one.
+    work.kind = WorkType::ConferencePaper;
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert_eq!(
+        apa,
+        "Kovács-Müller, Z. (2021, March 5). Sparse coding of shapes."
+    );
+}
