@@ -522,9 +522,25 @@ fn person(person: &Person) -> HPerson {
     let mut person = written_person(person);
     let typographic = |text: &mut String| *text = typographic_apostrophes(text).into_owned();
     typographic(&mut person.name);
+    person.given_name = person.given_name.as_deref().map(spaced_initials);
     person.given_name.as_mut().map(typographic);
     person.prefix.as_mut().map(typographic);
     person
+}
+
+/// Initials run together ("M.E", "J.R.R.") as separate words ("M. E",
+/// "J. R. R."): CSL reads a period inside a given name as the end of an
+/// initial, hayagriva only white space, so it made "M.E" one initial.
+fn spaced_initials(given: &str) -> String {
+    let mut out = String::with_capacity(given.len() + 4);
+    let mut chars = given.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '.' && chars.peek().is_some_and(|next| next.is_alphabetic()) {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// The model's name as hayagriva's, as written.

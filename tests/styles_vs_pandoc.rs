@@ -24,12 +24,12 @@ use pubconv::write::OutputFormat;
 
 /// The styles compared, with the share of items that must read the same.
 ///
-/// The goal is 90% for each. hayagriva 0.10.1 does not reach it (70%,
-/// 85% and 61% measured): docs/styles.md lists why, and most of it is
-/// hayagriva's (year suffixes and name forms of disambiguation, quotes
-/// and punctuation). These floors keep what is reached from slipping;
-/// raise them as hayagriva or the mapping improves.
-const STYLES: &[(&str, f64)] = &[("apa", 0.80), ("ieee", 0.89), ("chicago-author-date", 0.83)];
+/// The goal is 90% for each; `ieee` reaches it, `apa` and
+/// `chicago-author-date` not yet: docs/styles.md lists why, and most of
+/// it is hayagriva's (labels inside substitutes, disambiguation, quotes,
+/// title case). These floors keep what is reached from slipping; raise
+/// them as hayagriva or the mapping improves.
+const STYLES: &[(&str, f64)] = &[("apa", 0.81), ("ieee", 0.90), ("chicago-author-date", 0.85)];
 
 /// The agreement asked for, printed beside each style's.
 const GOAL: f64 = 0.9;

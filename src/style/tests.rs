@@ -440,3 +440,29 @@ fn an_article_without_its_journal_keeps_its_type() {
         "Kovács-Müller, Z. (2021, March 5). Sparse coding of shapes."
     );
 }
+
+#[test]
+fn initials_run_together_are_initials_each() {
+    let tolkien = Person::Personal(PersonalName {
+        given: Some("J.R.R.".into()),
+        family: "Tolkien".into(),
+        ..PersonalName::default()
+    });
+    let nunez = Person::Personal(PersonalName {
+        given: Some("É.Ö".into()),
+        family: "Ñúñez".into(),
+        ..PersonalName::default()
+    });
+    let work = article(&[tolkien, nunez]);
+    let nobody = named("Nobody Here");
+    let ieee = plain(&render_one(&work, &nobody, &style("ieee")));
+    assert!(
+        ieee.starts_with("[1] J. R. R. Tolkien and É. Ö. Ñúñez,"),
+        "{ieee}"
+    );
+    let chicago = plain(&render_one(&work, &nobody, &style("chicago-author-date")));
+    assert!(
+        chicago.starts_with("Tolkien, J. R. R., and É. Ö. Ñúñez."),
+        "{chicago}"
+    );
+}
