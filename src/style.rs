@@ -562,7 +562,7 @@ fn written_person(person: &Person) -> HPerson {
             alias: None,
         },
         Person::Personal(name) => HPerson {
-            name: name.family.clone(),
+            name: family_name(&name.family),
             given_name: name.given.clone(),
             prefix: name.particle.clone(),
             suffix: name.suffix.clone(),
@@ -570,7 +570,7 @@ fn written_person(person: &Person) -> HPerson {
             alias: None,
         },
         Person::Literal(name) => HPerson {
-            name: name.clone(),
+            name: name.replace(' ', &FAMILY_SPACE.to_string()),
             given_name: None,
             prefix: None,
             suffix: None,
@@ -673,6 +673,32 @@ fn push_chunks(
 /// resource" in title case). Put before a number whose first word has a
 /// capital inside, which CSL's capitalize-first leaves alone ("arXiv:…").
 const WORD_JOINER: char = '\u{2060}';
+
+/// Stands for a space inside a family name that starts with a capital
+/// ("La Fontaine", "Da Silva") or a literal name: hayagriva takes a
+/// leading word it knows as a particle ("la", "da") in any case for a
+/// non-dropping one, and with `demote-non-dropping-particle` moves it after
+/// the given name ("Fontaine, Jean de La"); CSL processors take only
+/// lowercase words for particles ("van Gogh") and keep such names whole.
+/// The walk puts the space back.
+const FAMILY_SPACE: char = '\u{E000}';
+
+/// A family name as hayagriva should read it: spaces kept where it may
+/// start with a particle (a lowercase word), else [`FAMILY_SPACE`]s.
+fn family_name(family: &str) -> String {
+    if family.starts_with(char::is_lowercase) {
+        return family.to_owned();
+    }
+    family.replace(' ', &FAMILY_SPACE.to_string())
+}
+
+/// Text as hayagriva printed it, without the characters that steered it.
+fn unsteered(text: &str) -> String {
+    text.chars()
+        .filter(|&c| c != WORD_JOINER)
+        .map(|c| if c == FAMILY_SPACE { ' ' } else { c })
+        .collect()
+}
 
 /// Text word by word, each normal or verbatim.
 fn push_words(
@@ -879,16 +905,13 @@ impl Walker<'_> {
     fn child(&self, child: &ElemChild, out: &mut Vec<Piece>, strong: bool) {
         match child {
             ElemChild::Text(formatted) => {
-                let text = formatted.text.replace(WORD_JOINER, "");
+                let text = unsteered(&formatted.text);
                 out.push(styled(&formatted.formatting, Piece::text(&text)))
             }
             ElemChild::Markup(markup) => out.push(Piece::text(markup)),
             ElemChild::Link { text, url } => out.push(Piece::Link {
                 url: url.clone(),
-                text: vec![styled(
-                    &text.formatting,
-                    Piece::text(text.text.replace(WORD_JOINER, "")),
-                )],
+                text: vec![styled(&text.formatting, Piece::text(unsteered(&text.text)))],
             }),
             ElemChild::Transparent { .. } => {}
             ElemChild::Elem(elem) => {

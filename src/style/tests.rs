@@ -466,3 +466,29 @@ fn initials_run_together_are_initials_each() {
         "{chicago}"
     );
 }
+
+#[test]
+fn capitalised_family_names_keep_their_first_word() {
+    let family = |given: &str, family: &str| {
+        Person::Personal(PersonalName {
+            given: Some(given.into()),
+            family: family.into(),
+            ..PersonalName::default()
+        })
+    };
+    let work = article(&[
+        family("Jean", "La Fontaine"),
+        family("José", "Da Silva"),
+        Person::Literal("Van Leer Foundation".into()),
+    ]);
+    let nobody = named("Nobody Here");
+    let chicago = plain(&render_one(&work, &nobody, &style("chicago-author-date")));
+    assert!(
+        chicago.starts_with("La Fontaine, Jean, José Da Silva, and Van Leer Foundation. 2021."),
+        "{chicago}"
+    );
+    // A lowercase first word is a particle, as CSL processors read it.
+    let work = article(&[family("Vincent", "van Gogh")]);
+    let chicago = plain(&render_one(&work, &nobody, &style("chicago-author-date")));
+    assert!(chicago.starts_with("Gogh, Vincent van. 2021."), "{chicago}");
+}
