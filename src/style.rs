@@ -68,6 +68,8 @@ pub struct CitationStyle {
     locales: Vec<Locale>,
     /// Whether the locale puts a comma or period before a closing quote.
     punctuation_in_quote: bool,
+    /// The locale's quotation marks, for quotes inside titles.
+    quotes: quotes::Quotes,
 }
 
 impl fmt::Debug for CitationStyle {
@@ -136,25 +138,40 @@ impl CitationStyle {
         }
         steer::steer(&mut style);
         let punctuation_in_quote = punctuation_in_quote(&style, &locales, tag);
+        let quotes = quotes::Quotes::of(&style, &locales, tag);
         Ok(CitationStyle {
             name,
             style,
             locale: LocaleCode(tag.to_owned()),
             locales,
             punctuation_in_quote,
+            quotes,
         })
     }
 }
 
-/// The locale's `punctuation-in-quote`: the style's own locale sections
-/// first, then the bundled locale of the tag or of its language.
+/// The locale's `punctuation-in-quote`.
 fn punctuation_in_quote(style: &IndependentStyle, bundled: &[Locale], tag: &str) -> bool {
+    from_locales(style, bundled, tag, |locale| {
+        locale.style_options.as_ref()?.punctuation_in_quote
+    })
+    .unwrap_or(false)
+}
+
+/// The first answer `find` gives in the locales a style reads: the
+/// style's own locale sections first, then the bundled locale of the tag
+/// or of its language.
+fn from_locales<'a, R>(
+    style: &'a IndependentStyle,
+    bundled: &'a [Locale],
+    tag: &str,
+    find: impl Fn(&'a Locale) -> Option<R>,
+) -> Option<R> {
     let matches = |locale: &&Locale, exact: bool| match &locale.lang {
         Some(lang) if exact => lang.0.eq_ignore_ascii_case(tag),
         Some(lang) => primary(&lang.0).eq_ignore_ascii_case(primary(tag)),
         None => !exact,
     };
-    let option = |locale: &Locale| locale.style_options.as_ref()?.punctuation_in_quote;
     [true, false]
         .into_iter()
         .flat_map(|exact| style.locale.iter().filter(move |l| matches(l, exact)))
@@ -163,8 +180,7 @@ fn punctuation_in_quote(style: &IndependentStyle, bundled: &[Locale], tag: &str)
                 .iter()
                 .filter(move |l| matches(l, exact) && l.lang.is_some())
         }))
-        .find_map(option)
-        .unwrap_or(false)
+        .find_map(find)
 }
 
 /// `de` of `de-DE`.
@@ -592,7 +608,8 @@ fn plain_text(text: &Text) -> String {
 /// words are made verbatim too: a word with a capital after its first
 /// letter ("CycleGAN", "BERT", "arXiv"), and a capitalised last word
 /// ("Book A"). Straight apostrophes become typographic ones, as CSL
-/// processors print them ("O’Neil").
+/// processors print them ("O’Neil"), and quotes are marked to be spelled
+/// as the locale's once rendered.
 fn format_string(text: &Text) -> FormatString {
     let mut plain = String::new();
     collect_plain(&text.inlines, &mut plain);
@@ -606,6 +623,7 @@ fn format_string(text: &Text) -> FormatString {
     let mut chunks = ChunkedString::new();
     let mut words = Words::default();
     push_chunks(&text.inlines, false, last_word, &mut words, &mut chunks);
+    quotes::mark(&mut chunks);
     FormatString {
         value: chunks,
         short: None,
@@ -815,6 +833,7 @@ pub fn render(
         }
         walker.children(&item.content, &mut pieces, false);
         let mut pieces = tidy(pieces);
+        style.quotes.spell(&mut pieces);
         punctuate(&mut pieces, style.punctuation_in_quote, &mut String::new());
         items[index] = pieces;
     }
@@ -1093,6 +1112,7 @@ fn ends_with_initial(name: &str) -> bool {
     last && chars.next().is_none_or(|c| !c.is_alphanumeric())
 }
 
+mod quotes;
 mod steer;
 #[cfg(test)]
 mod tests;

@@ -492,3 +492,31 @@ fn capitalised_family_names_keep_their_first_word() {
     let chicago = plain(&render_one(&work, &nobody, &style("chicago-author-date")));
     assert!(chicago.starts_with("Gogh, Vincent van. 2021."), "{chicago}");
 }
+
+#[test]
+fn quotes_in_titles_take_the_locales_marks_by_depth() {
+    let mut work = article(&[named("Jane Doe")]);
+    work.title = Some(Text::plain("Life's 'little' surprises"));
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(
+        apa.contains("(2021). Life’s “little” surprises. Journal"),
+        "{apa}"
+    );
+    // Inside the style's quotes, the inner marks; title case looks
+    // through them.
+    work.title = Some(Text::plain("A \"quick start\" guide"));
+    let chicago = plain(&render_one(&work, &nobody, &style("chicago-author-date")));
+    assert!(chicago.contains("“A ‘Quick Start’ Guide.”"), "{chicago}");
+    let german = CitationStyle::load(
+        &Choice::Bundled("chicago-author-date".into()),
+        Some("de-DE"),
+    )
+    .unwrap();
+    let chicago = plain(&render_one(&work, &nobody, &german));
+    assert!(chicago.contains("„A ‚quick start‘ guide“"), "{chicago}");
+    // A lone apostrophe is no quote.
+    work.title = Some(Text::plain("The dogs' 'day"));
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(apa.contains("The dogs’ 'day."), "{apa}");
+}
