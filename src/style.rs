@@ -833,6 +833,7 @@ pub fn render(
         }
         walker.children(&item.content, &mut pieces, false);
         let mut pieces = tidy(pieces);
+        labels::pick(&mut pieces, &entries[index]);
         style.quotes.spell(&mut pieces);
         punctuate(&mut pieces, style.punctuation_in_quote, &mut String::new());
         items[index] = pieces;
@@ -1112,6 +1113,7 @@ fn ends_with_initial(name: &str) -> bool {
     last && chars.next().is_none_or(|c| !c.is_alphanumeric())
 }
 
+mod labels;
 mod quotes;
 mod steer;
 #[cfg(test)]

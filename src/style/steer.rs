@@ -11,6 +11,7 @@ use hayagriva::citationberg::{
 
 /// The style as hayagriva should read it.
 pub(super) fn steer(style: &mut IndependentStyle) {
+    super::labels::in_substitutes(style);
     each_list(style, &mut |list, in_group| {
         if in_group {
             nested_groups_behind_choices(list);

@@ -520,3 +520,27 @@ fn quotes_in_titles_take_the_locales_marks_by_depth() {
     let apa = plain(&render_one(&work, &nobody, &style("apa")));
     assert!(apa.contains("The dogs’ 'day."), "{apa}");
 }
+
+#[test]
+fn labels_print_where_a_title_stands_in_for_the_authors() {
+    let mut book = undated("Nobody Here", "Über Wörter");
+    book.authors.clear();
+    book.venue.pages = Some("101–108".into());
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&book, &nobody, &style("apa")));
+    assert_eq!(apa, "Über Wörter (pp. 101–108). (n.d.).");
+    book.venue.pages = Some("7".into());
+    let apa = plain(&render_one(&book, &nobody, &style("apa")));
+    assert_eq!(apa, "Über Wörter (p. 7). (n.d.).");
+    book.venue.pages = None;
+    book.fields.insert(Variable::Edition, Text::plain("5"));
+    let apa = plain(&render_one(&book, &nobody, &style("apa")));
+    assert_eq!(apa, "Über Wörter (5th ed.). (n.d.).");
+    let german = CitationStyle::load(&Choice::Bundled("apa".into()), Some("de-DE")).unwrap();
+    book.venue.pages = Some("101–108".into());
+    let apa = plain(&render_one(&book, &nobody, &german));
+    assert!(
+        apa.starts_with("Über Wörter (5. Aufl., S. 101–108)."),
+        "{apa}"
+    );
+}
