@@ -388,6 +388,9 @@ pub fn entry(work: &Work, key: &str) -> Entry {
             set(&mut entry, format_string(text));
         }
     }
+    if let Some(language) = work.fields.get(&Variable::Language) {
+        entry.set_language(item_language(&plain_text(language)).unwrap_or_default());
+    }
     for (variable, set) in NUMBER_FIELDS {
         if let Some(text) = work.fields.get(variable) {
             set(
@@ -496,6 +499,23 @@ pub fn entry(work: &Work, key: &str) -> Entry {
         _ => {}
     }
     entry
+}
+
+/// The language of an item by its primary subtag ("fr" of "fr-CA" or
+/// "FR"); none ("undetermined") where the text starts with no language
+/// code ("french language").
+///
+/// CSL changes the case of titles in English only, and so does hayagriva
+/// when it knows the item's language: a French title keeps its case
+/// ("Étude des réseaux"). Only the primary subtag is read, as CSL
+/// processors read "en--comments" as English.
+fn item_language<T: FromStr>(text: &str) -> Option<T> {
+    let primary = text
+        .trim()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default();
+    primary.to_ascii_lowercase().parse().ok()
 }
 
 /// A model date as hayagriva's, which counts months and days from zero,

@@ -544,3 +544,32 @@ fn labels_print_where_a_title_stands_in_for_the_authors() {
         "{apa}"
     );
 }
+
+#[test]
+fn titles_in_other_languages_keep_their_case() {
+    let mut work = article(&[named("François Lefèvre")]);
+    work.title = Some(Text::plain(
+        "Étude des réseaux: l'apprentissage sans étiquettes",
+    ));
+    let nobody = named("Nobody Here");
+    let chicago = style("chicago-author-date");
+    for language in ["fr", "fr-CA", "french language"] {
+        work.fields
+            .insert(Variable::Language, Text::plain(language));
+        let text = plain(&render_one(&work, &nobody, &chicago));
+        assert!(
+            text.contains("“Étude des réseaux: l’apprentissage sans étiquettes.”"),
+            "{language}: {text}"
+        );
+    }
+    work.title = Some(Text::plain("Sparse coding of shapes"));
+    for language in ["en-GB", "en--with comments"] {
+        work.fields
+            .insert(Variable::Language, Text::plain(language));
+        let text = plain(&render_one(&work, &nobody, &chicago));
+        assert!(
+            text.contains("“Sparse Coding of Shapes.”"),
+            "{language}: {text}"
+        );
+    }
+}
