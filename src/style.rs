@@ -854,6 +854,7 @@ pub fn render(
         walker.children(&item.content, &mut pieces, false);
         let mut pieces = tidy(pieces);
         labels::pick(&mut pieces, &entries[index]);
+        steer::drop_empty_dates(&mut pieces);
         style.quotes.spell(&mut pieces);
         punctuate(&mut pieces, style.punctuation_in_quote, &mut String::new());
         items[index] = pieces;

@@ -6,13 +6,17 @@
 //! which elements hayagriva sees.
 
 use hayagriva::citationberg::{
-    Choose, ChooseBranch, ChooseMatch, IndependentStyle, LayoutRenderingElement, Names, NamesChild,
+    Choose, ChooseBranch, ChooseMatch, DatePartName, Group, IndependentStyle,
+    LayoutRenderingElement, Names, NamesChild, Text, TextTarget,
 };
+
+use crate::write::cv::Piece;
 
 /// The style as hayagriva should read it.
 pub(super) fn steer(style: &mut IndependentStyle) {
     super::labels::in_substitutes(style);
     each_list(style, &mut |list, in_group| {
+        year_less_dates_marked(list);
         if in_group {
             nested_groups_behind_choices(list);
         }
@@ -138,4 +142,95 @@ fn inherit_names(list: &mut [LayoutRenderingElement], original: &Names) {
             _ => {}
         }
     }
+}
+
+/// Opens a date that prints no year, so that the walk can tell whether it
+/// printed anything ([`drop_empty_dates`]).
+const DATE_START: char = '\u{E005}';
+/// Closes it.
+const DATE_END: char = '\u{E006}';
+
+/// A date that prints only its month or day, between marks. hayagriva
+/// counts such a date as printing whenever the item has the date, so a
+/// year-only date left the delimiter before it: `(2023,)` in apa,
+/// `12 : 104123` in chicago-author-date.
+fn year_less_dates_marked(list: &mut [LayoutRenderingElement]) {
+    for element in list {
+        let LayoutRenderingElement::Date(date) = element else {
+            continue;
+        };
+        let year_less = !date.is_localized()
+            && !date
+                .date_part
+                .iter()
+                .any(|part| part.name == DatePartName::Year);
+        if !year_less {
+            continue;
+        }
+        let mark = |c: char| {
+            LayoutRenderingElement::Text(Text::with_target(TextTarget::Value {
+                val: c.to_string(),
+            }))
+        };
+        let date = std::mem::replace(element, mark(DATE_START));
+        *element = LayoutRenderingElement::Group(Group {
+            children: vec![mark(DATE_START), date, mark(DATE_END)],
+            font_style: None,
+            font_variant: None,
+            font_weight: None,
+            text_decoration: None,
+            vertical_align: None,
+            prefix: None,
+            suffix: None,
+            delimiter: None,
+            display: None,
+        });
+    }
+}
+
+/// Drops the marks of year-less dates, and with a date that printed
+/// nothing the brackets around it and the delimiter before it, where
+/// punctuation or the end follows (`(2023, ` + `)` reads `(2023)`).
+pub(super) fn drop_empty_dates(pieces: &mut [Piece]) {
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) if text.contains([DATE_START, DATE_END]) => {
+                *text = without_empty_dates(text)
+            }
+            Piece::Styled(_, inner) | Piece::Link { text: inner, .. } => drop_empty_dates(inner),
+            _ => {}
+        }
+    }
+}
+
+fn without_empty_dates(text: &str) -> String {
+    let empty: String = [DATE_START, DATE_END].iter().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&empty) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + empty.len()..];
+        // The affixes of a group that holds only the date enclose nothing.
+        for (open, close) in [('(', ')'), ('[', ']')] {
+            if out.ends_with(open) && rest.starts_with(close) {
+                out.pop();
+                rest = &rest[1..];
+            }
+        }
+        let closes = rest
+            .chars()
+            .find(|&c| c != DATE_START && c != DATE_END)
+            .is_none_or(|c| ".,;:)]".contains(c));
+        if closes {
+            for delimiter in [", ", "; ", ": ", " "] {
+                if out.ends_with(delimiter) {
+                    out.truncate(out.len() - delimiter.len());
+                    break;
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out.retain(|c| c != DATE_START && c != DATE_END);
+    out
 }

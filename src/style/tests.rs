@@ -573,3 +573,37 @@ fn titles_in_other_languages_keep_their_case() {
         );
     }
 }
+
+#[test]
+fn a_date_that_prints_nothing_leaves_no_delimiter() {
+    let mut work = article(&[named("Zoë Kovács-Müller")]);
+    work.kind = WorkType::NewspaperArticle;
+    work.date = Some(DateValue {
+        start: Date::year(2009),
+        end: None,
+        circa: false,
+    });
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(apa.starts_with("Kovács-Müller, Z. (2009). Sparse"), "{apa}");
+    work.date = article(&[]).date;
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(
+        apa.starts_with("Kovács-Müller, Z. (2021, March 5). Sparse"),
+        "{apa}"
+    );
+    // A volume without an issue, where chicago-author-date would print the
+    // month.
+    let mut work = article(&[named("Zoë Kovács-Müller")]);
+    work.venue.issue = None;
+    work.date = Some(DateValue {
+        start: Date::year(2009),
+        end: None,
+        circa: false,
+    });
+    let chicago = plain(&render_one(&work, &nobody, &style("chicago-author-date")));
+    assert!(
+        chicago.contains("Journal of Shapes 12: 10–20."),
+        "{chicago}"
+    );
+}
