@@ -657,6 +657,9 @@ struct Words {
     begun: usize,
     /// Whether the text so far ends inside a word.
     inside: bool,
+    /// Whether the last word ended a sentence or opened a subtitle
+    /// (`:`, `?`, `!`, `.`).
+    after_stop: bool,
 }
 
 fn collect_plain(inlines: &[Inline], out: &mut String) {
@@ -759,9 +762,12 @@ fn push_words(
             if !words.inside {
                 words.begun += 1;
             }
+            let opens_sentence = words.begun == 1 || words.after_stop;
             let keeps_case = protected
                 || word.chars().skip(1).any(char::is_uppercase)
-                || last_word == Some(words.begun);
+                || last_word == Some(words.begun)
+                || title_case_keeps(word, opens_sentence);
+            words.after_stop = word.ends_with([':', '?', '!', '.']);
             let kind = match keeps_case {
                 true => ChunkKind::Verbatim,
                 false => ChunkKind::Normal,
@@ -779,6 +785,85 @@ fn push_words(
                 false => chunks.push_str(space, ChunkKind::Normal),
             }
         }
+    }
+}
+
+/// Stop words CSL processors leave in lowercase in title case: CSL
+/// 1.0.2's, and "about", which citeproc-js and pandoc add.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor",
+    "of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet",
+];
+
+/// The words hayagriva writes in lowercase in title case, whatever their
+/// case in the title.
+const LOWERED_BY_HAYAGRIVA: &[&str] = &[
+    "a",
+    "above",
+    "across",
+    "against",
+    "among",
+    "an",
+    "and",
+    "around",
+    "as",
+    "at",
+    "behind",
+    "below",
+    "beneath",
+    "beside",
+    "between",
+    "but",
+    "by",
+    "down",
+    "during",
+    "for",
+    "from",
+    "front",
+    "in",
+    "inside",
+    "into",
+    "near",
+    "nor",
+    "of",
+    "on",
+    "onto",
+    "or",
+    "over",
+    "since",
+    "so",
+    "the",
+    "till",
+    "to",
+    "toward",
+    "under",
+    "underneath",
+    "until",
+    "up",
+    "via",
+    "with",
+    "within",
+    "yet",
+];
+
+/// Whether a word keeps its case in title case where hayagriva would
+/// change it. CSL processors capitalize lowercase words other than stop
+/// words and leave the rest as written; hayagriva also lowers capitalized
+/// words on its own list ("Matter For Bayesian") and capitalizes stop
+/// words after a comma ("Translation, And Comprehension") and "about". A
+/// lowercase stop word that opens a sentence or subtitle is capitalized
+/// by both.
+fn title_case_keeps(word: &str, opens_sentence: bool) -> bool {
+    let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let mut chars = core.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest_lower = chars.all(char::is_lowercase);
+    let lower = core.to_lowercase();
+    match first.is_uppercase() {
+        true => rest_lower && LOWERED_BY_HAYAGRIVA.contains(&lower.as_str()),
+        false => !opens_sentence && rest_lower && STOP_WORDS.contains(&core),
     }
 }
 

@@ -250,7 +250,7 @@ fn title_case_leaves_mixed_case_words_and_the_last_word_alone() {
         &style("chicago-author-date"),
     ));
     assert!(
-        item.contains("“CycleGAN and BERT for EU Migration: ACSM’s Resource for Testing A.”"),
+        item.contains("“CycleGAN and BERT for EU Migration: ACSM’s Resource for Testing a.”"),
         "{item}"
     );
     assert!(item.starts_with("O’Neil, Mary."), "{item}");
@@ -605,5 +605,34 @@ fn a_date_that_prints_nothing_leaves_no_delimiter() {
     assert!(
         chicago.contains("Journal of Shapes 12: 10–20."),
         "{chicago}"
+    );
+}
+
+#[test]
+fn title_case_leaves_stop_words_and_capitals_as_written() {
+    let mut work = article(&[named("Jane Doe")]);
+    work.title = Some(Text::plain(
+        "Translation, and comprehension about things: a study For Bayesian models",
+    ));
+    let nobody = named("Nobody Here");
+    let chicago = style("chicago-author-date");
+    let text = plain(&render_one(&work, &nobody, &chicago));
+    assert!(
+        text.contains(
+            "“Translation, and Comprehension about Things: A Study For Bayesian Models.”"
+        ),
+        "{text}"
+    );
+    work.title = Some(Text::plain("Ética, and the café: the año of Ñandú"));
+    let text = plain(&render_one(&work, &nobody, &chicago));
+    assert!(
+        text.contains("“Ética, and the Café: The Año of Ñandú.”"),
+        "{text}"
+    );
+    // Where the style changes no case, the title reads as written.
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(
+        apa.contains("(2021). Ética, and the café: the año of Ñandú."),
+        "{apa}"
     );
 }
