@@ -696,8 +696,9 @@ fn push_chunks(
                     words.begun += parts - usize::from(words.inside);
                     words.inside = !tex.ends_with(char::is_whitespace);
                 }
+                // A formula's letters are symbols: title case leaves
+                // "α-stable" alone, as CSL processors do.
                 match math::to_unicode(tex) {
-                    Some(unicode) if !protected => chunks.push_str(&unicode, ChunkKind::Normal),
                     Some(unicode) => chunks.push_str(&unicode, ChunkKind::Verbatim),
                     None => chunks.push_str(&format!("${tex}$"), ChunkKind::Verbatim),
                 }

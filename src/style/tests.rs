@@ -636,3 +636,24 @@ fn title_case_leaves_stop_words_and_capitals_as_written() {
         "{apa}"
     );
 }
+
+#[test]
+fn letters_of_formulas_keep_their_case() {
+    let mut work = article(&[named("Zoë Kovács-Müller")]);
+    work.title = Some(Text {
+        inlines: vec![
+            Inline::Plain("Sums for ".into()),
+            Inline::Math("\\alpha".into()),
+            Inline::Plain("-stable and ".into()),
+            Inline::Math("\\beta".into()),
+            Inline::Plain(" processes".into()),
+        ],
+        ..Text::default()
+    });
+    let nobody = named("Nobody Here");
+    let chicago = plain(&render_one(&work, &nobody, &style("chicago-author-date")));
+    assert!(
+        chicago.contains("“Sums for α-Stable and β Processes.”"),
+        "{chicago}"
+    );
+}
