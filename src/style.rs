@@ -931,6 +931,7 @@ pub fn render(
         let walker = Walker {
             work: works[index],
             is_owner,
+            url: url_as_written(works[index], &entries[index]),
         };
         let mut pieces = Vec::new();
         if let Some(first) = &item.first_field {
@@ -1016,10 +1017,21 @@ fn names_text(children: &ElemChildren) -> String {
     text
 }
 
+/// The work's URL as hayagriva prints it and as written, where they
+/// differ: hayagriva prints a URL as its parser normalised it
+/// (`http://example.com` with a slash added), CSL processors as written.
+fn url_as_written<'a>(work: &'a Work, entry: &Entry) -> Option<(String, &'a str)> {
+    let written = work.ids.url.as_deref()?;
+    let printed = entry.url()?.value.to_string();
+    (printed != written).then_some((printed, written))
+}
+
 /// Walks hayagriva's output tree into pieces.
 struct Walker<'a> {
     work: &'a Work,
     is_owner: &'a dyn Fn(&Person) -> bool,
+    /// The work's URL as hayagriva prints it, and as written.
+    url: Option<(String, &'a str)>,
 }
 
 impl Walker<'_> {
@@ -1036,10 +1048,16 @@ impl Walker<'_> {
                 out.push(styled(&formatted.formatting, Piece::text(&text)))
             }
             ElemChild::Markup(markup) => out.push(Piece::text(markup)),
-            ElemChild::Link { text, url } => out.push(Piece::Link {
-                url: url.clone(),
-                text: vec![styled(&text.formatting, Piece::text(unsteered(&text.text)))],
-            }),
+            ElemChild::Link { text, url } => {
+                let shown = match &self.url {
+                    Some((printed, written)) if *printed == text.text => written.to_string(),
+                    _ => unsteered(&text.text),
+                };
+                out.push(Piece::Link {
+                    url: url.clone(),
+                    text: vec![styled(&text.formatting, Piece::text(shown))],
+                })
+            }
             ElemChild::Transparent { .. } => {}
             ElemChild::Elem(elem) => {
                 // A single name: bold when it is one of the owner's, found by

@@ -29,7 +29,7 @@ use pubconv::write::OutputFormat;
 /// hayagriva's (disambiguation, date ranges, initials of abbreviated
 /// given names). These floors keep what is reached from slipping; raise
 /// them as hayagriva or the mapping improves.
-const STYLES: &[(&str, f64)] = &[("apa", 0.88), ("ieee", 0.91), ("chicago-author-date", 0.90)];
+const STYLES: &[(&str, f64)] = &[("apa", 0.89), ("ieee", 0.91), ("chicago-author-date", 0.90)];
 
 /// The agreement asked for, printed beside each style's.
 const GOAL: f64 = 0.9;

@@ -657,3 +657,21 @@ fn letters_of_formulas_keep_their_case() {
         "{chicago}"
     );
 }
+
+#[test]
+fn urls_print_as_written() {
+    let mut work = article(&[named("Jane Doe")]);
+    work.kind = WorkType::Webpage;
+    work.venue = Venue::default();
+    let nobody = named("Nobody Here");
+    for url in ["http://example.com", "https://müller.example/Straße?q=ü"] {
+        work.ids.url = Some(url.into());
+        let item = render_one(&work, &nobody, &style("apa"));
+        assert!(plain(&item).ends_with(url), "{}", plain(&item));
+        // The link still leads where the parsed URL does.
+        assert!(
+            item.iter().any(|piece| matches!(piece, Piece::Link { .. })),
+            "{item:?}"
+        );
+    }
+}
