@@ -68,6 +68,8 @@ pub struct CitationStyle {
     locales: Vec<Locale>,
     /// Whether the locale puts a comma or period before a closing quote.
     punctuation_in_quote: bool,
+    /// The locale's quotation marks, for quotes inside titles.
+    quotes: quotes::Quotes,
 }
 
 impl fmt::Debug for CitationStyle {
@@ -118,7 +120,7 @@ pub fn bundled_locales() -> Vec<String> {
 impl CitationStyle {
     /// Loads a style and checks the locale (`None`: en-US) is bundled.
     pub fn load(choice: &Choice, locale: Option<&str>) -> Result<CitationStyle, StyleError> {
-        let (name, style) = match choice {
+        let (name, mut style) = match choice {
             Choice::Bundled(name) => (name.clone(), bundled(name)?),
             Choice::File(path) => (path.display().to_string(), from_file(path)?),
         };
@@ -134,26 +136,42 @@ impl CitationStyle {
                 bundled_locales().join(", ")
             )));
         }
+        steer::steer(&mut style);
         let punctuation_in_quote = punctuation_in_quote(&style, &locales, tag);
+        let quotes = quotes::Quotes::of(&style, &locales, tag);
         Ok(CitationStyle {
             name,
             style,
             locale: LocaleCode(tag.to_owned()),
             locales,
             punctuation_in_quote,
+            quotes,
         })
     }
 }
 
-/// The locale's `punctuation-in-quote`: the style's own locale sections
-/// first, then the bundled locale of the tag or of its language.
+/// The locale's `punctuation-in-quote`.
 fn punctuation_in_quote(style: &IndependentStyle, bundled: &[Locale], tag: &str) -> bool {
+    from_locales(style, bundled, tag, |locale| {
+        locale.style_options.as_ref()?.punctuation_in_quote
+    })
+    .unwrap_or(false)
+}
+
+/// The first answer `find` gives in the locales a style reads: the
+/// style's own locale sections first, then the bundled locale of the tag
+/// or of its language.
+fn from_locales<'a, R>(
+    style: &'a IndependentStyle,
+    bundled: &'a [Locale],
+    tag: &str,
+    find: impl Fn(&'a Locale) -> Option<R>,
+) -> Option<R> {
     let matches = |locale: &&Locale, exact: bool| match &locale.lang {
         Some(lang) if exact => lang.0.eq_ignore_ascii_case(tag),
         Some(lang) => primary(&lang.0).eq_ignore_ascii_case(primary(tag)),
         None => !exact,
     };
-    let option = |locale: &Locale| locale.style_options.as_ref()?.punctuation_in_quote;
     [true, false]
         .into_iter()
         .flat_map(|exact| style.locale.iter().filter(move |l| matches(l, exact)))
@@ -162,8 +180,7 @@ fn punctuation_in_quote(style: &IndependentStyle, bundled: &[Locale], tag: &str)
                 .iter()
                 .filter(move |l| matches(l, exact) && l.lang.is_some())
         }))
-        .find_map(option)
-        .unwrap_or(false)
+        .find_map(find)
 }
 
 /// `de` of `de-DE`.
@@ -371,6 +388,9 @@ pub fn entry(work: &Work, key: &str) -> Entry {
             set(&mut entry, format_string(text));
         }
     }
+    if let Some(language) = work.fields.get(&Variable::Language) {
+        entry.set_language(item_language(&plain_text(language)).unwrap_or_default());
+    }
     for (variable, set) in NUMBER_FIELDS {
         if let Some(text) = work.fields.get(variable) {
             set(
@@ -465,12 +485,37 @@ pub fn entry(work: &Work, key: &str) -> Entry {
             parent.set_parents(series_entry(parent_kind).into_iter().collect());
             entry.set_parents(vec![parent]);
         }
+        // hayagriva knows an article's CSL type (`article-journal`,
+        // `paper-conference`) only from its parent: an article whose
+        // journal is not named still has one, without a title, or it
+        // reads as a preprint ("Preprint" in chicago-author-date).
+        (Some(parent_kind), None) if kind == EntryType::Article => {
+            let parent = Entry::new(&format!("{key}-container"), parent_kind);
+            entry.set_parents(vec![parent]);
+        }
         _ if matches!(kind, EntryType::Book | EntryType::Proceedings) => {
             entry.set_parents(series_entry(kind).into_iter().collect());
         }
         _ => {}
     }
     entry
+}
+
+/// The language of an item by its primary subtag ("fr" of "fr-CA" or
+/// "FR"); none ("undetermined") where the text starts with no language
+/// code ("french language").
+///
+/// CSL changes the case of titles in English only, and so does hayagriva
+/// when it knows the item's language: a French title keeps its case
+/// ("Étude des réseaux"). Only the primary subtag is read, as CSL
+/// processors read "en--comments" as English.
+fn item_language<T: FromStr>(text: &str) -> Option<T> {
+    let primary = text
+        .trim()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default();
+    primary.to_ascii_lowercase().parse().ok()
 }
 
 /// A model date as hayagriva's, which counts months and days from zero,
@@ -513,9 +558,25 @@ fn person(person: &Person) -> HPerson {
     let mut person = written_person(person);
     let typographic = |text: &mut String| *text = typographic_apostrophes(text).into_owned();
     typographic(&mut person.name);
+    person.given_name = person.given_name.as_deref().map(spaced_initials);
     person.given_name.as_mut().map(typographic);
     person.prefix.as_mut().map(typographic);
     person
+}
+
+/// Initials run together ("M.E", "J.R.R.") as separate words ("M. E",
+/// "J. R. R."): CSL reads a period inside a given name as the end of an
+/// initial, hayagriva only white space, so it made "M.E" one initial.
+fn spaced_initials(given: &str) -> String {
+    let mut out = String::with_capacity(given.len() + 4);
+    let mut chars = given.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '.' && chars.peek().is_some_and(|next| next.is_alphabetic()) {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// The model's name as hayagriva's, as written.
@@ -537,7 +598,7 @@ fn written_person(person: &Person) -> HPerson {
             alias: None,
         },
         Person::Personal(name) => HPerson {
-            name: name.family.clone(),
+            name: family_name(&name.family),
             given_name: name.given.clone(),
             prefix: name.particle.clone(),
             suffix: name.suffix.clone(),
@@ -545,7 +606,7 @@ fn written_person(person: &Person) -> HPerson {
             alias: None,
         },
         Person::Literal(name) => HPerson {
-            name: name.clone(),
+            name: name.replace(' ', &FAMILY_SPACE.to_string()),
             given_name: None,
             prefix: None,
             suffix: None,
@@ -567,7 +628,8 @@ fn plain_text(text: &Text) -> String {
 /// words are made verbatim too: a word with a capital after its first
 /// letter ("CycleGAN", "BERT", "arXiv"), and a capitalised last word
 /// ("Book A"). Straight apostrophes become typographic ones, as CSL
-/// processors print them ("O’Neil").
+/// processors print them ("O’Neil"), and quotes are marked to be spelled
+/// as the locale's once rendered.
 fn format_string(text: &Text) -> FormatString {
     let mut plain = String::new();
     collect_plain(&text.inlines, &mut plain);
@@ -581,6 +643,7 @@ fn format_string(text: &Text) -> FormatString {
     let mut chunks = ChunkedString::new();
     let mut words = Words::default();
     push_chunks(&text.inlines, false, last_word, &mut words, &mut chunks);
+    quotes::mark(&mut chunks);
     FormatString {
         value: chunks,
         short: None,
@@ -594,6 +657,9 @@ struct Words {
     begun: usize,
     /// Whether the text so far ends inside a word.
     inside: bool,
+    /// Whether the last word ended a sentence or opened a subtitle
+    /// (`:`, `?`, `!`, `.`).
+    after_stop: bool,
 }
 
 fn collect_plain(inlines: &[Inline], out: &mut String) {
@@ -630,8 +696,9 @@ fn push_chunks(
                     words.begun += parts - usize::from(words.inside);
                     words.inside = !tex.ends_with(char::is_whitespace);
                 }
+                // A formula's letters are symbols: title case leaves
+                // "α-stable" alone, as CSL processors do.
                 match math::to_unicode(tex) {
-                    Some(unicode) if !protected => chunks.push_str(&unicode, ChunkKind::Normal),
                     Some(unicode) => chunks.push_str(&unicode, ChunkKind::Verbatim),
                     None => chunks.push_str(&format!("${tex}$"), ChunkKind::Verbatim),
                 }
@@ -648,6 +715,32 @@ fn push_chunks(
 /// resource" in title case). Put before a number whose first word has a
 /// capital inside, which CSL's capitalize-first leaves alone ("arXiv:…").
 const WORD_JOINER: char = '\u{2060}';
+
+/// Stands for a space inside a family name that starts with a capital
+/// ("La Fontaine", "Da Silva") or a literal name: hayagriva takes a
+/// leading word it knows as a particle ("la", "da") in any case for a
+/// non-dropping one, and with `demote-non-dropping-particle` moves it after
+/// the given name ("Fontaine, Jean de La"); CSL processors take only
+/// lowercase words for particles ("van Gogh") and keep such names whole.
+/// The walk puts the space back.
+const FAMILY_SPACE: char = '\u{E000}';
+
+/// A family name as hayagriva should read it: spaces kept where it may
+/// start with a particle (a lowercase word), else [`FAMILY_SPACE`]s.
+fn family_name(family: &str) -> String {
+    if family.starts_with(char::is_lowercase) {
+        return family.to_owned();
+    }
+    family.replace(' ', &FAMILY_SPACE.to_string())
+}
+
+/// Text as hayagriva printed it, without the characters that steered it.
+fn unsteered(text: &str) -> String {
+    text.chars()
+        .filter(|&c| c != WORD_JOINER)
+        .map(|c| if c == FAMILY_SPACE { ' ' } else { c })
+        .collect()
+}
 
 /// Text word by word, each normal or verbatim.
 fn push_words(
@@ -670,9 +763,12 @@ fn push_words(
             if !words.inside {
                 words.begun += 1;
             }
+            let opens_sentence = words.begun == 1 || words.after_stop;
             let keeps_case = protected
                 || word.chars().skip(1).any(char::is_uppercase)
-                || last_word == Some(words.begun);
+                || last_word == Some(words.begun)
+                || title_case_keeps(word, opens_sentence);
+            words.after_stop = word.ends_with([':', '?', '!', '.']);
             let kind = match keeps_case {
                 true => ChunkKind::Verbatim,
                 false => ChunkKind::Normal,
@@ -690,6 +786,85 @@ fn push_words(
                 false => chunks.push_str(space, ChunkKind::Normal),
             }
         }
+    }
+}
+
+/// Stop words CSL processors leave in lowercase in title case: CSL
+/// 1.0.2's, and "about", which citeproc-js and pandoc add.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor",
+    "of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet",
+];
+
+/// The words hayagriva writes in lowercase in title case, whatever their
+/// case in the title.
+const LOWERED_BY_HAYAGRIVA: &[&str] = &[
+    "a",
+    "above",
+    "across",
+    "against",
+    "among",
+    "an",
+    "and",
+    "around",
+    "as",
+    "at",
+    "behind",
+    "below",
+    "beneath",
+    "beside",
+    "between",
+    "but",
+    "by",
+    "down",
+    "during",
+    "for",
+    "from",
+    "front",
+    "in",
+    "inside",
+    "into",
+    "near",
+    "nor",
+    "of",
+    "on",
+    "onto",
+    "or",
+    "over",
+    "since",
+    "so",
+    "the",
+    "till",
+    "to",
+    "toward",
+    "under",
+    "underneath",
+    "until",
+    "up",
+    "via",
+    "with",
+    "within",
+    "yet",
+];
+
+/// Whether a word keeps its case in title case where hayagriva would
+/// change it. CSL processors capitalize lowercase words other than stop
+/// words and leave the rest as written; hayagriva also lowers capitalized
+/// words on its own list ("Matter For Bayesian") and capitalizes stop
+/// words after a comma ("Translation, And Comprehension") and "about". A
+/// lowercase stop word that opens a sentence or subtitle is capitalized
+/// by both.
+fn title_case_keeps(word: &str, opens_sentence: bool) -> bool {
+    let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let mut chars = core.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest_lower = chars.all(char::is_lowercase);
+    let lower = core.to_lowercase();
+    match first.is_uppercase() {
+        true => rest_lower && LOWERED_BY_HAYAGRIVA.contains(&lower.as_str()),
+        false => !opens_sentence && rest_lower && STOP_WORDS.contains(&core),
     }
 }
 
@@ -740,7 +915,8 @@ pub fn render(
     let in_style_order = plain
         .iter()
         .filter_map(|item| by_key.get(&item.key).map(|&index| &entries[index]));
-    let disambiguated = bibliography(in_style_order, &style.style, style);
+    let stand_in = dated_stand_in(&style.style);
+    let disambiguated = bibliography(in_style_order.chain(&stand_in), &style.style, style);
     let plain: HashMap<&str, &BibliographyItem> =
         plain.iter().map(|item| (item.key.as_str(), item)).collect();
     let mut items: Vec<Vec<Piece>> = vec![Vec::new(); works.len()];
@@ -755,6 +931,7 @@ pub fn render(
         let walker = Walker {
             work: works[index],
             is_owner,
+            url: url_as_written(works[index], &entries[index]),
         };
         let mut pieces = Vec::new();
         if let Some(first) = &item.first_field {
@@ -763,11 +940,41 @@ pub fn render(
         }
         walker.children(&item.content, &mut pieces, false);
         let mut pieces = tidy(pieces);
+        labels::pick(&mut pieces, &entries[index]);
+        steer::drop_empty_dates(&mut pieces);
+        style.quotes.spell(&mut pieces);
         punctuate(&mut pieces, style.punctuation_in_quote, &mut String::new());
         items[index] = pieces;
     }
     items
 }
+
+/// An entry cited after the list, and never shown, that makes hayagriva
+/// add year suffixes to works without a date too.
+///
+/// CSL gives ambiguous citations year suffixes whether or not they
+/// print a date (`n.d.-a`, `n.d.-b`, wherever the style places the
+/// `year-suffix` variable). hayagriva adds them only when some citation of
+/// the document prints a date, so a list of undated works is never told
+/// apart. A cited work that prints a date, whose title no work shares (a
+/// private-use character), lets its rule run on the others; it is not
+/// ambiguous with any of them, so it changes no one's suffix. Styles that
+/// add no year suffixes (numeric ones) get no such entry.
+fn dated_stand_in(csl: &IndependentStyle) -> Option<Entry> {
+    if !csl.citation.disambiguate_add_year_suffix {
+        return None;
+    }
+    let mut entry = Entry::new(STAND_IN_KEY, EntryType::Misc);
+    entry.set_title(FormatString {
+        value: StringChunk::verbatim("\u{F8FF}").into(),
+        short: None,
+    });
+    entry.set_date(HDate::from_year(1));
+    Some(entry)
+}
+
+/// The key of [`dated_stand_in`]; the works' keys are numbers.
+const STAND_IN_KEY: &str = "dated-stand-in";
 
 /// The entries cited once each, in the order given, and rendered as the
 /// style's bibliography.
@@ -810,10 +1017,21 @@ fn names_text(children: &ElemChildren) -> String {
     text
 }
 
+/// The work's URL as hayagriva prints it and as written, where they
+/// differ: hayagriva prints a URL as its parser normalised it
+/// (`http://example.com` with a slash added), CSL processors as written.
+fn url_as_written<'a>(work: &'a Work, entry: &Entry) -> Option<(String, &'a str)> {
+    let written = work.ids.url.as_deref()?;
+    let printed = entry.url()?.value.to_string();
+    (printed != written).then_some((printed, written))
+}
+
 /// Walks hayagriva's output tree into pieces.
 struct Walker<'a> {
     work: &'a Work,
     is_owner: &'a dyn Fn(&Person) -> bool,
+    /// The work's URL as hayagriva prints it, and as written.
+    url: Option<(String, &'a str)>,
 }
 
 impl Walker<'_> {
@@ -826,17 +1044,20 @@ impl Walker<'_> {
     fn child(&self, child: &ElemChild, out: &mut Vec<Piece>, strong: bool) {
         match child {
             ElemChild::Text(formatted) => {
-                let text = formatted.text.replace(WORD_JOINER, "");
+                let text = unsteered(&formatted.text);
                 out.push(styled(&formatted.formatting, Piece::text(&text)))
             }
             ElemChild::Markup(markup) => out.push(Piece::text(markup)),
-            ElemChild::Link { text, url } => out.push(Piece::Link {
-                url: url.clone(),
-                text: vec![styled(
-                    &text.formatting,
-                    Piece::text(text.text.replace(WORD_JOINER, "")),
-                )],
-            }),
+            ElemChild::Link { text, url } => {
+                let shown = match &self.url {
+                    Some((printed, written)) if *printed == text.text => written.to_string(),
+                    _ => unsteered(&text.text),
+                };
+                out.push(Piece::Link {
+                    url: url.clone(),
+                    text: vec![styled(&text.formatting, Piece::text(shown))],
+                })
+            }
             ElemChild::Transparent { .. } => {}
             ElemChild::Elem(elem) => {
                 // A single name: bold when it is one of the owner's, found by
@@ -1017,5 +1238,8 @@ fn ends_with_initial(name: &str) -> bool {
     last && chars.next().is_none_or(|c| !c.is_alphanumeric())
 }
 
+mod labels;
+mod quotes;
+mod steer;
 #[cfg(test)]
 mod tests;
