@@ -287,6 +287,9 @@ fn csl_json_streams_as_read_whole() {
     let folder = tempfile::tempdir().unwrap();
     let mut arrays = vec![
         r#"[{"id": "a", "type": "book", "title": "A"}, {"id": "a", "title": 5}, {"id": "b"}, 7, {"id": "b", "id": "c", "type": "book"}, {}, {"id": "A", "type": "book"}]"#.to_owned(),
+        // A key another item has too, but that item is no work: the key
+        // stays the work's own, as read whole.
+        r#"[{"id": "k", "author": "not a list"}, {"id": "k", "type": "book", "title": "K"}, {"citation-key": "k2", "id": 5}, {"id": "k2", "type": "book"}]"#.to_owned(),
         "[\n]".to_owned(),
     ];
     if let Some(citeproc) = common::corpus("citeproc") {
