@@ -468,6 +468,49 @@ fn initials_run_together_are_initials_each() {
 }
 
 #[test]
+fn abbreviated_given_names_keep_their_letters_where_styles_initialize() {
+    let person = |given: &str, family: &str| {
+        Person::Personal(PersonalName {
+            given: Some(given.into()),
+            family: family.into(),
+            ..PersonalName::default()
+        })
+    };
+    let work = article(&[person("Ph. Jean", "Doe"), person("Jean-Chr.", "Roe")]);
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(
+        apa.starts_with("Doe, Ph. J., & Roe, J.-Chr. (2021"),
+        "{apa}"
+    );
+    let ieee = plain(&render_one(&work, &nobody, &style("ieee")));
+    assert!(
+        ieee.starts_with("[1] Ph. J. Doe and J.-Chr. Roe,"),
+        "{ieee}"
+    );
+
+    let work = article(&[person("Św. Ánh", "Łukasiewicz"), person("ÉLo.", "Núñez")]);
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(
+        apa.starts_with("Łukasiewicz, Św. Á., & Núñez, ÉLo. (2021"),
+        "{apa}"
+    );
+    let chicago = plain(&render_one(&work, &nobody, &style("chicago-author-date")));
+    assert!(
+        chicago.starts_with("Łukasiewicz, Św. Ánh, and ÉLo. Núñez."),
+        "{chicago}"
+    );
+}
+
+#[test]
+fn variation_selectors_of_their_own_stay() {
+    let text = "I \u{2764}\u{FE0F} maps \u{FE0E}";
+    assert_eq!(shown_letters(text), text);
+    let hidden = format!("P{}. \u{2764}\u{FE0F}", hidden_letters("hé"));
+    assert_eq!(shown_letters(&hidden), "Phé. \u{2764}\u{FE0F}");
+}
+
+#[test]
 fn capitalised_family_names_keep_their_first_word() {
     let family = |given: &str, family: &str| {
         Person::Personal(PersonalName {
