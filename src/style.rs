@@ -68,6 +68,9 @@ pub struct CitationStyle {
     locales: Vec<Locale>,
     /// Whether the locale puts a comma or period before a closing quote.
     punctuation_in_quote: bool,
+    /// Whether the style reads the archive place from the entry's
+    /// abstract (see `steer::archive_place_carried`).
+    archive_place_carried: bool,
     /// The locale's quotation marks, for quotes inside titles.
     quotes: quotes::Quotes,
 }
@@ -137,6 +140,7 @@ impl CitationStyle {
             )));
         }
         steer::steer(&mut style);
+        let archive_place_carried = steer::archive_place_carried(&mut style);
         let punctuation_in_quote = punctuation_in_quote(&style, &locales, tag);
         let quotes = quotes::Quotes::of(&style, &locales, tag);
         Ok(CitationStyle {
@@ -146,6 +150,7 @@ impl CitationStyle {
             locales,
             punctuation_in_quote,
             quotes,
+            archive_place_carried,
         })
     }
 }
@@ -669,6 +674,14 @@ fn shown_letters(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// The work's archive place in the entry's abstract, where the style was
+/// steered to read it there: hayagriva's entries have no archive place.
+fn carry_archive_place(entry: &mut Entry, work: &Work) {
+    if let Some(place) = work.fields.get(&Variable::ArchivePlace) {
+        entry.set_abstract_(format_string(place));
+    }
+}
+
 /// The model's name as hayagriva's, as written.
 fn written_person(person: &Person) -> HPerson {
     match person {
@@ -987,7 +1000,13 @@ pub fn render(
     let entries: Vec<Entry> = works
         .iter()
         .enumerate()
-        .map(|(index, work)| entry(work, &index.to_string()))
+        .map(|(index, work)| {
+            let mut entry = entry(work, &index.to_string());
+            if style.archive_place_carried {
+                carry_archive_place(&mut entry, work);
+            }
+            entry
+        })
         .collect();
     let by_key: HashMap<String, usize> = (0..works.len()).map(|i| (i.to_string(), i)).collect();
     // hayagriva renders a bibliography item whose citations it told apart

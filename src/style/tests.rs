@@ -589,6 +589,47 @@ fn labels_print_where_a_title_stands_in_for_the_authors() {
 }
 
 #[test]
+fn archive_places_print_where_the_style_asks_for_them() {
+    let mut book = undated("Martin Hansen", "Alfabetiseringsproblemer");
+    book.venue.publisher = Some("Gyldendal".into());
+    book.fields
+        .insert(Variable::ArchivePlace, Text::plain("København"));
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&book, &nobody, &style("apa")));
+    assert_eq!(
+        apa,
+        "Hansen, M. (n.d.). Alfabetiseringsproblemer. Gyldendal. København."
+    );
+    book.authors = vec![named("Zoë Ångström")];
+    book.fields
+        .insert(Variable::ArchivePlace, Text::plain("Malmö"));
+    let chicago = plain(&render_one(&book, &nobody, &style("chicago-author-date")));
+    assert!(chicago.ends_with("Gyldendal. Malmö."), "{chicago}");
+}
+
+#[test]
+fn a_style_that_prints_abstracts_does_not_carry_archive_places() {
+    let csl = |variables: &str| {
+        let texts: String = variables
+            .split(' ')
+            .map(|variable| format!(r#"<text variable="{variable}"/>"#))
+            .collect();
+        let xml = format!(
+            r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>
+            <citation><layout>{texts}</layout></citation></style>"#
+        );
+        IndependentStyle::from_xml(&xml).unwrap()
+    };
+    let mut both = csl("abstract archive-place");
+    assert!(!steer::archive_place_carried(&mut both));
+    let mut place = csl("title archive-place");
+    assert!(steer::archive_place_carried(&mut place));
+    let mut neither = csl("title publisher-place");
+    assert!(!steer::archive_place_carried(&mut neither));
+}
+
+#[test]
 fn titles_in_other_languages_keep_their_case() {
     let mut work = article(&[named("François Lefèvre")]);
     work.title = Some(Text::plain(
