@@ -561,7 +561,9 @@ fn number(value: &str) -> MaybeTyped<Numeric> {
 
 fn person(person: &Person) -> HPerson {
     let mut person = written_person(person);
-    let typographic = |text: &mut String| *text = typographic_apostrophes(text).into_owned();
+    // A name holds no quotes: each `'` is an apostrophe, also at the
+    // start of a word ("’t Hooft"), as CSL processors print it.
+    let typographic = |text: &mut String| *text = text.replace('\'', "’");
     typographic(&mut person.name);
     person.given_name = person
         .given_name
@@ -682,6 +684,15 @@ fn carry_archive_place(entry: &mut Entry, work: &Work) {
     }
 }
 
+/// A family name after its particle: CSL joins a particle that ends in an
+/// apostrophe or hyphen without a space ("d’Alembert", "al-Aswānī").
+fn with_particle(particle: &str, family: &str) -> String {
+    match particle.ends_with(['\'', '’', '-']) {
+        true => format!("{particle}{family}"),
+        false => format!("{particle} {family}"),
+    }
+}
+
 /// The model's name as hayagriva's, as written.
 fn written_person(person: &Person) -> HPerson {
     match person {
@@ -689,11 +700,7 @@ fn written_person(person: &Person) -> HPerson {
         // van"); a particle that stays with the family name ("van
         // Beethoven, L.") is part of it.
         Person::Personal(name) if !name.dropping_particle && name.particle.is_some() => HPerson {
-            name: format!(
-                "{} {}",
-                name.particle.as_deref().unwrap_or_default(),
-                name.family
-            ),
+            name: with_particle(name.particle.as_deref().unwrap_or_default(), &name.family),
             given_name: name.given.clone(),
             prefix: None,
             suffix: name.suffix.clone(),

@@ -28,7 +28,7 @@ use pubconv::write::OutputFormat;
 /// what still differs, most of it hayagriva's (disambiguation, date
 /// ranges). These floors keep what is reached from slipping; raise them
 /// as hayagriva or the mapping improves.
-const STYLES: &[(&str, f64)] = &[("apa", 0.90), ("ieee", 0.93), ("chicago-author-date", 0.90)];
+const STYLES: &[(&str, f64)] = &[("apa", 0.91), ("ieee", 0.93), ("chicago-author-date", 0.90)];
 
 /// The agreement asked for, printed beside each style's.
 const GOAL: f64 = 0.9;

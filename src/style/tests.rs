@@ -511,6 +511,33 @@ fn variation_selectors_of_their_own_stay() {
 }
 
 #[test]
+fn apostrophes_in_names_are_typographic_and_join_their_particle() {
+    let hooft = Person::Personal(PersonalName {
+        given: Some("Gerard".into()),
+        family: "'t Hooft".into(),
+        ..PersonalName::default()
+    });
+    let orsted = Person::Personal(PersonalName {
+        given: Some("Ève".into()),
+        particle: Some("d'".into()),
+        family: "Ørsted".into(),
+        ..PersonalName::default()
+    });
+    let work = article(&[hooft, orsted]);
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(
+        apa.starts_with("’t Hooft, G., & d’Ørsted, È. (2021"),
+        "{apa}"
+    );
+    let ieee = plain(&render_one(&work, &nobody, &style("ieee")));
+    assert!(
+        ieee.starts_with("[1] G. ’t Hooft and È. d’Ørsted,"),
+        "{ieee}"
+    );
+}
+
+#[test]
 fn capitalised_family_names_keep_their_first_word() {
     let family = |given: &str, family: &str| {
         Person::Personal(PersonalName {
