@@ -585,10 +585,22 @@ fn quotes_in_titles_take_the_locales_marks_by_depth() {
     .unwrap();
     let chicago = plain(&render_one(&work, &nobody, &german));
     assert!(chicago.contains("„A ‚quick start‘ guide“"), "{chicago}");
-    // A lone apostrophe is no quote.
+    // A lone apostrophe is no quote, and typographic.
     work.title = Some(Text::plain("The dogs' 'day"));
     let apa = plain(&render_one(&work, &nobody, &style("apa")));
-    assert!(apa.contains("The dogs’ 'day."), "{apa}");
+    assert!(apa.contains("The dogs’ ’day."), "{apa}");
+}
+
+#[test]
+fn lone_apostrophes_in_titles_are_typographic_wherever_they_stand() {
+    let mut work = article(&[named("Jane Doe")]);
+    work.title = Some(Text::plain("Workshop on automation (ETFA '09)"));
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(apa.contains("Workshop on automation (ETFA ’09)."), "{apa}");
+    work.title = Some(Text::plain("Rôle de l ' Été à Øresund"));
+    let ieee = plain(&render_one(&work, &nobody, &style("ieee")));
+    assert!(ieee.contains("“Rôle de l ’ Été à Øresund,”"), "{ieee}");
 }
 
 #[test]
