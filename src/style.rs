@@ -68,6 +68,9 @@ pub struct CitationStyle {
     locales: Vec<Locale>,
     /// Whether the locale puts a comma or period before a closing quote.
     punctuation_in_quote: bool,
+    /// Whether the style reads the archive place from the entry's
+    /// abstract (see `steer::archive_place_carried`).
+    archive_place_carried: bool,
     /// The locale's quotation marks, for quotes inside titles.
     quotes: quotes::Quotes,
 }
@@ -137,6 +140,7 @@ impl CitationStyle {
             )));
         }
         steer::steer(&mut style);
+        let archive_place_carried = steer::archive_place_carried(&mut style);
         let punctuation_in_quote = punctuation_in_quote(&style, &locales, tag);
         let quotes = quotes::Quotes::of(&style, &locales, tag);
         Ok(CitationStyle {
@@ -146,6 +150,7 @@ impl CitationStyle {
             locales,
             punctuation_in_quote,
             quotes,
+            archive_place_carried,
         })
     }
 }
@@ -556,9 +561,14 @@ fn number(value: &str) -> MaybeTyped<Numeric> {
 
 fn person(person: &Person) -> HPerson {
     let mut person = written_person(person);
-    let typographic = |text: &mut String| *text = typographic_apostrophes(text).into_owned();
+    // A name holds no quotes: each `'` is an apostrophe, also at the
+    // start of a word ("’t Hooft"), as CSL processors print it.
+    let typographic = |text: &mut String| *text = text.replace('\'', "’");
     typographic(&mut person.name);
-    person.given_name = person.given_name.as_deref().map(spaced_initials);
+    person.given_name = person
+        .given_name
+        .as_deref()
+        .map(|given| kept_abbreviations(&spaced_initials(given)));
     person.given_name.as_mut().map(typographic);
     person.prefix.as_mut().map(typographic);
     person
@@ -579,6 +589,110 @@ fn spaced_initials(given: &str) -> String {
     out
 }
 
+/// Given names with each abbreviation of more than one letter ("Ph.",
+/// "Chr.", "ME.") kept whole: CSL takes a part of a given name that ends in
+/// a period for an initial already, and prints it as written where the
+/// style initializes ("Ph. J."), where hayagriva takes its first letter
+/// ("P. J."). hayagriva initializes a part to its first grapheme, so the
+/// letters after the first are passed as marks that join it
+/// ([`hidden_letters`]) and the walk spells them again.
+fn kept_abbreviations(given: &str) -> String {
+    let mut out = String::with_capacity(given.len());
+    for (i, word) in given.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        for (j, part) in word.split('-').enumerate() {
+            if j > 0 {
+                out.push('-');
+            }
+            out.push_str(&kept_abbreviation(part));
+        }
+    }
+    out
+}
+
+/// One part of a given name, its letters after the first hidden when it is
+/// a capitalized abbreviation of more than one letter.
+fn kept_abbreviation(part: &str) -> std::borrow::Cow<'_, str> {
+    let Some(letters) = part.strip_suffix('.') else {
+        return part.into();
+    };
+    let mut chars = letters.chars();
+    match chars.next() {
+        Some(first) if first.is_uppercase() && !chars.as_str().is_empty() => {
+            format!("{first}{}.", hidden_letters(chars.as_str())).into()
+        }
+        _ => part.into(),
+    }
+}
+
+/// Marks that hide a letter inside the grapheme before them: each
+/// letter's code point as hexadecimal digits, written as variation
+/// selectors, and a cancel tag; both join the grapheme before them.
+const HEX_DIGIT: char = '\u{FE00}';
+/// The mark that ends each hidden letter (see [`HEX_DIGIT`]).
+const HIDDEN_END: char = '\u{E007F}';
+
+/// Text as marks that join the grapheme before it (see [`HEX_DIGIT`]).
+fn hidden_letters(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        for digit in format!("{:x}", u32::from(c)).chars() {
+            let value = digit.to_digit(16).unwrap_or_default();
+            out.push(char::from_u32(u32::from(HEX_DIGIT) + value).unwrap_or(HEX_DIGIT));
+        }
+        out.push(HIDDEN_END);
+    }
+    out
+}
+
+/// Text with the letters hidden by [`hidden_letters`] spelled again;
+/// variation selectors that no cancel tag ends are left as they are.
+fn shown_letters(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(HIDDEN_END) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut digits = String::new();
+    for c in text.chars() {
+        let offset = u32::from(c).wrapping_sub(u32::from(HEX_DIGIT));
+        if offset < 16 {
+            digits.push(c);
+        } else if c == HIDDEN_END && !digits.is_empty() {
+            let code = digits.chars().fold(0u32, |code, digit| {
+                code.wrapping_mul(16)
+                    .wrapping_add(u32::from(digit) - u32::from(HEX_DIGIT))
+            });
+            out.extend(char::from_u32(code));
+            digits.clear();
+        } else {
+            out.push_str(&digits);
+            digits.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(&digits);
+    out.into()
+}
+
+/// The work's archive place in the entry's abstract, where the style was
+/// steered to read it there: hayagriva's entries have no archive place.
+fn carry_archive_place(entry: &mut Entry, work: &Work) {
+    if let Some(place) = work.fields.get(&Variable::ArchivePlace) {
+        entry.set_abstract_(format_string(place));
+    }
+}
+
+/// A family name after its particle: CSL joins a particle that ends in an
+/// apostrophe or hyphen without a space ("d’Alembert", "al-Aswānī").
+fn with_particle(particle: &str, family: &str) -> String {
+    match particle.ends_with(['\'', '’', '-']) {
+        true => format!("{particle}{family}"),
+        false => format!("{particle} {family}"),
+    }
+}
+
 /// The model's name as hayagriva's, as written.
 fn written_person(person: &Person) -> HPerson {
     match person {
@@ -586,11 +700,7 @@ fn written_person(person: &Person) -> HPerson {
         // van"); a particle that stays with the family name ("van
         // Beethoven, L.") is part of it.
         Person::Personal(name) if !name.dropping_particle && name.particle.is_some() => HPerson {
-            name: format!(
-                "{} {}",
-                name.particle.as_deref().unwrap_or_default(),
-                name.family
-            ),
+            name: with_particle(name.particle.as_deref().unwrap_or_default(), &name.family),
             given_name: name.given.clone(),
             prefix: None,
             suffix: name.suffix.clone(),
@@ -736,7 +846,8 @@ fn family_name(family: &str) -> String {
 
 /// Text as hayagriva printed it, without the characters that steered it.
 fn unsteered(text: &str) -> String {
-    text.chars()
+    shown_letters(text)
+        .chars()
         .filter(|&c| c != WORD_JOINER)
         .map(|c| if c == FAMILY_SPACE { ' ' } else { c })
         .collect()
@@ -896,7 +1007,13 @@ pub fn render(
     let entries: Vec<Entry> = works
         .iter()
         .enumerate()
-        .map(|(index, work)| entry(work, &index.to_string()))
+        .map(|(index, work)| {
+            let mut entry = entry(work, &index.to_string());
+            if style.archive_place_carried {
+                carry_archive_place(&mut entry, work);
+            }
+            entry
+        })
         .collect();
     let by_key: HashMap<String, usize> = (0..works.len()).map(|i| (i.to_string(), i)).collect();
     // hayagriva renders a bibliography item whose citations it told apart

@@ -137,7 +137,8 @@ struct Nesting {
 /// Marks the quotes of a text: a quotation mark at the start of a word
 /// that a mark of its kind closes at the end of a word (`"…"`, `“…”`,
 /// `'…'`, `‘…’`, or mixed straight and curly). A single mark left
-/// unpaired is an apostrophe and stays.
+/// unpaired is an apostrophe, spelled `’` as CSL processors print it
+/// also at the start of a word ("ETFA ’09") or alone ("d ’ eau").
 pub(super) fn mark(chunks: &mut ChunkedString) {
     let chars: Vec<(usize, char)> = chunks
         .0
@@ -166,10 +167,13 @@ pub(super) fn mark(chunks: &mut ChunkedString) {
             open.push((at, double));
         }
     }
-    if pairs.is_empty() {
+    let mut marks: Vec<Option<char>> = chars
+        .iter()
+        .map(|&(_, c)| (c == '\'').then_some('’'))
+        .collect();
+    if pairs.is_empty() && marks.iter().all(Option::is_none) {
         return;
     }
-    let mut marks = vec![None; chars.len()];
     for (start, end) in pairs {
         marks[start] = Some(OPEN);
         marks[end] = Some(CLOSE);

@@ -6,8 +6,9 @@
 //! which elements hayagriva sees.
 
 use hayagriva::citationberg::{
+    taxonomy::{StandardVariable, Variable},
     Choose, ChooseBranch, ChooseMatch, DatePartName, Group, IndependentStyle,
-    LayoutRenderingElement, Names, NamesChild, Text, TextTarget,
+    LayoutRenderingElement, Names, NamesChild, SortKey, Text, TextTarget,
 };
 
 use crate::write::cv::Piece;
@@ -23,6 +24,68 @@ pub(super) fn steer(style: &mut IndependentStyle) {
         for element in list.iter_mut() {
             if let LayoutRenderingElement::Names(names) = element {
                 substitutes_inherit_names(names);
+            }
+        }
+    });
+}
+
+/// The variable that carries `archive-place` for hayagriva, which reads
+/// no archive place: `abstract`, which pubconv's entries leave empty
+/// otherwise.
+const ARCHIVE_PLACE_CARRIER: StandardVariable = StandardVariable::Abstract;
+
+/// Rewrites the style's `archive-place` (in text and in conditions) as
+/// [`ARCHIVE_PLACE_CARRIER`], where the style does not call that variable
+/// itself; says whether the item's archive place is to be passed in it.
+pub(super) fn archive_place_carried(style: &mut IndependentStyle) -> bool {
+    let place = Variable::Standard(StandardVariable::ArchivePlace);
+    let carrier = Variable::Standard(ARCHIVE_PLACE_CARRIER);
+    if calls(style, carrier) || !calls(style, place) {
+        return false;
+    }
+    each_variable(style, &mut |variable| {
+        if *variable == place {
+            *variable = carrier;
+        }
+    });
+    true
+}
+
+/// Whether the style prints, tests or sorts by `variable`.
+fn calls(style: &mut IndependentStyle, variable: Variable) -> bool {
+    let mut found = false;
+    each_variable(style, &mut |called| found |= *called == variable);
+    found
+}
+
+/// Calls `visit` on each variable the style prints as text, tests in a
+/// condition, or sorts by.
+fn each_variable(style: &mut IndependentStyle, visit: &mut impl FnMut(&mut Variable)) {
+    let sorts = [&mut style.citation.sort]
+        .into_iter()
+        .chain(style.bibliography.as_mut().map(|b| &mut b.sort));
+    for sort in sorts.flatten() {
+        for key in &mut sort.keys {
+            if let SortKey::Variable { variable, .. } = key {
+                visit(variable);
+            }
+        }
+    }
+    each_list(style, &mut |list, _| {
+        for element in list.iter_mut() {
+            match element {
+                LayoutRenderingElement::Text(Text {
+                    target: TextTarget::Variable { var, .. },
+                    ..
+                }) => visit(var),
+                LayoutRenderingElement::Choose(choose) => {
+                    let branches = std::iter::once(&mut choose.if_).chain(&mut choose.else_if);
+                    for branch in branches {
+                        let tested = [&mut branch.variable, &mut branch.is_numeric];
+                        tested.into_iter().flatten().flatten().for_each(&mut *visit);
+                    }
+                }
+                _ => {}
             }
         }
     });

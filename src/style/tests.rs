@@ -468,6 +468,76 @@ fn initials_run_together_are_initials_each() {
 }
 
 #[test]
+fn abbreviated_given_names_keep_their_letters_where_styles_initialize() {
+    let person = |given: &str, family: &str| {
+        Person::Personal(PersonalName {
+            given: Some(given.into()),
+            family: family.into(),
+            ..PersonalName::default()
+        })
+    };
+    let work = article(&[person("Ph. Jean", "Doe"), person("Jean-Chr.", "Roe")]);
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(
+        apa.starts_with("Doe, Ph. J., & Roe, J.-Chr. (2021"),
+        "{apa}"
+    );
+    let ieee = plain(&render_one(&work, &nobody, &style("ieee")));
+    assert!(
+        ieee.starts_with("[1] Ph. J. Doe and J.-Chr. Roe,"),
+        "{ieee}"
+    );
+
+    let work = article(&[person("Św. Ánh", "Łukasiewicz"), person("ÉLo.", "Núñez")]);
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(
+        apa.starts_with("Łukasiewicz, Św. Á., & Núñez, ÉLo. (2021"),
+        "{apa}"
+    );
+    let chicago = plain(&render_one(&work, &nobody, &style("chicago-author-date")));
+    assert!(
+        chicago.starts_with("Łukasiewicz, Św. Ánh, and ÉLo. Núñez."),
+        "{chicago}"
+    );
+}
+
+#[test]
+fn variation_selectors_of_their_own_stay() {
+    let text = "I \u{2764}\u{FE0F} maps \u{FE0E}";
+    assert_eq!(shown_letters(text), text);
+    let hidden = format!("P{}. \u{2764}\u{FE0F}", hidden_letters("hé"));
+    assert_eq!(shown_letters(&hidden), "Phé. \u{2764}\u{FE0F}");
+}
+
+#[test]
+fn apostrophes_in_names_are_typographic_and_join_their_particle() {
+    let hooft = Person::Personal(PersonalName {
+        given: Some("Gerard".into()),
+        family: "'t Hooft".into(),
+        ..PersonalName::default()
+    });
+    let orsted = Person::Personal(PersonalName {
+        given: Some("Ève".into()),
+        particle: Some("d'".into()),
+        family: "Ørsted".into(),
+        ..PersonalName::default()
+    });
+    let work = article(&[hooft, orsted]);
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(
+        apa.starts_with("’t Hooft, G., & d’Ørsted, È. (2021"),
+        "{apa}"
+    );
+    let ieee = plain(&render_one(&work, &nobody, &style("ieee")));
+    assert!(
+        ieee.starts_with("[1] G. ’t Hooft and È. d’Ørsted,"),
+        "{ieee}"
+    );
+}
+
+#[test]
 fn capitalised_family_names_keep_their_first_word() {
     let family = |given: &str, family: &str| {
         Person::Personal(PersonalName {
@@ -515,10 +585,22 @@ fn quotes_in_titles_take_the_locales_marks_by_depth() {
     .unwrap();
     let chicago = plain(&render_one(&work, &nobody, &german));
     assert!(chicago.contains("„A ‚quick start‘ guide“"), "{chicago}");
-    // A lone apostrophe is no quote.
+    // A lone apostrophe is no quote, and typographic.
     work.title = Some(Text::plain("The dogs' 'day"));
     let apa = plain(&render_one(&work, &nobody, &style("apa")));
-    assert!(apa.contains("The dogs’ 'day."), "{apa}");
+    assert!(apa.contains("The dogs’ ’day."), "{apa}");
+}
+
+#[test]
+fn lone_apostrophes_in_titles_are_typographic_wherever_they_stand() {
+    let mut work = article(&[named("Jane Doe")]);
+    work.title = Some(Text::plain("Workshop on automation (ETFA '09)"));
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&work, &nobody, &style("apa")));
+    assert!(apa.contains("Workshop on automation (ETFA ’09)."), "{apa}");
+    work.title = Some(Text::plain("Rôle de l ' Été à Øresund"));
+    let ieee = plain(&render_one(&work, &nobody, &style("ieee")));
+    assert!(ieee.contains("“Rôle de l ’ Été à Øresund,”"), "{ieee}");
 }
 
 #[test]
@@ -543,6 +625,47 @@ fn labels_print_where_a_title_stands_in_for_the_authors() {
         apa.starts_with("Über Wörter (5. Aufl., S. 101–108)."),
         "{apa}"
     );
+}
+
+#[test]
+fn archive_places_print_where_the_style_asks_for_them() {
+    let mut book = undated("Martin Hansen", "Alfabetiseringsproblemer");
+    book.venue.publisher = Some("Gyldendal".into());
+    book.fields
+        .insert(Variable::ArchivePlace, Text::plain("København"));
+    let nobody = named("Nobody Here");
+    let apa = plain(&render_one(&book, &nobody, &style("apa")));
+    assert_eq!(
+        apa,
+        "Hansen, M. (n.d.). Alfabetiseringsproblemer. Gyldendal. København."
+    );
+    book.authors = vec![named("Zoë Ångström")];
+    book.fields
+        .insert(Variable::ArchivePlace, Text::plain("Malmö"));
+    let chicago = plain(&render_one(&book, &nobody, &style("chicago-author-date")));
+    assert!(chicago.ends_with("Gyldendal. Malmö."), "{chicago}");
+}
+
+#[test]
+fn a_style_that_prints_abstracts_does_not_carry_archive_places() {
+    let csl = |variables: &str| {
+        let texts: String = variables
+            .split(' ')
+            .map(|variable| format!(r#"<text variable="{variable}"/>"#))
+            .collect();
+        let xml = format!(
+            r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>
+            <citation><layout>{texts}</layout></citation></style>"#
+        );
+        IndependentStyle::from_xml(&xml).unwrap()
+    };
+    let mut both = csl("abstract archive-place");
+    assert!(!steer::archive_place_carried(&mut both));
+    let mut place = csl("title archive-place");
+    assert!(steer::archive_place_carried(&mut place));
+    let mut neither = csl("title publisher-place");
+    assert!(!steer::archive_place_carried(&mut neither));
 }
 
 #[test]
