@@ -276,6 +276,46 @@ fn streams_as_read_whole(path: &Path, request: &Request) -> bool {
 }
 
 #[test]
+fn strings_defined_again_stream_as_read_whole() {
+    // Bibliographies pasted together, each with its `@string`s, the last
+    // giving one a new value in another case, over many windows: the
+    // output has each name once, with its last value, and every entry
+    // (read before or after the first pass ends) as read whole.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("pasted.bib");
+    let mut text = String::new();
+    for copy in 0..4 {
+        let (name, value) = match copy {
+            3 => ("JCS", "Journal of Computer Science"),
+            _ => ("jcs", "J. Comp. Sci."),
+        };
+        text += &format!("@string{{{name} = {{{value}}}}}\r\n@string{{ieee{copy} = {{IEEE}}}}\r\n");
+        for n in 0..600 {
+            let note = format!("Über Zählung {n}. ").repeat(8);
+            text += &format!(
+                "@article{{k{copy}-{n},\r\n  title = {{Paper {n}}},\r\n  journal = jcs,\r\n  publisher = {{IEEE}},\r\n  note = {{{note}}},\r\n  year = {}\r\n}}\r\n",
+                1990 + n % 30
+            );
+        }
+    }
+    std::fs::write(&path, &text).unwrap();
+    assert!(text.len() > 8 * 65_536, "several windows");
+    for to in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+        assert!(streams_as_read_whole(&path, &request_to(to)));
+    }
+    let mut out = Vec::new();
+    let request = request_to(OutputFormat::Bibtex);
+    convert_streaming(&path, "pasted.bib", &request, &mut out, &mut |_| {})
+        .unwrap()
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches("@string{").count(), 5, "{}", &out[..400]);
+    assert!(out.contains("@string{jcs = {Journal of Computer Science}}"));
+    assert!(!out.contains("J. Comp. Sci."));
+    assert_eq!(out.matches("journal = jcs,").count(), 2400);
+}
+
+#[test]
 fn csl_json_streams_as_read_whole() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = common::files_named(&root.join("fixtures"), "json");

@@ -72,7 +72,7 @@ pub fn convert_streaming(
         (Some(writer), _, _) => Sink::SideBySide(writer),
         (None, Some(dialect), _) => Sink::InOrder {
             dialect,
-            writer: None,
+            opened: false,
             after: false,
         },
         (None, None, Some((drafter, write))) => Sink::Section {
@@ -95,26 +95,34 @@ pub fn convert_streaming(
     // Works rendered side by side: a work whose own key no other work
     // has keeps it, so it is rendered there and then, after the works
     // rendered before it in its window. The few others (a repeated or
-    // missing key) get their key here, in order. Works written in order
-    // are handed on with a draft of their entry, made side by side as if
-    // the file had no `@string`: if it has none, the draft is the entry.
-    let (render, draft) = match &sink {
-        Sink::SideBySide(writer) => (Some((writer.render, writer.separator)), None),
-        Sink::InOrder { dialect, .. } => {
-            let owner = request.write.markdown.highlight.clone();
-            let writer = write::bibtex::Writer::new(*dialect, &request.write, owner, &[]);
-            (None, Some(writer))
-        }
-        Sink::Section { .. } => (None, None),
+    // missing key) get their key here, in order.
+    let render = match &sink {
+        Sink::SideBySide(writer) => Some((writer.render, writer.separator)),
+        Sink::InOrder { .. } | Sink::Section { .. } => None,
     };
+    // A `.bib` entry is written with the file's `@string`s, known when the
+    // first pass ends: from then on, side by side with the file's writer.
+    // One read before is drafted as if the file had none, and the draft
+    // is the entry if it has none.
+    let bib = std::sync::OnceLock::new();
+    let bib_writer = |dialect, outline: &Outline| -> &write::bibtex::Writer {
+        bib.get_or_init(|| {
+            let owner = request.write.markdown.highlight.clone();
+            write::bibtex::Writer::new(dialect, &request.write, owner, &outline.strings)
+        })
+    };
+    let no_strings = dialect.map(|dialect| {
+        let owner = request.write.markdown.highlight.clone();
+        write::bibtex::Writer::new(dialect, &request.write, owner, &[])
+    });
     // Buffers already written out, for later windows: memory touched once
     // is cheaper to write than fresh memory.
     let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
-    // Whether the file has `@string`s, once the first pass knows: with
-    // some, drafts are of no use; with none, a draft is the entry, and the
-    // entries of a window are drafted into one text.
-    let strings = std::sync::atomic::AtomicU8::new(STRINGS_UNKNOWN);
-    let make = |work: Work, unique_key: Option<String>, at: EntryAt, last: Option<&mut Made>| {
+    let make = |work: Work,
+                unique_key: Option<String>,
+                at: EntryAt,
+                outline: Option<&Outline>,
+                last: Option<&mut Made>| {
         if let Some((drafter, _)) = &drafter {
             return Some(match drafter.draft(&work, unique_key.as_deref()) {
                 Some(draft) => Made::Drafted(draft),
@@ -127,8 +135,7 @@ pub fn convert_streaming(
             });
         }
         let Some((render, separator)) = render else {
-            let known = strings.load(std::sync::atomic::Ordering::Relaxed);
-            if let (Some(draft), Some(key), STRINGS_NONE) = (&draft, &unique_key, known) {
+            if let (Some(dialect), Some(outline), Some(key)) = (dialect, outline, &unique_key) {
                 let mut fresh = None;
                 let entries = match last {
                     Some(Made::Entries(entries)) => {
@@ -137,11 +144,10 @@ pub fn convert_streaming(
                     }
                     _ => fresh.insert(Entries::default()),
                 };
-                entries.add(draft, &work, key, at);
+                entries.add(bib_writer(dialect, outline), &work, key, at);
                 return fresh.map(Made::Entries);
             }
-            let drafts = known != STRINGS_SOME;
-            let draft = draft.as_ref().filter(|_| drafts);
+            let draft = no_strings.as_ref().filter(|_| outline.is_none());
             let draft = draft.zip(unique_key.as_ref()).map(|(draft, key)| {
                 let (mut text, mut lost) = (String::new(), Vec::new());
                 draft.entry(&work, key, false, &mut text, &mut lost);
@@ -163,7 +169,7 @@ pub fn convert_streaming(
             }
             (Some(key), _) => {
                 let spare = spare.lock().ok().and_then(|mut spare| spare.pop());
-                let mut bytes = spare.unwrap_or_else(|| Vec::with_capacity(RENDERED_CAPACITY));
+                let mut bytes = spare.unwrap_or_default();
                 render(&work, key, &mut bytes);
                 Some(Made::Rendered(Rendered { bytes, works: 1 }))
             }
@@ -201,22 +207,13 @@ pub fn convert_streaming(
                 Made::Entries(entries),
                 Sink::InOrder {
                     dialect,
-                    writer,
+                    opened,
                     after,
                 },
             ) => {
-                let mut bytes = Vec::with_capacity(entries.text.len() + 1);
+                let writer = bib_writer(*dialect, outline);
                 let mut lost = Vec::new();
-                if writer.is_none() {
-                    let (opened, header) = bib_writer(*dialect, request, outline, &mut lost);
-                    bytes.extend_from_slice(header.as_bytes());
-                    *after = !header.is_empty();
-                    *writer = Some(opened);
-                }
-                if *after {
-                    bytes.push(b'\n');
-                }
-                *after = true;
+                let mut bytes = start_entry(writer, outline, opened, after, &mut lost);
                 bytes.extend_from_slice(entries.text.as_bytes());
                 let mut report = report.borrow_mut();
                 lost.into_iter().for_each(&mut *report);
@@ -237,7 +234,7 @@ pub fn convert_streaming(
                 Made::Entry(entry),
                 Sink::InOrder {
                     dialect,
-                    writer,
+                    opened,
                     after,
                 },
             ) => {
@@ -247,23 +244,9 @@ pub fn convert_streaming(
                     at,
                     draft,
                 } = *entry;
-                let mut bytes = Vec::new();
+                let writer = bib_writer(*dialect, outline);
                 let mut lost = Vec::new();
-                let writer = writer.get_or_insert_with(|| {
-                    let (writer, header) = bib_writer(*dialect, request, outline, &mut lost);
-                    bytes.extend_from_slice(header.as_bytes());
-                    *after = !header.is_empty();
-                    writer
-                });
-                let known = match outline.strings.is_empty() {
-                    true => STRINGS_NONE,
-                    false => STRINGS_SOME,
-                };
-                strings.store(known, std::sync::atomic::Ordering::Relaxed);
-                if *after {
-                    bytes.push(b'\n');
-                }
-                *after = true;
+                let mut bytes = start_entry(writer, outline, opened, after, &mut lost);
                 let (text, entry_lost) = match draft {
                     Some(draft) if outline.strings.is_empty() => draft,
                     _ => {
@@ -295,10 +278,10 @@ pub fn convert_streaming(
         if let Err(error) = pushed {
             failure.get_or_insert(error);
         }
-        // One grown far past the room it was given (a huge entry) is let
-        // go: memory stays bounded by the largest entry, not a multiple.
+        // One grown far past the usual room (a huge entry) is let go:
+        // memory stays bounded by the largest entry, not a multiple.
         let mut bytes = rendered.bytes;
-        let usual = (RENDERED_CAPACITY..=2 * RENDERED_CAPACITY).contains(&bytes.capacity());
+        let usual = (RENDERED_CAPACITY / 4..=2 * RENDERED_CAPACITY).contains(&bytes.capacity());
         if let (true, Ok(mut spare)) = (usual, spare.lock()) {
             if spare.len() < SPARE_BUFFERS {
                 bytes.clear();
@@ -324,12 +307,12 @@ pub fn convert_streaming(
         // A file without works still has its preambles and strings.
         Sink::InOrder {
             dialect,
-            writer: None,
+            opened: false,
             ..
         } => {
             if let Some(outline) = outline {
                 let mut lost = Vec::new();
-                let (_, header) = bib_writer(dialect, request, &outline, &mut lost);
+                let header = bib_writer(dialect, &outline).header(&outline.preambles, &mut lost);
                 out.write_all(header.as_bytes())?;
                 lost.into_iter().for_each(&mut *report);
             }
@@ -363,8 +346,8 @@ enum Sink<'d, 'r> {
     /// Written one by one, in order, after the file's `@string`s.
     InOrder {
         dialect: write::bibtex::Dialect,
-        /// Made when the first work comes, or at the end.
-        writer: Option<write::bibtex::Writer>,
+        /// Whether the `@preamble`s and `@string`s were written.
+        opened: bool,
         /// Whether anything was written yet.
         after: bool,
     },
@@ -375,17 +358,27 @@ enum Sink<'d, 'r> {
     },
 }
 
-/// The `.bib` writer of a streamed file, and the header it opens with.
-fn bib_writer(
-    dialect: write::bibtex::Dialect,
-    request: &Request,
+/// The start of the `.bib` text an entry is added to: the file's
+/// `@preamble`s and `@string`s before the first, a blank line between two.
+fn start_entry(
+    writer: &write::bibtex::Writer,
     outline: &Outline,
+    opened: &mut bool,
+    after: &mut bool,
     lost: &mut Vec<Diagnostic>,
-) -> (write::bibtex::Writer, String) {
-    let owner = request.write.markdown.highlight.clone();
-    let writer = write::bibtex::Writer::new(dialect, &request.write, owner, &outline.strings);
-    let header = writer.header(&outline.preambles, lost);
-    (writer, header)
+) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    if !*opened {
+        let header = writer.header(&outline.preambles, lost);
+        bytes.extend_from_slice(header.as_bytes());
+        *after = !header.is_empty();
+        *opened = true;
+    }
+    if *after {
+        bytes.push(b'\n');
+    }
+    *after = true;
+    bytes
 }
 
 /// Works as the second pass hands them on.
@@ -441,24 +434,20 @@ fn place(diagnostic: Diagnostic, name: &str, line: usize) -> Diagnostic {
     }
 }
 
-/// Whether the file has `@string`s: [`STRINGS_UNKNOWN`] until the first
-/// pass has ended.
-const STRINGS_UNKNOWN: u8 = 0;
-const STRINGS_NONE: u8 = 1;
-const STRINGS_SOME: u8 = 2;
-
 /// Works rendered one after another, joined as the output joins them.
 struct Rendered {
     bytes: Vec<u8>,
     works: usize,
 }
 
-/// Room for a window's rendered works, so that they are not copied as they
-/// grow: a 64 kB window of BibTeX is about 100 kB of CSL-JSON. Room not
-/// written to takes no memory from the system.
+/// About the room a window's rendered works take: a 64 kB window of
+/// BibTeX is about 100 kB of CSL-JSON. Written buffers of about this room
+/// are used again (memory touched once is cheaper to write than fresh
+/// memory); a fresh one starts empty and grows, since a window whose
+/// works are broken up (by a diagnostic, a repeated key) starts several.
 const RENDERED_CAPACITY: usize = 160 << 10;
 
-/// How many written buffers (of at most twice [`RENDERED_CAPACITY`])
+/// How many written buffers (of a quarter to twice [`RENDERED_CAPACITY`])
 /// wait to be used again.
 const SPARE_BUFFERS: usize = 8;
 

@@ -21,6 +21,7 @@
 //! that, and a window with `crossref` or `xdata` waits for the end.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, Hasher};
@@ -38,9 +39,13 @@ use crate::model::Work;
 /// What the first pass found: everything but the entries themselves.
 pub struct Outline {
     macros: Arc<Macros<'static>>,
-    /// The `@preamble`s and `@string`s, in file order, as the whole
-    /// reading's library has them (a `.bib` output writes them first).
+    /// The `@preamble`s, in file order, as the whole reading's library
+    /// has them (a `.bib` output writes them first).
     pub preambles: Vec<String>,
+    /// The `@string`s as entries see them (what a `.bib` output writes):
+    /// a name defined again has its last value, in the order names first
+    /// appear. A file of many bibliographies pasted together, each with
+    /// the same `@string`s, keeps one of each.
     pub strings: Vec<(String, String)>,
     /// Every entry's key, sorted by hash, then by offset.
     keys: Vec<KeyRecord>,
@@ -258,9 +263,11 @@ fn end_first_pass(
 /// other work has it and what it made just before in the window: it may
 /// add the work to that (and return `None`), for fewer, larger pieces to
 /// hand on between threads.
-/// `make` also gets where the entry is, for [`Outline::line`].
-pub(crate) type Make<'m, T> =
-    dyn Fn(Work, Option<String>, EntryAt, Option<&mut T>) -> Option<T> + Sync + 'm;
+/// `make` also gets where the entry is, for [`Outline::line`], and the
+/// outline if the first pass has ended.
+pub(crate) type Make<'m, T> = dyn Fn(Work, Option<String>, EntryAt, Option<&Outline>, Option<&mut T>) -> Option<T>
+    + Sync
+    + 'm;
 
 /// Where an entry is: its key's hash and its offset, which the outline
 /// turns into its line when asked.
@@ -319,12 +326,13 @@ fn push_made<T>(
     work: Work,
     key: Option<String>,
     at: EntryAt,
+    outline: Option<&Outline>,
 ) {
     let last = match events.last_mut() {
         Some(Event::Made(last)) => Some(last),
         _ => None,
     };
-    if let Some(made) = make(work, key, at, last) {
+    if let Some(made) = make(work, key, at, outline, last) {
         events.push(Event::Made(made));
     }
 }
@@ -462,7 +470,10 @@ fn outline(
 ) -> Result<(Outline, Vec<Diagnostic>), WindowError> {
     let file = File::open(path).map_err(WindowError::Io)?;
     let mut macros = Arc::new(Macros::new());
-    let (mut preambles, mut strings) = (Vec::new(), Vec::new());
+    let no_macros = Arc::new(Macros::new());
+    let (mut preambles, mut strings) = (Vec::new(), Vec::<(String, String)>::new());
+    // Where each name (lower case) is in `strings`.
+    let mut string_at = foldhash::HashMap::<String, usize>::default();
     let mut diagnostics = Vec::new();
     // Room for as many records as the file can be expected to hold: grown
     // a doubling at a time, the lists would touch twice their memory,
@@ -489,7 +500,13 @@ fn outline(
             match block {
                 Block::String(definition) => {
                     let value = reader.expand(&definition.value, &macros).into_owned();
-                    strings.push((definition.name.to_owned(), value.clone()));
+                    match string_at.entry(definition.name.to_lowercase()) {
+                        Entry::Occupied(at) => strings[*at.get()].1.clone_from(&value),
+                        Entry::Vacant(at) => {
+                            at.insert(strings.len());
+                            strings.push((definition.name.to_owned(), value.clone()));
+                        }
+                    }
                     Arc::make_mut(&mut macros).insert(definition.name, Cow::Owned(value));
                 }
                 Block::Preamble(value) => {
@@ -514,9 +531,23 @@ fn outline(
             }
         }
         diagnostics.append(&mut reader.diagnostics);
+        // A window read early holds the `@string`s of its time, and the
+        // next definition copies them all: a window without entries (a
+        // file of abbreviations) needs none, and holding none there keeps
+        // thousands of definitions from being copied window after window.
+        // (Whatever an early reading takes for granted is checked.)
+        let has_entries = window
+            .syntax
+            .blocks
+            .iter()
+            .any(|block| matches!(block, Block::Entry(_)));
+        let macros = match has_entries {
+            true => &macros,
+            false => &no_macros,
+        };
         spans(&window)
             .into_iter()
-            .all(|span| found.publish(span, &macros))
+            .all(|span| found.publish(span, macros))
     })?;
     // A list that marks its owner (`\underline{Ada Lovelace}`) names the
     // owner every writer needs from the first work on: read whole.
@@ -684,7 +715,7 @@ fn final_pass<T>(
                 hash: key.1,
                 offset,
             };
-            push_made(&mut events, make, work, unique, at);
+            push_made(&mut events, make, work, unique, at, Some(outline));
         }
     }
     let assumed = Assumed::default();
@@ -734,7 +765,7 @@ fn early_pass<T>(
                 hash: key.1,
                 offset,
             };
-            push_made(&mut events, make, work, own, at);
+            push_made(&mut events, make, work, own, at, None);
         }
     }
     Ok(Some(WindowWorks {
@@ -1019,9 +1050,12 @@ mod tests {
         let (path, name) = (file.path(), "test.bib");
         let found = Found::default();
         let (outline, _) = outline(path, name, &found).unwrap();
-        let make = |work: Work, key: Option<String>, _: EntryAt, _: Option<&mut String>| {
-            Some(format!("{work:?} {key:?}"))
-        };
+        let make =
+            |work: Work,
+             key: Option<String>,
+             _: EntryAt,
+             _: Option<&Outline>,
+             _: Option<&mut String>| { Some(format!("{work:?} {key:?}")) };
         let events = |works: WindowWorks<String>| -> Vec<String> {
             let show = |event: Event<String>| match event {
                 Event::Made(made) => made,

@@ -332,7 +332,7 @@ fn second_pass<T>(
             Some(Event::Made(last)) => Some(last),
             _ => None,
         };
-        if let Some(made) = make(work, unique_key, at, last) {
+        if let Some(made) = make(work, unique_key, at, Some(outline), last) {
             events.push(Event::Made(made));
         }
     }
