@@ -335,6 +335,71 @@ fn read_crossref_page_10000_works(bencher: Bencher) {
         .bench(|| read(InputFormat::Crossref, &text));
 }
 
+/// A Google Scholar profile page pasted as text, with `works` works in the
+/// shape of `fixtures/scholar/leek.txt`: title, cut author list, venue
+/// with citations and year.
+fn scholar_paste(works: usize) -> String {
+    let mut text = String::from(
+        "Jane Doe\nProfessor of Things, Some University\nVerified email at example.org - Homepage\n\
+         Statistics, Genomics\nCited by\tVIEW ALL\nAll\tSince 2012\nCitations\t4631\t3709\n\
+         h-index\t24\t24\ni10-index\t37\t37\nTitle1–20\tCited by\tYear\n",
+    );
+    for n in 0..works {
+        text.push_str(&format!(
+            "A Study of Things Number {n}: Zoë's Müller–Lee Effects\n\
+             J Doe, Z Kovács-Müller, SE Lee, AM de la Cruz, ...\n\
+             Nature Reviews Genetics {} ({}), {}-{}\t{}\t20{:02}\n",
+            n % 30,
+            n % 12,
+            n,
+            n + 9,
+            n % 700,
+            n % 25
+        ));
+    }
+    text.push_str("Show more\n");
+    text
+}
+
+/// A DBLP search reply of `hits` hits, each one of `fixtures/dblp/search.json`'s
+/// with its own key and title.
+fn dblp_search(hits: usize) -> String {
+    let mut reply: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/dblp/search.json")).unwrap();
+    let samples = reply["result"]["hits"]["hit"].as_array().unwrap().clone();
+    let many: Vec<serde_json::Value> = (0..hits)
+        .map(|n| {
+            let mut hit = samples[n % samples.len()].clone();
+            hit["@id"] = n.to_string().into();
+            let info = &mut hit["info"];
+            info["key"] = format!("conf/bench/Doe{n}").into();
+            info["title"] = format!("Attention Is All You Need, Part {n}.").into();
+            hit
+        })
+        .collect();
+    reply["result"]["hits"]["@total"] = hits.to_string().into();
+    reply["result"]["hits"]["hit"] = many.into();
+    serde_json::to_string(&reply).unwrap()
+}
+
+#[divan::bench]
+fn read_scholar_paste_10000_works(bencher: Bencher) {
+    let text = scholar_paste(10_000);
+    assert_eq!(read(InputFormat::ScholarPaste, &text).works.len(), 10_000);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| read(InputFormat::ScholarPaste, &text));
+}
+
+#[divan::bench]
+fn read_dblp_search_10000_hits(bencher: Bencher) {
+    let text = dblp_search(10_000);
+    assert_eq!(read(InputFormat::DblpSearch, &text).works.len(), 10_000);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| read(InputFormat::DblpSearch, &text));
+}
+
 /// The inputs of [`convert_pair`]: the corpus's rfc.bib and its CSL-JSON,
 /// and 10,000 generated works of each other reader's format.
 const PAIR_INPUTS: &[&str] = &[
@@ -347,6 +412,8 @@ const PAIR_INPUTS: &[&str] = &[
     "semantic-scholar",
     "arxiv",
     "crossref",
+    "scholar",
+    "dblp-search",
 ];
 
 fn pairs() -> Vec<String> {
@@ -376,6 +443,8 @@ fn pair_input(name: &str) -> Option<(InputFormat, String)> {
         "semantic-scholar" => (InputFormat::SemanticScholar, semantic_scholar_page(10_000)),
         "arxiv" => (InputFormat::ArxivAtom, arxiv_feed(10_000)),
         "crossref" => (InputFormat::Crossref, crossref_page(10_000)),
+        "scholar" => (InputFormat::ScholarPaste, scholar_paste(10_000)),
+        "dblp-search" => (InputFormat::DblpSearch, dblp_search(10_000)),
         _ => return None,
     })
 }
@@ -407,4 +476,48 @@ fn convert_pair(bencher: Bencher, pair: &str) {
     bencher
         .counter(BytesCount::new(inputs[0].bytes.len()))
         .bench(|| pubconv::convert::convert(&inputs, &request).map_or(0, |done| done.output.len()));
+}
+
+/// The pairs `pubconv convert FILE` streams: rfc.bib and its CSL-JSON, as
+/// files, to every output.
+fn streamed_pairs() -> Vec<String> {
+    ["bibtex", "csl-json"]
+        .iter()
+        .flat_map(|input| {
+            OutputFormat::ALL
+                .iter()
+                .filter(|output| output.streams())
+                .map(move |output| format!("{input} → {}", output.name()))
+        })
+        .collect()
+}
+
+/// What `pubconv convert FILE --to FORMAT` does for a streamed pair: the
+/// file read from disk as it is converted, the output in memory.
+#[divan::bench(args = streamed_pairs())]
+fn convert_file_streaming(bencher: Bencher, pair: &str) {
+    let (input, output) = pair.split_once(" → ").unwrap();
+    let Some((_, text)) = pair_input(input) else {
+        return;
+    };
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &text).unwrap();
+    let request = pubconv::convert::Request {
+        from: None,
+        to: OutputFormat::from_name(output).unwrap(),
+        read: ReadOptions::default(),
+        write: Options::default(),
+        merge: true,
+        lookup: Default::default(),
+    };
+    let name = match input {
+        "bibtex" => "rfc.bib",
+        _ => "rfc.json",
+    };
+    bencher.counter(BytesCount::new(text.len())).bench(|| {
+        let mut out = Vec::with_capacity(text.len() * 2);
+        pubconv::convert::convert_streaming(file.path(), name, &request, &mut out, &mut |_| {})
+            .unwrap()
+            .map(|streamed| (streamed, out.len()))
+    });
 }

@@ -62,13 +62,19 @@ struct Span {
     first_line: usize,
 }
 
+/// An entry's key, where the entry starts and its line.
 #[derive(Clone, Copy)]
-struct KeyRecord {
-    /// Of the key in lower case (BibTeX compares keys so).
-    hash: u64,
-    offset: u64,
-    line: u32,
+pub(crate) struct KeyRecord {
+    /// Of the key in lower case (BibTeX compares keys so); in an outline
+    /// of works alone, [`NO_KEY`] for a work without one.
+    pub(crate) hash: u64,
+    pub(crate) offset: u64,
+    pub(crate) line: u32,
 }
+
+/// The hash a work without a key of its own is recorded with. (A key
+/// whose hash this is would count as none: one in 2^64.)
+pub(crate) const NO_KEY: u64 = 0;
 
 impl Outline {
     /// The first entry with this key, if any.
@@ -287,20 +293,15 @@ impl EntryAt {
 
 impl Outline {
     /// The outline of a file of works alone, as a CSL-JSON array is: for
-    /// each work, the [`key_hash`] of its own key (BibTeX-safe) if it has
-    /// one, where it starts and its line.
-    pub(crate) fn of_works(works: Vec<(Option<u64>, u64, u32)>) -> Outline {
-        let mut cite_keys: Vec<u64> = works.iter().filter_map(|&(hash, ..)| hash).collect();
-        let mut keys: Vec<KeyRecord> = works
-            .into_iter()
-            .map(|(hash, offset, line)| KeyRecord {
-                hash: hash.unwrap_or(0),
-                offset,
-                line,
-            })
-            .collect();
+    /// each work, the [`key_hash`] of its own key (BibTeX-safe), or
+    /// [`NO_KEY`], where it starts and its line.
+    pub(crate) fn of_works(mut keys: Vec<KeyRecord>) -> Outline {
         keys.sort_unstable_by_key(|record| (record.hash, record.offset));
-        cite_keys.sort_unstable();
+        let cite_keys = keys
+            .iter()
+            .map(|record| record.hash)
+            .filter(|&hash| hash != NO_KEY)
+            .collect();
         Outline {
             macros: Arc::new(Macros::new()),
             preambles: Vec::new(),

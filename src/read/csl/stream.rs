@@ -25,7 +25,7 @@ use serde::Deserialize;
 
 use super::{read_item, Scalar};
 use crate::diagnostic::Diagnostic;
-use crate::read::bibtex::stream::{key_hash, EntryAt, Make, Outline};
+use crate::read::bibtex::stream::{key_hash, EntryAt, KeyRecord, Make, Outline, NO_KEY};
 use crate::read::bibtex::windows::WindowError;
 use crate::read::LineIndex;
 
@@ -99,7 +99,7 @@ struct Span {
 struct Plan {
     windows: Vec<Span>,
     /// For each item that is a work: its own key's hash, offset and line.
-    works: Vec<(Option<u64>, u64, u32)>,
+    works: Vec<KeyRecord>,
 }
 
 /// The first pass: the array's items, their keys and the windows.
@@ -113,7 +113,13 @@ fn first_pass(path: &Path) -> Result<Plan, WindowError> {
         first_line: 1,
         expect: Expect::Open,
     };
-    let mut items = Vec::new();
+    // Room for as many items as the file may hold (room never written to
+    // takes no memory from the system): grown a doubling at a time, the
+    // list would be copied, old and new held at once.
+    let expected = file
+        .metadata()
+        .map_or(0, |metadata| metadata.len() / BYTES_AN_ITEM_AT_LEAST);
+    let mut items = Vec::with_capacity(usize::try_from(expected).unwrap_or(0).min(MAX_EXPECTED));
     // Items whose key the cheap look cannot settle, read again in full.
     let mut unsettled = Vec::new();
     let (mut buffer, mut base) = (Vec::with_capacity(CHUNK), 0u64);
@@ -131,24 +137,21 @@ fn first_pass(path: &Path) -> Result<Plan, WindowError> {
             match found {
                 Found::Item { start, end, line } => {
                     let bytes = &buffer[(start - base) as usize..(end - base) as usize];
+                    let mut item = Item {
+                        hash: NO_KEY,
+                        start,
+                        line: u32::try_from(line).unwrap_or(u32::MAX),
+                        // An item of 4 GB: read whole, which says what
+                        // it can of it.
+                        length: u32::try_from(end - start).unwrap_or(u32::MAX),
+                    };
+                    broken = item.length == u32::MAX;
                     match own_key(bytes) {
-                        Key::Settled(hash) => items.push(Item {
-                            hash,
-                            start,
-                            end,
-                            line,
-                        }),
-                        Key::Unsettled => {
-                            unsettled.push(items.len());
-                            items.push(Item {
-                                hash: None,
-                                start,
-                                end,
-                                line,
-                            });
-                        }
+                        Key::Settled(hash) => item.hash = hash.unwrap_or(NO_KEY),
+                        Key::Unsettled => unsettled.push(items.len()),
                         Key::Broken => broken = true,
                     }
+                    items.push(item);
                 }
                 Found::LineStart { at, line, expect } => {
                     if at - window.start >= WINDOW {
@@ -182,22 +185,34 @@ fn first_pass(path: &Path) -> Result<Plan, WindowError> {
         ..window
     });
     settle(&mut file, &mut items, unsettled)?;
+    // Made in place: the records take the items' room.
     let works = items
         .into_iter()
-        .filter(|item| item.hash != Some(NOT_A_WORK))
-        .map(|item| (item.hash, item.start, item.line as u32))
+        .filter(|item| item.hash != NOT_A_WORK)
+        .map(|item| KeyRecord {
+            hash: item.hash,
+            offset: item.start,
+            line: item.line,
+        })
         .collect();
     Ok(Plan { windows, works })
 }
 
-/// An item as the first pass records it.
+/// An item as the first pass records it, in as little room as a
+/// [`KeyRecord`].
 struct Item {
-    /// Its own key's hash; [`NOT_A_WORK`] once known to be none.
-    hash: Option<u64>,
+    /// Its own key's hash ([`NO_KEY`] if it has none); [`NOT_A_WORK`]
+    /// once read in full and found to be none.
+    hash: u64,
     start: u64,
-    end: u64,
-    line: usize,
+    line: u32,
+    length: u32,
 }
+
+/// The least an item takes, `{"id":1},` and a line break, for the room
+/// made at the start; and the most items room is made for then.
+const BYTES_AN_ITEM_AT_LEAST: u64 = 16;
+const MAX_EXPECTED: usize = 1 << 24;
 
 /// Marks an item read in full that is no work.
 const NOT_A_WORK: u64 = u64::MAX;
@@ -238,34 +253,36 @@ fn own_key(bytes: &[u8]) -> Key {
     }
 }
 
-/// Reads in full the items whose key the cheap look left open, and those
-/// whose key another item has too (one of them may be no work, which the
-/// full reading alone tells), so that each key counts the works that have
-/// it, as in the whole reading.
-fn settle(
-    file: &mut File,
-    items: &mut [Item],
-    mut unsettled: Vec<usize>,
-) -> Result<(), WindowError> {
-    let mut hashes: Vec<(u64, usize)> = items
-        .iter()
-        .enumerate()
-        .filter_map(|(index, item)| Some((item.hash?, index)))
-        .collect();
-    hashes.sort_unstable();
-    for pair in hashes.chunk_by(|a, b| a.0 == b.0) {
-        if pair.len() > 1 {
-            unsettled.extend(pair.iter().map(|&(_, index)| index));
+/// Reads in full the items whose key the cheap look left open, then
+/// those whose key another item has too (one of them may be no work,
+/// which the full reading alone tells), so that each key counts the works
+/// that have it, as in the whole reading. Leaves the items in order of
+/// hash.
+fn settle(file: &mut File, items: &mut [Item], unsettled: Vec<usize>) -> Result<(), WindowError> {
+    let mut read_again = |item: &mut Item| -> Result<(), WindowError> {
+        let text = read_span(file, item.start, item.start + u64::from(item.length))?;
+        item.hash = match read_item(&text, 0, &mut |_, _| {}) {
+            None => NOT_A_WORK,
+            Some(work) => crate::key::own_key(&work).map_or(NO_KEY, |key| key_hash(&key)),
+        };
+        Ok(())
+    };
+    for index in unsettled {
+        read_again(&mut items[index])?;
+    }
+    items.sort_unstable_by_key(|item| (item.hash, item.start));
+    let mut changed = false;
+    for shared in items.chunk_by_mut(|a, b| a.hash == b.hash) {
+        let keyed = !matches!(shared[0].hash, NO_KEY | NOT_A_WORK);
+        if keyed && shared.len() > 1 {
+            for item in shared {
+                read_again(item)?;
+            }
+            changed = true;
         }
     }
-    for index in unsettled {
-        let item = &mut items[index];
-        let text = read_span(file, item.start, item.end)?;
-        let work = read_item(&text, 0, &mut |_, _| {});
-        item.hash = match work {
-            None => Some(NOT_A_WORK),
-            Some(work) => crate::key::own_key(&work).map(|key| key_hash(&key)),
-        };
+    if changed {
+        items.sort_unstable_by_key(|item| (item.hash, item.start));
     }
     Ok(())
 }
@@ -327,7 +344,7 @@ fn second_pass<T>(
         let unique_key = hash
             .filter(|&hash| outline.works_with_key_hash(hash) == 1)
             .and_then(|_| crate::key::own_key(&work));
-        let at = EntryAt::new(hash.unwrap_or(0), span.start + range.start as u64);
+        let at = EntryAt::new(hash.unwrap_or(NO_KEY), span.start + range.start as u64);
         let last = match events.last_mut() {
             Some(Event::Made(last)) => Some(last),
             _ => None,
