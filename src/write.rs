@@ -199,8 +199,16 @@ pub struct SectionWriter {
     pub write: WriteSection,
 }
 
-/// Writes a CV section in an output's markup.
-pub type WriteSection = fn(&cv::Section, &Options) -> String;
+/// Writes a CV section in an output's markup, group by group, to `out`.
+pub type WriteSection = fn(&cv::Section, &Options, &mut dyn std::fmt::Write) -> std::fmt::Result;
+
+/// A CV section written as one text.
+pub fn section_text(write: WriteSection, section: &cv::Section, options: &Options) -> String {
+    let mut text = String::new();
+    // Writing to a String cannot fail.
+    let _ = write(section, options, &mut text);
+    text
+}
 
 /// See [`OutputFormat::stream_writer`]: an output that is its works, each
 /// rendered on its own, joined by fixed text.

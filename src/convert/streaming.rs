@@ -324,7 +324,17 @@ pub fn convert_streaming(
             if shown == 0 {
                 report(nothing_written(read, skipped, request));
             }
-            out.write_all(write(&collector.section(), &request.write).as_bytes())?;
+            // Written group by group: the section's texts are not copied
+            // into one more text.
+            let mut text = IoText {
+                out: &mut out,
+                error: None,
+            };
+            if write(&collector.section(), &request.write, &mut text).is_err() {
+                return Err(text
+                    .error
+                    .unwrap_or_else(|| std::io::Error::other("formatting failed")));
+            }
             out.flush()?;
             return Ok(Some(Streamed {
                 written: shown,
@@ -431,6 +441,22 @@ fn place(diagnostic: Diagnostic, name: &str, line: usize) -> Diagnostic {
     match placed {
         true => diagnostic,
         false => diagnostic.at(name, line, usize::from(line > 0)),
+    }
+}
+
+/// Text written to an output as it comes, keeping the output's error
+/// (which `fmt::Write` cannot carry).
+struct IoText<'o> {
+    out: &'o mut dyn Write,
+    error: Option<std::io::Error>,
+}
+
+impl std::fmt::Write for IoText<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.out.write_all(text.as_bytes()).map_err(|error| {
+            self.error.get_or_insert(error);
+            std::fmt::Error
+        })
     }
 }
 

@@ -22,7 +22,8 @@ a { color: #1a5fb4; }\n";
 
 /// Writes the CV section, or with `standalone` a whole page.
 pub fn write(library: &Library, options: &WriteOptions) -> String {
-    write_section(&cv::section(library, options, spell_item), options)
+    let section = cv::section(library, options, spell_item);
+    super::section_text(write_section, &section, options)
 }
 
 /// An item's pieces in HTML.
@@ -31,21 +32,24 @@ pub fn spell_item(pieces: &[Piece], _options: &WriteOptions) -> String {
 }
 
 /// Writes a CV section built already, or with `standalone` a page.
-pub fn write_section(section: &Section, options: &WriteOptions) -> String {
-    let mut out = String::new();
+pub fn write_section(
+    section: &Section,
+    options: &WriteOptions,
+    out: &mut dyn std::fmt::Write,
+) -> std::fmt::Result {
     let heading = escape(&section.heading);
     if options.standalone {
-        let _ = write!(
+        write!(
             out,
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <title>{heading}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n"
-        );
+        )?;
     }
-    let _ = writeln!(out, "<section class=\"publications\">\n<h2>{heading}</h2>");
+    writeln!(out, "<section class=\"publications\">\n<h2>{heading}</h2>")?;
     for group in &section.groups {
         if let Some(heading) = &group.heading {
-            let _ = writeln!(out, "<h3>{}</h3>", escape(heading));
+            writeln!(out, "<h3>{}</h3>", escape(heading))?;
         }
         let first = group.items.first().and_then(|item| item.number);
         let (open, close) = match (section.numbering, first) {
@@ -56,17 +60,17 @@ pub fn write_section(section: &Section, options: &WriteOptions) -> String {
             (Numbering::Forward, Some(1)) => ("<ol>".to_owned(), "</ol>"),
             (Numbering::Forward, Some(start)) => (format!("<ol start=\"{start}\">"), "</ol>"),
         };
-        let _ = writeln!(out, "{open}");
+        writeln!(out, "{open}")?;
         for item in &group.items {
-            let _ = writeln!(out, "<li>{}</li>", item.text);
+            writeln!(out, "<li>{}</li>", item.text)?;
         }
-        let _ = writeln!(out, "{close}");
+        writeln!(out, "{close}")?;
     }
-    out.push_str("</section>\n");
+    out.write_str("</section>\n")?;
     if options.standalone {
-        out.push_str("</body>\n</html>\n");
+        out.write_str("</body>\n</html>\n")?;
     }
-    out
+    Ok(())
 }
 
 struct Html;

@@ -31,7 +31,8 @@ const PREAMBLE: &str = "\\documentclass{article}\n\
 
 /// Writes the CV section, or with `standalone` a whole document.
 pub fn write(library: &Library, options: &WriteOptions) -> String {
-    write_section(&cv::section(library, options, spell_item), options)
+    let section = cv::section(library, options, spell_item);
+    super::section_text(write_section, &section, options)
 }
 
 /// An item's pieces in LaTeX.
@@ -43,41 +44,44 @@ pub fn spell_item(pieces: &[Piece], options: &WriteOptions) -> String {
 }
 
 /// Writes a CV section built already, or with `standalone` a document.
-pub fn write_section(section: &Section, options: &WriteOptions) -> String {
+pub fn write_section(
+    section: &Section,
+    options: &WriteOptions,
+    out: &mut dyn std::fmt::Write,
+) -> std::fmt::Result {
     let spelling = Latex {
         ascii: options.ascii,
     };
-    let mut out = String::new();
     if options.standalone {
-        out.push_str(PREAMBLE);
+        out.write_str(PREAMBLE)?;
     }
-    out.push_str("\\providecommand\\href[2]{#2}\n");
-    let _ = writeln!(out, "\\section*{{{}}}", spelling.escape(&section.heading));
+    out.write_str("\\providecommand\\href[2]{#2}\n")?;
+    writeln!(out, "\\section*{{{}}}", spelling.escape(&section.heading))?;
     for group in &section.groups {
         if let Some(heading) = &group.heading {
-            let _ = writeln!(out, "\n\\subsection*{{{}}}", spelling.escape(heading));
+            writeln!(out, "\n\\subsection*{{{}}}", spelling.escape(heading))?;
         }
         let list = match section.numbering {
             Numbering::None => "itemize",
             _ => "enumerate",
         };
-        let _ = writeln!(out, "\\begin{{{list}}}");
+        writeln!(out, "\\begin{{{list}}}")?;
         if let Some(start) = section.forward_start(group).filter(|&start| start > 1) {
-            let _ = writeln!(out, "\\setcounter{{enumi}}{{{}}}", start - 1);
+            writeln!(out, "\\setcounter{{enumi}}{{{}}}", start - 1)?;
         }
         for item in &group.items {
             let text = &item.text;
-            let _ = match (section.numbering, item.number) {
+            match (section.numbering, item.number) {
                 (Numbering::Reverse, Some(number)) => writeln!(out, "\\item[{number}.] {text}"),
                 _ => writeln!(out, "\\item {text}"),
-            };
+            }?;
         }
-        let _ = writeln!(out, "\\end{{{list}}}");
+        writeln!(out, "\\end{{{list}}}")?;
     }
     if options.standalone {
-        out.push_str("\\end{document}\n");
+        out.write_str("\\end{document}\n")?;
     }
-    out
+    Ok(())
 }
 
 /// Pieces as LaTeX, in UTF-8 or (`ascii`) in TeX's accents.

@@ -23,7 +23,8 @@ pub use crate::write::cv::{chosen, GroupBy, Kind, Numbering, Options, Order};
 
 /// Writes the CV section.
 pub fn write(library: &Library, options: &WriteOptions) -> String {
-    write_section(&cv::section(library, options, spell_item), options)
+    let section = cv::section(library, options, spell_item);
+    super::section_text(write_section, &section, options)
 }
 
 /// An item's pieces as a list item's text.
@@ -32,25 +33,29 @@ pub fn spell_item(pieces: &[Piece], _options: &WriteOptions) -> String {
 }
 
 /// Writes a CV section built already.
-pub fn write_section(section: &Section, _options: &WriteOptions) -> String {
-    let mut out = format!("## {}\n", escape(&section.heading));
+pub fn write_section(
+    section: &Section,
+    _options: &WriteOptions,
+    out: &mut dyn std::fmt::Write,
+) -> std::fmt::Result {
+    writeln!(out, "## {}", escape(&section.heading))?;
     for group in &section.groups {
         if let Some(heading) = &group.heading {
-            let _ = write!(out, "\n### {heading}\n");
+            write!(out, "\n### {heading}\n")?;
         }
-        out.push('\n');
+        out.write_char('\n')?;
         for item in &group.items {
             let text = &item.text;
-            let _ = match (section.numbering, item.number) {
+            match (section.numbering, item.number) {
                 // CommonMark renumbers an ordered list upwards from its start,
                 // so a count-down is written as labels.
                 (Numbering::Forward, Some(number)) => writeln!(out, "{number}. {text}"),
                 (_, Some(number)) => writeln!(out, "- \\[{number}\\] {text}"),
                 (_, None) => writeln!(out, "- {text}"),
-            };
+            }?;
         }
     }
-    out
+    Ok(())
 }
 
 /// One Markdown file per work, named by a slug of its key, with YAML front
