@@ -125,12 +125,12 @@ impl Writer {
         out: &mut String,
         lost: &mut Vec<Diagnostic>,
     ) {
-        let mut entry = String::new();
+        let start = out.len();
         if after {
-            entry.push('\n');
+            out.push('\n');
         }
         write_entry(
-            &mut entry,
+            out,
             work,
             key,
             self.dialect,
@@ -138,7 +138,12 @@ impl Writer {
             &self.abbreviations,
             lost,
         );
-        out.push_str(&self.finish(entry, key, lost));
+        if self.ascii {
+            let entry = out.split_off(start);
+            out.push_str(&self.finish(entry, key, lost));
+        } else {
+            report_unreadable_characters(&out[start..], key, lost);
+        }
     }
 
     /// Text in `--ascii` where asked, with a warning for the characters
@@ -278,10 +283,15 @@ fn write_entry(
             },
             macro_name => macro_name,
         };
-        let _ = match value {
-            Value::Braced(text) => writeln!(out, "  {name} = {{{text}}},"),
-            Value::Macro(name_of_macro) => writeln!(out, "  {name} = {name_of_macro},"),
+        // Pieces pushed one by one: this is the hottest loop of a `.bib`
+        // output, where `write!` costs a tenth of the time.
+        let (open, value, close) = match &value {
+            Value::Braced(text) => (" = {", text, "},\n"),
+            Value::Macro(name_of_macro) => (" = ", name_of_macro, ",\n"),
         };
+        for piece in ["  ", &name, open, value, close] {
+            out.push_str(piece);
+        }
     }
     out.push_str("}\n");
 }
@@ -1430,6 +1440,9 @@ fn has_inner_capital(word: &str) -> bool {
 /// Escapes the characters TeX would read as commands; braces become
 /// commands too, since BibTeX counts even escaped braces.
 pub fn escape(text: &str) -> String {
+    if is_plain_for_tex(text) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
     let mut marked = false;
@@ -1512,6 +1525,22 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether [`escape`] leaves the text as it is, as it does most titles,
+/// names and venues: ASCII without a character TeX reads as markup, and
+/// without two hyphens or quotes TeX would join.
+fn is_plain_for_tex(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let joined = |pair: &[u8]| pair[0] == pair[1] && matches!(pair[0], b'-' | b'\'' | b'`');
+    let markup = |byte: u8| {
+        !byte.is_ascii()
+            || matches!(
+                byte,
+                b'\n' | b'&' | b'%' | b'#' | b'_' | b'$' | b'~' | b'^' | b'\\' | b'{' | b'}'
+            )
+    };
+    !bytes.iter().any(|&byte| markup(byte)) && !bytes.windows(2).any(joined)
 }
 
 #[cfg(test)]
