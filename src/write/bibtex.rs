@@ -1440,9 +1440,14 @@ fn has_inner_capital(word: &str) -> bool {
 /// Escapes the characters TeX would read as commands; braces become
 /// commands too, since BibTeX counts even escaped braces.
 pub fn escape(text: &str) -> String {
-    if is_plain_for_tex(text) {
-        return text.to_owned();
+    match is_plain_for_tex(text) {
+        true => text.to_owned(),
+        false => escape_each(text),
     }
+}
+
+/// [`escape`], character by character.
+fn escape_each(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
     let mut marked = false;
@@ -1548,6 +1553,18 @@ mod tests {
     use super::*;
     use crate::model::PersonalName;
     use crate::tex::{self, Dialect as TexDialect};
+
+    proptest::proptest! {
+        /// Text taken as plain is what escaping it character by character
+        /// gives; other text is escaped so.
+        #[test]
+        fn plain_text_is_escaped_as_it_is(text in "[ -~\n]{0,40}|[a-z&%#_$~^{}\\ '`-]{0,12}") {
+            if is_plain_for_tex(&text) {
+                proptest::prop_assert_eq!(escape_each(&text), text.clone());
+            }
+            proptest::prop_assert_eq!(escape(&text), escape_each(&text));
+        }
+    }
 
     fn arxiv_title(text: &str) -> String {
         let parsed = tex::parse(text, TexDialect::ArxivText);
