@@ -209,8 +209,10 @@ struct Item {
     length: u32,
 }
 
-/// The least an item takes, `{"id":1},` and a line break, for the room
-/// made at the start; and the most items room is made for then.
+/// Fewer bytes than a work's item takes (`{"id":"a","type":"book"}`, a
+/// comma and a line break), for the room made at the start (a file of
+/// smaller items grows the list); and the most items room is made for
+/// then.
 const BYTES_AN_ITEM_AT_LEAST: u64 = 16;
 const MAX_EXPECTED: usize = 1 << 24;
 
