@@ -545,3 +545,40 @@ fn cv_sections_stream_with_every_layout_option() {
         "{out}"
     );
 }
+
+/// An output that takes so many bytes, then fails as a full disk does.
+struct FillsUp(usize);
+
+impl std::io::Write for FillsUp {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self.0 {
+            0 => Err(std::io::Error::other("no space left")),
+            room => {
+                let taken = room.min(bytes.len());
+                self.0 -= taken;
+                Ok(taken)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn an_output_that_fails_stops_the_conversion_with_its_error() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bibtex/cv.bib");
+    for to in STREAMED {
+        let mut whole = Vec::new();
+        convert_streaming(&path, "cv.bib", &request_to(to), &mut whole, &mut |_| {})
+            .unwrap()
+            .unwrap();
+        for room in [0, whole.len() / 2, whole.len() - 1] {
+            let mut out = FillsUp(room);
+            let result = convert_streaming(&path, "cv.bib", &request_to(to), &mut out, &mut |_| {});
+            let error = result.expect_err(&format!("{} with room for {room}", to.name()));
+            assert_eq!(error.to_string(), "no space left", "{}", to.name());
+        }
+    }
+}
