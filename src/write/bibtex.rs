@@ -8,6 +8,7 @@
 //! output of a list with an owner also carries what a CV's document uses
 //! (see `cv_fields`).
 
+use std::borrow::Cow;
 use std::collections::hash_map::{Entry, HashMap};
 use std::fmt::Write as _;
 
@@ -298,16 +299,11 @@ fn write_entry(
 
 fn entry_type(work: &Work, dialect: Dialect) -> &'static str {
     // Classic BibTeX has two thesis types; the genre tells which.
-    let genre = work
-        .fields
-        .get(&Variable::Genre)
-        .map(Text::raw_string)
-        .unwrap_or_default();
-    if work.kind == WorkType::Thesis
-        && dialect == Dialect::Bibtex
-        && genre.to_lowercase().contains("master")
-    {
-        return "mastersthesis";
+    if work.kind == WorkType::Thesis && dialect == Dialect::Bibtex {
+        let genre = work.fields.get(&Variable::Genre).map(Text::raw_string);
+        if genre.is_some_and(|genre| genre.to_lowercase().contains("master")) {
+            return "mastersthesis";
+        }
     }
     let types = match work.kind {
         WorkType::Other(csl) => OTHER_CSL_TYPES
@@ -909,7 +905,11 @@ fn list(text: &Option<String>, dialect: Dialect, separator: Option<&str>) -> Opt
     if dialect == Dialect::Bibtex {
         // A plain value in classic BibTeX, but biber reads it as a list:
         // a braced `{and}` reads the same to both.
-        let words: Vec<String> = escape(text)
+        let escaped = escape(text);
+        if !has_and_word(&escaped) {
+            return Some(Value::Braced(escaped));
+        }
+        let words: Vec<String> = escaped
             .split(' ')
             .map(|word| {
                 if word.eq_ignore_ascii_case("and") {
@@ -925,21 +925,18 @@ fn list(text: &Option<String>, dialect: Dialect, separator: Option<&str>) -> Opt
         Some(separator) => split_items(text, separator),
         None => vec![text],
     };
-    let items: Vec<String> = items
-        .into_iter()
-        .map(|item| {
-            let item = escape(item);
-            let has_and = item
-                .split_whitespace()
-                .any(|word| word.eq_ignore_ascii_case("and"));
-            if has_and {
-                format!("{{{item}}}")
-            } else {
-                item
-            }
-        })
-        .collect();
-    Some(Value::Braced(items.join(" and ")))
+    let mut written = String::with_capacity(text.len() + 2);
+    for (index, item) in items.into_iter().enumerate() {
+        if index > 0 {
+            written.push_str(" and ");
+        }
+        let item = escaped(item);
+        let has_and = item
+            .split_whitespace()
+            .any(|word| word.eq_ignore_ascii_case("and"));
+        push_braced(&mut written, &item, has_and);
+    }
+    Some(Value::Braced(written))
 }
 
 /// The items of a list the model joined with `separator`; a separator
@@ -1247,42 +1244,65 @@ fn names(people: &[Person], truncated: bool) -> Option<String> {
     if people.is_empty() {
         return None;
     }
-    let mut written: Vec<String> = people.iter().map(name).collect();
-    if truncated {
-        written.push("others".to_owned());
+    let mut written = String::with_capacity(24 * people.len());
+    for (index, person) in people.iter().enumerate() {
+        if index > 0 {
+            written.push_str(" and ");
+        }
+        push_name(person, &mut written);
     }
-    Some(written.join(" and "))
+    if truncated {
+        written.push_str(" and others");
+    }
+    Some(written)
 }
 
 /// One name as `von Last, Jr, First`; a literal name in braces.
-fn name(person: &Person) -> String {
+fn push_name(person: &Person, out: &mut String) {
     match person {
-        Person::Literal(literal) => format!("{{{}}}", escape(literal)),
+        Person::Literal(literal) => push_braced(out, &escaped(literal), true),
         Person::Personal(name) => {
-            let mut last = escape(&name.family);
-            // A family name with spaces or "and" must stay one token.
-            if last.contains(' ') || last.contains(',') {
-                last = format!("{{{last}}}");
-            }
             if let Some(particle) = &name.particle {
-                last = format!("{} {last}", particle_text(particle));
+                out.push_str(&particle_text(particle));
+                out.push(' ');
             }
+            // A family name with spaces or "and" must stay one token.
+            let family = escaped(&name.family);
+            push_braced(out, &family, family.contains([' ', ',']));
             // A comma in a part would start the next part, and the word
             // `and` the next name: braced, the part stays whole.
-            let part = |text: &str| match escape(text) {
-                text if text.contains(',') || has_and_word(&text) => format!("{{{text}}}"),
-                text => text,
+            let push_part = |out: &mut String, text: &str| {
+                let text = escaped(text);
+                push_braced(out, &text, text.contains(',') || has_and_word(&text));
             };
+            if let Some(suffix) = &name.suffix {
+                out.push_str(", ");
+                push_part(out, suffix);
+            }
             match (&name.suffix, &name.given) {
-                (Some(suffix), Some(given)) => format!("{last}, {}, {}", part(suffix), part(given)),
+                (_, Some(given)) => {
+                    out.push_str(", ");
+                    push_part(out, given);
+                }
                 // An empty group as the given name keeps the suffix a
                 // suffix: `Last, Jr` reads it as the given name, and
                 // `Last, Jr,` is an error to BibTeX.
-                (Some(suffix), None) => format!("{last}, {}, {{}}", part(suffix)),
-                (None, Some(given)) => format!("{last}, {}", part(given)),
-                (None, None) => last,
+                (Some(_), None) => out.push_str(", {}"),
+                (None, None) => {}
             }
         }
+    }
+}
+
+/// Adds `text`, in braces if `braced`.
+fn push_braced(out: &mut String, text: &str, braced: bool) {
+    match braced {
+        true => {
+            out.push('{');
+            out.push_str(text);
+            out.push('}');
+        }
+        false => out.push_str(text),
     }
 }
 
@@ -1356,7 +1376,7 @@ fn render(inlines: &[Inline], auto_protect: bool, out: &mut String) {
     for (index, inline) in inlines.iter().enumerate() {
         match inline {
             Inline::Plain(text) if auto_protect => protect_words(text, out),
-            Inline::Plain(text) => out.push_str(&escape(text)),
+            Inline::Plain(text) => out.push_str(&escaped(text)),
             Inline::Protected(inner) => {
                 let mut group = String::new();
                 render(inner, false, &mut group);
@@ -1422,11 +1442,11 @@ fn protect_words(text: &str, out: &mut String) {
         });
         let core = &word[core_start..core_end.max(core_start)];
         if has_inner_capital(core) {
-            out.push_str(&escape(&word[..core_start]));
-            let _ = write!(out, "{{{}}}", escape(core));
-            out.push_str(&escape(&word[core_end..]));
+            out.push_str(&escaped(&word[..core_start]));
+            push_braced(out, &escaped(core), true);
+            out.push_str(&escaped(&word[core_end..]));
         } else {
-            out.push_str(&escape(word));
+            out.push_str(&escaped(word));
         }
     }
 }
@@ -1440,9 +1460,14 @@ fn has_inner_capital(word: &str) -> bool {
 /// Escapes the characters TeX would read as commands; braces become
 /// commands too, since BibTeX counts even escaped braces.
 pub fn escape(text: &str) -> String {
+    escaped(text).into_owned()
+}
+
+/// [`escape`], borrowing text that needs no escape (nearly all).
+fn escaped(text: &str) -> Cow<'_, str> {
     match is_plain_for_tex(text) {
-        true => text.to_owned(),
-        false => escape_each(text),
+        true => Cow::Borrowed(text),
+        false => Cow::Owned(escape_each(text)),
     }
 }
 
@@ -1536,17 +1561,37 @@ fn escape_each(text: &str) -> String {
 /// names and venues: ASCII without a character TeX reads as markup, and
 /// without two hyphens or quotes TeX would join.
 fn is_plain_for_tex(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let joined = |pair: &[u8]| pair[0] == pair[1] && matches!(pair[0], b'-' | b'\'' | b'`');
-    let markup = |byte: u8| {
-        !byte.is_ascii()
-            || matches!(
-                byte,
-                b'\n' | b'&' | b'%' | b'#' | b'_' | b'$' | b'~' | b'^' | b'\\' | b'{' | b'}'
-            )
-    };
-    !bytes.iter().any(|&byte| markup(byte)) && !bytes.windows(2).any(joined)
+    // One look a byte, at a table: this runs on every value written.
+    let mut previous = 0;
+    for &byte in text.as_bytes() {
+        match TEX_BYTES[usize::from(byte)] {
+            MARKUP => return false,
+            JOINED if byte == previous => return false,
+            _ => previous = byte,
+        }
+    }
+    true
 }
+
+/// What each byte is to [`is_plain_for_tex`]: [`MARKUP`] (or part of a
+/// character that is not ASCII), [`JOINED`] (TeX joins two of them into
+/// one sign: `--`, `''`, ``` `` ```), else plain.
+const TEX_BYTES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut byte = 0;
+    while byte < table.len() {
+        table[byte] = match byte as u8 {
+            b'\n' | b'&' | b'%' | b'#' | b'_' | b'$' | b'~' | b'^' | b'\\' | b'{' | b'}' => MARKUP,
+            0x80.. => MARKUP,
+            b'-' | b'\'' | b'`' => JOINED,
+            _ => 0,
+        };
+        byte += 1;
+    }
+    table
+};
+const MARKUP: u8 = 1;
+const JOINED: u8 = 2;
 
 #[cfg(test)]
 mod tests {
@@ -1707,7 +1752,10 @@ mod tests {
             (person("Kovacs", None, Some("Andrea")), "Kovacs, Andrea"),
         ];
         for (person, written) in cases {
-            assert_eq!(name(&person), written);
+            assert_eq!(
+                names(std::slice::from_ref(&person), false).unwrap(),
+                written
+            );
             let list = format!("{written} and Doe, Jane");
             let (read, _) = crate::read::bibtex::names::parse_names(&list);
             assert_eq!(
