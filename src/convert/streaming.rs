@@ -118,6 +118,10 @@ pub fn convert_streaming(
     // Buffers already written out, for later windows: memory touched once
     // is cheaper to write than fresh memory.
     let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+    let take_spare = || {
+        let spare = spare.lock().ok().and_then(|mut spare| spare.pop());
+        spare.unwrap_or_default()
+    };
     let make = |work: Work,
                 unique_key: Option<String>,
                 at: EntryAt,
@@ -142,7 +146,11 @@ pub fn convert_streaming(
                         entries.text.push('\n');
                         entries
                     }
-                    _ => fresh.insert(Entries::default()),
+                    // A spare buffer is empty, so it is text.
+                    _ => fresh.insert(Entries {
+                        text: String::from_utf8(take_spare()).unwrap_or_default(),
+                        ..Entries::default()
+                    }),
                 };
                 entries.add(bib_writer(dialect, outline), &work, key, at);
                 return fresh.map(Made::Entries);
@@ -168,10 +176,9 @@ pub fn convert_streaming(
                 None
             }
             (Some(key), _) => {
-                let spare = spare.lock().ok().and_then(|mut spare| spare.pop());
-                let mut bytes = spare.unwrap_or_default();
+                let mut bytes = take_spare();
                 render(&work, key, &mut bytes);
-                Some(Made::Rendered(Rendered { bytes, works: 1 }))
+                Some(Made::Rendered(Rendered::new(bytes, 1)))
             }
             // Rare: a work whose key is another's too waits for its key.
             (None, _) => Some(Made::Work(Box::new(work))),
@@ -213,22 +220,22 @@ pub fn convert_streaming(
             ) => {
                 let writer = bib_writer(*dialect, outline);
                 let mut lost = Vec::new();
-                let mut bytes = start_entry(writer, outline, opened, after, &mut lost);
-                bytes.extend_from_slice(entries.text.as_bytes());
+                let before = start_entry(writer, outline, opened, after, &mut lost);
                 let mut report = report.borrow_mut();
                 lost.into_iter().for_each(&mut *report);
                 for (at, diagnostic) in entries.lost {
                     report(place(diagnostic, name, outline.line(at)));
                 }
                 Rendered {
-                    bytes,
+                    before,
+                    bytes: entries.text.into_bytes(),
                     works: entries.works,
                 }
             }
             (Made::Work(work), Sink::SideBySide(writer)) => {
                 let mut bytes = Vec::new();
                 (writer.render)(&work, key_of(&work, None), &mut bytes);
-                Rendered { bytes, works: 1 }
+                Rendered::new(bytes, 1)
             }
             (
                 Made::Entry(entry),
@@ -246,7 +253,7 @@ pub fn convert_streaming(
                 } = *entry;
                 let writer = bib_writer(*dialect, outline);
                 let mut lost = Vec::new();
-                let mut bytes = start_entry(writer, outline, opened, after, &mut lost);
+                let before = start_entry(writer, outline, opened, after, &mut lost);
                 let (text, entry_lost) = match draft {
                     Some(draft) if outline.strings.is_empty() => draft,
                     _ => {
@@ -256,12 +263,15 @@ pub fn convert_streaming(
                         (text, lost)
                     }
                 };
-                bytes.extend_from_slice(text.as_bytes());
                 let line = outline.line(at);
                 for diagnostic in lost.into_iter().chain(entry_lost) {
                     (report.borrow_mut())(place(diagnostic, name, line));
                 }
-                Rendered { bytes, works: 1 }
+                Rendered {
+                    before,
+                    bytes: text.into_bytes(),
+                    works: 1,
+                }
             }
             (Made::Work(_), Sink::InOrder { .. } | Sink::Section { .. })
             | (Made::Entry(_), Sink::SideBySide(_))
@@ -273,7 +283,9 @@ pub fn convert_streaming(
         written += rendered.works;
         let pushed = match &mut sink {
             Sink::SideBySide(writer) => writer.push(&mut out, &rendered.bytes),
-            Sink::InOrder { .. } | Sink::Section { .. } => out.write_all(&rendered.bytes),
+            Sink::InOrder { .. } | Sink::Section { .. } => out
+                .write_all(&rendered.before)
+                .and_then(|()| out.write_all(&rendered.bytes)),
         };
         if let Err(error) = pushed {
             failure.get_or_insert(error);
@@ -368,7 +380,7 @@ enum Sink<'d, 'r> {
     },
 }
 
-/// The start of the `.bib` text an entry is added to: the file's
+/// What goes before an entry's `.bib` text: the file's
 /// `@preamble`s and `@string`s before the first, a blank line between two.
 fn start_entry(
     writer: &write::bibtex::Writer,
@@ -460,10 +472,22 @@ impl std::fmt::Write for IoText<'_> {
     }
 }
 
-/// Works rendered one after another, joined as the output joins them.
+/// Works rendered one after another, joined as the output joins them;
+/// in a `.bib` output, after what goes before them.
 struct Rendered {
+    before: Vec<u8>,
     bytes: Vec<u8>,
     works: usize,
+}
+
+impl Rendered {
+    fn new(bytes: Vec<u8>, works: usize) -> Rendered {
+        Rendered {
+            before: Vec::new(),
+            bytes,
+            works,
+        }
+    }
 }
 
 /// About the room a window's rendered works take: a 64 kB window of
