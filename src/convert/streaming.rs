@@ -39,11 +39,11 @@ impl Streamed {
 /// to CSL-JSON (works rendered side by side, see
 /// [`OutputFormat::stream_writer`]), BibTeX or BibLaTeX (works written in
 /// order after the file's `@string`s). The output is the same as
-/// [`convert`]'s; diagnostics go to `report` as they are found, those of
+/// [`convert`](super::convert)'s; diagnostics go to `report` as they are found, those of
 /// the entries in file order after those of the file's syntax.
 ///
 /// `Ok(None)`, with nothing written or reported, when the file cannot be
-/// streamed: then read it whole and [`convert`] it.
+/// streamed: then read it whole and [`convert`](super::convert) it.
 pub fn convert_streaming(
     path: &Path,
     name: &str,

@@ -1,6 +1,8 @@
 //! The BibTeX and BibLaTeX reader.
 //!
-//! Reading goes in four steps, one module each: the syntax layer splits the
+//! A file is read a window at a time ([`windows`], [`stream`]), whether it
+//! is converted as it is read or read whole ([`read_bibtex`]). Each entry
+//! goes through four steps, one module each: the syntax layer splits the
 //! file into blocks with offsets and recovers after broken entries
 //! ([`syntax`]); `@string`s are expanded and field names brought to their
 //! BibLaTeX spelling (here); `xdata` and `crossref` are inherited
@@ -19,15 +21,15 @@ pub mod syntax;
 pub mod windows;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Library, Profile};
+use crate::model::{Library, Profile, Work};
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
 use crate::vocab::bibtex::{canonical_name, name_bit, reads_as_biblatex, MONTH_MACROS};
 
-use syntax::{Block, Piece, Value};
+use syntax::{Piece, Value};
 
 /// True when some line starts an entry: `@type{` or `@type(`.
 pub fn recognizes(text: &str) -> bool {
@@ -104,45 +106,66 @@ fn same_name(one: &str, other: &str) -> bool {
     one.len() == other.len() && one.as_bytes().first() == other.as_bytes().first() && one == other
 }
 
-/// Reads a `.bib` file into a library.
+/// Reads a `.bib` text into a library: read as a file of any size is
+/// ([`stream`]), from memory.
 pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
+    let input = stream::Input {
+        bytes: stream::Bytes::Text(source.text),
+        name: source.name,
+        owner_marks: true,
+    };
+    // A window's works, with where each starts.
+    let make = |work: Work,
+                _: Option<String>,
+                at: stream::EntryAt,
+                _: Option<&stream::Outline>,
+                last: Option<&mut Vec<(Work, usize)>>| {
+        let offset = usize::try_from(at.offset()).unwrap_or(usize::MAX);
+        match last {
+            Some(works) => {
+                works.push((work, offset));
+                None
+            }
+            None => Some(vec![(work, offset)]),
+        }
+    };
+    let (mut works, mut offsets) = (Vec::new(), Vec::new());
+    let mut each = |window: Vec<(Work, usize)>, _: &Arc<stream::Outline>| {
+        for (work, offset) in window {
+            works.push(work);
+            offsets.push(offset);
+        }
+    };
+    let (mut owner, mut entries_marked) = (None, 0);
+    let mut marked = |mark: stream::Marked| {
+        entries_marked += 1;
+        owner.get_or_insert(mark);
+    };
+    let mut diagnostics = Vec::new();
+    let mut report = |diagnostic| diagnostics.push(diagnostic);
+    let read = stream::works_of(input, &make, &mut each, &mut marked, &mut report);
+    let (preambles, strings) = match read {
+        Ok(outline) => outline.map_or_else(Default::default, |outline| {
+            (outline.preambles.clone(), outline.strings.clone())
+        }),
+        // Text in memory is UTF-8 and read in full: this cannot happen.
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Severity::Error,
+                    "bibtex::unread",
+                    format!("the BibTeX reader stopped: {error:?}"),
+                )
+                .at(source.name, 0, 0)
+                .hint("this is a fault of pubconv's: please report it with the file"),
+            );
+            Default::default()
+        }
+    };
     let lines = OnceLock::new();
     let mut reader = Reader::new(source.name, source.text, 1, &lines);
-    let parsed = syntax::parse(source.text);
-    reader.report_syntax_errors(&parsed.errors);
-    let mut macros = Macros::new();
-    let mut preambles = Vec::new();
-    let mut strings = Vec::new();
-    let mut pending = Vec::new();
-    for block in parsed.blocks {
-        match block {
-            Block::String(definition) => strings.push(reader.define(&definition, &mut macros)),
-            Block::Preamble(value) => preambles.push(reader.expand(&value, &macros).into_owned()),
-            Block::Entry(entry) => pending.push(entry),
-            Block::Comment => {}
-        }
-    }
-    let mut first_with_key: HashMap<String, usize> = HashMap::new();
-    let mut entries = Vec::new();
-    for entry in pending {
-        let earlier = *first_with_key
-            .entry(entry.key.to_lowercase())
-            .or_insert(entry.offset);
-        if earlier != entry.offset {
-            let (line, _) = reader.line_column(earlier);
-            reader.report_duplicate(entry.key, line, entry.offset);
-        }
-        entries.push(reader.raw_entry(entry, &macros));
-    }
-    for problem in inherit::resolve(&mut entries) {
-        reader.report_inheritance(&entries[problem.entry], problem.severity, problem.message);
-    }
-    let (works, offsets) = entries
-        .iter()
-        .filter(|entry| entry.kind != "xdata")
-        .map(|entry| (reader.work(entry), entry.offset))
-        .unzip();
-    let profile = marked_owner(&entries, &mut reader);
+    let profile = owner.map(|mark| marked_owner(mark, entries_marked, &mut reader));
+    diagnostics.append(&mut reader.diagnostics);
     Reading {
         library: Library {
             profile,
@@ -150,7 +173,7 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
             preambles,
             strings,
         },
-        diagnostics: reader.diagnostics,
+        diagnostics,
         offsets,
     }
 }
@@ -213,14 +236,8 @@ impl Default for Macros<'_> {
 /// The person CV owners mark in their own author lists
 /// (`\underline{Ada Lovelace}`): the list's owner, as a profile's is. Said
 /// in a note, since a Markdown CV then sets the name in bold.
-fn marked_owner(entries: &[RawEntry<'_>], reader: &mut Reader<'_>) -> Option<Profile> {
-    let mut marked = entries.iter().filter_map(|entry| {
-        let person = names::marked(entry.field("author")?).into_iter().next()?;
-        Some((person, entry))
-    });
-    let (owner, first) = marked.next()?;
-    let entries_marked = 1 + marked.count();
-    let name = owner.display_name();
+fn marked_owner(first: stream::Marked, entries_marked: usize, reader: &mut Reader<'_>) -> Profile {
+    let name = first.person.display_name();
     let note = Diagnostic::new(
         Severity::Note,
         "bibtex::owner",
@@ -229,15 +246,12 @@ fn marked_owner(entries: &[RawEntry<'_>], reader: &mut Reader<'_>) -> Option<Pro
         ),
     )
     .hint("a Markdown CV sets the owner in bold; --highlight names another");
-    let offset = first
-        .find("author")
-        .map_or(first.offset, |field| field.offset);
-    reader.report(note, offset);
-    Some(Profile {
+    reader.report(note, usize::try_from(first.offset).unwrap_or(usize::MAX));
+    Profile {
         name,
         primary_field: None,
         metrics: Default::default(),
-    })
+    }
 }
 
 /// Reads blocks into entries and works, reporting problems as it goes.
@@ -319,20 +333,6 @@ impl<'a> Reader<'a> {
             };
             self.report(diagnostic, error.offset);
         }
-    }
-
-    /// Adds a `@string` definition, which sees only those before it, as
-    /// in BibTeX, so no definition can refer to itself. Returns the name
-    /// as written and the value.
-    pub fn define<'t>(
-        &mut self,
-        definition: &syntax::StringDefinition<'t>,
-        macros: &mut Macros<'t>,
-    ) -> (String, String) {
-        let value = self.expand(&definition.value, macros);
-        let named = (definition.name.to_owned(), value.to_string());
-        macros.insert(definition.name, value);
-        named
     }
 
     pub fn report_duplicate(&mut self, key: &str, earlier_line: usize, offset: usize) {

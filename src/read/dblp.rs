@@ -8,7 +8,7 @@
 //! an owner.
 //!
 //! This module owns the mapping from DBLP's records to the model
-//! ([`RecordParts`], which the search reader, `dblp_search`, fills from
+//! (`RecordParts`, which the search reader, `dblp_search`, fills from
 //! its JSON too); parsing is roxmltree's. DBLP writes homonyms as
 //! `Di Xu 0001`: the number is dropped from names (the `pid` attributes,
 //! which tell homonyms apart, go to the work's `extra` as `dblp-pids`). Titles end in a `.` DBLP adds

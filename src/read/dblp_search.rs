@@ -9,7 +9,7 @@
 //! when nothing was found.
 //!
 //! This module owns the reading of that JSON; the mapping of a record to
-//! the model is the person XML reader's ([`dblp::RecordParts`]), so that
+//! the model is the person XML reader's (`dblp::RecordParts`), so that
 //! a work found by search is the work its person page gives: homonym
 //! numbers dropped, the final `.` of titles dropped, `DBLP:` keys, CoRR
 //! records as arXiv preprints, identifiers from the links, pids kept as

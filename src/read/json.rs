@@ -161,7 +161,7 @@ fn offset_in(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// How many records of a file the search for a wrong value is made for
-/// (each reads its record again up to [`MOST_TRIES`] times): past it, a
+/// (each reads its record again up to `MOST_TRIES` times): past it, a
 /// warning names the record only, so that a large file of broken records
 /// is read in about the time of a good one.
 pub const MOST_SEARCHES: usize = 50;

@@ -20,9 +20,9 @@
 //! This module owns the mapping from ORCID's work JSON to the model;
 //! parsing is serde's. Types map through one table ([`WORK_TYPES`]),
 //! external identifiers through two: a `self` identifier is the work's
-//! own ([`OWN_IDS`]), but a `part-of` one (the journal's ISSN, the book's
+//! own (`OWN_IDS`), but a `part-of` one (the journal's ISSN, the book's
 //! ISBN) is the container's and a `version-of` one another version's, so
-//! those are kept in `extra` under their relationship ([`RELATIONSHIPS`]),
+//! those are kept in `extra` under their relationship (`RELATIONSHIPS`),
 //! never given to the work. Contributors keep the array's order (ORCID's
 //! `contributor-sequence` is mostly null), their ORCID iDs go to
 //! `orcid-contributors`. The embedded `citation` is used only where it is

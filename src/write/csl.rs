@@ -188,7 +188,7 @@ pub fn write(library: &Library, options: &Options) -> String {
 }
 
 /// Adds one item as it stands in the array, one level in: a variable a
-/// line, its value on that line (see [`Layout`]).
+/// line, its value on that line (see `Layout`).
 pub fn render_item(work: &Work, key: String, out: &mut Vec<u8>) {
     out.extend_from_slice(INDENT);
     let mut serializer = serde_json::Serializer::with_formatter(out, Layout::default());

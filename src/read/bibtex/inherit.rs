@@ -44,53 +44,18 @@ const DATE_FIELDS: &[&str] = &["date", "year", "month", "day"];
 /// How deep a chain of parents may go before it is cut.
 const MAX_CHAIN: usize = 16;
 
-/// A problem with inheritance: the entry's index and what to say.
-pub struct Problem {
-    pub entry: usize,
-    pub severity: Severity,
-    pub message: String,
+/// A problem with inheritance: the entry's index in its family and what
+/// to say.
+struct Problem {
+    entry: usize,
+    severity: Severity,
+    message: String,
 }
 
 /// Fields naming where a work appeared: a child holding one needs
 /// nothing from a missing parent (DBLP's exports give the full
 /// `booktitle` and a `crossref` to proceedings they leave out).
 const CONTAINER_FIELDS: &[&str] = &["booktitle", "journaltitle", "maintitle"];
-
-/// Resolves `xdata`, then `crossref`, for every entry, each within its
-/// family (see [`resolve_in_family`]), so that what an entry inherits and
-/// which problems it reports depend on its family alone: a reader that
-/// sees the file a window at a time gets the same.
-pub fn resolve(entries: &mut [RawEntry<'_>]) -> Vec<Problem> {
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    for (index, entry) in entries.iter().enumerate() {
-        by_key.entry(entry.key.to_lowercase()).or_insert(index);
-    }
-    let mut resolved = Vec::new();
-    let mut problems = Vec::new();
-    for index in 0..entries.len() {
-        if parent_keys(&entries[index]).next().is_none() {
-            continue;
-        }
-        let members = family(
-            index,
-            |key| by_key.get(key).copied(),
-            |at| parent_keys(&entries[at]).collect(),
-        );
-        let own = members.iter().position(|&at| at == index).unwrap_or(0);
-        let family = members.iter().map(|&at| entries[at].clone()).collect();
-        let (entry, messages) = resolve_in_family(family, own);
-        resolved.push((index, entry.fields));
-        problems.extend(messages.into_iter().map(|(severity, message)| Problem {
-            entry: index,
-            severity,
-            message,
-        }));
-    }
-    for (index, fields) in resolved {
-        entries[index].fields = fields;
-    }
-    problems
-}
 
 /// The entry `start` and every entry it reaches through `xdata` and
 /// `crossref` (as far as a chain may go), in file order: `find` gives a

@@ -1,6 +1,8 @@
-//! The BibTeX reader for files of any size: works come out one at a time,
-//! and memory is bounded by the largest entry and its `crossref`/`xdata`
-//! family, plus a small record per entry, not by the file's text.
+//! The BibTeX reader: works come out one at a time, and memory is bounded
+//! by the largest entry and its `crossref`/`xdata` family, plus a small
+//! record per entry, not by the file's text. A file is read so as it is
+//! converted; a text in memory (a file read whole) is read the same way
+//! by [`read_bibtex`](super::read_bibtex), which gathers the works.
 //!
 //! It reads the file twice, a window at a time
 //! ([`windows`](super::windows)). The first pass gathers what any entry
@@ -9,8 +11,8 @@
 //! hashes), offset and line: 32 bytes an entry, so that duplicate keys are
 //! found and parents fetched by seeking. The second pass reads the same
 //! windows again, several side by side, and turns each entry into a work
-//! exactly as [`read_bibtex`](super::read_bibtex) does, the entry's parents
-//! read back from the file by offset.
+//! (by the steps [`super`] describes), the entry's parents read back from
+//! the file by offset.
 //!
 //! The passes overlap: the second starts on a window as soon as the first
 //! has passed it, with the `@string`s found so far. What it takes for
@@ -25,7 +27,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, Hasher};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
@@ -93,6 +95,64 @@ impl<T> ByHash<T> {
         let run = hash.checked_shr(self.shift).unwrap_or(0) as usize;
         &self.sorted[self.starts[run]..self.starts[run + 1]]
     }
+}
+
+/// What is read: a file, or a text in memory (a file read whole, with
+/// its encoding made UTF-8), read as the file would be.
+#[derive(Clone, Copy)]
+pub(crate) enum Bytes<'a> {
+    File(&'a Path),
+    Text(&'a str),
+}
+
+impl<'a> Bytes<'a> {
+    fn open(self) -> std::io::Result<Opened<'a>> {
+        match self {
+            Bytes::File(path) => File::open(path).map(Opened::File),
+            Bytes::Text(text) => Ok(Opened::Text(Cursor::new(text.as_bytes()))),
+        }
+    }
+
+    fn len(self) -> std::io::Result<u64> {
+        match self {
+            Bytes::File(path) => std::fs::metadata(path).map(|metadata| metadata.len()),
+            Bytes::Text(text) => Ok(text.len() as u64),
+        }
+    }
+}
+
+/// [`Bytes`] opened, to read from any offset.
+enum Opened<'a> {
+    File(File),
+    Text(Cursor<&'a [u8]>),
+}
+
+impl Read for Opened<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Opened::File(file) => file.read(buffer),
+            Opened::Text(text) => text.read(buffer),
+        }
+    }
+}
+
+impl Seek for Opened<'_> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        match self {
+            Opened::File(file) => file.seek(to),
+            Opened::Text(text) => text.seek(to),
+        }
+    }
+}
+
+/// What a reading reads: the bytes, their name in diagnostics, and
+/// whether entries that mark the list's owner are looked for (else such
+/// a list is refused, to be read whole).
+#[derive(Clone, Copy)]
+pub(crate) struct Input<'a> {
+    pub(crate) bytes: Bytes<'a>,
+    pub(crate) name: &'a str,
+    pub(crate) owner_marks: bool,
 }
 
 /// A window of the file: its bytes and the line it starts on.
@@ -193,17 +253,38 @@ pub fn works<T: Send>(
     each: &mut dyn FnMut(T, &Arc<Outline>),
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<Option<Arc<Outline>>, WindowError> {
+    let input = Input {
+        bytes: Bytes::File(path),
+        name,
+        owner_marks: false,
+    };
+    works_of(input, make, each, &mut |_| {}, report)
+}
+
+/// [`works`] of any input; with `input.owner_marks`, a list that marks
+/// its owner is read (not refused), each entry marking one calling
+/// `marked`.
+pub(crate) fn works_of<T: Send>(
+    input: Input<'_>,
+    make: &Make<'_, T>,
+    each: &mut dyn FnMut(T, &Arc<Outline>),
+    marked: &mut dyn FnMut(Marked),
+    report: &mut dyn FnMut(Diagnostic),
+) -> Result<Option<Arc<Outline>>, WindowError> {
     let found = Found::default();
     let first_pass = || {
         let _stop = StopWhenPanicking(&found);
-        let outcome = outline(path, name, &found)
-            .map(|(outline, diagnostics)| (Arc::new(outline), diagnostics));
+        let outcome =
+            outline(input, &found).map(|(outline, diagnostics)| (Arc::new(outline), diagnostics));
         found.end(outcome.as_ref().ok().map(|(outline, _)| outline.clone()));
         outcome
     };
     // A file of one window is read on this thread, one pass after the
     // other: threads would not pay for themselves.
-    let small = std::fs::metadata(path).is_ok_and(|file| file.len() <= WINDOW as u64);
+    let small = input
+        .bytes
+        .len()
+        .is_ok_and(|length| length <= WINDOW as u64);
     let threads = match small {
         true => 1,
         false => crate::parallel::available_threads(),
@@ -219,7 +300,7 @@ pub fn works<T: Send>(
             |index| found.window(index),
             threads,
             AHEAD.max(2 * threads),
-            |window| second_pass(path, name, &found, window, make),
+            |window| second_pass(input, &found, window, make),
             |read| {
                 if outline.is_none() {
                     match end_first_pass(&mut first_pass, report) {
@@ -238,16 +319,17 @@ pub fn works<T: Send>(
                 };
                 let events = match read {
                     Ok(works) if works.assumed.holds(outline) => works.events,
-                    Ok(works) => match final_pass(path, name, outline, works.span, make) {
+                    Ok(works) => match final_pass(input, outline, works.span, make) {
                         Ok(works) => works.events,
-                        Err(error) => return stop(&found, &mut result, name, error),
+                        Err(error) => return stop(&found, &mut result, input.name, error),
                     },
-                    Err(error) => return stop(&found, &mut result, name, error),
+                    Err(error) => return stop(&found, &mut result, input.name, error),
                 };
                 for event in events {
                     match event {
                         Event::Made(made) => each(made, outline),
                         Event::Reported(diagnostic) => report(diagnostic),
+                        Event::Marked(marking) => marked(marking),
                     }
                 }
                 true
@@ -324,6 +406,11 @@ impl EntryAt {
     /// this offset.
     pub(crate) fn new(hash: u64, offset: u64) -> EntryAt {
         EntryAt { hash, offset }
+    }
+
+    /// Where the entry starts in the file.
+    pub(crate) fn offset(self) -> u64 {
+        self.offset
     }
 }
 
@@ -514,12 +601,9 @@ impl Found {
 
 /// The first pass. Keeps its syntax errors and `@string` problems to be
 /// reported before the entries'.
-fn outline(
-    path: &Path,
-    name: &str,
-    found: &Found,
-) -> Result<(Outline, Vec<Diagnostic>), WindowError> {
-    let file = File::open(path).map_err(WindowError::Io)?;
+fn outline(input: Input<'_>, found: &Found) -> Result<(Outline, Vec<Diagnostic>), WindowError> {
+    let name = input.name;
+    let file = input.bytes.open().map_err(WindowError::Io)?;
     let mut macros = Arc::new(Macros::new());
     let no_macros = Arc::new(Macros::new());
     let (mut preambles, mut strings) = (Vec::new(), Vec::<(String, String)>::new());
@@ -530,15 +614,17 @@ fn outline(
     // a doubling at a time, the lists would touch twice their memory,
     // fresh each time (page faults were a fifth of the first pass's time).
     // Room never written to takes no memory from the system.
-    let expected = file
-        .metadata()
-        .map_or(0, |metadata| metadata.len() / BYTES_AN_ENTRY_AT_LEAST);
+    let expected = input
+        .bytes
+        .len()
+        .map_or(0, |length| length / BYTES_AN_ENTRY_AT_LEAST);
     let expected = usize::try_from(expected).unwrap_or(0).min(MAX_EXPECTED);
     let mut keys = Vec::with_capacity(expected);
     let mut cite_keys = Vec::with_capacity(expected);
     let mut owner_marked = false;
     for_each_window(BufReader::new(file), WINDOW, Fields::Skipped, |window| {
-        if !owner_marked && names::may_mark_a_name(window.text) {
+        // (Where the marks are looked for, the second pass does so.)
+        if !input.owner_marks && !owner_marked && names::may_mark_a_name(window.text) {
             owner_marked = marks_an_owner(name, &window, &macros);
         }
         // Lines are counted on from entry to entry: a window's entries
@@ -602,7 +688,7 @@ fn outline(
     })?;
     // A list that marks its owner (`\underline{Ada Lovelace}`) names the
     // owner every writer needs from the first work on: read whole.
-    if owner_marked {
+    if owner_marked && !input.owner_marks {
         return Err(WindowError::ReadWhole);
     }
     let outline = Outline::new((macros, preambles, strings), keys, cite_keys);
@@ -642,6 +728,15 @@ const MAX_EXPECTED: usize = 1 << 24;
 enum Event<T> {
     Made(T),
     Reported(Diagnostic),
+    Marked(Marked),
+}
+
+/// An entry whose author list marks a person as CV owners mark
+/// themselves (`\underline{Ada Lovelace}`): the first person so marked,
+/// and where the entry's author list is in the file.
+pub(crate) struct Marked {
+    pub(crate) person: crate::model::Person,
+    pub(crate) offset: u64,
 }
 
 /// A window's works, and what was taken for granted in reading them.
@@ -686,23 +781,22 @@ impl Assumed {
 /// ended, else with what it has found so far (or, for a window whose
 /// entries have parents, once it has ended).
 fn second_pass<T>(
-    path: &Path,
-    name: &str,
+    input: Input<'_>,
     found: &Found,
     window: Published,
     make: &Make<'_, T>,
 ) -> Result<WindowWorks<T>, WindowError> {
     if let Some(outline) = found.outline_now() {
-        return final_pass(path, name, &outline, window.span, make);
+        return final_pass(input, &outline, window.span, make);
     }
     let early = match &window.macros {
-        Some(macros) => early_pass(path, name, window.span, macros, make)?,
+        Some(macros) => early_pass(input, window.span, macros, make)?,
         None => None,
     };
     match early {
         Some(works) => Ok(works),
         None => match found.outline() {
-            Some(outline) => final_pass(path, name, &outline, window.span, make),
+            Some(outline) => final_pass(input, &outline, window.span, make),
             // The first pass failed: that is what is reported.
             None => Ok(WindowWorks {
                 span: window.span,
@@ -723,16 +817,17 @@ fn parse_span(text: &str, span: Span) -> impl Iterator<Item = syntax::Entry<'_>>
 
 /// The works of one window, read with the full outline.
 fn final_pass<T>(
-    path: &Path,
-    name: &str,
+    input: Input<'_>,
     outline: &Outline,
     span: Span,
     make: &Make<'_, T>,
 ) -> Result<WindowWorks<T>, WindowError> {
-    let text = read_span(path, span)?;
-    let mut parents = Parents::new(path, name, outline);
+    let name = input.name;
+    let text = read_span(input.bytes, span)?;
+    let mut parents = Parents::new(input, outline);
     let lines = OnceLock::new();
     let mut events = Vec::new();
+    let look_for_marks = input.owner_marks && names::may_mark_a_name(&text);
     for entry in parse_span(&text, span) {
         let mut reader = Reader::new(name, &text, span.first_line, &lines);
         let offset = span.start + entry.offset as u64;
@@ -747,6 +842,9 @@ fn final_pass<T>(
         let resolved = parents.family(raw, offset)?;
         for (severity, message) in resolved.problems {
             reader.report_inheritance(&resolved.entry, severity, message);
+        }
+        if look_for_marks {
+            events.extend(owner_mark(&resolved.entry, span).map(Event::Marked));
         }
         let work = (resolved.entry.kind != "xdata").then(|| reader.work(&resolved.entry));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
@@ -771,19 +869,20 @@ fn final_pass<T>(
 /// `@string`s defined up to its end, and what that takes for granted;
 /// `None` when an entry has parents, which may come later in the file.
 fn early_pass<T>(
-    path: &Path,
-    name: &str,
+    input: Input<'_>,
     span: Span,
     macros: &Arc<Macros<'static>>,
     make: &Make<'_, T>,
 ) -> Result<Option<WindowWorks<T>>, WindowError> {
-    let text = read_span(path, span)?;
+    let name = input.name;
+    let text = read_span(input.bytes, span)?;
     let lines = OnceLock::new();
     let mut events = Vec::new();
     let mut assumed = Assumed {
         macros: Some(macros.clone()),
         ..Assumed::default()
     };
+    let look_for_marks = input.owner_marks && names::may_mark_a_name(&text);
     for entry in parse_span(&text, span) {
         let mut reader = Reader::new(name, &text, span.first_line, &lines);
         // One list for the window: each name is kept once.
@@ -796,6 +895,9 @@ fn early_pass<T>(
             return Ok(None);
         }
         assumed.looked_up = reader.looked_up.take().unwrap_or_default();
+        if look_for_marks {
+            events.extend(owner_mark(&raw, span).map(Event::Marked));
+        }
         let work = (raw.kind != "xdata").then(|| reader.work(&raw));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
         if let Some(work) = work {
@@ -814,6 +916,17 @@ fn early_pass<T>(
         events,
         assumed,
     }))
+}
+
+/// The first person the entry's author list marks as the list's owner,
+/// if any.
+fn owner_mark(entry: &RawEntry<'_>, span: Span) -> Option<Marked> {
+    let author = entry.find("author")?;
+    let person = names::marked(&author.value).into_iter().next()?;
+    Some(Marked {
+        person,
+        offset: span.start + author.offset as u64,
+    })
 }
 
 /// The spans the second pass reads a window in: the window itself, or,
@@ -881,8 +994,8 @@ fn newlines(bytes: &[u8]) -> usize {
 /// A window's text as the first pass saw it: its bytes and the rest of
 /// the line after it, where the next entry starts (the syntax layer looks
 /// at that line to end a value that runs into it).
-fn read_span(path: &Path, span: Span) -> Result<String, WindowError> {
-    let mut file = File::open(path).map_err(WindowError::Io)?;
+fn read_span(bytes: Bytes<'_>, span: Span) -> Result<String, WindowError> {
+    let mut file = bytes.open().map_err(WindowError::Io)?;
     file.seek(SeekFrom::Start(span.start))
         .map_err(WindowError::Io)?;
     let size = usize::try_from(span.end - span.start).unwrap_or(usize::MAX);
@@ -920,9 +1033,9 @@ struct Resolved<'t> {
 /// Entries fetched from the file by offset as parents, with a few kept
 /// for the next child that shares them.
 struct Parents<'o> {
-    path: &'o Path,
+    bytes: Bytes<'o>,
     /// Opened for the first parent: most windows have none.
-    file: Option<File>,
+    file: Option<Opened<'o>>,
     name: String,
     outline: &'o Outline,
     cache: HashMap<u64, RawEntry<'static>>,
@@ -940,11 +1053,11 @@ const PARENT_WINDOW: usize = 1 << 14;
 const CACHED_PARENTS: usize = 256;
 
 impl<'o> Parents<'o> {
-    fn new(path: &'o Path, name: &str, outline: &'o Outline) -> Self {
+    fn new(input: Input<'o>, outline: &'o Outline) -> Self {
         Parents {
-            path,
+            bytes: input.bytes,
             file: None,
-            name: name.to_owned(),
+            name: input.name.to_owned(),
             outline,
             cache: HashMap::new(),
         }
@@ -1019,7 +1132,7 @@ impl<'o> Parents<'o> {
             Some(file) => file,
             None => self
                 .file
-                .insert(File::open(self.path).map_err(WindowError::Io)?),
+                .insert(self.bytes.open().map_err(WindowError::Io)?),
         };
         file.seek(SeekFrom::Start(offset))
             .map_err(WindowError::Io)?;
@@ -1116,9 +1229,13 @@ mod tests {
     fn early_and_final(text: &str) -> (usize, usize) {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), text).unwrap();
-        let (path, name) = (file.path(), "test.bib");
+        let input = Input {
+            bytes: Bytes::File(file.path()),
+            name: "test.bib",
+            owner_marks: false,
+        };
         let found = Found::default();
-        let (outline, _) = outline(path, name, &found).unwrap();
+        let (outline, _) = outline(input, &found).unwrap();
         let make =
             |work: Work,
              key: Option<String>,
@@ -1129,6 +1246,7 @@ mod tests {
             let show = |event: Event<String>| match event {
                 Event::Made(made) => made,
                 Event::Reported(diagnostic) => format!("{diagnostic:?}"),
+                Event::Marked(marked) => format!("{:?} {}", marked.person, marked.offset),
             };
             works.events.into_iter().map(show).collect()
         };
@@ -1136,9 +1254,9 @@ mod tests {
         assert!(windows.len() >= 3, "the test text spans several windows");
         let (mut held, mut failed) = (0, 0);
         for window in windows {
-            let whole = final_pass(path, name, &outline, window.span, &make).unwrap();
+            let whole = final_pass(input, &outline, window.span, &make).unwrap();
             let macros = window.macros.expect("few windows are all read early");
-            match early_pass(path, name, window.span, &macros, &make).unwrap() {
+            match early_pass(input, window.span, &macros, &make).unwrap() {
                 Some(early) if early.assumed.holds(&outline) => {
                     held += 1;
                     assert_eq!(events(early), events(whole));
