@@ -994,7 +994,22 @@ fn newlines(bytes: &[u8]) -> usize {
 /// A window's text as the first pass saw it: its bytes and the rest of
 /// the line after it, where the next entry starts (the syntax layer looks
 /// at that line to end a value that runs into it).
-fn read_span(bytes: Bytes<'_>, span: Span) -> Result<String, WindowError> {
+fn read_span(bytes: Bytes<'_>, span: Span) -> Result<Cow<'_, str>, WindowError> {
+    // A text in memory is read where it is.
+    if let Bytes::Text(text) = bytes {
+        let start = usize::try_from(span.start)
+            .unwrap_or(usize::MAX)
+            .min(text.len());
+        let end = usize::try_from(span.end)
+            .unwrap_or(usize::MAX)
+            .clamp(start, text.len());
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[end..])
+            .map_or(text.len(), |newline| end + newline + 1);
+        return text
+            .get(start..line_end)
+            .map(Cow::Borrowed)
+            .ok_or(WindowError::NotUtf8(span.start));
+    }
     let mut file = bytes.open().map_err(WindowError::Io)?;
     file.seek(SeekFrom::Start(span.start))
         .map_err(WindowError::Io)?;
@@ -1015,7 +1030,7 @@ fn read_span(bytes: Bytes<'_>, span: Span) -> Result<String, WindowError> {
                 .map_err(WindowError::Io)?;
         }
     }
-    String::from_utf8(bytes).map_err(|error| {
+    String::from_utf8(bytes).map(Cow::Owned).map_err(|error| {
         let offset = span.start + error.utf8_error().valid_up_to() as u64;
         WindowError::NotUtf8(offset)
     })
