@@ -444,3 +444,75 @@ fn google_scholar_conference_articles_are_conference_papers() {
         "{bibtex}"
     );
 }
+
+/// A long list (many windows, read side by side) whose owner marks
+/// themselves here and there, through a `@string` defined late and
+/// through a `crossref`: read whole, the first marked person is the
+/// owner, every marked author list is counted once, and the note points
+/// at the first, whatever the names and line ends.
+#[test]
+fn an_owner_marked_across_a_long_list_is_found_in_every_window() {
+    use pubconv::read::{bibtex::read_bibtex, ReadOptions, Source};
+    let owners = [
+        ("Ada Lovelace", "Lovelace, Ada"),
+        ("Zoë Ñúñez-Öberg", "Ñúñez-Öberg, Zoë"),
+    ];
+    for ((owner, inverted), line_end) in owners.into_iter().zip(["\n", "\r\n"]) {
+        let mut text = String::new();
+        let mut marked = 0;
+        let mut first_line = None;
+        let mut line = 1;
+        for n in 0..4000 {
+            let author = match n % 700 {
+                // Marked three ways, in entries far apart.
+                350 => format!("\\underline{{{owner}}} and Max Roe"),
+                0 if n > 0 => format!("Roe, Max and {{\\bf {inverted}}}"),
+                500 => "me # { and Max Roe}".to_owned(),
+                _ => "Roe, Max and Doe, Jane".to_owned(),
+            };
+            let marks =
+                author.contains(owner) || author.contains(inverted) || author.starts_with("me");
+            if marks {
+                marked += 1;
+                first_line.get_or_insert(line);
+            }
+            let value = match author.starts_with("me") {
+                true => author,
+                false => format!("{{{author}}}"),
+            };
+            text.push_str(&format!("@article{{k{n},{line_end}  author = {value},{line_end}  title = {{Paper {n}}}}}{line_end}"));
+            line += 3;
+        }
+        // A child inherits its marked author from a parent after it.
+        text.push_str(&format!(
+            "@inproceedings{{child, crossref = {{parent}}, title = {{Talk}}}}{line_end}"
+        ));
+        text.push_str(&format!("@proceedings{{parent, author = {{\\textbf{{{owner}}}}}, title = {{Proceedings}}}}{line_end}"));
+        marked += 2;
+        // Defined after the entries that use it: entries see every `@string`.
+        text.push_str(&format!(
+            "@string{{me = {{\\underline{{{owner}}}}}}}{line_end}"
+        ));
+
+        let reading = read_bibtex(
+            Source {
+                name: "long.bib",
+                text: &text,
+            },
+            &ReadOptions::default(),
+        );
+        assert_eq!(reading.library.works.len(), 4002);
+        let profile = reading.library.profile.expect("an owner");
+        assert_eq!(profile.name, owner);
+        let notes: Vec<_> = reading
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.code == "bibtex::owner")
+            .collect();
+        assert_eq!(notes.len(), 1, "{:?}", reading.diagnostics);
+        let expected = format!("in {marked} author list(s)");
+        assert!(notes[0].message.contains(&expected), "{}", notes[0].message);
+        // The author field is on the line after the entry's first.
+        assert_eq!(notes[0].line, first_line.unwrap() + 1, "{owner}");
+    }
+}

@@ -1242,12 +1242,19 @@ mod tests {
     /// many early readings hold, and how many do not (or wait). Where one
     /// holds, it must give just what the whole outline gives.
     fn early_and_final(text: &str) -> (usize, usize) {
+        let (held, failed, _) = early_and_final_marks(text);
+        (held, failed)
+    }
+
+    /// [`early_and_final`], owner marks looked for, with how many marks
+    /// the early readings that held found.
+    fn early_and_final_marks(text: &str) -> (usize, usize, usize) {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), text).unwrap();
         let input = Input {
             bytes: Bytes::File(file.path()),
             name: "test.bib",
-            owner_marks: false,
+            owner_marks: true,
         };
         let found = Found::default();
         let (outline, _) = outline(input, &found).unwrap();
@@ -1267,19 +1274,24 @@ mod tests {
         };
         let windows = found.state().windows.clone();
         assert!(windows.len() >= 3, "the test text spans several windows");
-        let (mut held, mut failed) = (0, 0);
+        let (mut held, mut failed, mut marks) = (0, 0, 0);
         for window in windows {
             let whole = final_pass(input, &outline, window.span, &make).unwrap();
             let macros = window.macros.expect("few windows are all read early");
             match early_pass(input, window.span, &macros, &make).unwrap() {
                 Some(early) if early.assumed.holds(&outline) => {
                     held += 1;
-                    assert_eq!(events(early), events(whole));
+                    let early = events(early);
+                    marks += early
+                        .iter()
+                        .filter(|event| event.starts_with("Personal"))
+                        .count();
+                    assert_eq!(early, events(whole));
                 }
                 _ => failed += 1,
             }
         }
-        (held, failed)
+        (held, failed, marks)
     }
 
     /// Entries enough for several windows, the first citing `@string`
@@ -1310,6 +1322,19 @@ mod tests {
         let (held, failed) = early_and_final(&text);
         assert_eq!(failed, 0);
         assert!(held >= 3);
+    }
+
+    #[test]
+    fn owner_marks_read_early_are_those_read_with_the_outline() {
+        let text = format!("@string{{venue = {{Early}}}}\n{}", entries(2000)).replace(
+            "{Doe, Jane and Roe, Rick}",
+            "{\\underline{Doe, Jane} and Roe, Rick}",
+        );
+        let (held, failed, marks) = early_and_final_marks(&text);
+        assert_eq!(failed, 0);
+        assert!(held >= 3);
+        // Every entry marks its first author, and every window held.
+        assert_eq!(marks, 2000);
     }
 
     #[test]
