@@ -11,7 +11,7 @@ use crate::read::{self, InputFormat, ReadOptions, Source};
 use crate::write::{self, OutputFormat};
 
 mod streaming;
-pub use streaming::{convert_streaming, Streamed};
+pub use streaming::{convert_streaming, convert_streaming_text, Streamed};
 
 /// One input as the user named it, with its bytes.
 #[derive(Debug, Clone)]

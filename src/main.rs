@@ -11,7 +11,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use pubconv::config::{self, Arguments};
 use pubconv::convert::{
-    self, convert_streaming, convert_with_progress, read_all, Input, Progress, Request,
+    self, convert_streaming, convert_streaming_text, convert_with_progress, read_all, Input,
+    Progress, Request,
 };
 use pubconv::diagnostic::{Diagnostic, Severity};
 use pubconv::key::KeyPattern;
@@ -727,10 +728,24 @@ fn run_convert(
             .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
     }
 
-    if let Some(status) = try_streaming(args, output, &request)? {
+    // Standard input alone is read first: converted as it is read from
+    // memory, or else read whole from there.
+    let stdin_alone = match &args.read.inputs[..] {
+        [] => true,
+        [path] => path.as_os_str() == "-",
+        _ => false,
+    };
+    let stdin = match stdin_alone {
+        true => Some(read_inputs(&args.read.inputs)?),
+        false => None,
+    };
+    if let Some(status) = try_streaming(args, output, &request, stdin.as_deref())? {
         return Ok(status);
     }
-    let inputs = read_inputs(&args.read.inputs)?;
+    let inputs = match stdin {
+        Some(inputs) => inputs,
+        None => read_inputs(&args.read.inputs)?,
+    };
     let mut printer = Printer::new(&args.report);
     if let Some(directory) = &args.per_file {
         let site = args.site;
@@ -807,35 +822,46 @@ fn run_convert(
     Ok(status)
 }
 
-/// Converts a single input file as it is read, when the library can
+/// Converts a single input as it is read, when the library can
 /// ([`convert_streaming`]): then a file of any size converts in memory
-/// bounded by its largest entry. `None` when it cannot, with nothing done.
+/// bounded by its largest entry, and standard input (`stdin`, read
+/// already) in memory bounded by its text. `None` when it cannot, with
+/// nothing done.
 fn try_streaming(
     args: &ConvertArgs,
     output: Option<&Path>,
     request: &Request,
+    stdin: Option<&[Input]>,
 ) -> Result<Option<u8>, String> {
-    let [path] = &args.read.inputs[..] else {
-        return Ok(None);
-    };
     // --strict withholds all output after a warning: stdout cannot take
     // back what was streamed to it.
-    if path.as_os_str() == "-"
-        || !request.lookup.services.is_empty()
+    if !request.lookup.services.is_empty()
         || args.out_dir.is_some()
         || args.per_file.is_some()
         || (output.is_none() && args.report.strict)
     {
         return Ok(None);
     }
-    let name = path.display().to_string();
+    // Text that is not UTF-8 is read whole, which decodes it.
+    let (source, name) = match (stdin, &args.read.inputs[..]) {
+        (Some([input]), _) => match std::str::from_utf8(&input.bytes) {
+            Ok(text) => (Streamable::Text(text), input.name.clone()),
+            Err(_) => return Ok(None),
+        },
+        (None, [path]) => (Streamable::File(path), path.display().to_string()),
+        _ => return Ok(None),
+    };
+    let convert = |out: &mut dyn Write, report: &mut dyn FnMut(Diagnostic)| match source {
+        Streamable::File(path) => convert_streaming(path, &name, request, out, report),
+        Streamable::Text(text) => convert_streaming_text(text, &name, request, out, report),
+    };
     let mut printer = Printer::new(&args.report);
     let cannot_read = |error: std::io::Error| format!("cannot read {name}: {error}");
     let streamed = match output {
         None => {
             let mut stdout = std::io::stdout().lock();
             let mut report = |diagnostic: Diagnostic| printer.print(&diagnostic);
-            match convert_streaming(path, &name, request, &mut stdout, &mut report) {
+            match convert(&mut stdout, &mut report) {
                 // A closed pipe (`| head`) is the end of the output.
                 Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Some(0)),
                 other => other.map_err(cannot_read)?,
@@ -845,7 +871,7 @@ fn try_streaming(
             let mut streamed = None;
             output::write_with(output, |file| {
                 let mut report = |diagnostic: Diagnostic| printer.print(&diagnostic);
-                streamed = convert_streaming(path, &name, request, file, &mut report)?;
+                streamed = convert(file, &mut report)?;
                 // Keep the file unless nothing was streamed, or --strict
                 // found something to say.
                 Ok(streamed.is_some() && !(args.report.strict && printer.status() != 0))
@@ -868,6 +894,13 @@ fn try_streaming(
     }
     report_skipped(streamed.skipped, streamed.written, &args.report);
     Ok(Some(status))
+}
+
+/// What [`try_streaming`] converts: a file, or standard input's text.
+#[derive(Clone, Copy)]
+enum Streamable<'a> {
+    File(&'a Path),
+    Text(&'a str),
 }
 
 /// A progress bar over the input bytes, for many or large inputs; drawn

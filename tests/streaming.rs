@@ -1,6 +1,7 @@
 //! Streaming gives what reading whole gives: the same blocks from windows
 //! of any size, and the same output, counts and diagnostics for every
-//! `.bib` file in the fixtures and the shared corpus.
+//! `.bib` file in the fixtures and the shared corpus, streamed from the
+//! file or from its text in memory.
 
 use std::path::Path;
 
@@ -11,7 +12,7 @@ mod common;
 #[path = "../fuzz/src/lib.rs"]
 mod checks;
 
-use pubconv::convert::{convert, convert_streaming, Input, Request};
+use pubconv::convert::{convert, convert_streaming, convert_streaming_text, Input, Request};
 use pubconv::diagnostic::Diagnostic;
 use pubconv::read::{InputFormat, ReadOptions};
 use pubconv::write::{Options, OutputFormat};
@@ -203,7 +204,7 @@ fn streams_as_read_whole(path: &Path, request: &Request) -> bool {
     let input = Input {
         name: name.clone(),
         path: Some(path.to_path_buf()),
-        bytes,
+        bytes: bytes.clone(),
     };
     let Ok(whole) = convert(&[input], request) else {
         return false;
@@ -216,6 +217,30 @@ fn streams_as_read_whole(path: &Path, request: &Request) -> bool {
         return false;
     };
     let to = request.to.name();
+    // The same text in memory (standard input, its format named as the
+    // file's name tells it) streams just the same, to each diagnostic's
+    // place and order.
+    let text = std::str::from_utf8(&bytes).expect("a streamed file is UTF-8");
+    let named = Request {
+        from: request.from.or(InputFormat::detect(Some(path), text)),
+        ..request.clone()
+    };
+    let (mut from_memory, mut memory_diagnostics) = (Vec::new(), Vec::new());
+    let in_memory = convert_streaming_text(text, &name, &named, &mut from_memory, &mut |d| {
+        memory_diagnostics.push(d)
+    })
+    .unwrap()
+    .expect("streamed as the file is");
+    assert_eq!(from_memory, out, "{to}: {name}");
+    assert_eq!(
+        (in_memory.written, in_memory.skipped),
+        (streamed.written, streamed.skipped)
+    );
+    assert_eq!(
+        format!("{memory_diagnostics:?}"),
+        format!("{diagnostics:?}"),
+        "{to}: {name}"
+    );
     assert_eq!(
         String::from_utf8(out).unwrap(),
         whole.output,
@@ -579,6 +604,24 @@ fn an_output_that_fails_stops_the_conversion_with_its_error() {
             let result = convert_streaming(&path, "cv.bib", &request_to(to), &mut out, &mut |_| {});
             let error = result.expect_err(&format!("{} with room for {room}", to.name()));
             assert_eq!(error.to_string(), "no space left", "{}", to.name());
+        }
+    }
+}
+
+/// Entries left open, so that the one before each window's end runs into
+/// the line that starts the next window: read from the file or from its
+/// text in memory, each ends there, with the same error.
+#[test]
+fn entries_left_open_at_window_ends_stream_as_read_whole() {
+    let folder = tempfile::tempdir().unwrap();
+    for (name, line_end) in [("open-lf.bib", "\n"), ("open-crlf.bib", "\r\n")] {
+        let text: String = (0..3000)
+            .map(|n| format!("@misc{{k{n}, title = {{Ünclosed {n}{line_end}  @misc{{x{n}, note = {{n}}}}{line_end}"))
+            .collect();
+        let path = folder.path().join(name);
+        std::fs::write(&path, &text).unwrap();
+        for to in STREAMED {
+            assert!(streams_as_read_whole(&path, &request_to(to)), "{name}");
         }
     }
 }

@@ -3,7 +3,6 @@
 //! CSL-JSON rendered side by side, `.bib` entries written in order, a CV
 //! section's items drafted side by side and written at the end.
 
-use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -12,7 +11,7 @@ use super::{nothing_written, Request};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::key::KeyAssigner;
 use crate::model::Work;
-use crate::read::bibtex::stream::{self, EntryAt, Outline};
+use crate::read::bibtex::stream::{self, Bytes, EntryAt, Outline};
 use crate::read::bibtex::windows::WindowError;
 use crate::read::{self, InputFormat};
 use crate::write::{self, OutputFormat};
@@ -51,6 +50,28 @@ pub fn convert_streaming(
     out: &mut dyn Write,
     report: &mut dyn FnMut(Diagnostic),
 ) -> std::io::Result<Option<Streamed>> {
+    stream(Bytes::File(path), name, request, out, report)
+}
+
+/// [`convert_streaming`] of a text already in memory (standard input):
+/// the memory it takes beyond the text is bounded as for a file.
+pub fn convert_streaming_text(
+    text: &str,
+    name: &str,
+    request: &Request,
+    out: &mut dyn Write,
+    report: &mut dyn FnMut(Diagnostic),
+) -> std::io::Result<Option<Streamed>> {
+    stream(Bytes::Text(text), name, request, out, report)
+}
+
+fn stream(
+    bytes: Bytes<'_>,
+    name: &str,
+    request: &Request,
+    out: &mut dyn Write,
+    report: &mut dyn FnMut(Diagnostic),
+) -> std::io::Result<Option<Streamed>> {
     let dialect = match request.to {
         OutputFormat::Bibtex => Some(write::bibtex::Dialect::Bibtex),
         OutputFormat::Biblatex => Some(write::bibtex::Dialect::Biblatex),
@@ -83,9 +104,8 @@ pub fn convert_streaming(
     };
     // A file that cannot be opened is left to the whole reading, which
     // says so as it says for every input.
-    let works = match streamed_format(path, request.from) {
-        Ok(Some(InputFormat::Bibtex)) => stream::works::<Made>,
-        Ok(Some(InputFormat::CslJson)) => read::csl::stream::works::<Made>,
+    let format = match streamed_format(bytes, request.from) {
+        Ok(Some(format)) => format,
         _ => return Ok(None),
     };
 
@@ -301,10 +321,23 @@ pub fn convert_streaming(
             }
         }
     };
-    let read = works(path, name, &make, &mut each, &mut |diagnostic| {
+    let mut reported = |diagnostic: Diagnostic| {
         skipped += usize::from(diagnostic.severity == Severity::Error);
         (report.borrow_mut())(diagnostic);
-    });
+    };
+    let read = match format {
+        InputFormat::CslJson => {
+            read::csl::stream::works_of(bytes, name, &make, &mut each, &mut reported)
+        }
+        _ => {
+            let input = stream::Input {
+                bytes,
+                name,
+                owner_marks: false,
+            };
+            stream::works_of(input, &make, &mut each, &mut |_| {}, &mut reported)
+        }
+    };
     let report = report.into_inner();
     let outline = match read {
         Err(WindowError::NotUtf8(_) | WindowError::ReadWhole) => return Ok(None),
@@ -505,8 +538,15 @@ const SPARE_BUFFERS: usize = 8;
 /// streamed (BibTeX, CSL-JSON): as `--from` says, else as its name and
 /// first lines suggest. Not a file that is not text: the whole reading
 /// refuses it, saying what it is.
-fn streamed_format(path: &Path, from: Option<InputFormat>) -> std::io::Result<Option<InputFormat>> {
-    let mut file = File::open(path)?;
+fn streamed_format(
+    bytes: Bytes<'_>,
+    from: Option<InputFormat>,
+) -> std::io::Result<Option<InputFormat>> {
+    let path = match bytes {
+        Bytes::File(path) => Some(path),
+        Bytes::Text(_) => None,
+    };
+    let mut file = bytes.open()?;
     // A first look, at the first lines: a `.bib` file whose first entry is
     // there is settled without reading (and copying) more. BibTeX is told
     // by a line that starts an entry, which a longer look still has, so
@@ -523,13 +563,13 @@ fn streamed_format(path: &Path, from: Option<InputFormat>) -> std::io::Result<Op
         return Ok(streamed(from));
     }
     let start = String::from_utf8_lossy(&head);
-    if InputFormat::named_and_recognized(Some(path), &start) == Some(InputFormat::Bibtex) {
+    if InputFormat::named_and_recognized(path, &start) == Some(InputFormat::Bibtex) {
         return Ok(Some(InputFormat::Bibtex));
     }
     file.take(FORMAT_LOOK as u64 - FIRST_LOOK)
         .read_to_end(&mut head)?;
     let text = String::from_utf8_lossy(&head);
-    Ok(streamed(InputFormat::detect(Some(path), &text)))
+    Ok(streamed(InputFormat::detect(path, &text)))
 }
 
 /// How much of a file's start tells its format.

@@ -106,14 +106,14 @@ pub(crate) enum Bytes<'a> {
 }
 
 impl<'a> Bytes<'a> {
-    fn open(self) -> std::io::Result<Opened<'a>> {
+    pub(crate) fn open(self) -> std::io::Result<Opened<'a>> {
         match self {
             Bytes::File(path) => File::open(path).map(Opened::File),
             Bytes::Text(text) => Ok(Opened::Text(Cursor::new(text.as_bytes()))),
         }
     }
 
-    fn len(self) -> std::io::Result<u64> {
+    pub(crate) fn len(self) -> std::io::Result<u64> {
         match self {
             Bytes::File(path) => std::fs::metadata(path).map(|metadata| metadata.len()),
             Bytes::Text(text) => Ok(text.len() as u64),
@@ -122,7 +122,7 @@ impl<'a> Bytes<'a> {
 }
 
 /// [`Bytes`] opened, to read from any offset.
-enum Opened<'a> {
+pub(crate) enum Opened<'a> {
     File(File),
     Text(Cursor<&'a [u8]>),
 }

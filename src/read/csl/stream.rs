@@ -16,7 +16,6 @@
 //! to it before anything is handed on. A file written on one line is one
 //! window: streamed, but held whole.
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
@@ -25,7 +24,9 @@ use serde::Deserialize;
 
 use super::{read_item, Scalar};
 use crate::diagnostic::Diagnostic;
-use crate::read::bibtex::stream::{key_hash, EntryAt, KeyRecord, Make, Outline, NO_KEY};
+use crate::read::bibtex::stream::{
+    key_hash, Bytes, EntryAt, KeyRecord, Make, Opened, Outline, NO_KEY,
+};
 use crate::read::bibtex::windows::WindowError;
 use crate::read::LineIndex;
 
@@ -43,7 +44,18 @@ pub fn works<T: Send>(
     each: &mut dyn FnMut(T, &Arc<Outline>),
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<Option<Arc<Outline>>, WindowError> {
-    let plan = first_pass(path)?;
+    works_of(Bytes::File(path), name, make, each, report)
+}
+
+/// [`works`] of a file or a text in memory.
+pub(crate) fn works_of<T: Send>(
+    bytes: Bytes<'_>,
+    name: &str,
+    make: &Make<'_, T>,
+    each: &mut dyn FnMut(T, &Arc<Outline>),
+    report: &mut dyn FnMut(Diagnostic),
+) -> Result<Option<Arc<Outline>>, WindowError> {
+    let plan = first_pass(bytes)?;
     let outline = Arc::new(Outline::of_works(plan.works));
     let threads = match plan.windows.len() {
         0 | 1 => 1,
@@ -54,7 +66,7 @@ pub fn works<T: Send>(
         |index| plan.windows.get(index).copied(),
         threads,
         AHEAD.max(2 * threads),
-        |window| second_pass(path, name, &outline, window, make),
+        |window| second_pass(bytes, name, &outline, window, make),
         |read| match read {
             Ok(events) => {
                 for event in events {
@@ -103,8 +115,8 @@ struct Plan {
 }
 
 /// The first pass: the array's items, their keys and the windows.
-fn first_pass(path: &Path) -> Result<Plan, WindowError> {
-    let mut file = File::open(path).map_err(WindowError::Io)?;
+fn first_pass(bytes: Bytes<'_>) -> Result<Plan, WindowError> {
+    let mut file = bytes.open().map_err(WindowError::Io)?;
     let mut scanner = Scanner::new(Expect::Open, 1);
     let mut windows = Vec::new();
     let mut window = Span {
@@ -116,9 +128,9 @@ fn first_pass(path: &Path) -> Result<Plan, WindowError> {
     // Room for as many items as the file may hold (room never written to
     // takes no memory from the system): grown a doubling at a time, the
     // list would be copied, old and new held at once.
-    let expected = file
-        .metadata()
-        .map_or(0, |metadata| metadata.len() / BYTES_AN_ITEM_AT_LEAST);
+    let expected = bytes
+        .len()
+        .map_or(0, |length| length / BYTES_AN_ITEM_AT_LEAST);
     let mut items = Vec::with_capacity(usize::try_from(expected).unwrap_or(0).min(MAX_EXPECTED));
     // Items whose key the cheap look cannot settle, read again in full.
     let mut unsettled = Vec::new();
@@ -260,7 +272,11 @@ fn own_key(bytes: &[u8]) -> Key {
 /// which the full reading alone tells), so that each key counts the works
 /// that have it, as in the whole reading. Leaves the items in order of
 /// hash.
-fn settle(file: &mut File, items: &mut [Item], unsettled: Vec<usize>) -> Result<(), WindowError> {
+fn settle(
+    file: &mut Opened<'_>,
+    items: &mut [Item],
+    unsettled: Vec<usize>,
+) -> Result<(), WindowError> {
     let mut read_again = |item: &mut Item| -> Result<(), WindowError> {
         let text = read_span(file, item.start, item.start + u64::from(item.length))?;
         item.hash = match read_item(&text, 0, &mut |_, _| {}) {
@@ -290,7 +306,7 @@ fn settle(file: &mut File, items: &mut [Item], unsettled: Vec<usize>) -> Result<
 }
 
 /// The file's text from `start` to `end`.
-fn read_span(file: &mut File, start: u64, end: u64) -> Result<String, WindowError> {
+fn read_span(file: &mut Opened<'_>, start: u64, end: u64) -> Result<String, WindowError> {
     file.seek(SeekFrom::Start(start)).map_err(WindowError::Io)?;
     let mut bytes = Vec::with_capacity((end - start) as usize);
     file.take(end - start)
@@ -308,13 +324,13 @@ enum Event<T> {
 
 /// The works of one window, each read as the whole reading reads it.
 fn second_pass<T>(
-    path: &Path,
+    bytes: Bytes<'_>,
     name: &str,
     outline: &Outline,
     span: Span,
     make: &Make<'_, T>,
 ) -> Result<Vec<Event<T>>, WindowError> {
-    let mut file = File::open(path).map_err(WindowError::Io)?;
+    let mut file = bytes.open().map_err(WindowError::Io)?;
     let text = read_span(&mut file, span.start, span.end).map_err(|error| match error {
         WindowError::NotUtf8(_) => WindowError::Io(std::io::Error::other(format!(
             "{name} changed while it was read"
