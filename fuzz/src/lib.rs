@@ -124,6 +124,23 @@ pub fn streaming(bytes: &[u8]) {
     let whole = convert(&[input], &request).expect("the format is given");
     assert_eq!(String::from_utf8_lossy(&streamed_output), whole.output);
     assert_eq!(streamed.skipped, whole.skipped);
+    // The same text in memory (standard input) streams the same.
+    let text = std::str::from_utf8(bytes).expect("a streamed file is UTF-8");
+    let mut from_memory = Vec::new();
+    let in_memory = pubconv::convert::convert_streaming_text(
+        text,
+        "fuzz",
+        &request,
+        &mut from_memory,
+        &mut |_| {},
+    )
+    .expect("memory cannot fail to be read")
+    .expect("streamed as the file is");
+    assert_eq!(from_memory, streamed_output);
+    assert_eq!(
+        (in_memory.written, in_memory.skipped),
+        (streamed.written, streamed.skipped)
+    );
 }
 
 /// Windows of `chunk` bytes on `text` find the blocks, fields and errors
