@@ -464,7 +464,7 @@ fn a_window_held_open_by_a_comment_streams_in_pieces() {
 /// whole: every writer needs the owner from the first work on (BibLaTeX's
 /// annotations, the note naming them). Marks elsewhere stream.
 #[test]
-fn a_list_that_marks_its_owner_is_read_whole() {
+fn a_list_that_marks_its_owner_streams_only_where_the_output_needs_no_owner() {
     let folder = tempfile::tempdir().unwrap();
     let filler: String = (0..3000)
         .map(|n| {
@@ -472,26 +472,59 @@ fn a_list_that_marks_its_owner_is_read_whole() {
         })
         .collect();
     let cases = [
-        ("underlined.bib", "@article{a, author = {\\underline{Ada Lovelace} and Charles Babbage}, title = {Notes}}\n", false),
-        ("late-bold.bib", "@article{b, author = {Babbage, Charles and {\\bf Lovelace, Ada}}, title = {More}}\n", false),
-        ("by-string.bib", "@string{me = {\\textbf{Ada Lovelace}}}\n@article{c, author = me # { and Charles Babbage}, title = {T}}\n", false),
-        ("in-a-title.bib", "@article{d, author = {Ada Lovelace}, title = {\\underline{Notes} on \\textbf{it}}}\n", true),
+        ("underlined.bib", "@article{a, author = {\\underline{Ada Lovelace} and Charles Babbage}, title = {Notes}}\n", true),
+        ("late-bold.bib", "@article{b, author = {Babbage, Charles and {\\bf Lovelace, Ada}}, title = {More}}\n", true),
+        ("by-string.bib", "@string{me = {\\textbf{Ada Lovelace}}}\n@article{c, author = me # { and Charles Babbage}, title = {T}}\n", true),
+        ("in-a-title.bib", "@article{d, author = {Ada Lovelace}, title = {\\underline{Notes} on \\textbf{it}}}\n", false),
     ];
-    for (name, entry, streams) in cases {
+    for (name, entry, marks) in cases {
         // The entry after many others, past the first window.
         let text = format!("{filler}{entry}");
         let path = folder.path().join(name);
         std::fs::write(&path, &text).unwrap();
-        for to in [OutputFormat::CslJson, OutputFormat::Biblatex] {
+        // BibLaTeX marks the owner in each entry, a CV sets them in bold:
+        // both need the owner from the first work on.
+        for to in [
+            OutputFormat::CslJson,
+            OutputFormat::Bibtex,
+            OutputFormat::Biblatex,
+        ] {
+            let streams = !marks || to != OutputFormat::Biblatex;
             let mut out = Vec::new();
-            let streamed =
-                convert_streaming(&path, name, &request_to(to), &mut out, &mut |_| {}).unwrap();
+            let mut notes = Vec::new();
+            let streamed = convert_streaming(&path, name, &request_to(to), &mut out, &mut |d| {
+                notes.extend((d.code == "bibtex::owner").then_some(d))
+            })
+            .unwrap();
             assert_eq!(streamed.is_some(), streams, "{name}");
             assert_eq!(
                 streams,
                 streams_as_read_whole(&path, &request_to(to)),
                 "{name}"
             );
+            // The note on the owner, where reading whole puts it.
+            let input = Input {
+                name: name.to_owned(),
+                path: Some(path.clone()),
+                bytes: text.clone().into_bytes(),
+            };
+            let whole = convert(&[input], &request_to(to)).unwrap();
+            let place =
+                |d: &Diagnostic| (d.line, d.column, d.message.clone(), d.source_line.clone());
+            let expected: Vec<_> = whole
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "bibtex::owner")
+                .map(place)
+                .collect();
+            assert_eq!(expected.len(), usize::from(marks), "{name}");
+            if streams {
+                assert_eq!(
+                    notes.iter().map(place).collect::<Vec<_>>(),
+                    expected,
+                    "{name}"
+                );
+            }
         }
     }
 }

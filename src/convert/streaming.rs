@@ -325,6 +325,11 @@ fn stream(
         skipped += usize::from(diagnostic.severity == Severity::Error);
         (report.borrow_mut())(diagnostic);
     };
+    // A list that marks its owner (`\underline{Ada Lovelace}`) streams
+    // where the output has no use for the owner; the others need the
+    // owner from the first work on, and read such a list whole.
+    let owner_marks = matches!(request.to, OutputFormat::CslJson | OutputFormat::Bibtex);
+    let (mut owner, mut entries_marked) = (None, 0);
     let read = match format {
         InputFormat::CslJson => {
             read::csl::stream::works_of(bytes, name, &make, &mut each, &mut reported)
@@ -333,9 +338,13 @@ fn stream(
             let input = stream::Input {
                 bytes,
                 name,
-                owner_marks: false,
+                owner_marks,
             };
-            stream::works_of(input, &make, &mut each, &mut |_| {}, &mut reported)
+            let mut marked = |mark: stream::Marked| {
+                entries_marked += 1;
+                owner.get_or_insert(mark);
+            };
+            stream::works_of(input, &make, &mut each, &mut marked, &mut reported)
         }
     };
     let report = report.into_inner();
@@ -346,6 +355,9 @@ fn stream(
     };
     if let Some(error) = failure {
         return Err(error);
+    }
+    if let Some(first) = owner {
+        report(read::bibtex::marked_owner(first, entries_marked).1);
     }
     match sink {
         Sink::SideBySide(writer) => writer.finish(&mut out)?,

@@ -162,10 +162,10 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
             Default::default()
         }
     };
-    let lines = OnceLock::new();
-    let mut reader = Reader::new(source.name, source.text, 1, &lines);
-    let profile = owner.map(|mark| marked_owner(mark, entries_marked, &mut reader));
-    diagnostics.append(&mut reader.diagnostics);
+    let (profile, note) = owner
+        .map(|first| marked_owner(first, entries_marked))
+        .unzip();
+    diagnostics.extend(note);
     Reading {
         library: Library {
             profile,
@@ -234,24 +234,22 @@ impl Default for Macros<'_> {
 }
 
 /// The person CV owners mark in their own author lists
-/// (`\underline{Ada Lovelace}`): the list's owner, as a profile's is. Said
-/// in a note, since a Markdown CV then sets the name in bold.
-fn marked_owner(first: stream::Marked, entries_marked: usize, reader: &mut Reader<'_>) -> Profile {
+/// (`\underline{Ada Lovelace}`): the list's owner, as a profile's is, and
+/// the note that says so, at the first list marking them (a Markdown CV
+/// then sets the name in bold).
+pub(crate) fn marked_owner(first: stream::Marked, entries_marked: usize) -> (Profile, Diagnostic) {
     let name = first.person.display_name();
-    let note = Diagnostic::new(
-        Severity::Note,
-        "bibtex::owner",
-        format!(
-            "{name} is set apart by formatting in {entries_marked} author list(s): read as the name, and taken as the list's owner"
-        ),
-    )
-    .hint("a Markdown CV sets the owner in bold; --highlight names another");
-    reader.report(note, usize::try_from(first.offset).unwrap_or(usize::MAX));
-    Profile {
+    let mut note = first.place;
+    note.message = format!(
+        "{name} is set apart by formatting in {entries_marked} author list(s): read as the name, and taken as the list's owner"
+    );
+    note.hint = Some("a Markdown CV sets the owner in bold; --highlight names another".to_owned());
+    let profile = Profile {
         name,
         primary_field: None,
         metrics: Default::default(),
-    }
+    };
+    (profile, note)
 }
 
 /// Reads blocks into entries and works, reporting problems as it goes.
@@ -307,10 +305,15 @@ impl<'a> Reader<'a> {
     }
 
     fn report(&mut self, diagnostic: Diagnostic, offset: usize) {
+        let placed = self.placed(diagnostic, offset);
+        self.diagnostics.push(placed);
+    }
+
+    /// The diagnostic placed at an offset in the text, with its line.
+    fn placed(&self, diagnostic: Diagnostic, offset: usize) -> Diagnostic {
         let (line, column) = self.line_column(offset);
         let text = self.lines().line_text(line + 1 - self.first_line);
-        self.diagnostics
-            .push(diagnostic.at(self.file, line, column).line_text(text));
+        diagnostic.at(self.file, line, column).line_text(text)
     }
 
     pub fn report_syntax_errors(&mut self, errors: &[syntax::SyntaxError]) {

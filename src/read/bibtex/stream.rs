@@ -733,10 +733,11 @@ enum Event<T> {
 
 /// An entry whose author list marks a person as CV owners mark
 /// themselves (`\underline{Ada Lovelace}`): the first person so marked,
-/// and where the entry's author list is in the file.
+/// and the note on the list's owner placed at the entry's author list
+/// (its text is [`super::marked_owner`]'s to write).
 pub(crate) struct Marked {
     pub(crate) person: crate::model::Person,
-    pub(crate) offset: u64,
+    pub(crate) place: Diagnostic,
 }
 
 /// A window's works, and what was taken for granted in reading them.
@@ -844,7 +845,7 @@ fn final_pass<T>(
             reader.report_inheritance(&resolved.entry, severity, message);
         }
         if look_for_marks {
-            events.extend(owner_mark(&resolved.entry, span).map(Event::Marked));
+            events.extend(owner_mark(&resolved.entry, &reader).map(Event::Marked));
         }
         let work = (resolved.entry.kind != "xdata").then(|| reader.work(&resolved.entry));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
@@ -896,7 +897,7 @@ fn early_pass<T>(
         }
         assumed.looked_up = reader.looked_up.take().unwrap_or_default();
         if look_for_marks {
-            events.extend(owner_mark(&raw, span).map(Event::Marked));
+            events.extend(owner_mark(&raw, &reader).map(Event::Marked));
         }
         let work = (raw.kind != "xdata").then(|| reader.work(&raw));
         events.extend(reader.diagnostics.into_iter().map(Event::Reported));
@@ -920,12 +921,13 @@ fn early_pass<T>(
 
 /// The first person the entry's author list marks as the list's owner,
 /// if any.
-fn owner_mark(entry: &RawEntry<'_>, span: Span) -> Option<Marked> {
+fn owner_mark(entry: &RawEntry<'_>, reader: &Reader<'_>) -> Option<Marked> {
     let author = entry.find("author")?;
     let person = names::marked(&author.value).into_iter().next()?;
+    let note = Diagnostic::new(Severity::Note, "bibtex::owner", String::new());
     Some(Marked {
         person,
-        offset: span.start + author.offset as u64,
+        place: reader.placed(note, author.offset),
     })
 }
 
@@ -1268,7 +1270,7 @@ mod tests {
             let show = |event: Event<String>| match event {
                 Event::Made(made) => made,
                 Event::Reported(diagnostic) => format!("{diagnostic:?}"),
-                Event::Marked(marked) => format!("{:?} {}", marked.person, marked.offset),
+                Event::Marked(marked) => format!("{:?} {:?}", marked.person, marked.place),
             };
             works.events.into_iter().map(show).collect()
         };
