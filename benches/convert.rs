@@ -486,7 +486,6 @@ fn streamed_pairs() -> Vec<String> {
         .flat_map(|input| {
             OutputFormat::ALL
                 .iter()
-                .filter(|output| output.streams())
                 .map(move |output| format!("{input} → {}", output.name()))
         })
         .collect()

@@ -1,15 +1,18 @@
 //! One conversion: inputs read, combined into one library, completed from
 //! web services when asked (`lookup`), written in one output format; or
-//! one file converted as it is read ([`convert_streaming`]). The binary
-//! calls this; scripts using the library can too.
+//! one file converted as it is read ([`convert_streaming`]). Both write
+//! through the same sink (`sink`), work by work. The binary calls this;
+//! scripts using the library can too.
 
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Library;
+use crate::read::bibtex::stream::{EntryAt, Outline};
 use crate::read::{self, InputFormat, ReadOptions, Source};
 use crate::write::{self, OutputFormat};
 
+mod sink;
 mod streaming;
 pub use streaming::{convert_streaming, convert_streaming_text, Streamed};
 
@@ -83,21 +86,72 @@ pub fn convert_with_progress(
         .iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
         .count();
-    let written = request.to.works_written(&library, &request.write);
-    if written == 0 {
-        diagnostics.push(nothing_written(library.works.len(), skipped, request));
-    }
-    let mut lost = Vec::new();
-    let output = request
-        .to
-        .write_reporting(&library, &request.write, &mut lost);
-    diagnostics.extend(locate(lost, &library, &origins, inputs, request));
+    let mut output = Vec::new();
+    let mut report = |diagnostic| diagnostics.push(diagnostic);
+    let written = write_library(
+        library,
+        &origins,
+        inputs,
+        request,
+        skipped,
+        &mut output,
+        &mut report,
+    )
+    .map_err(|error| {
+        Diagnostic::new(Severity::Error, "output::failed", error.to_string())
+            .hint("report this as a bug in pubconv")
+    })?;
+    // Every writer writes UTF-8.
+    let output = String::from_utf8(output)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
     Ok(Conversion {
         output,
         written,
         diagnostics,
         skipped,
     })
+}
+
+/// Writes a library read whole through the same [`sink::Sink`] a stream
+/// goes through, each work placed where `origins` say it was read;
+/// `skipped` entries had errors. Returns how many works were written.
+fn write_library(
+    mut library: Library,
+    origins: &[Origin],
+    inputs: &[Input],
+    request: &Request,
+    skipped: usize,
+    out: &mut dyn std::io::Write,
+    report: &mut dyn FnMut(Diagnostic),
+) -> std::io::Result<usize> {
+    let keys = crate::key::citation_keys(&library.works, &request.write.key_pattern);
+    let works = std::mem::take(&mut library.works);
+    let outline = std::sync::Arc::new(Outline::of_library(
+        std::mem::take(&mut library.preambles),
+        std::mem::take(&mut library.strings),
+    ));
+    let prepare = sink::Prepare::new(request, library.profile.as_ref());
+    let mut sink = sink::Sink::new(&prepare, out);
+    let locate = |at: EntryAt| match origins.get(at.offset() as usize) {
+        Some(&(input, line)) => (inputs.get(input).map_or("", |input| &input.name[..]), line),
+        None => ("", 0),
+    };
+    // Each work is made next to the one before where the output can
+    // join them, a few hundred at a time, as a stream's window is.
+    let mut pending = None;
+    for (index, (work, key)) in works.into_iter().zip(keys).enumerate() {
+        let at = EntryAt::new(0, index as u64);
+        let next_to = pending.as_mut().filter(|_| index % 256 != 0);
+        if let Some(made) = prepare.make(work, Some(key), at, Some(&outline), next_to) {
+            if let Some(before) = pending.replace(made) {
+                sink.take(before, &outline, &locate, report);
+            }
+        }
+    }
+    if let Some(last) = pending {
+        sink.take(last, &outline, &locate, report);
+    }
+    sink.finish(Some(&outline), skipped, report)
 }
 
 /// The warning for an output without a work, saying why: every entry had
@@ -146,42 +200,6 @@ pub fn read_all_with_progress(
 /// Where a work was read: the index of its input, and its line there (0
 /// where the reader does not say).
 type Origin = (usize, usize);
-
-/// What the writer said of works, placed where each work was read: a
-/// warning that a value was lost names the entry's file and line.
-fn locate(
-    lost: Vec<Diagnostic>,
-    library: &Library,
-    origins: &[Origin],
-    inputs: &[Input],
-    request: &Request,
-) -> Vec<Diagnostic> {
-    if lost.is_empty() || origins.len() != library.works.len() {
-        return lost;
-    }
-    let keys = crate::key::citation_keys(&library.works, &request.write.key_pattern);
-    let by_key: std::collections::HashMap<&str, usize> = keys
-        .iter()
-        .enumerate()
-        .map(|(index, key)| (key.as_str(), index))
-        .collect();
-    lost.into_iter()
-        .map(|diagnostic| {
-            let work = diagnostic
-                .key
-                .as_deref()
-                .and_then(|key| by_key.get(key))
-                .filter(|_| diagnostic.file.is_empty());
-            match work.and_then(|&index| origins.get(index)) {
-                Some(&(input, line)) => {
-                    let name = inputs.get(input).map_or("", |input| input.name.as_str());
-                    diagnostic.at(name, line, usize::from(line > 0))
-                }
-                None => diagnostic,
-            }
-        })
-        .collect()
-}
 
 /// [`read_all_with_progress`], with where each work was read.
 fn read_located(

@@ -128,14 +128,6 @@ impl OutputFormat {
         }
     }
 
-    /// Whether a file is written in this format as it is read: one work at
-    /// a time ([`Self::stream_writer`]), `.bib` entries in order, or a CV
-    /// section built work by work ([`Self::section_writer`]).
-    pub fn streams(self) -> bool {
-        let in_order = matches!(self, OutputFormat::Bibtex | OutputFormat::Biblatex);
-        in_order || self.stream_writer().is_some() || self.section_writer().is_some()
-    }
-
     /// A writer taking one work at a time, for formats that need no sight
     /// of the whole library (so that any size of input can be streamed).
     pub fn stream_writer(self) -> Option<StreamWriter> {

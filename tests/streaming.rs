@@ -206,9 +206,17 @@ fn streams_as_read_whole(path: &Path, request: &Request) -> bool {
         path: Some(path.to_path_buf()),
         bytes: bytes.clone(),
     };
-    let Ok(whole) = convert(&[input], request) else {
+    let Ok(whole) = convert(std::slice::from_ref(&input), request) else {
         return false;
     };
+    // The library writers give what the conversion writes.
+    let (library, _) = pubconv::convert::read_all(&[input], request).unwrap();
+    assert_eq!(
+        request.to.write(&library, &request.write),
+        whole.output,
+        "{}: {name}",
+        request.to.name()
+    );
     let mut out = Vec::new();
     let mut diagnostics = Vec::new();
     let streamed =
@@ -571,6 +579,13 @@ fn cv_sections_stream_with_every_layout_option() {
             r.write.standalone = true;
         }),
         Box::new(|r| r.write.markdown.selected = vec!["cut".into(), "thesis".into()]),
+        // A citation style renders the list as a whole.
+        Box::new(|r| {
+            let apa = pubconv::style::Choice::parse("apa");
+            let style = pubconv::style::CitationStyle::load(&apa, None).unwrap();
+            r.write.style = Some(std::sync::Arc::new(style));
+            r.write.markdown.highlight = vec!["Ada Lovelace".into()];
+        }),
         // Nothing chosen: the warning names the filter.
         Box::new(|r| r.write.markdown.since = Some(2100)),
     ];

@@ -428,6 +428,13 @@ impl Outline {
         Outline::new(library, keys, cite_keys)
     }
 
+    /// The outline of a library read whole, whose works have their keys
+    /// already: its `@preamble`s and `@string`s, for a `.bib` output.
+    pub(crate) fn of_library(preambles: Vec<String>, strings: Vec<(String, String)>) -> Outline {
+        let library = (Arc::new(Macros::new()), preambles, strings);
+        Outline::new(library, Vec::new(), Vec::new())
+    }
+
     /// The outline of the file's `@string`s and `@preamble`s (`library`)
     /// and its entries' keys, in any order.
     fn new(
