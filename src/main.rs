@@ -728,6 +728,13 @@ fn run_convert(
             .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
     }
 
+    // With --out-dir, each input is a conversion of its own, streamed when
+    // it can be. (--strict writes all or nothing, so reads all first.)
+    if let Some(directory) = &args.out_dir {
+        if request.lookup.services.is_empty() && args.per_file.is_none() && !args.report.strict {
+            return Ok(convert_each(directory, args, &request));
+        }
+    }
     // Standard input alone is read first: converted as it is read from
     // memory, or else read whole from there.
     let stdin_alone = match &args.read.inputs[..] {
@@ -851,9 +858,8 @@ fn try_streaming(
         (None, [path]) => (Streamable::File(path), path.display().to_string()),
         _ => return Ok(None),
     };
-    let convert = |out: &mut dyn Write, report: &mut dyn FnMut(Diagnostic)| match source {
-        Streamable::File(path) => convert_streaming(path, &name, request, out, report),
-        Streamable::Text(text) => convert_streaming_text(text, &name, request, out, report),
+    let convert = |out: &mut dyn Write, report: &mut dyn FnMut(Diagnostic)| {
+        source.convert(&name, request, out, report)
     };
     let mut printer = Printer::new(&args.report);
     let cannot_read = |error: std::io::Error| format!("cannot read {name}: {error}");
@@ -867,18 +873,7 @@ fn try_streaming(
                 other => other.map_err(cannot_read)?,
             }
         }
-        Some(output) => {
-            let mut streamed = None;
-            output::write_with(output, |file| {
-                let mut report = |diagnostic: Diagnostic| printer.print(&diagnostic);
-                streamed = convert(file, &mut report)?;
-                // Keep the file unless nothing was streamed, or --strict
-                // found something to say.
-                Ok(streamed.is_some() && !(args.report.strict && printer.status() != 0))
-            })
-            .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
-            streamed
-        }
+        Some(output) => stream_to_file(source, &name, output, request, &mut printer)?,
     };
     let Some(streamed) = streamed else {
         return Ok(None);
@@ -896,11 +891,125 @@ fn try_streaming(
     Ok(Some(status))
 }
 
+/// Streams `source` into the file `output`, which is kept unless nothing
+/// was streamed or `--strict` found something to say.
+fn stream_to_file(
+    source: Streamable<'_>,
+    name: &str,
+    output: &Path,
+    request: &Request,
+    printer: &mut Printer<'_>,
+) -> Result<Option<convert::Streamed>, String> {
+    let mut streamed = None;
+    output::write_with(output, |file| {
+        let mut report = |diagnostic: Diagnostic| printer.print(&diagnostic);
+        streamed = source.convert(name, request, file, &mut report)?;
+        Ok(streamed.is_some() && !(printer.args.strict && printer.status() != 0))
+    })
+    .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
+    Ok(streamed)
+}
+
+/// `--out-dir`: each input converted on its own into the directory,
+/// streamed when it can be, else read whole; an input that cannot be
+/// converted at all is reported and the others still are (status 2).
+fn convert_each(directory: &Path, args: &ConvertArgs, request: &Request) -> u8 {
+    let mut printer = Printer::new(&args.report);
+    let (mut written, mut skipped, mut failed, mut empty) = (0, 0, false, false);
+    let stdin_only = [PathBuf::from("-")];
+    let paths = match &args.read.inputs[..] {
+        [] => &stdin_only[..],
+        paths => paths,
+    };
+    for path in paths {
+        let target = out_dir_path(directory, path, request.to);
+        match convert_one(path, &target, request, &mut printer) {
+            Ok(Some((written_here, skipped_here))) => {
+                written += written_here;
+                skipped += skipped_here;
+                empty |= written_here == 0;
+            }
+            Ok(None) => failed = true,
+            Err(message) => {
+                say!("pubconv: {message}");
+                failed = true;
+            }
+        }
+    }
+    report_skipped(skipped, written, &args.report);
+    match failed {
+        true => 2,
+        false => printer.status().max(u8::from(empty)),
+    }
+}
+
+/// One input of `--out-dir` converted into `target`: how many works were
+/// written and entries skipped; `None` when its format cannot be told
+/// (said already).
+fn convert_one(
+    path: &Path,
+    target: &Path,
+    request: &Request,
+    printer: &mut Printer<'_>,
+) -> Result<Option<(usize, usize)>, String> {
+    let name = path.display().to_string();
+    let stdin = match path.as_os_str() == "-" {
+        true => Some(read_inputs(&[path.to_path_buf()])?),
+        false => None,
+    };
+    let source = match &stdin {
+        None => Some(Streamable::File(path)),
+        // Text that is not UTF-8 is read whole, which decodes it.
+        Some(inputs) => inputs
+            .first()
+            .and_then(|input| std::str::from_utf8(&input.bytes).ok())
+            .map(Streamable::Text),
+    };
+    if let Some(source) = source {
+        if let Some(streamed) = stream_to_file(source, &name, target, request, printer)? {
+            return Ok(Some((streamed.written, streamed.skipped)));
+        }
+    }
+    let inputs = match stdin {
+        Some(inputs) => inputs,
+        None => read_inputs(&[path.to_path_buf()])?,
+    };
+    let conversion = match convert::convert(&inputs, request) {
+        Ok(conversion) => conversion,
+        Err(diagnostic) => {
+            printer.print(&diagnostic);
+            return Ok(None);
+        }
+    };
+    for diagnostic in &conversion.diagnostics {
+        printer.print(diagnostic);
+    }
+    output::write(target, conversion.output.as_bytes())
+        .map_err(|error| format!("cannot write {}: {error}", target.display()))?;
+    Ok(Some((conversion.written, conversion.skipped)))
+}
+
 /// What [`try_streaming`] converts: a file, or standard input's text.
 #[derive(Clone, Copy)]
 enum Streamable<'a> {
     File(&'a Path),
     Text(&'a str),
+}
+
+impl Streamable<'_> {
+    /// [`convert_streaming`] of it.
+    fn convert(
+        self,
+        name: &str,
+        request: &Request,
+        out: &mut dyn Write,
+        report: &mut dyn FnMut(Diagnostic),
+    ) -> std::io::Result<Option<convert::Streamed>> {
+        match self {
+            Streamable::File(path) => convert_streaming(path, name, request, out, report),
+            Streamable::Text(text) => convert_streaming_text(text, name, request, out, report),
+        }
+    }
 }
 
 /// A progress bar over the input bytes, for many or large inputs; drawn

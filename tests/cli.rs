@@ -379,6 +379,57 @@ fn out_dir_writes_one_output_per_input() {
 }
 
 #[test]
+fn out_dir_converts_each_input_on_its_own() {
+    let directory = tempfile::tempdir().unwrap();
+    let folder = directory.path();
+    // Accents, CRLF and an entry with an error, beside a file that is no
+    // list at all.
+    std::fs::write(
+        folder.join("théses.bib"),
+        "@phdthesis{one,\r\n  author = {Åsa Öberg},\r\n  title = {Über Flüsse},\r\n  school = {Uppsala},\r\n  year = 2020\r\n}\r\n@article{two, title = {Cut\r\n",
+    )
+    .unwrap();
+    std::fs::write(folder.join("picture.bib"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let zotero = fixture("csl/zotero.json").display().to_string();
+    for to in ["csl-json", "biblatex", "markdown"] {
+        let target = folder.join(to);
+        let target_name = target.display().to_string();
+        let args = [
+            "convert",
+            "théses.bib",
+            "picture.bib",
+            &zotero,
+            "--to",
+            to,
+            "--out-dir",
+            &target_name,
+        ];
+        let output = pubconv_in(folder, &args, None);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{to}: picture.bib is no list"
+        );
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("picture.bib"), "{stderr}");
+        assert!(stderr.contains("théses.bib:7"), "{stderr}");
+        let extension = match to {
+            "csl-json" => "json",
+            "biblatex" => "bib",
+            _ => "md",
+        };
+        assert!(!target.join(format!("picture.{extension}")).exists());
+        // Each output is what converting its input alone gives.
+        for input in ["théses.bib", zotero.as_str()] {
+            let stem = Path::new(input).file_stem().unwrap().to_str().unwrap();
+            let alone = pubconv_in(folder, &["convert", input, "--to", to], None);
+            let written = std::fs::read(target.join(format!("{stem}.{extension}"))).unwrap();
+            assert_eq!(text(&written), text(&alone.stdout), "{to}: {input}");
+        }
+    }
+}
+
+#[test]
 fn completions_and_man_page() {
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let output = pubconv(&["completions", shell], None);
