@@ -204,6 +204,7 @@ pub fn section_text(write: WriteSection, section: &cv::Section, options: &Option
 
 /// See [`OutputFormat::stream_writer`]: an output that is its works, each
 /// rendered on its own, joined by fixed text.
+#[derive(Clone, Copy)]
 pub struct StreamWriter {
     /// Adds one work, cited by the key given, as it stands in the output:
     /// a plain function, so that works can be rendered side by side.

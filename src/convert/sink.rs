@@ -230,35 +230,31 @@ pub(super) struct Sink<'p, 'r, 'o> {
 enum State<'p, 'r> {
     SideBySide(write::StreamWriter),
     InOrder {
+        dialect: bibtex::Dialect,
         /// Whether the `@preamble`s and `@string`s were written.
         opened: bool,
         /// Whether anything was written yet.
         after: bool,
     },
-    Section(write::cv::Collector<'p, 'r>),
+    Section(write::cv::Collector<'p, 'r>, write::WriteSection),
     Whole(Vec<Work>),
 }
 
 impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
     pub(super) fn new(prepare: &'p Prepare<'r>, out: &'o mut dyn Write) -> Self {
         let state = match &prepare.output {
-            Output::SideBySide(_) => State::SideBySide(
-                prepare
-                    .request
-                    .to
-                    .stream_writer()
-                    .expect("an output rendered side by side has a stream writer"),
-            ),
-            Output::InOrder(_) => State::InOrder {
+            Output::SideBySide(writer) => State::SideBySide(*writer),
+            Output::InOrder(dialect) => State::InOrder {
+                dialect: *dialect,
                 opened: false,
                 after: false,
             },
-            Output::Section { drafter, .. } => {
+            Output::Section { drafter, write } => {
                 let fallback = prepare
                     .profile
                     .filter(|_| prepare.request.write.markdown.highlight.is_empty())
                     .map(|profile| profile.name.clone());
-                State::Section(write::cv::Collector::new(drafter, fallback))
+                State::Section(write::cv::Collector::new(drafter, fallback), *write)
             }
             Output::Whole => State::Whole(Vec::new()),
         };
@@ -294,11 +290,11 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
             })
         };
         let rendered = match (made, &mut self.state) {
-            (Made::Drafted(draft), State::Section(collector)) => {
+            (Made::Drafted(draft), State::Section(collector, _)) => {
                 collector.add_draft(draft);
                 return;
             }
-            (Made::Entry(entry), State::Section(collector)) => {
+            (Made::Entry(entry), State::Section(collector, _)) => {
                 let key = key_of(&entry.work, entry.unique_key);
                 collector.add(&entry.work, &key);
                 return;
@@ -313,8 +309,15 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
                 (writer.render)(&work, key_of(&work, None), &mut bytes);
                 Rendered::new(bytes, 1)
             }
-            (Made::Entries(entries), State::InOrder { opened, after }) => {
-                let writer = self.prepare.bib_writer(dialect(self.prepare), outline);
+            (
+                Made::Entries(entries),
+                State::InOrder {
+                    dialect,
+                    opened,
+                    after,
+                },
+            ) => {
+                let writer = self.prepare.bib_writer(*dialect, outline);
                 let mut lost = Vec::new();
                 let before = start_entry(writer, outline, opened, after, &mut lost);
                 lost.into_iter().for_each(&mut *report);
@@ -327,14 +330,21 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
                     works: entries.works,
                 }
             }
-            (Made::Entry(entry), State::InOrder { opened, after }) => {
+            (
+                Made::Entry(entry),
+                State::InOrder {
+                    dialect,
+                    opened,
+                    after,
+                },
+            ) => {
                 let Entry {
                     work,
                     unique_key,
                     at,
                     draft,
                 } = *entry;
-                let writer = self.prepare.bib_writer(dialect(self.prepare), outline);
+                let writer = self.prepare.bib_writer(*dialect, outline);
                 let mut lost = Vec::new();
                 let before = start_entry(writer, outline, opened, after, &mut lost);
                 let (text, entry_lost) = match draft {
@@ -356,10 +366,10 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
                     works: 1,
                 }
             }
-            (Made::Work(_), State::InOrder { .. } | State::Section(_))
+            (Made::Work(_), State::InOrder { .. } | State::Section(..))
             | (Made::Entry(_), State::SideBySide(_) | State::Whole(_))
             | (Made::Drafted(_), State::SideBySide(_) | State::InOrder { .. } | State::Whole(_))
-            | (Made::Entries(_), State::SideBySide(_) | State::Section(_) | State::Whole(_)) => {
+            | (Made::Entries(_), State::SideBySide(_) | State::Section(..) | State::Whole(_)) => {
                 unreachable!("`Prepare::make` makes what the sink takes")
             }
         };
@@ -390,15 +400,20 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
             return Err(error);
         }
         let request = self.prepare.request;
-        let read_chosen = match self.state {
+        // A CV section counts the works it shows; the others, the works taken.
+        let shown = match self.state {
             State::SideBySide(writer) => {
                 writer.finish(&mut self.out)?;
                 None
             }
             // An input without works still has its preambles and strings.
-            State::InOrder { opened: false, .. } => {
+            State::InOrder {
+                dialect,
+                opened: false,
+                ..
+            } => {
                 if let Some(outline) = outline {
-                    let writer = self.prepare.bib_writer(dialect(self.prepare), outline);
+                    let writer = self.prepare.bib_writer(dialect, outline);
                     let mut lost = Vec::new();
                     let header = writer.header(&outline.preambles, &mut lost);
                     self.out.write_all(header.as_bytes())?;
@@ -407,17 +422,14 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
                 None
             }
             State::InOrder { .. } => None,
-            State::Section(collector) => {
-                // Said before the section, as when the list is read whole.
+            State::Section(collector, write) => {
+                // Said before the section.
                 let (read, shown) = collector.counts();
                 if shown == 0 {
                     report(nothing_written(read, skipped, request));
                 }
                 // Written group by group: the section's texts are not
                 // copied into one more text.
-                let Output::Section { write, .. } = &self.prepare.output else {
-                    unreachable!("a section is gathered for a section's output")
-                };
                 let mut text = IoText {
                     out: &mut self.out,
                     error: None,
@@ -445,18 +457,11 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
             }
         };
         self.out.flush()?;
-        let written = read_chosen.unwrap_or(self.written);
-        if read_chosen.is_none() && written == 0 {
+        let written = shown.unwrap_or(self.written);
+        if shown.is_none() && written == 0 {
             report(nothing_written(0, skipped, request));
         }
         Ok(written)
-    }
-}
-
-fn dialect(prepare: &Prepare<'_>) -> bibtex::Dialect {
-    match prepare.output {
-        Output::InOrder(dialect) => dialect,
-        _ => unreachable!("`.bib` entries are made for a `.bib` output"),
     }
 }
 
