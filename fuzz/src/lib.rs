@@ -121,8 +121,11 @@ pub fn streaming(bytes: &[u8]) {
         path: None,
         bytes: bytes.to_vec(),
     };
-    let whole = convert(&[input], &request).expect("the format is given");
+    let whole = convert(std::slice::from_ref(&input), &request).expect("the format is given");
     assert_eq!(String::from_utf8_lossy(&streamed_output), whole.output);
+    // The library writers give what the conversion's sink writes.
+    let (library, _) = pubconv::convert::read_all(&[input], &request).expect("the format is given");
+    assert_eq!(request.to.write(&library, &request.write), whole.output);
     assert_eq!(streamed.skipped, whole.skipped);
     // The same text in memory (standard input) streams the same.
     let text = std::str::from_utf8(bytes).expect("a streamed file is UTF-8");
