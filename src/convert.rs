@@ -12,8 +12,10 @@ use crate::read::bibtex::stream::{EntryAt, Outline};
 use crate::read::{self, InputFormat, ReadOptions, Source};
 use crate::write::{self, OutputFormat};
 
+mod several;
 mod sink;
 mod streaming;
+pub use several::convert_streaming_several;
 pub use streaming::{convert_streaming, convert_streaming_text, Streamed};
 
 /// One input as the user named it, with its bytes.
@@ -126,9 +128,10 @@ fn write_library(
 ) -> std::io::Result<usize> {
     let keys = crate::key::citation_keys(&library.works, &request.write.key_pattern);
     let works = std::mem::take(&mut library.works);
-    let outline = std::sync::Arc::new(Outline::of_library(
+    let outline = std::sync::Arc::new(Outline::of_list(
         std::mem::take(&mut library.preambles),
         std::mem::take(&mut library.strings),
+        Vec::new(),
     ));
     let prepare = sink::Prepare::new(request, library.profile.as_ref());
     let mut sink = sink::Sink::new(&prepare, out);

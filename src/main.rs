@@ -11,8 +11,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use pubconv::config::{self, Arguments};
 use pubconv::convert::{
-    self, convert_streaming, convert_streaming_text, convert_with_progress, read_all, Input,
-    Progress, Request,
+    self, convert_streaming, convert_streaming_several, convert_streaming_text,
+    convert_with_progress, read_all, Input, Progress, Request,
 };
 use pubconv::diagnostic::{Diagnostic, Severity};
 use pubconv::key::KeyPattern;
@@ -856,6 +856,13 @@ fn try_streaming(
             Err(_) => return Ok(None),
         },
         (None, [path]) => (Streamable::File(path), path.display().to_string()),
+        (None, paths) if paths.iter().all(|path| path.as_os_str() != "-") => {
+            let names: Vec<String> = paths
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect();
+            (Streamable::Files(paths), names.join(", "))
+        }
         _ => return Ok(None),
     };
     let convert = |out: &mut dyn Write, report: &mut dyn FnMut(Diagnostic)| {
@@ -989,11 +996,13 @@ fn convert_one(
     Ok(Some((conversion.written, conversion.skipped)))
 }
 
-/// What [`try_streaming`] converts: a file, or standard input's text.
+/// What [`try_streaming`] converts: a file, standard input's text, or
+/// several files into one output.
 #[derive(Clone, Copy)]
 enum Streamable<'a> {
     File(&'a Path),
     Text(&'a str),
+    Files(&'a [PathBuf]),
 }
 
 impl Streamable<'_> {
@@ -1008,6 +1017,18 @@ impl Streamable<'_> {
         match self {
             Streamable::File(path) => convert_streaming(path, name, request, out, report),
             Streamable::Text(text) => convert_streaming_text(text, name, request, out, report),
+            Streamable::Files(paths) => {
+                let names: Vec<String> = paths
+                    .iter()
+                    .map(|path| path.display().to_string())
+                    .collect();
+                let inputs: Vec<(&Path, &str)> = paths
+                    .iter()
+                    .map(PathBuf::as_path)
+                    .zip(names.iter().map(String::as_str))
+                    .collect();
+                convert_streaming_several(&inputs, request, out, report)
+            }
         }
     }
 }

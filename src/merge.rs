@@ -45,14 +45,26 @@ pub fn merge_duplicates(
     origins: &mut Vec<(usize, usize)>,
     input_names: &[String],
 ) -> Vec<Diagnostic> {
+    merge_duplicates_kept(works, origins, input_names).0
+}
+
+/// [`merge_duplicates`], also saying where each work left was among
+/// those given: the others were merged into it or one before it.
+pub(crate) fn merge_duplicates_kept(
+    works: &mut Vec<Work>,
+    origins: &mut Vec<(usize, usize)>,
+    input_names: &[String],
+) -> (Vec<Diagnostic>, Vec<usize>) {
     let mut notes = Vec::new();
     let mut kept: Vec<(Work, (usize, usize))> = Vec::with_capacity(works.len());
+    let mut kept_at = Vec::new();
     // Kept works by what can make two the same, so that each work is
     // compared with its few candidates, not with every work before it.
     let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (work, origin) in std::mem::take(works)
+    for (position, (work, origin)) in std::mem::take(works)
         .into_iter()
         .zip(std::mem::take(origins))
+        .enumerate()
     {
         let mut candidates: Vec<usize> = match_keys(&work)
             .iter()
@@ -80,6 +92,7 @@ pub fn merge_duplicates(
             }
             None => {
                 kept.push((work, origin));
+                kept_at.push(position);
                 kept.len() - 1
             }
         };
@@ -94,7 +107,7 @@ pub fn merge_duplicates(
         works.push(work);
         origins.push(origin);
     }
-    notes
+    (notes, kept_at)
 }
 
 fn merge_note(
@@ -136,7 +149,7 @@ fn merge_note(
 /// of: DOI, arXiv id, folded title. They are kept as 64-bit hashes, so
 /// that the index takes a few bytes a work whatever its title: two keys
 /// of one hash only add a candidate that [`same_work`] turns down.
-fn match_keys(work: &Work) -> Vec<u64> {
+pub(crate) fn match_keys(work: &Work) -> Vec<u64> {
     let hash = |kind: &str, key: &str| {
         foldhash::quality::FixedState::with_seed(MATCH_KEY_SEED).hash_one((kind, key))
     };

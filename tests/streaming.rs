@@ -673,3 +673,164 @@ fn entries_left_open_at_window_ends_stream_as_read_whole() {
         }
     }
 }
+
+/// Converts the files streamed together and read whole and checks both
+/// give the same output, counts and diagnostics, in order and place; how
+/// many works were merged, `None` when they are not streamed together.
+fn several_stream_as_read_whole(paths: &[&Path], request: &Request) -> Option<usize> {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    let inputs: Vec<Input> = paths
+        .iter()
+        .zip(&names)
+        .map(|(path, name)| Input {
+            name: name.clone(),
+            path: Some(path.to_path_buf()),
+            bytes: std::fs::read(path).unwrap(),
+        })
+        .collect();
+    let whole = convert(&inputs, request).ok()?;
+    let named: Vec<(&Path, &str)> = paths
+        .iter()
+        .copied()
+        .zip(names.iter().map(String::as_str))
+        .collect();
+    let (mut out, mut diagnostics) = (Vec::new(), Vec::new());
+    let streamed =
+        pubconv::convert::convert_streaming_several(&named, request, &mut out, &mut |d| {
+            diagnostics.push(d)
+        })
+        .unwrap();
+    let Some(streamed) = streamed else {
+        assert!(out.is_empty() && diagnostics.is_empty());
+        return None;
+    };
+    let what = format!(
+        "{} of {names:?}, merge {}",
+        request.to.name(),
+        request.merge
+    );
+    assert_eq!(String::from_utf8(out).unwrap(), whole.output, "{what}");
+    assert_eq!(
+        (streamed.written, streamed.skipped),
+        (whole.written, whole.skipped),
+        "{what}"
+    );
+    let placed = |diagnostics: &[Diagnostic]| -> Vec<String> {
+        diagnostics
+            .iter()
+            .map(|d| format!("{}:{}:{} {}", d.file, d.line, d.column, what_of(d)))
+            .collect()
+    };
+    assert_eq!(placed(&diagnostics), placed(&whole.diagnostics), "{what}");
+    let merged = diagnostics
+        .iter()
+        .filter(|d| d.code == "merge::duplicate")
+        .count();
+    Some(merged)
+}
+
+fn what_of(diagnostic: &Diagnostic) -> String {
+    what(diagnostic)
+}
+
+#[test]
+fn several_inputs_stream_together_as_read_whole() {
+    let folder = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    // Three lists of one researcher, with the same works told by DOI,
+    // arXiv id or title; keys that repeat across files; @strings of one
+    // name with different values; a work that joins the others only
+    // through one merged before it; accents and CRLF.
+    let a = folder.path().join("a.bib");
+    std::fs::write(
+        &a,
+        "@preamble{\"\\newcommand{\\noop}[1]{}\"}\r\n@string{j = {Journal of Things}}\r\n\
+         @article{doe2020, author = {Doe, Jane and Öberg, Åsa}, title = {Rivers of Sand}, journal = j, year = 2020}\r\n\
+         @article{same, author = {Roe, Max}, title = {Only Here}, journal = j, year = 2019, doi = {10.1/only}}\r\n\
+         @misc{pre, author = {Doe, J.}, title = {Preprinted}, year = 2021, eprint = {2101.00001}, archiveprefix = {arXiv}}\r\n\
+         @misc{broken, title = {never closed\r\n",
+    )
+    .unwrap();
+    let b = folder.path().join("b.json");
+    std::fs::write(
+        &b,
+        r#"[
+  {"id": "doe2020", "type": "article-journal", "title": "Rivers of sand", "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2021]]}, "DOI": "10.5/rivers", "container-title": "Journal of Things"},
+  {"id": "other", "type": "article-journal", "title": "Another Name", "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2021]]}, "DOI": "10.5/rivers"},
+  {"id": "pre2", "type": "article-journal", "title": "Preprinted at last", "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2022]]}, "number": "arXiv:2101.00001v2", "container-title": "J. Sand"},
+  {"id": "same", "type": "book", "title": "Same Key, Other Work", "issued": {"date-parts": [[2018]]}},
+  {"type": "book", "title": "No Key"}
+]
+"#,
+    )
+    .unwrap();
+    let c = folder.path().join("c.bib");
+    std::fs::write(
+        &c,
+        "@string{j = {J. Things}}\n\
+         @article{x, author = {Doe, Jane}, title = {Another name}, journal = j, year = 2021, doi = {10.5/RIVERS}}\n\
+         @book{same, title = {Same Key Again}, year = 2017}\n",
+    )
+    .unwrap();
+    let cv = root.join("bibtex/cv.bib");
+    let traps = root.join("bibtex/traps.bib");
+    let zotero = root.join("csl/zotero.json");
+    // With how many works merge: by title; by DOI through the work merged
+    // just before (its title is another); by arXiv id; by DOI in another
+    // case. Read the other way round, the first title is no longer the
+    // merged work's, and that work stays apart.
+    let combos: Vec<(Vec<&Path>, usize)> = vec![
+        (vec![&a, &b, &c], 4),
+        (vec![&c, &b, &a], 3),
+        (vec![&a, &a], 3),
+        (vec![&cv, &zotero, &traps], 0),
+        (vec![&cv, &cv], 5),
+    ];
+    for (paths, merging) in &combos {
+        for to in STREAMED {
+            for merge in [true, false] {
+                let request = Request {
+                    merge,
+                    ..request_to(to)
+                };
+                let merged = several_stream_as_read_whole(paths, &request)
+                    .unwrap_or_else(|| panic!("{paths:?} streamed together"));
+                let expected = if merge { *merging } else { 0 };
+                assert_eq!(merged, expected, "{paths:?}, merge {merge}");
+            }
+        }
+    }
+}
+
+#[test]
+fn corpus_files_stream_together_as_read_whole() {
+    let Some(corpus) = common::corpus("") else {
+        return;
+    };
+    // Each small file beside the next, and every tenth beside itself (all
+    // its works merge), to CSL-JSON, BibLaTeX and Markdown.
+    let files: Vec<_> = common::bib_files(&corpus)
+        .into_iter()
+        .filter(|path| std::fs::metadata(path).is_ok_and(|m| m.len() < 200_000))
+        .collect();
+    let mut together = 0;
+    for (index, pair) in files.chunks(2).enumerate() {
+        let mut paths: Vec<&Path> = pair.iter().map(|path| path.as_path()).collect();
+        if index % 10 == 0 {
+            paths.push(pair[0].as_path());
+        }
+        for to in [
+            OutputFormat::CslJson,
+            OutputFormat::Biblatex,
+            OutputFormat::Markdown,
+        ] {
+            together +=
+                usize::from(several_stream_as_read_whole(&paths, &request_to(to)).is_some());
+        }
+    }
+    eprintln!("{together} conversions of corpus files streamed together");
+    assert!(together > files.len());
+}

@@ -128,11 +128,34 @@ fn stream(
     Ok(Some(Streamed { written, skipped }))
 }
 
+/// Reads a BibTeX or CSL-JSON file as [`stream::works`] does; a list that
+/// marks its owner is refused (`ReadWhole`).
+pub(super) fn read_works<T: Send>(
+    bytes: Bytes<'_>,
+    name: &str,
+    format: InputFormat,
+    make: &stream::Make<'_, T>,
+    each: &mut dyn FnMut(T, &Arc<Outline>),
+    report: &mut dyn FnMut(Diagnostic),
+) -> Result<Option<Arc<Outline>>, WindowError> {
+    match format {
+        InputFormat::CslJson => read::csl::stream::works_of(bytes, name, make, each, report),
+        _ => {
+            let input = stream::Input {
+                bytes,
+                name,
+                owner_marks: false,
+            };
+            stream::works_of(input, make, each, &mut |_| {}, report)
+        }
+    }
+}
+
 /// The format the file is to be read in, if it is one read as it is
 /// streamed (BibTeX, CSL-JSON): as `--from` says, else as its name and
 /// first lines suggest. Not a file that is not text: the whole reading
 /// refuses it, saying what it is.
-fn streamed_format(
+pub(super) fn streamed_format(
     bytes: Bytes<'_>,
     from: Option<InputFormat>,
 ) -> std::io::Result<Option<InputFormat>> {

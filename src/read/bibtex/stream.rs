@@ -428,11 +428,16 @@ impl Outline {
         Outline::new(library, keys, cite_keys)
     }
 
-    /// The outline of a library read whole, whose works have their keys
-    /// already: its `@preamble`s and `@string`s, for a `.bib` output.
-    pub(crate) fn of_library(preambles: Vec<String>, strings: Vec<(String, String)>) -> Outline {
+    /// The outline of a list put together from others: its `@preamble`s
+    /// and `@string`s, for a `.bib` output, and the [`key_hash`]es of its
+    /// works' own keys (none for a library whose works have their keys).
+    pub(crate) fn of_list(
+        preambles: Vec<String>,
+        strings: Vec<(String, String)>,
+        cite_keys: Vec<u64>,
+    ) -> Outline {
         let library = (Arc::new(Macros::new()), preambles, strings);
-        Outline::new(library, Vec::new(), Vec::new())
+        Outline::new(library, Vec::new(), cite_keys)
     }
 
     /// The outline of the file's `@string`s and `@preamble`s (`library`)
