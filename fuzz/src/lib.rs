@@ -144,6 +144,60 @@ pub fn streaming(bytes: &[u8]) {
         (in_memory.written, in_memory.skipped),
         (streamed.written, streamed.skipped)
     );
+    several(bytes, &request, extension);
+}
+
+/// The bytes cut in two files at a line break and the first again, as
+/// three inputs into one output: streamed together, the output and the
+/// diagnostics of reading them whole.
+fn several(bytes: &[u8], request: &pubconv::convert::Request, extension: &str) {
+    use pubconv::convert::{convert, convert_streaming_several, Input};
+    let cut = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &byte)| byte == b'\n')
+        .map(|(at, _)| at + 1)
+        .nth(usize::from(bytes.len() as u8 % 7))
+        .unwrap_or(bytes.len());
+    let parts = [&bytes[..cut], &bytes[cut..], &bytes[..cut]];
+    let folder = std::env::temp_dir().join(format!("pubconv-fuzz-several-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("the temporary folder takes a folder");
+    let mut paths = Vec::new();
+    let mut inputs = Vec::new();
+    for (index, part) in parts.iter().enumerate() {
+        let path = folder.join(format!("{index}.{extension}"));
+        std::fs::write(&path, part).expect("the temporary folder takes a file");
+        inputs.push(Input {
+            name: path.display().to_string(),
+            path: Some(path.clone()),
+            bytes: part.to_vec(),
+        });
+        paths.push(path);
+    }
+    let names: Vec<String> = paths.iter().map(|path| path.display().to_string()).collect();
+    let named: Vec<(&std::path::Path, &str)> = paths
+        .iter()
+        .map(|path| path.as_path())
+        .zip(names.iter().map(String::as_str))
+        .collect();
+    let (mut out, mut diagnostics) = (Vec::new(), Vec::new());
+    let streamed = convert_streaming_several(&named, request, &mut out, &mut |d| diagnostics.push(d))
+        .expect("files just written can be read");
+    let _ = std::fs::remove_dir_all(&folder);
+    let Some(streamed) = streamed else {
+        assert!(out.is_empty() && diagnostics.is_empty());
+        return;
+    };
+    let whole = convert(&inputs, request).expect("the format is given");
+    assert_eq!(String::from_utf8_lossy(&out), whole.output);
+    assert_eq!((streamed.written, streamed.skipped), (whole.written, whole.skipped));
+    let placed = |diagnostics: &[pubconv::diagnostic::Diagnostic]| -> Vec<String> {
+        diagnostics
+            .iter()
+            .map(|d| format!("{}:{}:{} {} {}", d.file, d.line, d.column, d.code, d.message))
+            .collect()
+    };
+    assert_eq!(placed(&diagnostics), placed(&whole.diagnostics));
 }
 
 /// Windows of `chunk` bytes on `text` find the blocks, fields and errors
