@@ -174,15 +174,19 @@ fn several(bytes: &[u8], request: &pubconv::convert::Request, extension: &str) {
         });
         paths.push(path);
     }
-    let names: Vec<String> = paths.iter().map(|path| path.display().to_string()).collect();
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
     let named: Vec<(&std::path::Path, &str)> = paths
         .iter()
         .map(|path| path.as_path())
         .zip(names.iter().map(String::as_str))
         .collect();
     let (mut out, mut diagnostics) = (Vec::new(), Vec::new());
-    let streamed = convert_streaming_several(&named, request, &mut out, &mut |d| diagnostics.push(d))
-        .expect("files just written can be read");
+    let streamed =
+        convert_streaming_several(&named, request, &mut out, &mut |d| diagnostics.push(d))
+            .expect("files just written can be read");
     let _ = std::fs::remove_dir_all(&folder);
     let Some(streamed) = streamed else {
         assert!(out.is_empty() && diagnostics.is_empty());
@@ -190,11 +194,19 @@ fn several(bytes: &[u8], request: &pubconv::convert::Request, extension: &str) {
     };
     let whole = convert(&inputs, request).expect("the format is given");
     assert_eq!(String::from_utf8_lossy(&out), whole.output);
-    assert_eq!((streamed.written, streamed.skipped), (whole.written, whole.skipped));
+    assert_eq!(
+        (streamed.written, streamed.skipped),
+        (whole.written, whole.skipped)
+    );
     let placed = |diagnostics: &[pubconv::diagnostic::Diagnostic]| -> Vec<String> {
         diagnostics
             .iter()
-            .map(|d| format!("{}:{}:{} {} {}", d.file, d.line, d.column, d.code, d.message))
+            .map(|d| {
+                format!(
+                    "{}:{}:{} {} {}",
+                    d.file, d.line, d.column, d.code, d.message
+                )
+            })
             .collect()
     };
     assert_eq!(placed(&diagnostics), placed(&whole.diagnostics));
