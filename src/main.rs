@@ -829,11 +829,11 @@ fn run_convert(
     Ok(status)
 }
 
-/// Converts a single input as it is read, when the library can
-/// ([`convert_streaming`]): then a file of any size converts in memory
-/// bounded by its largest entry, and standard input (`stdin`, read
-/// already) in memory bounded by its text. `None` when it cannot, with
-/// nothing done.
+/// Converts the inputs as they are read, when the library can
+/// ([`convert_streaming`], [`convert_streaming_several`]): then files of
+/// any size convert in memory bounded by their largest entry and a small
+/// record a work, and standard input (`stdin`, read already) in memory
+/// bounded by its text. `None` when it cannot, with nothing done.
 fn try_streaming(
     args: &ConvertArgs,
     output: Option<&Path>,
