@@ -778,6 +778,17 @@ fn several_inputs_stream_together_as_read_whole() {
     let cv = root.join("bibtex/cv.bib");
     let traps = root.join("bibtex/traps.bib");
     let zotero = root.join("csl/zotero.json");
+    // Files without works: empty, strings alone, an empty array.
+    let empty = folder.path().join("empty.bib");
+    std::fs::write(&empty, "").unwrap();
+    let strings = folder.path().join("strings.bib");
+    std::fs::write(
+        &strings,
+        "@preamble{\"\\def\\x{}\"}\n@string{j = {Other}}\n",
+    )
+    .unwrap();
+    let none = folder.path().join("none.json");
+    std::fs::write(&none, "[]\n").unwrap();
     // With how many works merge: by title; by DOI through the work merged
     // just before (its title is another); by arXiv id; by DOI in another
     // case. Read the other way round, the first title is no longer the
@@ -788,6 +799,8 @@ fn several_inputs_stream_together_as_read_whole() {
         (vec![&a, &a], 3),
         (vec![&cv, &zotero, &traps], 0),
         (vec![&cv, &cv], 5),
+        (vec![&empty, &strings, &none], 0),
+        (vec![&strings, &a, &empty, &b], 3),
     ];
     for (paths, merging) in &combos {
         for to in STREAMED {
