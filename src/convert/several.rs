@@ -59,7 +59,9 @@ pub fn convert_streaming_several(
         .iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
         .count();
-    outlined.diagnostics.iter().cloned().for_each(&mut *report);
+    std::mem::take(&mut outlined.diagnostics)
+        .into_iter()
+        .for_each(&mut *report);
     let plan = merge_plan(inputs, &formats, &mut outlined, request, report)?;
 
     // The outline of the whole list: every input's `@preamble`s and
@@ -99,10 +101,10 @@ pub fn convert_streaming_several(
 struct Outlined {
     outlines: Vec<Arc<Outline>>,
     diagnostics: Vec<Diagnostic>,
-    /// Each work, in input order: its input, where it starts, its own
-    /// key's hash ([`NO_KEY`] for none), and the group of works its match
-    /// keys link it to.
+    /// Each work, in input order: its input, where it starts, and its own
+    /// key's hash ([`NO_KEY`] for none).
     works: Vec<Seen>,
+    /// The works joined by their match keys, by their place in `works`.
     groups: Groups,
 }
 
