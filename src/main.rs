@@ -951,8 +951,8 @@ fn convert_each(directory: &Path, args: &ConvertArgs, request: &Request) -> u8 {
 }
 
 /// One input of `--out-dir` converted into `target`: how many works were
-/// written and entries skipped; `None` when its format cannot be told
-/// (said already).
+/// written and entries skipped; `None` when it is no list pubconv reads
+/// (binary, of a format that cannot be told: said already).
 fn convert_one(
     path: &Path,
     target: &Path,
@@ -1006,7 +1006,8 @@ enum Streamable<'a> {
 }
 
 impl Streamable<'_> {
-    /// [`convert_streaming`] of it.
+    /// Converts it as it is read: [`convert_streaming`],
+    /// [`convert_streaming_text`] or [`convert_streaming_several`].
     fn convert(
         self,
         name: &str,
