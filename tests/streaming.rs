@@ -468,69 +468,83 @@ fn a_window_held_open_by_a_comment_streams_in_pieces() {
     assert_eq!(streamed.written, 30_000 + 5 + 5);
 }
 
-/// A list that marks its owner (`\underline{…}` around a name) is read
-/// whole: every writer needs the owner from the first work on (BibLaTeX's
-/// annotations, the note naming them). Marks elsewhere stream.
+/// A list that marks its owner (`\underline{…}` around a name) streams to
+/// every output. Where the output needs the owner from the first work on
+/// (BibLaTeX's annotations, a CV's bold), the file is read for its marks
+/// first: the output and the note naming the owner are those of reading
+/// whole. Marks elsewhere name no owner.
 #[test]
-fn a_list_that_marks_its_owner_streams_only_where_the_output_needs_no_owner() {
+fn a_list_that_marks_its_owner_streams_with_its_owner() {
     let folder = tempfile::tempdir().unwrap();
-    let filler: String = (0..3000)
+    // Past the first window (64 kB).
+    let filler: String = (0..700)
         .map(|n| {
-            format!("@misc{{m{n}, title = {{\\emph{{Filler}} {n}}}, author = {{Roe, Max}}}}\n")
+            format!("@misc{{m{n}, title = {{\\emph{{Filler}} {n}}}, author = {{Roe, Max and Lovelace, Ada}}, year = {}}}\n", 1990 + n % 30)
         })
         .collect();
     let cases = [
         ("underlined.bib", "@article{a, author = {\\underline{Ada Lovelace} and Charles Babbage}, title = {Notes}}\n", true),
         ("late-bold.bib", "@article{b, author = {Babbage, Charles and {\\bf Lovelace, Ada}}, title = {More}}\n", true),
         ("by-string.bib", "@string{me = {\\textbf{Ada Lovelace}}}\n@article{c, author = me # { and Charles Babbage}, title = {T}}\n", true),
+        ("accented.bib", "@article{e, author = {Babbage, Charles and \\underline{Lov{\\'e}lace, {\\AA}da}},\r\n  title = {Accents}}\r\n", true),
         ("in-a-title.bib", "@article{d, author = {Ada Lovelace}, title = {\\underline{Notes} on \\textbf{it}}}\n", false),
     ];
+    let mut styled = request_to(OutputFormat::Markdown);
+    let apa = pubconv::style::Choice::parse("apa");
+    let style = pubconv::style::CitationStyle::load(&apa, None).unwrap();
+    styled.write.style = Some(std::sync::Arc::new(style));
     for (name, entry, marks) in cases {
-        // The entry after many others, past the first window.
-        let text = format!("{filler}{entry}");
-        let path = folder.path().join(name);
-        std::fs::write(&path, &text).unwrap();
-        // BibLaTeX marks the owner in each entry, a CV sets them in bold:
-        // both need the owner from the first work on.
-        for to in [
-            OutputFormat::CslJson,
-            OutputFormat::Bibtex,
-            OutputFormat::Biblatex,
+        // The entry after many others, past the first window, and once
+        // more before them.
+        for (order, text) in [
+            ("last", format!("{filler}{entry}")),
+            ("first", format!("{entry}{filler}")),
         ] {
-            let streams = !marks || to != OutputFormat::Biblatex;
-            let mut out = Vec::new();
-            let mut notes = Vec::new();
-            let streamed = convert_streaming(&path, name, &request_to(to), &mut out, &mut |d| {
-                notes.extend((d.code == "bibtex::owner").then_some(d))
-            })
-            .unwrap();
-            assert_eq!(streamed.is_some(), streams, "{name}");
-            assert_eq!(
-                streams,
-                streams_as_read_whole(&path, &request_to(to)),
-                "{name}"
-            );
-            // The note on the owner, where reading whole puts it.
-            let input = Input {
-                name: name.to_owned(),
-                path: Some(path.clone()),
-                bytes: text.clone().into_bytes(),
-            };
-            let whole = convert(&[input], &request_to(to)).unwrap();
-            let place =
-                |d: &Diagnostic| (d.line, d.column, d.message.clone(), d.source_line.clone());
-            let expected: Vec<_> = whole
-                .diagnostics
-                .iter()
-                .filter(|d| d.code == "bibtex::owner")
-                .map(place)
-                .collect();
-            assert_eq!(expected.len(), usize::from(marks), "{name}");
-            if streams {
+            let name = format!("{order}-{name}");
+            let path = folder.path().join(&name);
+            std::fs::write(&path, &text).unwrap();
+            let requests = [
+                OutputFormat::CslJson,
+                OutputFormat::Bibtex,
+                OutputFormat::Biblatex,
+                OutputFormat::Markdown,
+                OutputFormat::Latex,
+                OutputFormat::Html,
+            ]
+            .map(request_to)
+            .into_iter()
+            // A citation style renders the list whole: one case is enough.
+            .chain((name == "last-underlined.bib").then(|| styled.clone()));
+            for request in requests {
+                let to = request.to.name();
+                let mut notes = Vec::new();
+                let streamed =
+                    convert_streaming(&path, &name, &request, &mut Vec::new(), &mut |d| {
+                        notes.extend((d.code == "bibtex::owner").then_some(d))
+                    })
+                    .unwrap();
+                assert!(streamed.is_some(), "{to}: {name}");
+                assert!(streams_as_read_whole(&path, &request), "{to}: {name}");
+                // The note on the owner, where reading whole puts it.
+                let input = Input {
+                    name: name.clone(),
+                    path: Some(path.clone()),
+                    bytes: text.clone().into_bytes(),
+                };
+                let whole = convert(&[input], &request).unwrap();
+                let place =
+                    |d: &Diagnostic| (d.line, d.column, d.message.clone(), d.source_line.clone());
+                let expected: Vec<_> = whole
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.code == "bibtex::owner")
+                    .map(place)
+                    .collect();
+                assert_eq!(expected.len(), usize::from(marks), "{to}: {name}");
                 assert_eq!(
                     notes.iter().map(place).collect::<Vec<_>>(),
                     expected,
-                    "{name}"
+                    "{to}: {name}"
                 );
             }
         }

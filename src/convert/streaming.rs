@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::sink::{Made, Prepare, Sink};
 use super::Request;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Profile;
 use crate::read::bibtex::stream::{self, Bytes, EntryAt, Outline};
 use crate::read::bibtex::windows::WindowError;
 use crate::read::{self, InputFormat};
@@ -38,9 +39,12 @@ impl Streamed {
 /// the same as [`convert`](super::convert)'s, written by the same
 /// writing half; diagnostics go to `report` as they are found, in file order.
 ///
+/// A list that marks its owner (`\underline{Ada Lovelace}`) is read for
+/// its marks first, where the output needs the owner from the first work
+/// on.
+///
 /// `Ok(None)`, with nothing written or reported, when the file cannot be
-/// streamed (another format, not UTF-8, a list that marks its owner for an
-/// output that needs the owner first): then read it whole and
+/// streamed (another format, not UTF-8): then read it whole and
 /// [`convert`](super::convert) it.
 pub fn convert_streaming(
     path: &Path,
@@ -77,7 +81,43 @@ fn stream(
         Ok(Some(format)) => format,
         _ => return Ok(None),
     };
-    let prepare = Prepare::new(request, None);
+    let streamed = match convert_read(bytes, name, format, request, None, out, report) {
+        // A list that marks its owner (`\underline{Ada Lovelace}`), for an
+        // output that needs the owner from the first work on (BibLaTeX
+        // marks them, a CV sets them in bold): nothing was written or
+        // reported. The file is read once for its marks alone, then
+        // converted with its owner known.
+        Err(WindowError::ReadWhole) if format == InputFormat::Bibtex => {
+            match read::bibtex::owner_of(bytes, name) {
+                Ok(Some(owner)) => {
+                    convert_read(bytes, name, format, request, Some(&owner), out, report)
+                }
+                Ok(None) => Err(WindowError::ReadWhole),
+                Err(error) => Err(error),
+            }
+        }
+        streamed => streamed,
+    };
+    match streamed {
+        Ok(streamed) => Ok(Some(streamed)),
+        Err(WindowError::NotUtf8(_) | WindowError::ReadWhole) => Ok(None),
+        Err(WindowError::Io(error)) => Err(error),
+    }
+}
+
+/// Converts the file, a list owned by `owner` if it marks one; a list
+/// that marks its owner is refused (`ReadWhole`) when no owner is given
+/// and the output needs it, with nothing written or reported.
+fn convert_read(
+    bytes: Bytes<'_>,
+    name: &str,
+    format: InputFormat,
+    request: &Request,
+    owner: Option<&Profile>,
+    out: &mut dyn Write,
+    report: &mut dyn FnMut(Diagnostic),
+) -> Result<Streamed, WindowError> {
+    let prepare = Prepare::new(request, owner);
     let mut sink = Sink::new(&prepare, out);
     let mut skipped = 0;
     // The reading and the writing both report, in file order.
@@ -93,12 +133,12 @@ fn stream(
         skipped += usize::from(diagnostic.severity == Severity::Error);
         (report.borrow_mut())(diagnostic);
     };
-    // A list that marks its owner (`\underline{Ada Lovelace}`) streams
-    // where the output has no use for the owner; the others need the
-    // owner from the first work on, and read such a list whole.
-    let owner_marks = matches!(request.to, OutputFormat::CslJson | OutputFormat::Bibtex);
-    let (mut owner, mut entries_marked) = (None, 0);
-    let read = match format {
+    // Marks are read where the output has no use for the owner, or where
+    // the owner is known.
+    let owner_marks =
+        owner.is_some() || matches!(request.to, OutputFormat::CslJson | OutputFormat::Bibtex);
+    let (mut marking, mut entries_marked) = (None, 0);
+    let outline = match format {
         InputFormat::CslJson => {
             read::csl::stream::works_of(bytes, name, &make, &mut each, &mut reported)
         }
@@ -110,22 +150,19 @@ fn stream(
             };
             let mut marked = |mark: stream::Marked| {
                 entries_marked += 1;
-                owner.get_or_insert(mark);
+                marking.get_or_insert(mark);
             };
             stream::works_of(input, &make, &mut each, &mut marked, &mut reported)
         }
-    };
+    }?;
     let report = report.into_inner();
-    let outline = match read {
-        Err(WindowError::NotUtf8(_) | WindowError::ReadWhole) => return Ok(None),
-        Err(WindowError::Io(error)) => return Err(error),
-        Ok(outline) => outline,
-    };
-    if let Some(first) = owner {
+    if let Some(first) = marking {
         report(read::bibtex::marked_owner(first, entries_marked).1);
     }
-    let written = sink.finish(outline.as_deref(), skipped, report)?;
-    Ok(Some(Streamed { written, skipped }))
+    let written = sink
+        .finish(outline.as_deref(), skipped, report)
+        .map_err(WindowError::Io)?;
+    Ok(Streamed { written, skipped })
 }
 
 /// Reads a BibTeX or CSL-JSON file as [`stream::works`] does; a list that

@@ -252,6 +252,31 @@ pub(crate) fn marked_owner(first: stream::Marked, entries_marked: usize) -> (Pro
     (profile, note)
 }
 
+/// The owner a `.bib` file marks in its author lists, read from the file
+/// as [`read_bibtex`] takes it, if it marks one; nothing is reported.
+pub(crate) fn owner_of(
+    bytes: stream::Bytes<'_>,
+    name: &str,
+) -> Result<Option<Profile>, windows::WindowError> {
+    let input = stream::Input {
+        bytes,
+        name,
+        owner_marks: true,
+    };
+    let make = |_: Work,
+                _: Option<String>,
+                _: stream::EntryAt,
+                _: Option<&stream::Outline>,
+                _: Option<&mut ()>| None;
+    let (mut owner, mut entries_marked) = (None, 0);
+    let mut marked = |mark: stream::Marked| {
+        entries_marked += 1;
+        owner.get_or_insert(mark);
+    };
+    stream::works_of(input, &make, &mut |(), _| {}, &mut marked, &mut |_| {})?;
+    Ok(owner.map(|first| marked_owner(first, entries_marked).0))
+}
+
 /// Reads blocks into entries and works, reporting problems as it goes.
 /// It covers one text: a whole file, or a window on one; several readers
 /// on one text (one per entry, side by side) share its line index.
