@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Library;
+use crate::model::{Library, Profile};
 use crate::read::bibtex::stream::{EntryAt, Outline};
 use crate::read::{self, InputFormat, ReadOptions, Source};
 use crate::write::{self, OutputFormat};
@@ -300,14 +300,24 @@ fn read_located(
     Ok((library, diagnostics, origins))
 }
 
-/// Adds one input's library to the combined one. Only one profile can
-/// lead a CV section: the first one read.
+/// Adds one input's library to the combined one.
 fn merge(into: &mut Library, from: Library, name: &str, diagnostics: &mut Vec<Diagnostic>) {
     into.works.extend(from.works);
     into.preambles.extend(from.preambles);
     into.strings.extend(from.strings);
-    match (&into.profile, from.profile) {
-        (None, profile) => into.profile = profile,
+    lead_profile(&mut into.profile, from.profile, name, diagnostics);
+}
+
+/// Only one profile can lead a CV section: the first one read. Another
+/// of someone else, read from input `name`, is said to be left.
+fn lead_profile(
+    lead: &mut Option<Profile>,
+    other: Option<Profile>,
+    name: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match (lead.as_ref(), other) {
+        (None, other) => *lead = other,
         (Some(kept), Some(other)) if kept.name != other.name => diagnostics.push(
             Diagnostic::new(
                 Severity::Warning,

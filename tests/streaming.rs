@@ -803,6 +803,20 @@ fn several_inputs_stream_together_as_read_whole() {
     .unwrap();
     let none = folder.path().join("none.json");
     std::fs::write(&none, "[]\n").unwrap();
+    // Lists that mark their owners, one each: the first read leads, the
+    // other is said to be left.
+    let ada = folder.path().join("ada.bib");
+    std::fs::write(
+        &ada,
+        "@article{m1, author = {Doe, Jane and \\underline{Lovelace, Ada}}, title = {Rivers of Sand}, year = 2020}\n",
+    )
+    .unwrap();
+    let max = folder.path().join("max.bib");
+    std::fs::write(
+        &max,
+        "@misc{m2, author = {Babbage, Charles and \\textbf{R{\\\"o}e, Max}}, title = {Only here}, year = 2019, doi = {10.1/only}}\r\n",
+    )
+    .unwrap();
     // With how many works merge: by title; by DOI through the work merged
     // just before (its title is another); by arXiv id; by DOI in another
     // case. Read the other way round, the first title is no longer the
@@ -815,6 +829,8 @@ fn several_inputs_stream_together_as_read_whole() {
         (vec![&cv, &cv], 5),
         (vec![&empty, &strings, &none], 0),
         (vec![&strings, &a, &empty, &b], 3),
+        (vec![&a, &ada, &max], 2),
+        (vec![&max, &b, &ada], 1),
     ];
     for (paths, merging) in &combos {
         for to in STREAMED {

@@ -22,8 +22,8 @@ use super::sink::{Made, Prepare, Sink};
 use super::streaming::{read_works, streamed_format};
 use super::{Request, Streamed};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Work;
-use crate::read::bibtex::stream::{key_hash, Bytes, EntryAt, Outline, NO_KEY};
+use crate::model::{Profile, Work};
+use crate::read::bibtex::stream::{key_hash, Bytes, EntryAt, Marked, Outline, NO_KEY};
 use crate::read::bibtex::windows::WindowError;
 use crate::read::InputFormat;
 
@@ -73,7 +73,7 @@ pub fn convert_streaming_several(
         strings.extend(outline.strings.iter().cloned());
     }
     let whole = Arc::new(Outline::of_list(preambles, strings, plan.own_keys));
-    let prepare = Prepare::new(request, None);
+    let prepare = Prepare::new(request, outlined.profile.as_ref());
     let mut sink = Sink::new(&prepare, out);
     for (input, (&(path, name), &format)) in inputs.iter().zip(&formats).enumerate() {
         let decided = &plan.decided[input];
@@ -100,6 +100,8 @@ pub fn convert_streaming_several(
 /// What the first reading found.
 struct Outlined {
     outlines: Vec<Arc<Outline>>,
+    /// The owner the first list that marks one marks.
+    profile: Option<Profile>,
     diagnostics: Vec<Diagnostic>,
     /// Each work, in input order: its input, where it starts, and its own
     /// key's hash ([`NO_KEY`] for none).
@@ -119,6 +121,7 @@ struct Seen {
 fn outline_all(inputs: &[Named<'_>], formats: &[InputFormat]) -> std::io::Result<Option<Outlined>> {
     let mut outlined = Outlined {
         outlines: Vec::new(),
+        profile: None,
         diagnostics: Vec::new(),
         works: Vec::new(),
         groups: Groups::default(),
@@ -147,15 +150,34 @@ fn outline_all(inputs: &[Named<'_>], formats: &[InputFormat]) -> std::io::Result
                 });
             }
         };
+        let (mut marking, mut entries_marked) = (None, 0);
+        let mut marked = |mark: Marked| {
+            entries_marked += 1;
+            marking.get_or_insert(mark);
+        };
         let mut report = |diagnostic| outlined.diagnostics.push(diagnostic);
-        match read_works(
+        let read = read_works(
             Bytes::File(path),
             name,
             format,
             &make,
             &mut each,
+            &mut marked,
             &mut report,
-        ) {
+        );
+        // The owner a list marks, noted after its other diagnostics, as
+        // reading whole has it.
+        if let Some(first) = marking {
+            let (profile, note) = crate::read::bibtex::marked_owner(first, entries_marked);
+            outlined.diagnostics.push(note);
+            super::lead_profile(
+                &mut outlined.profile,
+                Some(profile),
+                name,
+                &mut outlined.diagnostics,
+            );
+        }
+        match read {
             Ok(Some(outline)) => outlined.outlines.push(outline),
             Ok(None) => outlined.outlines.push(Arc::new(Outline::of_list(
                 Vec::new(),
@@ -309,7 +331,7 @@ fn read_again<T: Send>(
     make: &crate::read::bibtex::stream::Make<'_, T>,
     each: &mut dyn FnMut(T, &Arc<Outline>),
 ) -> std::io::Result<()> {
-    match read_works(bytes, name, format, make, each, &mut |_| {}) {
+    match read_works(bytes, name, format, make, each, &mut |_| {}, &mut |_| {}) {
         Ok(_) => Ok(()),
         Err(WindowError::Io(error)) => Err(error),
         // It streamed the first time.

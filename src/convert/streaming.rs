@@ -165,14 +165,15 @@ fn convert_read(
     Ok(Streamed { written, skipped })
 }
 
-/// Reads a BibTeX or CSL-JSON file as [`stream::works`] does; a list that
-/// marks its owner is refused (`ReadWhole`).
+/// Reads a BibTeX or CSL-JSON file as [`stream::works`] does, each entry
+/// that marks the list's owner calling `marked`.
 pub(super) fn read_works<T: Send>(
     bytes: Bytes<'_>,
     name: &str,
     format: InputFormat,
     make: &stream::Make<'_, T>,
     each: &mut dyn FnMut(T, &Arc<Outline>),
+    marked: &mut dyn FnMut(stream::Marked),
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<Option<Arc<Outline>>, WindowError> {
     match format {
@@ -181,9 +182,9 @@ pub(super) fn read_works<T: Send>(
             let input = stream::Input {
                 bytes,
                 name,
-                owner_marks: false,
+                owner_marks: true,
             };
-            stream::works_of(input, make, each, &mut |_| {}, report)
+            stream::works_of(input, make, each, marked, report)
         }
     }
 }
