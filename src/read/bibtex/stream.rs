@@ -634,7 +634,12 @@ fn outline(input: Input<'_>, found: &Found) -> Result<(Outline, Vec<Diagnostic>)
     let mut keys = Vec::with_capacity(expected);
     let mut cite_keys = Vec::with_capacity(expected);
     let mut owner_marked = false;
-    for_each_window(BufReader::new(file), WINDOW, Fields::Skipped, |window| {
+    // Where marks are looked for here, the entries' author lists are kept.
+    let fields = match input.owner_marks {
+        true => Fields::Skipped,
+        false => Fields::Authors,
+    };
+    for_each_window(BufReader::new(file), WINDOW, fields, |window| {
         // (Where the marks are looked for, the second pass does so.)
         if !input.owner_marks && !owner_marked && names::may_mark_a_name(window.text) {
             owner_marked = marks_an_owner(name, &window, &macros);
@@ -719,12 +724,13 @@ fn marks_an_owner(name: &str, window: &Window<'_>, macros: &Macros<'static>) -> 
             names::may_mark_a_name(&reader.expand(&definition.value, macros))
         }
         _ => false,
-    }) || syntax::entries_of_part(window.text, window.text.len(), true).any(|entry| {
-        entry
+    }) || window.syntax.blocks.iter().any(|block| match block {
+        // The first pass keeps an entry's author lists alone.
+        Block::Entry(entry) => entry
             .fields
             .iter()
-            .filter(|field| field.name.eq_ignore_ascii_case("author"))
-            .any(|field| !names::marked(&reader.expand(&field.value, macros)).is_empty())
+            .any(|field| !names::marked(&reader.expand(&field.value, macros)).is_empty()),
+        _ => false,
     })
 }
 

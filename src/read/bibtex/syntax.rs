@@ -90,11 +90,25 @@ pub fn parse(text: &str) -> Syntax<'_> {
 }
 
 /// Whether entries come with their fields, or only with their type and
-/// key (for a first look at a file: no field is allocated).
+/// key (for a first look at a file: no field is allocated), or with their
+/// `author` fields alone (for a first look at who a list marks as its
+/// owner).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fields {
     Kept,
     Skipped,
+    Authors,
+}
+
+impl Fields {
+    /// Whether a field of this name is kept.
+    fn keep(self, name: &str) -> bool {
+        match self {
+            Fields::Kept => true,
+            Fields::Skipped => false,
+            Fields::Authors => name.eq_ignore_ascii_case("author"),
+        }
+    }
 }
 
 /// Splits the blocks that start before `limit` out of `text`, a window on
@@ -521,7 +535,7 @@ impl<'a> Scanner<'a> {
             Block::Comment
         } else if kind.eq_ignore_ascii_case("preamble") {
             self.skip_blank();
-            let value = self.value(None)?;
+            let value = self.value(None, true)?;
             self.close(close, None, "the @preamble's value")?;
             Block::Preamble(value)
         } else if kind.eq_ignore_ascii_case("string") {
@@ -568,7 +582,7 @@ impl<'a> Scanner<'a> {
             None,
         )?;
         self.skip_blank();
-        let value = self.value(None)?;
+        let value = self.value(None, true)?;
         self.skip_blank();
         if self.peek() == Some(b',') {
             self.pos += 1;
@@ -625,7 +639,7 @@ impl<'a> Scanner<'a> {
             // Room for a typical entry's fields: growing is what costs.
             fields: Vec::with_capacity(match self.fields {
                 Fields::Kept => 16,
-                Fields::Skipped => 0,
+                Fields::Skipped | Fields::Authors => 0,
             }),
             offset: start,
         };
@@ -662,7 +676,7 @@ impl<'a> Scanner<'a> {
             }
             let field = self.field(key, close)?;
             last_name = field.name;
-            if self.fields == Fields::Kept {
+            if self.fields.keep(field.name) {
                 entry.fields.push(field);
             }
             // A missing comma is reported right after the value, not at
@@ -696,7 +710,6 @@ impl<'a> Scanner<'a> {
     /// just as that would.
     fn common_fields(&mut self, fields: &mut Vec<Field<'a>>) -> Option<()> {
         let bytes = self.text.as_bytes();
-        let kept = self.fields == Fields::Kept;
         let mut pos = self.pos;
         loop {
             pos = plain_blanks_end(bytes, pos);
@@ -710,6 +723,7 @@ impl<'a> Scanner<'a> {
             }
             let offset = pos;
             let name_end = identifier_end(bytes, pos)?;
+            let kept = self.fields.keep(&self.text[offset..name_end]);
             pos = plain_blanks_end(bytes, name_end);
             if bytes.get(pos) != Some(&b'=') {
                 return None;
@@ -785,7 +799,7 @@ impl<'a> Scanner<'a> {
             Some(key),
         )?;
         self.skip_blank();
-        let value = self.value(Some(key))?;
+        let value = self.value(Some(key), self.fields.keep(name))?;
         Ok(Field {
             name,
             value,
@@ -793,12 +807,12 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// Pieces joined by `#`.
-    fn value(&mut self, key: Option<&str>) -> Result<Value<'a>> {
+    /// Pieces joined by `#`, kept or only read past.
+    fn value(&mut self, key: Option<&str>, kept: bool) -> Result<Value<'a>> {
         let mut value = Value::default();
         loop {
             let piece = self.piece(key)?;
-            if self.fields == Fields::Kept || !self.in_entry {
+            if kept {
                 value.pieces.push(piece);
             }
             let after_piece = self.pos;
@@ -1085,10 +1099,10 @@ mod tests {
     }
 
     /// The fast reading of common fields and the general one agree on
-    /// `text`, with fields kept and skipped, read whole or cut where a
-    /// window would be.
+    /// `text`, with fields kept, skipped or author lists alone, read whole
+    /// or cut where a window would be.
     fn assert_common_reading_agrees(text: &str) {
-        for fields in [Fields::Kept, Fields::Skipped] {
+        for fields in [Fields::Kept, Fields::Skipped, Fields::Authors] {
             let mut limits = vec![(text.len(), true)];
             limits.extend(last_entry_line(text).map(|limit| (limit, false)));
             for (limit, at_end) in limits {
@@ -1097,6 +1111,19 @@ mod tests {
                 assert_eq!(fast.blocks, general.blocks, "{text:?}");
                 assert_eq!(fast.errors, general.errors, "{text:?}");
                 assert_eq!(fast_resume, resume, "{text:?}");
+                // Author lists alone: the entries read in full, less their
+                // other fields.
+                if fields == Fields::Authors {
+                    let (mut kept, _) = scan(text, limit, at_end, Fields::Kept, true);
+                    for block in &mut kept.blocks {
+                        if let Block::Entry(entry) = block {
+                            entry
+                                .fields
+                                .retain(|field| field.name.eq_ignore_ascii_case("author"));
+                        }
+                    }
+                    assert_eq!(kept.blocks, fast.blocks, "{text:?}");
+                }
                 // The second pass takes the same entries one at a time.
                 if fields == Fields::Kept {
                     let entries = fast.blocks.into_iter().filter_map(|block| match block {
@@ -1180,7 +1207,7 @@ mod tests {
                 proptest::sample::select(&[
                     "@misc{k,", "@misc(k,", " ", "\n", "\r\n", "\n  ", "\t", "title", "=", "{",
                     "}", "(", ")", "\"", "\\\"", ",", "#", "%", "2020", "jan", "é", "\u{a0}",
-                    "x y", "@", "\n@misc{", "\n @b{", "\\",
+                    "x y", "@", "\n@misc{", "\n @b{", "\\", "author", "Author",
                 ][..]),
                 0..40,
             )
