@@ -503,18 +503,11 @@ fn a_list_that_marks_its_owner_streams_with_its_owner() {
             let name = format!("{order}-{name}");
             let path = folder.path().join(&name);
             std::fs::write(&path, &text).unwrap();
-            let requests = [
-                OutputFormat::CslJson,
-                OutputFormat::Bibtex,
-                OutputFormat::Biblatex,
-                OutputFormat::Markdown,
-                OutputFormat::Latex,
-                OutputFormat::Html,
-            ]
-            .map(request_to)
-            .into_iter()
-            // A citation style renders the list whole: one case is enough.
-            .chain((name == "last-underlined.bib").then(|| styled.clone()));
+            let requests = STREAMED
+                .map(request_to)
+                .into_iter()
+                // A citation style renders the list whole: one case is enough.
+                .chain((name == "last-underlined.bib").then(|| styled.clone()));
             for request in requests {
                 let to = request.to.name();
                 let mut notes = Vec::new();
