@@ -14,6 +14,7 @@
 
 pub mod dates;
 pub mod fields;
+mod first_pass;
 pub mod inherit;
 pub mod names;
 pub mod stream;

@@ -5,11 +5,12 @@
 //! by [`read_bibtex`](super::read_bibtex), which gathers the works.
 //!
 //! It reads the file twice, a window at a time
-//! ([`windows`](super::windows)). The first pass gathers what any entry
-//! may need from anywhere in the file: the `@string`s (entries see all of
-//! them, also later ones) and, for every entry, its key (as 64-bit
-//! hashes), offset and line: 32 bytes an entry, so that duplicate keys are
-//! found and parents fetched by seeking. The second pass reads the same
+//! ([`windows`](super::windows)). The first pass
+//! ([`first_pass`](super::first_pass), a large file in parts side by
+//! side) gathers what any entry may need from anywhere in the file: the
+//! `@string`s (entries see all of them, also later ones) and, for every
+//! entry, its key (as a 64-bit hash), offset and line: 24 bytes an entry,
+//! so that duplicate keys are found and parents fetched by seeking. The second pass reads the same
 //! windows again, several side by side, and turns each entry into a work
 //! (by the steps [`super`] describes), the entry's parents read back from
 //! the file by offset.
@@ -23,7 +24,6 @@
 //! that, and a window with `crossref` or `xdata` waits for the end.
 
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, Hasher};
@@ -31,6 +31,7 @@ use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
+use super::first_pass::{self, Split};
 use super::syntax::{self, Block, Fields};
 use super::windows::{for_each_window, Window, WindowError};
 use super::{inherit, names};
@@ -51,8 +52,8 @@ pub struct Outline {
     pub strings: Vec<(String, String)>,
     /// Every entry's key, sorted by hash, then by offset.
     keys: ByHash<KeyRecord>,
-    /// Hashes of the keys the works will cite by (BibTeX-safe, lower
-    /// case), sorted.
+    /// Hashes of the keys works will cite by (BibTeX-safe, lower case)
+    /// where those are not their entries' keys as they are, sorted.
     cite_keys: ByHash<u64>,
 }
 
@@ -156,11 +157,11 @@ pub(crate) struct Input<'a> {
 }
 
 /// A window of the file: its bytes and the line it starts on.
-#[derive(Clone, Copy)]
-struct Span {
-    start: u64,
-    end: u64,
-    first_line: usize,
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Span {
+    pub(super) start: u64,
+    pub(super) end: u64,
+    pub(super) first_line: usize,
 }
 
 /// An entry's key, where the entry starts and its line.
@@ -171,6 +172,10 @@ pub(crate) struct KeyRecord {
     pub(crate) hash: u64,
     pub(crate) offset: u64,
     pub(crate) line: u32,
+    /// Whether the work cites by this key, as it is BibTeX-safe (those
+    /// cited by another are in [`Outline`]'s `cite_keys`; an `@xdata`
+    /// entry cites by none).
+    pub(crate) cited: bool,
 }
 
 /// The hash a work without a key of its own is recorded with. (A key
@@ -196,8 +201,12 @@ impl Outline {
     }
 
     pub(crate) fn works_with_key_hash(&self, hash: u64) -> usize {
-        let near = self.cite_keys.near(hash);
-        near.iter().filter(|&&other| other == hash).count()
+        let own = self.keys.near(hash);
+        let own = own
+            .iter()
+            .filter(|record| record.hash == hash && record.cited);
+        let others = self.cite_keys.near(hash);
+        own.count() + others.iter().filter(|&&other| other == hash).count()
     }
 
     /// The work's own key if no other work has it; `entry` is the key it
@@ -271,11 +280,24 @@ pub(crate) fn works_of<T: Send>(
     marked: &mut dyn FnMut(Marked),
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<Option<Arc<Outline>>, WindowError> {
+    works_split(input, first_pass::SPLIT, make, each, marked, report)
+}
+
+/// [`works_of`], a file as large as `split` says read in parts by the
+/// first pass.
+fn works_split<T: Send>(
+    input: Input<'_>,
+    split: Split,
+    make: &Make<'_, T>,
+    each: &mut dyn FnMut(T, &Arc<Outline>),
+    marked: &mut dyn FnMut(Marked),
+    report: &mut dyn FnMut(Diagnostic),
+) -> Result<Option<Arc<Outline>>, WindowError> {
     let found = Found::default();
     let first_pass = || {
         let _stop = StopWhenPanicking(&found);
-        let outcome =
-            outline(input, &found).map(|(outline, diagnostics)| (Arc::new(outline), diagnostics));
+        let outcome = first_pass::outline(input, &found, split)
+            .map(|(outline, diagnostics)| (Arc::new(outline), diagnostics));
         found.end(outcome.as_ref().ok().map(|(outline, _)| outline.clone()));
         outcome
     };
@@ -416,16 +438,11 @@ impl EntryAt {
 
 impl Outline {
     /// The outline of a file of works alone, as a CSL-JSON array is: for
-    /// each work, the [`key_hash`] of its own key (BibTeX-safe), or
-    /// [`NO_KEY`], where it starts and its line.
+    /// each work, the [`key_hash`] of its own key (BibTeX-safe, and
+    /// cited by), or [`NO_KEY`], where it starts and its line.
     pub(crate) fn of_works(keys: Vec<KeyRecord>) -> Outline {
-        let cite_keys = keys
-            .iter()
-            .map(|record| record.hash)
-            .filter(|&hash| hash != NO_KEY)
-            .collect();
         let library = (Arc::new(Macros::new()), Vec::new(), Vec::new());
-        Outline::new(library, keys, cite_keys)
+        Outline::new(library, keys, Vec::new())
     }
 
     /// The outline of a list put together from others: its `@preamble`s
@@ -442,7 +459,7 @@ impl Outline {
 
     /// The outline of the file's `@string`s and `@preamble`s (`library`)
     /// and its entries' keys, in any order.
-    fn new(
+    pub(super) fn new(
         library: (Arc<Macros<'static>>, Vec<String>, Vec<(String, String)>),
         mut keys: Vec<KeyRecord>,
         mut cite_keys: Vec<u64>,
@@ -459,6 +476,21 @@ impl Outline {
             keys: ByHash::new(keys, |record| record.hash),
             cite_keys: ByHash::new(cite_keys, |&hash| hash),
         }
+    }
+
+    /// All the outline holds, in order, for tests to compare.
+    #[cfg(test)]
+    pub(super) fn described(&self) -> String {
+        let keys: Vec<_> = self
+            .keys
+            .sorted
+            .iter()
+            .map(|record| (record.hash, record.offset, record.line, record.cited))
+            .collect();
+        format!(
+            "{:?}\n{:?}\n{keys:?}\n{:?}",
+            self.preambles, self.strings, self.cite_keys.sorted
+        )
     }
 
     /// The line the entry starts on.
@@ -513,7 +545,7 @@ fn stop(
 /// What the first pass has found so far, shared with the second: the
 /// windows it has passed, and the outline once it has ended.
 #[derive(Default)]
-struct Found {
+pub(super) struct Found {
     state: Mutex<FoundState>,
     changed: Condvar,
 }
@@ -544,14 +576,15 @@ impl Found {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Adds a window; false when the second pass wants no more.
-    fn publish(&self, span: Span, macros: &Arc<Macros<'static>>) -> bool {
+    /// Adds a window, with the `@string`s defined up to its end if known;
+    /// false when the second pass wants no more.
+    pub(super) fn publish(&self, span: Span, macros: Option<&Arc<Macros<'static>>>) -> bool {
         let mut state = self.state();
         // Until the first pass ends nothing is handed on, so the second
         // reads no further than this: only these windows keep the
         // `@string`s of their time, and memory stays bounded.
         let early = state.windows.len() < AHEAD;
-        let macros = early.then(|| macros.clone());
+        let macros = macros.filter(|_| early).cloned();
         state.windows.push(Published { span, macros });
         self.changed.notify_all();
         !state.stopped
@@ -588,6 +621,16 @@ impl Found {
         }
     }
 
+    /// The windows published so far.
+    #[cfg(test)]
+    pub(super) fn spans(&self) -> Vec<Span> {
+        self.state()
+            .windows
+            .iter()
+            .map(|window| window.span)
+            .collect()
+    }
+
     /// The outline if the first pass has ended well, without waiting.
     fn outline_now(&self) -> Option<Arc<Outline>> {
         self.state().outline.clone().flatten()
@@ -610,137 +653,6 @@ impl Found {
         }
     }
 }
-
-/// The first pass. Keeps its syntax errors and `@string` problems to be
-/// reported before the entries'.
-fn outline(input: Input<'_>, found: &Found) -> Result<(Outline, Vec<Diagnostic>), WindowError> {
-    let name = input.name;
-    let file = input.bytes.open().map_err(WindowError::Io)?;
-    let mut macros = Arc::new(Macros::new());
-    let no_macros = Arc::new(Macros::new());
-    let (mut preambles, mut strings) = (Vec::new(), Vec::<(String, String)>::new());
-    // Where each name (lower case) is in `strings`.
-    let mut string_at = foldhash::HashMap::<String, usize>::default();
-    let mut diagnostics = Vec::new();
-    // Room for as many records as the file can be expected to hold: grown
-    // a doubling at a time, the lists would touch twice their memory,
-    // fresh each time (page faults were a fifth of the first pass's time).
-    // Room never written to takes no memory from the system.
-    let expected = input
-        .bytes
-        .len()
-        .map_or(0, |length| length / BYTES_AN_ENTRY_AT_LEAST);
-    let expected = usize::try_from(expected).unwrap_or(0).min(MAX_EXPECTED);
-    let mut keys = Vec::with_capacity(expected);
-    let mut cite_keys = Vec::with_capacity(expected);
-    let mut owner_marked = false;
-    // Where marks are looked for here, the entries' author lists are kept.
-    let fields = match input.owner_marks {
-        true => Fields::Skipped,
-        false => Fields::Authors,
-    };
-    for_each_window(BufReader::new(file), WINDOW, fields, |window| {
-        // (Where the marks are looked for, the second pass does so.)
-        if !input.owner_marks && !owner_marked && names::may_mark_a_name(window.text) {
-            owner_marked = marks_an_owner(name, &window, &macros);
-        }
-        // Lines are counted on from entry to entry: a window's entries
-        // come in order.
-        let (mut counted, mut line) = (0, window.first_line);
-        let lines = OnceLock::new();
-        let mut reader = Reader::new(name, window.text, window.first_line, &lines);
-        reader.report_syntax_errors(&window.syntax.errors);
-        for block in &window.syntax.blocks {
-            match block {
-                Block::String(definition) => {
-                    let value = reader.expand(&definition.value, &macros).into_owned();
-                    match string_at.entry(definition.name.to_lowercase()) {
-                        Entry::Occupied(at) => strings[*at.get()].1.clone_from(&value),
-                        Entry::Vacant(at) => {
-                            at.insert(strings.len());
-                            strings.push((definition.name.to_owned(), value.clone()));
-                        }
-                    }
-                    Arc::make_mut(&mut macros).insert(definition.name, Cow::Owned(value));
-                }
-                Block::Preamble(value) => {
-                    preambles.push(reader.expand(value, &macros).into_owned());
-                }
-                Block::Entry(entry) => {
-                    let hash = key_hash(entry.key);
-                    line += newlines(&window.text.as_bytes()[counted..entry.offset]);
-                    counted = entry.offset;
-                    keys.push(KeyRecord {
-                        hash,
-                        offset: window.base + entry.offset as u64,
-                        line: line as u32,
-                    });
-                    let cited = crate::key::safe(entry.key);
-                    if !entry.kind.eq_ignore_ascii_case("xdata") && !cited.is_empty() {
-                        let same = cited == entry.key;
-                        cite_keys.push(if same { hash } else { key_hash(&cited) });
-                    }
-                }
-                Block::Comment => {}
-            }
-        }
-        diagnostics.append(&mut reader.diagnostics);
-        // A window read early holds the `@string`s of its time, and the
-        // next definition copies them all: a window without entries (a
-        // file of abbreviations) needs none, and holding none there keeps
-        // thousands of definitions from being copied window after window.
-        // (Whatever an early reading takes for granted is checked.)
-        let has_entries = window
-            .syntax
-            .blocks
-            .iter()
-            .any(|block| matches!(block, Block::Entry(_)));
-        let macros = match has_entries {
-            true => &macros,
-            false => &no_macros,
-        };
-        spans(&window)
-            .into_iter()
-            .all(|span| found.publish(span, macros))
-    })?;
-    // A list that marks its owner (`\underline{Ada Lovelace}`) names the
-    // owner every writer needs from the first work on: read whole.
-    if owner_marked && !input.owner_marks {
-        return Err(WindowError::ReadWhole);
-    }
-    let outline = Outline::new((macros, preambles, strings), keys, cite_keys);
-    Ok((outline, diagnostics))
-}
-
-/// Whether an entry of the window marks a person of its author list as
-/// CV owners mark themselves, or a `@string` may (its use is not
-/// followed): the whole reading then takes that person for the owner.
-fn marks_an_owner(name: &str, window: &Window<'_>, macros: &Macros<'static>) -> bool {
-    let lines = OnceLock::new();
-    // Its own reader: what expanding says is the second pass's to say.
-    let mut reader = Reader::new(name, window.text, window.first_line, &lines);
-    window.syntax.blocks.iter().any(|block| match block {
-        Block::String(definition) => {
-            names::may_mark_a_name(&reader.expand(&definition.value, macros))
-        }
-        _ => false,
-    }) || window.syntax.blocks.iter().any(|block| match block {
-        // The first pass keeps an entry's author lists alone.
-        Block::Entry(entry) => entry
-            .fields
-            .iter()
-            .any(|field| !names::marked(&reader.expand(&field.value, macros)).is_empty()),
-        _ => false,
-    })
-}
-
-/// Fewer bytes than nearly any entry takes (`@misc{key, title = {…}}`
-/// and a line break), for the room the first pass's lists are given.
-const BYTES_AN_ENTRY_AT_LEAST: u64 = 128;
-
-/// The most records room is made for at the start (a 2 GB file's worth),
-/// so that the room asked for stays a small part of what a machine has.
-const MAX_EXPECTED: usize = 1 << 24;
 
 /// What the second pass found in a window, in order.
 enum Event<T> {
@@ -953,7 +865,7 @@ fn owner_mark(entry: &RawEntry<'_>, reader: &Reader<'_>) -> Option<Marked> {
 /// when it grew long (a long `@comment` that never closed holds it open),
 /// pieces of it cut where an entry starts a line, so that the second pass
 /// holds no more of it at once.
-fn spans(window: &Window<'_>) -> Vec<Span> {
+pub(super) fn spans(window: &Window<'_>) -> Vec<Span> {
     let whole = Span {
         start: window.base,
         end: window.end,
@@ -1001,7 +913,7 @@ fn spans(window: &Window<'_>) -> Vec<Span> {
 /// How many line ends `bytes` holds. Counted in bytes, 255 at most at a
 /// time, which the compiler turns into vector instructions: faster than
 /// finding each line end in turn.
-fn newlines(bytes: &[u8]) -> usize {
+pub(super) fn newlines(bytes: &[u8]) -> usize {
     bytes
         .chunks(255)
         .map(|chunk| {
@@ -1078,7 +990,7 @@ struct Parents<'o> {
 
 /// How much of the file a window holds at least: large enough that
 /// windows are few, small enough not to matter.
-const WINDOW: usize = 1 << 16;
+pub(super) const WINDOW: usize = 1 << 16;
 
 /// A parent is read with a small window: most entries are short.
 const PARENT_WINDOW: usize = 1 << 14;
@@ -1277,7 +1189,7 @@ mod tests {
             owner_marks: true,
         };
         let found = Found::default();
-        let (outline, _) = outline(input, &found).unwrap();
+        let (outline, _) = first_pass::outline(input, &found, first_pass::SPLIT).unwrap();
         let make =
             |work: Work,
              key: Option<String>,
@@ -1386,6 +1298,81 @@ mod tests {
             .replacen("@article{k0,", "@article{a_b,", 1)
             .replacen("@article{last,", "@article{a#b,", 1);
         assert_eq!(early_and_final(&text).1, 2);
+    }
+
+    /// Everything a reading of `text` hands on, in order: the works made,
+    /// with their lines, the diagnostics and the owner marks.
+    fn read_with(bytes: Bytes<'_>, split: Split) -> Vec<String> {
+        let input = Input {
+            bytes,
+            name: "test.bib",
+            owner_marks: true,
+        };
+        let make = |work: Work,
+                    key: Option<String>,
+                    at: EntryAt,
+                    _: Option<&Outline>,
+                    _: Option<&mut (String, EntryAt)>| {
+            Some((format!("{work:?} {key:?}"), at))
+        };
+        let handed_on = std::cell::RefCell::new(Vec::new());
+        let mut each = |(made, at): (String, EntryAt), outline: &Arc<Outline>| {
+            handed_on
+                .borrow_mut()
+                .push(format!("{made} line {}", outline.line(at)));
+        };
+        let mut marked = |mark: Marked| {
+            handed_on
+                .borrow_mut()
+                .push(format!("{:?} {:?}", mark.person, mark.place));
+        };
+        let mut report =
+            |diagnostic: Diagnostic| handed_on.borrow_mut().push(format!("{diagnostic:?}"));
+        let outline = works_split(input, split, &make, &mut each, &mut marked, &mut report);
+        let mut handed_on = handed_on.into_inner();
+        handed_on.push(format!(
+            "{:?}",
+            outline.map(|outline| outline.map(|o| o.described()))
+        ));
+        handed_on
+    }
+
+    #[test]
+    fn a_file_read_in_parts_gives_what_one_reading_gives() {
+        use super::first_pass::tests::text_of;
+        let whole = Split {
+            from: u64::MAX,
+            parts: 1,
+        };
+        // Pieces of every kind, many times over: windows enough for the
+        // second pass to read side by side.
+        let pieces: Vec<u8> = (0..6000u32).map(|n| (n * 7 % 13) as u8).collect();
+        let texts = [
+            text_of(&pieces, false, false),
+            text_of(&pieces[..3000], true, true),
+            format!(
+                "{}{}",
+                entries(1500),
+                text_of(&pieces[..2000], false, false)
+            ),
+        ];
+        for text in &texts {
+            let file = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(file.path(), text).unwrap();
+            let expected = read_with(Bytes::Text(text), whole);
+            assert!(expected.len() > 3000);
+            for parts in [2, 3, 7] {
+                let split = Split { from: 0, parts };
+                assert!(
+                    read_with(Bytes::Text(text), split) == expected,
+                    "{parts} parts"
+                );
+                assert!(
+                    read_with(Bytes::File(file.path()), split) == expected,
+                    "{parts} parts"
+                );
+            }
+        }
     }
 
     #[test]

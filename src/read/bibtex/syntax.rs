@@ -243,6 +243,17 @@ pub fn last_entry_line(text: &str) -> Option<usize> {
     None
 }
 
+/// The offset of the `@` on the first line of `text` that starts an
+/// entry, not counting the line `text` starts in: where a file can be cut
+/// into parts read on their own (see [`parse_part`]).
+pub fn first_entry_line(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\n', bytes).find_map(|newline| {
+        let at = newline + 1 + line_blanks(&bytes[newline + 1..]);
+        starts_entry(text, at).then_some(at)
+    })
+}
+
 /// True when a `%` earlier on the line makes the `@` at `at` part of a
 /// comment, as biber and pandoc read `%@article{…}`: commenting an entry
 /// out with `%` is how people remove it.
@@ -917,7 +928,7 @@ impl<'a> Scanner<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn entries<'a, 't>(syntax: &'a Syntax<'t>) -> Vec<&'a Entry<'t>> {
@@ -1185,7 +1196,10 @@ mod tests {
     }
 
     /// Every `.bib` file under `dir`, if it exists.
-    fn collect_bib_files(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+    pub(in crate::read::bibtex) fn collect_bib_files(
+        dir: &std::path::Path,
+        files: &mut Vec<std::path::PathBuf>,
+    ) {
         let Ok(read) = std::fs::read_dir(dir) else {
             return;
         };

@@ -46,30 +46,88 @@ pub fn for_each_window(
     reader: impl Read,
     chunk: usize,
     fields: Fields,
-    mut each: impl FnMut(Window<'_>) -> bool,
+    each: impl FnMut(Window<'_>) -> bool,
 ) -> Result<(), WindowError> {
+    for_each_window_of(reader, Stretch::WHOLE, chunk, fields, each).map(|_| ())
+}
+
+/// A stretch of a file read on its own: the whole file, or the part from
+/// a line that starts an entry to another, so that parts of a large file
+/// can be read side by side.
+#[derive(Debug, Clone, Copy)]
+pub struct Stretch {
+    /// Byte offset of its start: 0, or the `@` of a line that starts an
+    /// entry.
+    pub start: u64,
+    /// The number its first line is given.
+    pub first_line: usize,
+    /// Where the next stretch starts, the `@` of a line that starts an
+    /// entry; `None` for the end of the file.
+    pub until: Option<u64>,
+}
+
+impl Stretch {
+    pub const WHOLE: Stretch = Stretch {
+        start: 0,
+        first_line: 1,
+        until: None,
+    };
+}
+
+/// How the reading of a stretch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// At the stretch's `until`, which is on this line: no block before
+    /// it runs on past it.
+    AtUntil { line: usize },
+    /// At the end of the file: the stretch had no `until`, or a
+    /// `@comment` open across it made the reading go on.
+    AtEnd,
+    /// `each` wanted no more.
+    Stopped,
+}
+
+/// [`for_each_window`] on a stretch of a file; `reader` starts at the
+/// stretch's start.
+pub fn for_each_window_of(
+    reader: impl Read,
+    stretch: Stretch,
+    chunk: usize,
+    fields: Fields,
+    mut each: impl FnMut(Window<'_>) -> bool,
+) -> Result<Ended, WindowError> {
     let mut input = Input {
         reader,
         pending: Vec::new(),
-        read: 0,
+        read: stretch.start,
         at_end: false,
-        started: false,
+        // Only a file's start is looked at for its encoding.
+        started: stretch.start > 0,
         skipped: 0,
         scratch: Vec::new(),
     };
     let mut buffer = String::new();
-    let mut base = 0u64;
-    let mut first_line = 1usize;
+    let mut base = stretch.start;
+    let mut first_line = stretch.first_line;
+    let mut until = stretch.until;
     loop {
         if buffer.len() < chunk && !input.at_end {
             input.fill(&mut buffer, chunk)?;
         }
+        // Where the stretch ends, once it is in the buffer.
+        let cut = until
+            .and_then(|until| usize::try_from(until.checked_sub(base + input.skipped)?).ok())
+            .filter(|&cut| cut <= buffer.len());
+        if cut == Some(0) {
+            return Ok(Ended::AtUntil { line: first_line });
+        }
         // A window grows by as much as it holds, so that a long entry or
         // `@comment` costs time in proportion to its length.
         let grown = buffer.len().max(chunk);
-        let limit = match input.at_end {
-            true => buffer.len(),
-            false => match syntax::last_entry_line(&buffer) {
+        let limit = match (cut, input.at_end) {
+            (Some(cut), _) => cut,
+            (None, true) => buffer.len(),
+            (None, false) => match syntax::last_entry_line(&buffer) {
                 Some(limit) => limit,
                 // One entry and no end in sight yet: the window grows.
                 None => {
@@ -78,8 +136,15 @@ pub fn for_each_window(
                 }
             },
         };
-        let (syntax, resume) = syntax::parse_part(&buffer, limit, input.at_end, fields);
-        if resume == 0 && !input.at_end {
+        let at_end = input.at_end && cut.is_none();
+        let (syntax, resume) = syntax::parse_part(&buffer, limit, at_end, fields);
+        if cut.is_some() && resume < limit {
+            // A `@comment` runs on past the stretch's end: so does the
+            // reading, to the end of the file.
+            until = None;
+            continue;
+        }
+        if resume == 0 && !at_end {
             // A `@comment` runs past the window: it grows.
             drop(syntax);
             input.fill(&mut buffer, grown)?;
@@ -92,8 +157,11 @@ pub fn for_each_window(
             first_line,
             syntax,
         });
-        if !go_on || input.at_end && resume >= buffer.len() {
-            return Ok(());
+        if !go_on {
+            return Ok(Ended::Stopped);
+        }
+        if at_end && resume >= buffer.len() {
+            return Ok(Ended::AtEnd);
         }
         first_line += memchr::memchr_iter(b'\n', &buffer.as_bytes()[..resume]).count();
         base += resume as u64;

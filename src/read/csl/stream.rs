@@ -205,6 +205,7 @@ fn first_pass(bytes: Bytes<'_>) -> Result<Plan, WindowError> {
             hash: item.hash,
             offset: item.start,
             line: item.line,
+            cited: item.hash != NO_KEY,
         })
         .collect();
     Ok(Plan { windows, works })
