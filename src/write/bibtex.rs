@@ -71,7 +71,7 @@ pub struct Writer {
     strings: Vec<(String, String)>,
     /// A value that is exactly an input's @string is written as its name
     /// (the first such).
-    abbreviations: HashMap<String, String>,
+    abbreviations: foldhash::HashMap<String, String>,
 }
 
 impl Writer {
@@ -231,7 +231,7 @@ fn write_entry(
     key: &str,
     dialect: Dialect,
     owner: &[String],
-    abbreviations: &HashMap<String, String>,
+    abbreviations: &foldhash::HashMap<String, String>,
     lost: &mut Vec<Diagnostic>,
 ) {
     let _ = writeln!(out, "@{}{{{key},", entry_type(work, dialect));

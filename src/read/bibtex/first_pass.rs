@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::stream::{key_hash, newlines, spans, Bytes, Found, Input, KeyRecord, Outline, Span};
-use super::syntax::{self, Block, Fields};
+use super::syntax::{self, Block, Fields, Piece};
 use super::windows::{for_each_window_of, Ended, Stretch, Window, WindowError};
 use super::{names, Macros, Reader};
 use crate::diagnostic::Diagnostic;
@@ -307,7 +307,15 @@ impl Gathered {
     /// its last value, in the place it first had.
     fn define(&mut self, name: &str, value: String) {
         match self.string_at.entry(name.to_lowercase()) {
-            Entry::Occupied(at) => self.strings[*at.get()].1.clone_from(&value),
+            Entry::Occupied(at) => {
+                let defined = &mut self.strings[*at.get()].1;
+                // Defined again as it was (lists pasted together, each
+                // with its `@string`s): nothing changes.
+                if *defined == value {
+                    return;
+                }
+                defined.clone_from(&value);
+            }
             Entry::Vacant(at) => {
                 at.insert(self.strings.len());
                 self.strings.push((name.to_owned(), value.clone()));
@@ -335,15 +343,21 @@ impl Gathered {
     /// as CV owners mark themselves, or a `@string` may (its use is not
     /// followed): the whole reading then takes that person for the owner.
     fn marks_an_owner(&mut self, name: &str, window: &Window<'_>) -> bool {
+        // A `@string`'s own text: one whose value holds a mark through
+        // another's has that other's window found first.
+        let string_may_mark = |value: &syntax::Value<'_>| {
+            value.pieces.iter().any(|piece| match piece {
+                Piece::Text(text) => names::may_mark_a_name(text),
+                Piece::Macro { .. } => false,
+            })
+        };
         let lines = OnceLock::new();
         // Its own reader: what expanding says is the second pass's to say.
         let mut reader = Reader::new(name, window.text, window.first_line, &lines);
         reader.looked_up = self.from_before.is_some().then(Vec::new);
         let macros = &self.macros;
         let marks = window.syntax.blocks.iter().any(|block| match block {
-            Block::String(definition) => {
-                names::may_mark_a_name(&reader.expand(&definition.value, macros))
-            }
+            Block::String(definition) => string_may_mark(&definition.value),
             _ => false,
         }) || window.syntax.blocks.iter().any(|block| match block {
             // The first pass keeps an entry's author lists alone.
