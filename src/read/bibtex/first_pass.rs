@@ -30,10 +30,10 @@ pub(super) struct Split {
     pub(super) parts: usize,
 }
 
-/// Files from 8 MB on are read in parts: below that, the first pass is
-/// short, and the second reads alongside it from the start.
+/// Files from 1 MB on are read in parts (measured: a 1.6 MB file gains
+/// a tenth, a 0.6 MB one loses one, to the thread and the cuts sought).
 pub(super) const SPLIT: Split = Split {
-    from: 8 << 20,
+    from: 1 << 20,
     parts: 0,
 };
 
