@@ -307,15 +307,7 @@ impl Gathered {
     /// its last value, in the place it first had.
     fn define(&mut self, name: &str, value: String) {
         match self.string_at.entry(name.to_lowercase()) {
-            Entry::Occupied(at) => {
-                let defined = &mut self.strings[*at.get()].1;
-                // Defined again as it was (lists pasted together, each
-                // with its `@string`s): nothing changes.
-                if *defined == value {
-                    return;
-                }
-                defined.clone_from(&value);
-            }
+            Entry::Occupied(at) => self.strings[*at.get()].1.clone_from(&value),
             Entry::Vacant(at) => {
                 at.insert(self.strings.len());
                 self.strings.push((name.to_owned(), value.clone()));
