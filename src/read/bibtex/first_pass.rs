@@ -69,7 +69,12 @@ pub(super) fn outline(
         let later: Vec<_> = (1..=cuts.len())
             .map(|index| {
                 let (stretch, cancelled) = (stretch(index, 1), &cancelled);
-                let part_length = stretch.until.unwrap_or(length) - stretch.start;
+                // (A file that grew since its length was taken may have
+                // its last cut past that length.)
+                let part_length = stretch
+                    .until
+                    .unwrap_or(length)
+                    .saturating_sub(stretch.start);
                 scope.spawn(move || {
                     let mut part = Gathered::new(part_length, true);
                     let ended = part.read(input, stretch, Passed::Kept(cancelled))?;
@@ -381,7 +386,8 @@ impl Gathered {
         }
         self.preambles.extend(part.preambles);
         let records = part.keys.into_iter().map(|record| KeyRecord {
-            line: record.line + shift as u32,
+            // Lines are kept in 32 bits, as one reading keeps them.
+            line: record.line.wrapping_add(shift as u32),
             ..record
         });
         self.keys.extend(records);
