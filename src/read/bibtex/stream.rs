@@ -10,10 +10,10 @@
 //! side) gathers what any entry may need from anywhere in the file: the
 //! `@string`s (entries see all of them, also later ones) and, for every
 //! entry, its key (as a 64-bit hash), offset and line: 24 bytes an entry,
-//! so that duplicate keys are found and parents fetched by seeking. The second pass reads the same
-//! windows again, several side by side, and turns each entry into a work
-//! (by the steps [`super`] describes), the entry's parents read back from
-//! the file by offset.
+//! so that duplicate keys are found and parents fetched by seeking. The
+//! second pass reads the same windows again, several side by side, and
+//! turns each entry into a work (by the steps [`super`] describes), the
+//! entry's parents read back from the file by offset.
 //!
 //! The passes overlap: the second starts on a window as soon as the first
 //! has passed it, with the `@string`s found so far. What it takes for
