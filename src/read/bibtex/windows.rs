@@ -114,10 +114,12 @@ pub fn for_each_window_of(
         if buffer.len() < chunk && !input.at_end {
             input.fill(&mut buffer, chunk)?;
         }
-        // Where the stretch ends, once it is in the buffer.
+        // Where the stretch ends, once it is in the buffer. (One inside a
+        // character, in a file changed since the cut was found, is never
+        // reached: the reading goes on to the end.)
         let cut = until
             .and_then(|until| usize::try_from(until.checked_sub(base + input.skipped)?).ok())
-            .filter(|&cut| cut <= buffer.len());
+            .filter(|&cut| buffer.is_char_boundary(cut));
         if cut == Some(0) {
             return Ok(Ended::AtUntil { line: first_line });
         }
@@ -228,5 +230,52 @@ impl<R: Read> Input<R> {
         self.pending.extend_from_slice(rest);
         self.scratch = bytes;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The blocks' offsets in the file, each window's first line, and how
+    /// the reading ended.
+    fn read(text: &str, until: Option<u64>) -> (Vec<(u64, usize)>, Ended) {
+        let mut seen = Vec::new();
+        let stretch = Stretch {
+            until,
+            ..Stretch::WHOLE
+        };
+        let ended = for_each_window_of(text.as_bytes(), stretch, 64, Fields::Skipped, |window| {
+            for block in &window.syntax.blocks {
+                if let syntax::Block::Entry(entry) = block {
+                    seen.push((window.base + entry.offset as u64, window.first_line));
+                }
+            }
+            true
+        })
+        .unwrap();
+        (seen, ended)
+    }
+
+    #[test]
+    fn a_stretch_ends_at_its_cut_or_reads_on_to_the_end() {
+        let entry = |n: usize| format!("@misc{{k{n}, title = {{Ünïcödé {n}}}}}\r\n");
+        let text: String = (0..40).map(entry).collect();
+        let (whole, ended) = read(&text, None);
+        assert_eq!(ended, Ended::AtEnd);
+        assert_eq!(whole.len(), 40);
+        // At a line that starts an entry: the blocks before it, with the
+        // same lines, and the line it is on.
+        let nth = |pattern: &str, n: usize| text.match_indices(pattern).nth(n).unwrap().0;
+        let (before, ended) = read(&text, Some(nth("@misc", 25) as u64));
+        assert_eq!(before, whole[..25]);
+        assert_eq!(ended, Ended::AtUntil { line: 26 });
+        // Inside a character (a file changed under the reading): read on
+        // to the end, as a whole reading does.
+        for n in [0, 20, 39] {
+            let (blocks, ended) = read(&text, Some(nth("ï", n) as u64 + 1));
+            assert_eq!(ended, Ended::AtEnd);
+            assert_eq!(blocks, whole);
+        }
     }
 }
