@@ -39,75 +39,174 @@ use crate::read::scholar::VENUE_TRUNCATED;
 
 /// Merges duplicates among `works`, where `origins[i]` is the input work
 /// `i` came from and its line there (0 if not known); only works from
-/// different inputs merge. Returns the notes that say what was merged.
+/// different inputs merge. Returns the notes that say what was merged,
+/// group by group (works joined by shared match keys), in the order of
+/// each group's first work.
 pub fn merge_duplicates(
     works: &mut Vec<Work>,
     origins: &mut Vec<(usize, usize)>,
     input_names: &[String],
 ) -> Vec<Diagnostic> {
-    merge_duplicates_kept(works, origins, input_names).0
+    let mut groups = Groups::default();
+    for (work, origin) in works.iter().zip(origins.iter()) {
+        groups.add(origin.0, &match_keys(work));
+    }
+    let mut notes = Vec::new();
+    let mut gone = vec![false; works.len()];
+    for members in groups.spanning_inputs().chunk_by(|a, b| a.0 == b.0) {
+        let members: Vec<usize> = members.iter().map(|&(_, work)| work as usize).collect();
+        let taken = members.iter().map(|&at| std::mem::take(&mut works[at]));
+        let group_origins: Vec<_> = members.iter().map(|&at| origins[at]).collect();
+        let merged = merge_group(taken.collect(), &group_origins, input_names);
+        notes.extend(merged.notes);
+        for (&at, work) in members.iter().zip(merged.works) {
+            match work {
+                Some(work) => works[at] = work,
+                None => gone[at] = true,
+            }
+        }
+    }
+    let (mut work, mut origin) = (0, 0);
+    works.retain(|_| {
+        work += 1;
+        !gone[work - 1]
+    });
+    origins.retain(|_| {
+        origin += 1;
+        !gone[origin - 1]
+    });
+    notes
 }
 
-/// [`merge_duplicates`], also saying where each work left was among
-/// those given: the others were merged into it or one before it.
-pub(crate) fn merge_duplicates_kept(
-    works: &mut Vec<Work>,
-    origins: &mut Vec<(usize, usize)>,
+/// Works joined when they share a match key, directly or through others:
+/// only works of one group can be the same ([`same_work`] needs a shared
+/// key, and a merged work's keys are its members'), so groups are merged
+/// one at a time, each apart from the others.
+#[derive(Default)]
+pub(crate) struct Groups {
+    /// Each work's parent in its group, a root its own; a root is its
+    /// group's first work.
+    parent: Vec<u32>,
+    /// The first work seen with each key.
+    first_with_key: HashMap<u64, u32>,
+    /// Each root's input, or [`SEVERAL`] once its group spans several.
+    input: Vec<u32>,
+}
+
+const SEVERAL: u32 = u32::MAX;
+
+impl Groups {
+    /// Adds the next work, read from `input`, with its [`match_keys`].
+    pub(crate) fn add(&mut self, input: usize, keys: &[u64]) {
+        let work = self.parent.len() as u32;
+        self.parent.push(work);
+        self.input.push(input as u32);
+        for &key in keys {
+            match self.first_with_key.get(&key) {
+                Some(&other) => self.join(work, other),
+                None => {
+                    self.first_with_key.insert(key, work);
+                }
+            }
+        }
+    }
+
+    fn root(&mut self, mut work: u32) -> u32 {
+        while self.parent[work as usize] != work {
+            let grandparent = self.parent[self.parent[work as usize] as usize];
+            self.parent[work as usize] = grandparent;
+            work = grandparent;
+        }
+        work
+    }
+
+    fn join(&mut self, a: u32, b: u32) {
+        let (a, b) = (self.root(a), self.root(b));
+        if a == b {
+            return;
+        }
+        let (low, high) = (a.min(b), a.max(b));
+        self.parent[high as usize] = low;
+        if self.input[low as usize] != self.input[high as usize] {
+            self.input[low as usize] = SEVERAL;
+        }
+    }
+
+    /// The works of the groups that span several inputs, the only ones
+    /// that may merge, as (group's first work, work): group by group in
+    /// the order of their first works, each group's works in order.
+    pub(crate) fn spanning_inputs(mut self) -> Vec<(u32, u32)> {
+        self.first_with_key = HashMap::new();
+        let mut members = Vec::new();
+        for work in 0..self.parent.len() as u32 {
+            let root = self.root(work);
+            if self.input[root as usize] == SEVERAL {
+                members.push((root, work));
+            }
+        }
+        members.sort_unstable();
+        members
+    }
+}
+
+/// What merging one group did.
+pub(crate) struct GroupMerged {
+    pub(crate) notes: Vec<Diagnostic>,
+    /// For each work given, the place among them of the work it went
+    /// into: its own place for a work kept.
+    pub(crate) into: Vec<usize>,
+    /// The works kept, merged, each at its place; `None` at the others.
+    pub(crate) works: Vec<Option<Work>>,
+}
+
+/// Merges one group's works, in input order, where `origins[i]` is the
+/// input work `i` came from and its line there: each is merged into the
+/// first kept before it that is the same work from another input.
+pub(crate) fn merge_group(
+    works: Vec<Work>,
+    origins: &[(usize, usize)],
     input_names: &[String],
-) -> (Vec<Diagnostic>, Vec<usize>) {
+) -> GroupMerged {
     let mut notes = Vec::new();
-    let mut kept: Vec<(Work, (usize, usize))> = Vec::with_capacity(works.len());
-    let mut kept_at = Vec::new();
-    // Kept works by what can make two the same, so that each work is
-    // compared with its few candidates, not with every work before it.
-    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (position, (work, origin)) in std::mem::take(works)
-        .into_iter()
-        .zip(std::mem::take(origins))
-        .enumerate()
-    {
-        let mut candidates: Vec<usize> = match_keys(&work)
-            .iter()
-            .filter_map(|key| index.get(key))
-            .flatten()
-            .copied()
-            .collect();
-        candidates.sort_unstable();
-        let found = candidates.into_iter().find(|&at| {
-            let (other, other_origin) = &kept[at];
-            other_origin.0 != origin.0 && same_work(other, &work).is_some()
+    let mut into = Vec::with_capacity(works.len());
+    let mut kept: Vec<Option<Work>> = Vec::with_capacity(works.len());
+    for (position, (work, &origin)) in works.into_iter().zip(origins).enumerate() {
+        let found = (0..position).find(|&at| {
+            let other = kept[at].as_ref();
+            origins[at].0 != origin.0
+                && other.is_some_and(|other| same_work(other, &work).is_some())
         });
-        let at = match found {
+        match found {
             Some(at) => {
-                let (earlier, earlier_origin) = std::mem::take(&mut kept[at]);
+                let earlier = kept[at].take().unwrap_or_default();
                 let reason = same_work(&earlier, &work).unwrap_or("title");
                 notes.push(merge_note(
-                    (&earlier, earlier_origin),
+                    (&earlier, origins[at]),
                     (&work, origin),
                     reason,
                     input_names,
                 ));
-                kept[at] = (merged(earlier, work), earlier_origin);
-                at
+                kept[at] = Some(merged(earlier, work));
+                kept.push(None);
+                into.push(at);
             }
             None => {
-                kept.push((work, origin));
-                kept_at.push(position);
-                kept.len() - 1
-            }
-        };
-        for key in match_keys(&kept[at].0) {
-            let entries = index.entry(key).or_default();
-            if !entries.contains(&at) {
-                entries.push(at);
+                kept.push(Some(work));
+                into.push(position);
             }
         }
     }
-    for (work, origin) in kept {
-        works.push(work);
-        origins.push(origin);
+    GroupMerged {
+        notes,
+        into,
+        works: kept,
     }
-    (notes, kept_at)
+}
+
+/// A kept work with the works [`merge_group`] merged into it, in the
+/// order it merged them: the same merged work again.
+pub(crate) fn merge_again(kept: Work, merged_into: impl IntoIterator<Item = Work>) -> Work {
+    merged_into.into_iter().fold(kept, merged)
 }
 
 fn merge_note(
@@ -559,6 +658,55 @@ mod tests {
             &["a".into(), "b".into()],
         );
         assert_eq!((works.len(), notes.len()), (1, 1));
+    }
+
+    /// Works linked by shared keys are merged as a set: what is kept, and
+    /// in which place, is what merging them one by one in input order
+    /// gives; the notes come set by set, in the order of each set's first
+    /// work, and merging a set again from its record gives the same work.
+    #[test]
+    fn duplicates_merge_set_by_set() {
+        let x = work("Rivers of Sand", 2020, "Jane Doe");
+        let y = work("Önly Here", 2019, "Max Roe");
+        let mut x_again = work("rivers of sand", 2021, "J. Doe");
+        x_again.ids.doi = Some("10.5/rivers".into());
+        let mut x_renamed = work("Another Name", 2021, "Jane Doe");
+        x_renamed.ids.doi = Some("10.5/RIVERS".into());
+        let lone = work("Alone", 2019, "Ada Lovelace");
+        let y_again = work("Only here", 2019, "Max Roe");
+        let mut works = vec![
+            x.clone(),
+            y.clone(),
+            lone.clone(),
+            y_again.clone(),
+            x_again.clone(),
+            x_renamed.clone(),
+        ];
+        let mut origins = vec![(0, 1), (0, 2), (0, 3), (1, 1), (1, 2), (2, 1)];
+        let names = ["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let notes = merge_duplicates(&mut works, &mut origins, &names);
+        let said: Vec<&str> = notes.iter().map(|note| note.message.as_str()).collect();
+        assert_eq!(
+            said,
+            [
+                "merged “Rivers of Sand” (a:1) with “rivers of sand” (b:2): same title",
+                // The merged work leads with the record that has a DOI.
+                "merged “rivers of sand” (a:1) with “Another Name” (c:1): same DOI",
+                "merged “Önly Here” (a:2) with “Only here” (b:1): same title",
+            ]
+        );
+        assert_eq!(origins, [(0, 1), (0, 2), (0, 3)]);
+        assert_eq!(works[2], lone);
+        let rivers = merge_group(
+            vec![x.clone(), x_again.clone(), x_renamed.clone()],
+            &[(0, 1), (1, 2), (2, 1)],
+            &names,
+        );
+        assert_eq!(rivers.into, [0, 0, 0]);
+        let again = merge_again(x, [x_again, x_renamed]);
+        assert_eq!(rivers.works[0].as_ref(), Some(&again));
+        assert_eq!(works[0], again);
+        assert_eq!(works[0].ids.doi.as_deref(), Some("10.5/rivers"));
     }
 
     #[test]

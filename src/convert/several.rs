@@ -1,27 +1,31 @@
 //! Several BibTeX and CSL-JSON files converted into one output as they are
 //! read ([`convert_streaming_several`]), with the output and diagnostics
 //! [`convert`](super::convert) gives, in memory bounded by a small record
-//! a work and the works that may be merged. The inputs are read three
-//! times, each time on every core:
+//! a work and the largest group of works that may be merged. The inputs
+//! are read through three times, each time on every core:
 //!
 //! 1. each work's match keys (DOI, arXiv id, folded title) and own key, as
-//!    hashes: works linked by shared keys, directly or through others, to
-//!    a work of another input may be merged; the reading's diagnostics
-//!    are reported then;
-//! 2. those works, read again and merged as a library read whole merges
-//!    them (nothing else can merge with them: merging needs a shared key);
+//!    hashes: works linked by shared keys, directly or through others,
+//!    form groups, and only a group that spans several inputs may merge;
+//!    the reading's diagnostics are reported then;
+//! 2. group by group, those groups' works, each read again alone where
+//!    the first reading found it, merged as a library read whole merges
+//!    them; what is kept is where each merged work is and where the works
+//!    merged into it are;
 //! 3. every work once more, written through the sink: a work merged into
-//!    an earlier one is left out, the earlier one written merged.
+//!    an earlier one is left out, the earlier one merged again with the
+//!    works merged into it, read again alone, and written so.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::sink::{Made, Prepare, Sink};
-use super::streaming::{read_works, streamed_format};
+use super::streaming::{read_works, streamed_format, WorksAt};
 use super::{Request, Streamed};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::merge::Groups;
 use crate::model::{Profile, Work};
 use crate::read::bibtex::stream::{key_hash, Bytes, EntryAt, Marked, Outline, NO_KEY};
 use crate::read::bibtex::windows::WindowError;
@@ -75,13 +79,25 @@ pub fn convert_streaming_several(
     let whole = Arc::new(Outline::of_list(preambles, strings, plan.own_keys));
     let prepare = Prepare::new(request, outlined.profile.as_ref());
     let mut sink = Sink::new(&prepare, out);
+    let failed = Mutex::new(None);
     for (input, (&(path, name), &format)) in inputs.iter().zip(&formats).enumerate() {
         let decided = &plan.decided[input];
         let make = |work: Work, _, at: EntryAt, _: Option<&Outline>, last: Option<&mut Made>| {
             let work = match decided.get(&at.offset()) {
                 None => work,
-                Some(None) => return None,
-                Some(Some(merged)) => merged.clone(),
+                Some(Decision::LeftOut) => return None,
+                Some(Decision::Absorbs(places)) => {
+                    let mut again = ReadAgain::new(inputs, &formats, &outlined.outlines);
+                    match again.merged(work, places) {
+                        Ok(merged) => merged,
+                        // Reported once the input is read.
+                        Err(error) => {
+                            let mut failed = failed.lock().unwrap_or_else(|e| e.into_inner());
+                            failed.get_or_insert(error);
+                            return None;
+                        }
+                    }
+                }
             };
             let own = crate::key::own_key(&work);
             let unique = own.filter(|key| whole.works_with_key(key) == 1);
@@ -92,6 +108,9 @@ pub fn convert_streaming_several(
             sink.take(made, &whole, &locate, report);
         };
         read_again(Bytes::File(path), name, format, &make, &mut each)?;
+        if let Some(error) = failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            return Err(error);
+        }
     }
     let written = sink.finish(Some(&whole), skipped, report)?;
     Ok(Some(Streamed { written, skipped }))
@@ -112,7 +131,7 @@ struct Outlined {
 
 struct Seen {
     input: u32,
-    offset: u64,
+    at: EntryAt,
     own_key: u64,
 }
 
@@ -126,11 +145,11 @@ fn outline_all(inputs: &[Named<'_>], formats: &[InputFormat]) -> std::io::Result
         works: Vec::new(),
         groups: Groups::default(),
     };
-    type Keys = Vec<(u64, u64, Vec<u64>)>;
+    type Keys = Vec<(EntryAt, u64, Vec<u64>)>;
     for (input, (&(path, name), &format)) in inputs.iter().zip(formats).enumerate() {
         let make = |work: Work, _, at: EntryAt, _: Option<&Outline>, last: Option<&mut Keys>| {
             let own = crate::key::own_key(&work).map_or(NO_KEY, |key| key_hash(&key));
-            let seen = (at.offset(), own, crate::merge::match_keys(&work));
+            let seen = (at, own, crate::merge::match_keys(&work));
             match last {
                 Some(keys) => {
                     keys.push(seen);
@@ -140,12 +159,11 @@ fn outline_all(inputs: &[Named<'_>], formats: &[InputFormat]) -> std::io::Result
             }
         };
         let mut each = |keys: Keys, _: &Arc<Outline>| {
-            for (offset, own_key, match_keys) in keys {
-                let work = outlined.works.len();
-                outlined.groups.add(work, input, &match_keys);
+            for (at, own_key, match_keys) in keys {
+                outlined.groups.add(input, &match_keys);
                 outlined.works.push(Seen {
                     input: input as u32,
-                    offset,
+                    at,
                     own_key,
                 });
             }
@@ -191,69 +209,25 @@ fn outline_all(inputs: &[Named<'_>], formats: &[InputFormat]) -> std::io::Result
     Ok(Some(outlined))
 }
 
-/// Works joined when they share a match key: those of a group that spans
-/// several inputs may be merged.
-#[derive(Default)]
-struct Groups {
-    /// Each work's parent in its group, a root its own.
-    parent: Vec<u32>,
-    /// The first work seen with each key.
-    first_with_key: HashMap<u64, u32>,
-    /// Each root's input, or [`SEVERAL`] once its group spans several.
-    input: Vec<u32>,
+/// What the merge decided for a work of a group that may merge, when it
+/// is not written as it is read.
+enum Decision {
+    /// Merged into an earlier work: left out.
+    LeftOut,
+    /// Kept, and the works merged into it, in the order they were, by
+    /// input and offset: written merged with them.
+    Absorbs(Box<[(u32, u64)]>),
 }
 
-const SEVERAL: u32 = u32::MAX;
-
-impl Groups {
-    fn add(&mut self, work: usize, input: usize, keys: &[u64]) {
-        self.parent.push(work as u32);
-        self.input.push(input as u32);
-        for &key in keys {
-            match self.first_with_key.get(&key) {
-                Some(&other) => self.join(work as u32, other),
-                None => {
-                    self.first_with_key.insert(key, work as u32);
-                }
-            }
-        }
-    }
-
-    fn root(&mut self, mut work: u32) -> u32 {
-        while self.parent[work as usize] != work {
-            let grandparent = self.parent[self.parent[work as usize] as usize];
-            self.parent[work as usize] = grandparent;
-            work = grandparent;
-        }
-        work
-    }
-
-    fn join(&mut self, a: u32, b: u32) {
-        let (a, b) = (self.root(a), self.root(b));
-        if a == b {
-            return;
-        }
-        let (low, high) = (a.min(b), a.max(b));
-        self.parent[high as usize] = low;
-        if self.input[low as usize] != self.input[high as usize] {
-            self.input[low as usize] = SEVERAL;
-        }
-    }
-
-    fn may_merge(&mut self, work: usize) -> bool {
-        let root = self.root(work as u32);
-        self.input[root as usize] == SEVERAL
-    }
-}
-
-/// What the merge decided for the works that may be merged, by input and
-/// offset: `None` for a work merged into an earlier one, the merged work
-/// for the one it went into; and the own keys of the works left.
+/// What the merge decided, by input and offset, and the own keys of the
+/// works written.
 struct MergePlan {
-    decided: Vec<HashMap<u64, Option<Work>>>,
+    decided: Vec<HashMap<u64, Decision>>,
     own_keys: Vec<u64>,
 }
 
+/// Merges the groups that span several inputs one at a time, several side
+/// by side, their works read again alone; reports what was merged.
 fn merge_plan(
     inputs: &[Named<'_>],
     formats: &[InputFormat],
@@ -262,65 +236,140 @@ fn merge_plan(
     report: &mut dyn FnMut(Diagnostic),
 ) -> std::io::Result<MergePlan> {
     let mut own_keys: Vec<u64> = outlined.works.iter().map(|seen| seen.own_key).collect();
-    let mut decided = vec![HashMap::new(); inputs.len()];
-    let mut candidates: Vec<HashSet<u64>> = vec![HashSet::new(); inputs.len()];
-    let mut positions = Vec::new();
-    if request.merge {
-        for (work, seen) in outlined.works.iter().enumerate() {
-            if outlined.groups.may_merge(work) {
-                candidates[seen.input as usize].insert(seen.offset);
-                positions.push(work);
-            }
+    let mut decided: Vec<HashMap<u64, Decision>> = inputs.iter().map(|_| HashMap::new()).collect();
+    let groups = std::mem::take(&mut outlined.groups);
+    let members = match request.merge {
+        true => groups.spanning_inputs(),
+        false => Vec::new(),
+    };
+    // Groups are merged in batches of some works, so that the cores'
+    // turns are few and each input is opened once a batch.
+    let mut batches = vec![0];
+    for at in 1..members.len() {
+        let last = batches[batches.len() - 1];
+        if at - last >= BATCH && members[at - 1].0 != members[at].0 {
+            batches.push(at);
         }
     }
-    if positions.is_empty() {
-        own_keys.retain(|&hash| hash != NO_KEY);
-        return Ok(MergePlan { decided, own_keys });
-    }
-    // The works that may be merged, read again, where they were read.
-    let mut works = Vec::with_capacity(positions.len());
-    let mut origins = Vec::with_capacity(positions.len());
-    for (input, (&(path, name), &format)) in inputs.iter().zip(formats).enumerate() {
-        let wanted = &candidates[input];
-        type Held = Vec<(EntryAt, Work)>;
-        let make = |work: Work, _, at: EntryAt, _: Option<&Outline>, last: Option<&mut Held>| {
-            if !wanted.contains(&at.offset()) {
-                return None;
-            }
-            match last {
-                Some(held) => {
-                    held.push((at, work));
-                    None
-                }
-                None => Some(vec![(at, work)]),
-            }
-        };
-        let mut each = |held: Held, outline: &Arc<Outline>| {
-            for (at, work) in held {
-                origins.push((input, outline.line(at)));
-                works.push(work);
-            }
-        };
-        read_again(Bytes::File(path), name, format, &make, &mut each)?;
-    }
+    batches.push(members.len());
+    let batch = |index: usize| Some(*batches.get(index)?..*batches.get(index + 1)?);
     let names: Vec<String> = inputs.iter().map(|&(_, name)| name.to_owned()).collect();
-    let (notes, kept) = crate::merge::merge_duplicates_kept(&mut works, &mut origins, &names);
-    notes.into_iter().for_each(&mut *report);
-    // Every work that may be merged is left out, but those kept, which
-    // are written merged in their place.
-    for &position in &positions {
-        let seen = &outlined.works[position];
-        decided[seen.input as usize].insert(seen.offset, None);
-        own_keys[position] = NO_KEY;
-    }
-    for (merged, index) in works.into_iter().zip(kept) {
-        let position = positions[index];
-        let seen = &outlined.works[position];
-        own_keys[position] = crate::key::own_key(&merged).map_or(NO_KEY, |key| key_hash(&key));
-        decided[seen.input as usize].insert(seen.offset, Some(merged));
+    let works = &outlined.works;
+    let outlines = &outlined.outlines;
+    let merge = |range: std::ops::Range<usize>| {
+        let mut again = ReadAgain::new(inputs, formats, outlines);
+        let mut merged = Vec::new();
+        for group in members[range.clone()].chunk_by(|a, b| a.0 == b.0) {
+            let mut read = Vec::with_capacity(group.len());
+            let mut origins = Vec::with_capacity(group.len());
+            for &(_, work) in group {
+                let seen = &works[work as usize];
+                let input = seen.input as usize;
+                read.push(again.work(input, seen.at.offset())?);
+                origins.push((input, outlines[input].line(seen.at)));
+            }
+            merged.push(crate::merge::merge_group(read, &origins, &names));
+        }
+        Ok((range, merged))
+    };
+    let mut failure = None;
+    let threads = crate::parallel::available_threads();
+    crate::parallel::map_in_order_from(batch, threads, 2 * threads, merge, |merged| {
+        let (range, merged) = match merged {
+            Ok(merged) => merged,
+            Err(error) => {
+                failure = Some(error);
+                return false;
+            }
+        };
+        let groups = members[range].chunk_by(|a, b| a.0 == b.0);
+        for (group, merged) in groups.zip(merged) {
+            merged.notes.into_iter().for_each(&mut *report);
+            let place = |at: usize| {
+                let seen = &works[group[at].1 as usize];
+                (seen.input, seen.at.offset())
+            };
+            for (at, work) in merged.works.into_iter().enumerate() {
+                let (input, offset) = place(at);
+                let position = group[at].1 as usize;
+                let Some(work) = work else {
+                    decided[input as usize].insert(offset, Decision::LeftOut);
+                    own_keys[position] = NO_KEY;
+                    continue;
+                };
+                let absorbed: Box<[(u32, u64)]> = (at + 1..group.len())
+                    .filter(|&other| merged.into[other] == at)
+                    .map(place)
+                    .collect();
+                if !absorbed.is_empty() {
+                    own_keys[position] =
+                        crate::key::own_key(&work).map_or(NO_KEY, |key| key_hash(&key));
+                    decided[input as usize].insert(offset, Decision::Absorbs(absorbed));
+                }
+            }
+        }
+        true
+    });
+    if let Some(error) = failure {
+        return Err(error);
     }
     own_keys.retain(|&hash| hash != NO_KEY);
     Ok(MergePlan { decided, own_keys })
+}
+
+/// How many works of the groups that may merge are merged in a batch.
+const BATCH: usize = 256;
+
+/// Reads works of the inputs again, alone, where the first reading found
+/// them; each input is opened when first read.
+struct ReadAgain<'a> {
+    inputs: &'a [Named<'a>],
+    formats: &'a [InputFormat],
+    outlines: &'a [Arc<Outline>],
+    opened: Vec<Option<WorksAt<'a>>>,
+}
+
+impl<'a> ReadAgain<'a> {
+    fn new(
+        inputs: &'a [Named<'a>],
+        formats: &'a [InputFormat],
+        outlines: &'a [Arc<Outline>],
+    ) -> Self {
+        let opened = inputs.iter().map(|_| None).collect();
+        ReadAgain {
+            inputs,
+            formats,
+            outlines,
+            opened,
+        }
+    }
+
+    /// `kept` merged again with the works merged into it, at `places`.
+    fn merged(&mut self, kept: Work, places: &[(u32, u64)]) -> std::io::Result<Work> {
+        let absorbed: std::io::Result<Vec<Work>> = places
+            .iter()
+            .map(|&(input, offset)| self.work(input as usize, offset))
+            .collect();
+        Ok(crate::merge::merge_again(kept, absorbed?))
+    }
+
+    fn work(&mut self, input: usize, offset: u64) -> std::io::Result<Work> {
+        let (path, name) = self.inputs[input];
+        let works = self.opened[input].get_or_insert_with(|| {
+            WorksAt::new(
+                Bytes::File(path),
+                name,
+                self.formats[input],
+                &self.outlines[input],
+            )
+        });
+        let changed = || std::io::Error::other(format!("{name} changed while it was read"));
+        match works.work(offset) {
+            Ok(Some(work)) => Ok(work),
+            Ok(None) | Err(WindowError::NotUtf8(_) | WindowError::ReadWhole) => Err(changed()),
+            Err(WindowError::Io(error)) => Err(error),
+        }
+    }
 }
 
 /// Reads an input again, its diagnostics said already.

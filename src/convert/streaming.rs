@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::sink::{Made, Prepare, Sink};
 use super::Request;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Profile;
+use crate::model::{Profile, Work};
 use crate::read::bibtex::stream::{self, Bytes, EntryAt, Outline};
 use crate::read::bibtex::windows::WindowError;
 use crate::read::{self, InputFormat};
@@ -189,6 +189,43 @@ pub(super) fn read_works<T: Send>(
     }
 }
 
+/// Works [`read_works`] read, read again alone by their offsets (as
+/// [`EntryAt`] gives them), their problems not reported again.
+pub(super) enum WorksAt<'a> {
+    Bibtex(stream::EntriesAt<'a>),
+    CslJson(read::csl::stream::ItemsAt<'a>),
+}
+
+impl<'a> WorksAt<'a> {
+    /// For an input read with [`read_works`], which gave `outline`.
+    pub(super) fn new(
+        bytes: Bytes<'a>,
+        name: &'a str,
+        format: InputFormat,
+        outline: &'a Outline,
+    ) -> Self {
+        match format {
+            InputFormat::CslJson => WorksAt::CslJson(read::csl::stream::ItemsAt::new(bytes, name)),
+            _ => {
+                let input = stream::Input {
+                    bytes,
+                    name,
+                    owner_marks: true,
+                };
+                WorksAt::Bibtex(stream::EntriesAt::new(input, outline))
+            }
+        }
+    }
+
+    /// The work at `offset`; `None` for an entry that is no work.
+    pub(super) fn work(&mut self, offset: u64) -> Result<Option<Work>, WindowError> {
+        match self {
+            WorksAt::Bibtex(entries) => entries.work(offset),
+            WorksAt::CslJson(items) => items.work(offset),
+        }
+    }
+}
+
 /// The format the file is to be read in, if it is one read as it is
 /// streamed (BibTeX, CSL-JSON): as `--from` says, else as its name and
 /// first lines suggest. Not a file that is not text: the whole reading
@@ -232,3 +269,88 @@ const FORMAT_LOOK: usize = 1 << 16;
 
 /// How much of it is looked at first.
 const FIRST_LOOK: u64 = read::TEXT_LOOK as u64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::bibtex::syntax::tests::collect_files;
+
+    /// Each work [`read_works`] reads, read again alone where it says the
+    /// work is: the same work.
+    fn reads_again_as_read(bytes: Bytes<'_>, format: InputFormat) -> usize {
+        let make =
+            |work: Work, _, at: EntryAt, _: Option<&Outline>, last: Option<&mut Vec<_>>| match last
+            {
+                Some(works) => {
+                    works.push((at.offset(), work));
+                    None
+                }
+                None => Some(vec![(at.offset(), work)]),
+            };
+        let mut works = Vec::new();
+        let mut each = |made: Vec<(u64, Work)>, _: &Arc<Outline>| works.extend(made);
+        let read = read_works(
+            bytes,
+            "test",
+            format,
+            &make,
+            &mut each,
+            &mut |_| {},
+            &mut |_| {},
+        );
+        let Ok(Some(outline)) = read else {
+            return 0;
+        };
+        let mut again = WorksAt::new(bytes, "test", format, &outline);
+        for (offset, work) in &works {
+            let again = again.work(*offset).unwrap();
+            assert_eq!(again.as_ref(), Some(work), "at {offset}");
+        }
+        works.len()
+    }
+
+    #[test]
+    fn a_work_read_again_alone_is_the_work_read() {
+        let texts = [
+            // Parents, `@string`s defined later, accents, CRLF, a BOM, an
+            // entry left open, two entries on one line, `@xdata`.
+            "\u{feff}@string{j = {Jöurnal}}\r\n@article{a, crossref = {p}, author = {Ödön Ñame}, journal = j # { X}}\r\n\
+             @misc{open, title = {never closed\r\n@book{p, title = {Parent}, publisher = pub, xdata = {x}}\r\n\
+             @xdata{x, year = 2001}\r\n@misc{b, title = {B}} @misc{c, title = {C}, note = {ç}}\r\n\
+             @string{pub = {Pub}}\r\n",
+            "@misc{only, title = {Only}}",
+        ];
+        for (text, works) in texts.into_iter().zip([4, 1]) {
+            assert_eq!(
+                reads_again_as_read(Bytes::Text(text), InputFormat::Bibtex),
+                works
+            );
+        }
+        let items = "[\r\n  {\"id\": \"a\", \"type\": \"book\", \"title\": \"Ä {[\\\"\"},\r\n  \
+             {\"type\": \"report\"}, {\"id\": \"c\", \"title\": \"C\"}\r\n]";
+        assert_eq!(
+            reads_again_as_read(Bytes::Text(items), InputFormat::CslJson),
+            3
+        );
+    }
+
+    #[test]
+    fn every_work_of_the_fixtures_and_corpus_read_again_alone_is_the_work_read() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let corpus = root.join("../shared/corpus");
+        if !corpus.is_dir() {
+            eprintln!("{} is absent: only the fixtures are read", corpus.display());
+        }
+        let mut read = 0;
+        for (extension, format) in [("bib", InputFormat::Bibtex), ("json", InputFormat::CslJson)] {
+            let mut files = Vec::new();
+            for dir in [root.join("fixtures"), corpus.clone()] {
+                collect_files(&dir, extension, &mut files);
+            }
+            for file in files {
+                read += reads_again_as_read(Bytes::File(&file), format);
+            }
+        }
+        assert!(read > 100, "{read} works read again");
+    }
+}

@@ -114,6 +114,22 @@ impl<'a> Bytes<'a> {
         }
     }
 
+    /// `opened`, opened if it is not yet, at `offset`: for reading again
+    /// at offset after offset.
+    pub(crate) fn at<'o>(
+        self,
+        opened: &'o mut Option<Opened<'a>>,
+        offset: u64,
+    ) -> Result<&'o mut Opened<'a>, WindowError> {
+        let file = match opened {
+            Some(file) => file,
+            None => opened.insert(self.open().map_err(WindowError::Io)?),
+        };
+        file.seek(SeekFrom::Start(offset))
+            .map_err(WindowError::Io)?;
+        Ok(file)
+    }
+
     pub(crate) fn len(self) -> std::io::Result<u64> {
         match self {
             Bytes::File(path) => std::fs::metadata(path).map(|metadata| metadata.len()),
@@ -755,7 +771,7 @@ fn final_pass<T>(
 ) -> Result<WindowWorks<T>, WindowError> {
     let name = input.name;
     let text = read_span(input.bytes, span)?;
-    let mut parents = Parents::new(input, outline);
+    let mut parents = EntriesAt::new(input, outline);
     let lines = OnceLock::new();
     let mut events = Vec::new();
     let look_for_marks = input.owner_marks && names::may_mark_a_name(&text);
@@ -977,9 +993,9 @@ struct Resolved<'t> {
     problems: Vec<(Severity, String)>,
 }
 
-/// Entries fetched from the file by offset as parents, with a few kept
-/// for the next child that shares them.
-struct Parents<'o> {
+/// Entries read again from the file by offset: parents, a few kept for
+/// the next child that shares them, and works read again alone.
+pub(crate) struct EntriesAt<'o> {
     bytes: Bytes<'o>,
     /// Opened for the first parent: most windows have none.
     file: Option<Opened<'o>>,
@@ -995,13 +1011,16 @@ pub(super) const WINDOW: usize = 1 << 16;
 /// A parent is read with a small window: most entries are short.
 const PARENT_WINDOW: usize = 1 << 14;
 
+/// An entry read again alone is read with a smaller window still.
+const ENTRY_WINDOW: usize = 1 << 11;
+
 /// How many parents are kept: enough for the children near each other in
 /// a file, few enough to stay small.
 const CACHED_PARENTS: usize = 256;
 
-impl<'o> Parents<'o> {
-    fn new(input: Input<'o>, outline: &'o Outline) -> Self {
-        Parents {
+impl<'o> EntriesAt<'o> {
+    pub(crate) fn new(input: Input<'o>, outline: &'o Outline) -> Self {
+        EntriesAt {
             bytes: input.bytes,
             file: None,
             name: input.name.to_owned(),
@@ -1069,26 +1088,44 @@ impl<'o> Parents<'o> {
         Ok(Resolved { entry, problems })
     }
 
+    /// The work of the entry at `offset`, read again alone as the second
+    /// pass reads it (its parents fetched too), its problems not reported
+    /// again: they were where it was first read. `None` for `@xdata`.
+    pub(crate) fn work(&mut self, offset: u64) -> Result<Option<Work>, WindowError> {
+        let entry = self.read(offset, ENTRY_WINDOW)?;
+        let resolved = self.family(entry, offset)?;
+        if resolved.entry.kind == "xdata" {
+            return Ok(None);
+        }
+        let lines = OnceLock::new();
+        let mut reader = Reader::new(&self.name, "", 1, &lines);
+        Ok(Some(reader.work(&resolved.entry)))
+    }
+
     /// The entry at `offset`, read from the file (problems in it are
     /// reported where it is read as an entry of its own).
     fn fetch<'t>(&mut self, offset: u64) -> Result<RawEntry<'t>, WindowError> {
         if let Some(entry) = self.cache.get(&offset) {
             return Ok(entry.clone());
         }
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => self
-                .file
-                .insert(self.bytes.open().map_err(WindowError::Io)?),
-        };
-        file.seek(SeekFrom::Start(offset))
-            .map_err(WindowError::Io)?;
+        let entry = self.read(offset, PARENT_WINDOW)?;
+        if self.cache.len() >= CACHED_PARENTS {
+            self.cache.clear();
+        }
+        self.cache.insert(offset, entry.clone());
+        Ok(entry)
+    }
+
+    /// The entry at `offset`, read from the file with a window of
+    /// `window` bytes at least.
+    fn read(&mut self, offset: u64, window: usize) -> Result<RawEntry<'static>, WindowError> {
+        let file = self.bytes.at(&mut self.file, offset)?;
         let mut found = None;
         let name = self.name.clone();
         let macros = &self.outline.macros;
         for_each_window(
-            BufReader::new(file),
-            PARENT_WINDOW,
+            BufReader::with_capacity(window, file),
+            window,
             Fields::Kept,
             |window| {
                 let lines = OnceLock::new();
@@ -1099,14 +1136,10 @@ impl<'o> Parents<'o> {
                 false
             },
         )?;
-        let entry = found.ok_or(WindowError::Io(std::io::Error::other(
-            "the file changed while it was read",
-        )))?;
-        if self.cache.len() >= CACHED_PARENTS {
-            self.cache.clear();
-        }
-        self.cache.insert(offset, entry.clone());
-        Ok(entry)
+        found.ok_or(WindowError::Io(std::io::Error::other(format!(
+            "{} changed while it was read",
+            self.name
+        ))))
     }
 }
 

@@ -928,7 +928,7 @@ impl<'a> Scanner<'a> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn entries<'a, 't>(syntax: &'a Syntax<'t>) -> Vec<&'a Entry<'t>> {
@@ -1196,8 +1196,14 @@ pub(super) mod tests {
     }
 
     /// Every `.bib` file under `dir`, if it exists.
-    pub(in crate::read::bibtex) fn collect_bib_files(
+    pub(crate) fn collect_bib_files(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        collect_files(dir, "bib", files);
+    }
+
+    /// Every file named `*.{extension}` under `dir`, if it exists.
+    pub(crate) fn collect_files(
         dir: &std::path::Path,
+        extension: &str,
         files: &mut Vec<std::path::PathBuf>,
     ) {
         let Ok(read) = std::fs::read_dir(dir) else {
@@ -1206,8 +1212,8 @@ pub(super) mod tests {
         for entry in read.flatten() {
             let path = entry.path();
             if path.is_dir() {
-                collect_bib_files(&path, files);
-            } else if path.extension().is_some_and(|e| e == "bib") {
+                collect_files(&path, extension, files);
+            } else if path.extension().is_some_and(|e| e == extension) {
                 files.push(path);
             }
         }

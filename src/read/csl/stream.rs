@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 use super::{read_item, Scalar};
 use crate::diagnostic::Diagnostic;
+use crate::model::Work;
 use crate::read::bibtex::stream::{
     key_hash, Bytes, EntryAt, KeyRecord, Make, Opened, Outline, NO_KEY,
 };
@@ -374,6 +375,60 @@ fn second_pass<T>(
     }
     Ok(events)
 }
+
+/// Items read again from the file by offset.
+pub(crate) struct ItemsAt<'a> {
+    bytes: Bytes<'a>,
+    name: &'a str,
+    /// Opened for the first item.
+    file: Option<Opened<'a>>,
+}
+
+impl<'a> ItemsAt<'a> {
+    pub(crate) fn new(bytes: Bytes<'a>, name: &'a str) -> Self {
+        ItemsAt {
+            bytes,
+            name,
+            file: None,
+        }
+    }
+
+    /// The work of the item at `offset`, read again alone as the second
+    /// pass reads it, its problems not reported again.
+    pub(crate) fn work(&mut self, offset: u64) -> Result<Option<Work>, WindowError> {
+        let name = self.name;
+        let changed = || {
+            let message = format!("{name} changed while it was read");
+            WindowError::Io(std::io::Error::other(message))
+        };
+        let file = self.bytes.at(&mut self.file, offset)?;
+        let mut scanner = Scanner::new(Expect::Item, 1);
+        let (mut text, mut end) = (Vec::new(), None);
+        while end.is_none() {
+            let base = offset + text.len() as u64;
+            let read = file
+                .take(ITEM_CHUNK)
+                .read_to_end(&mut text)
+                .map_err(WindowError::Io)?;
+            if read == 0 {
+                return Err(changed());
+            }
+            scanner.scan(&text[text.len() - read..], base, &mut |found| match found {
+                Found::Item { end: at, .. } => {
+                    end = Some(at);
+                    false
+                }
+                Found::LineStart { .. } => true,
+            });
+        }
+        text.truncate(end.map_or(0, |end| end - offset) as usize);
+        let text = String::from_utf8(text).map_err(|_| changed())?;
+        Ok(read_item(&text, 0, &mut |_, _| {}))
+    }
+}
+
+/// How much of an item read again is read at a time.
+const ITEM_CHUNK: u64 = 1 << 12;
 
 /// Where the scanner is in the array's grammar, between items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
