@@ -24,9 +24,11 @@ where
     map_in_order_from(|index| items.get(index), threads, 2 * threads, make, each);
 }
 
-/// The cores there are to use.
+/// The cores there are to use, asked once: the answer reads the
+/// process's cgroup files each time it is asked.
 pub fn available_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |count| count.get())
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |count| count.get()))
 }
 
 /// As [`map_in_order`] for items that come one at a time: `item(index)`
