@@ -19,6 +19,7 @@ use pubconv::write::{Options, OutputFormat};
 static ALLOCATOR: pubconv::allocator::Allocator = pubconv::allocator::Allocator;
 
 fn main() {
+    pubconv::allocator::configure();
     divan::main();
 }
 

@@ -13,15 +13,16 @@ use std::ffi::c_void;
 
 use libmimalloc_sys as mi;
 
-/// Sets mimalloc's options for a conversion of `input_bytes` in all.
+/// Sets mimalloc's options; called first thing, before the work starts
+/// (a purge scheduled by then waits out the delay it was scheduled with).
 ///
-/// From [`LARGE_INPUT`] on, memory freed is given back to the system after
-/// 10 ms, not after mimalloc's own second: a large file's first pass lets
-/// go of tens of megabytes as the second starts, and held for a second
-/// they added to the peak (on a 1 GB `.bib` rewritten as `.bib`, 116 MB
-/// against 104). A smaller input's peak is small whatever is held, and
-/// giving memory back costs time (a millisecond of 28 on a 3 MB file).
-pub fn configure(input_bytes: u64) {
+/// Memory freed is given back to the system after 10 ms, not after
+/// mimalloc's own second: a large file's first pass lets go of tens of
+/// megabytes as the second starts, and held for a second they added to
+/// the peak (on a 1 GB `.bib` rewritten as `.bib`, 116 MB against 104; on
+/// 55 MB to a Markdown CV, 106 against 82). On a 3 MB file the time it
+/// takes is within the noise.
+pub fn configure() {
     // mimalloc's `mi_option_set`, which the sys crate declares only with a
     // feature that needs another crate.
     extern "C" {
@@ -29,15 +30,10 @@ pub fn configure(input_bytes: u64) {
     }
     /// `mi_option_purge_delay` in mimalloc's `mi_option_t`.
     const PURGE_DELAY: std::ffi::c_int = 15;
-    if input_bytes >= LARGE_INPUT {
-        // Safety: an option's index and value, which mimalloc reads when
-        // it next purges; any value is valid.
-        unsafe { mi_option_set(PURGE_DELAY, 10) }
-    }
+    // Safety: an option's index and value, which mimalloc reads when it
+    // next frees memory; any value is valid.
+    unsafe { mi_option_set(PURGE_DELAY, 10) }
 }
-
-/// The input size from which memory is given back quickly.
-pub const LARGE_INPUT: u64 = 32 << 20;
 
 /// The alignment every mimalloc block has.
 const PLAIN_ALIGNMENT: usize = 8;

@@ -368,6 +368,7 @@ macro_rules! say {
 }
 
 fn main() -> ExitCode {
+    pubconv::allocator::configure();
     let command = Cli::command();
     let takes_config: Vec<config::Command<'static>> = command
         .get_subcommands()
@@ -706,12 +707,6 @@ fn run_convert(
         .filter(|path| path.as_os_str() != "-")
         .cloned()
         .collect();
-    let input_bytes = input_paths
-        .iter()
-        .filter_map(|path| std::fs::metadata(path).ok())
-        .map(|metadata| metadata.len())
-        .sum();
-    pubconv::allocator::configure(input_bytes);
     // Where each output goes, checked before anything is read.
     let mut targets = Vec::new();
     if let Some(path) = output {
