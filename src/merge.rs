@@ -66,14 +66,16 @@ pub fn merge_duplicates(
             }
         }
     }
+    // A work without an origin (or an origin without a work) is in no
+    // group, and stays.
     let (mut work, mut origin) = (0, 0);
     works.retain(|_| {
         work += 1;
-        !gone[work - 1]
+        !gone.get(work - 1).copied().unwrap_or(false)
     });
     origins.retain(|_| {
         origin += 1;
-        !gone[origin - 1]
+        !gone.get(origin - 1).copied().unwrap_or(false)
     });
     notes
 }
@@ -658,6 +660,15 @@ mod tests {
             &["a".into(), "b".into()],
         );
         assert_eq!((works.len(), notes.len()), (1, 1));
+        // Origins and works of different lengths: those unpaired stay.
+        let mut works = vec![same.clone(), same.clone(), same.clone()];
+        let mut origins = vec![(0, 1), (1, 1)];
+        let notes = merge_duplicates(&mut works, &mut origins, &["a".into(), "b".into()]);
+        assert_eq!((works.len(), origins.len(), notes.len()), (2, 1, 1));
+        let mut works = vec![same.clone()];
+        let mut origins = vec![(0, 1), (1, 1), (1, 2)];
+        assert!(merge_duplicates(&mut works, &mut origins, &["a".into(), "b".into()]).is_empty());
+        assert_eq!((works.len(), origins.len()), (1, 3));
     }
 
     /// Works linked by shared keys are merged as a set: what is kept, and
