@@ -365,6 +365,8 @@ fn csl_json_streams_as_read_whole() {
         r#"[{"id": "k", "author": "not a list"}, {"id": "k", "type": "book", "title": "K"}, {"citation-key": "k2", "id": 5}, {"id": "k2", "type": "book"}]"#.to_owned(),
         "[\n]".to_owned(),
     ];
+    let handwritten = arrays.len();
+    let mut made = Vec::new();
     if let Some(citeproc) = common::corpus("citeproc") {
         arrays.extend(
             common::citeproc_inputs(&citeproc)
@@ -385,11 +387,17 @@ fn csl_json_streams_as_read_whole() {
         for (v, variant) in variants.into_iter().enumerate() {
             let path = folder.path().join(format!("{n}-{v}.json"));
             std::fs::write(&path, variant).unwrap();
+            if n < handwritten {
+                made.push(path.clone());
+            }
             files.push(path);
         }
     }
     for to in STREAMED {
         let request = request_to(to);
+        for path in &made {
+            assert!(streams_as_read_whole(path, &request), "{}", path.display());
+        }
         let streamed = files
             .iter()
             .filter(|path| streams_as_read_whole(path, &request))
@@ -399,7 +407,11 @@ fn csl_json_streams_as_read_whole() {
             to.name(),
             files.len()
         );
-        assert!(streamed > files.len() / 2);
+        // The fixtures' other JSON files are services' replies, read
+        // whole; the corpus is mostly CSL-JSON arrays.
+        if common::corpus("").is_some() {
+            assert!(streamed > files.len() / 2);
+        }
     }
 }
 
