@@ -64,26 +64,17 @@ impl Conversion {
 /// Reads every input and writes them as one library. Fails, with nothing
 /// written, only when an input's format cannot be told.
 pub fn convert(inputs: &[Input], request: &Request) -> Result<Conversion, Diagnostic> {
-    convert_with_progress(inputs, request, &mut |_: Progress<'_>| {})
+    convert_with_progress(inputs, request, &mut |_: &Input| {})
 }
 
-/// How far a conversion is, for a progress bar.
-#[derive(Debug, Clone, Copy)]
-pub enum Progress<'a> {
-    /// This input is read.
-    Read(&'a Input),
-    /// `done` of `total` works are looked up.
-    LookedUp { done: usize, total: usize },
-}
-
-/// [`convert`], calling `progress` as each input is read and each work
-/// looked up.
+/// [`convert`], calling `input_read` as each input is read, for a progress bar
+/// (lookups tell theirs through [`crate::lookup::Options::progress`]).
 pub fn convert_with_progress(
     inputs: &[Input],
     request: &Request,
-    progress: &mut dyn FnMut(Progress<'_>),
+    input_read: &mut dyn FnMut(&Input),
 ) -> Result<Conversion, Diagnostic> {
-    let (library, mut diagnostics, origins) = read_located(inputs, request, progress)?;
+    let (library, mut diagnostics, origins) = read_located(inputs, request, input_read)?;
     let skipped = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
@@ -187,17 +178,17 @@ pub fn read_all(
     inputs: &[Input],
     request: &Request,
 ) -> Result<(Library, Vec<Diagnostic>), Diagnostic> {
-    read_all_with_progress(inputs, request, &mut |_: Progress<'_>| {})
+    read_all_with_progress(inputs, request, &mut |_: &Input| {})
 }
 
-/// [`read_all`], calling `progress` as each input is read and each work
-/// looked up.
+/// [`read_all`], calling `input_read` as each input is read.
 pub fn read_all_with_progress(
     inputs: &[Input],
     request: &Request,
-    progress: &mut dyn FnMut(Progress<'_>),
+    input_read: &mut dyn FnMut(&Input),
 ) -> Result<(Library, Vec<Diagnostic>), Diagnostic> {
-    read_located(inputs, request, progress).map(|(library, diagnostics, _)| (library, diagnostics))
+    read_located(inputs, request, input_read)
+        .map(|(library, diagnostics, _)| (library, diagnostics))
 }
 
 /// Where a work was read: the index of its input, and its line there (0
@@ -208,7 +199,7 @@ type Origin = (usize, usize);
 fn read_located(
     inputs: &[Input],
     request: &Request,
-    progress: &mut dyn FnMut(Progress<'_>),
+    input_read: &mut dyn FnMut(&Input),
 ) -> Result<(Library, Vec<Diagnostic>, Vec<Origin>), Diagnostic> {
     let mut library = Library::default();
     let mut diagnostics = Vec::new();
@@ -282,7 +273,7 @@ fn read_located(
             origins.extend(std::iter::repeat_n((index, 0), works));
         }
         merge(&mut library, reading.library, &input.name, &mut diagnostics);
-        progress(Progress::Read(input));
+        input_read(input);
     }
     if request.merge {
         let names: Vec<String> = inputs.iter().map(|input| input.name.clone()).collect();
@@ -292,11 +283,7 @@ fn read_located(
             &names,
         ));
     }
-    diagnostics.extend(crate::lookup::complete(
-        &mut library.works,
-        &request.lookup,
-        &mut |done, total| progress(Progress::LookedUp { done, total }),
-    ));
+    diagnostics.extend(crate::lookup::complete(&mut library.works, &request.lookup));
     Ok((library, diagnostics, origins))
 }
 

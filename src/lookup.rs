@@ -142,6 +142,20 @@ pub struct Options {
     pub retry_wait: Duration,
     /// The least time between two requests to arXiv.
     pub arxiv_interval: Duration,
+    /// Told how many works are looked up so far, after each.
+    pub progress: Option<Progress>,
+}
+
+/// Called with how many works are looked up so far, and how many there
+/// are when that is known (a run may take minutes: arXiv is asked once
+/// every 3 s).
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, Option<usize>) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("Progress")
+    }
 }
 
 impl Default for Options {
@@ -156,6 +170,7 @@ impl Default for Options {
             timeout: Duration::from_secs(30),
             retry_wait: Duration::from_secs(2),
             arxiv_interval: Service::Arxiv.default_interval(),
+            progress: None,
         }
     }
 }
@@ -172,33 +187,69 @@ impl Options {
     }
 }
 
-/// Completes each work from the services `options` names, calling
-/// `progress` with how many works are done and how many there are.
-/// Returns what was matched, rejected, filled and what failed.
-pub fn complete(
-    works: &mut [Work],
-    options: &Options,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Vec<Diagnostic> {
+/// Completes each work from the services `options` names. Returns what
+/// was matched, rejected, filled and what failed.
+pub fn complete(works: &mut [Work], options: &Options) -> Vec<Diagnostic> {
+    let Some(mut lookups) = Lookups::new(options) else {
+        return Vec::new();
+    };
+    lookups.expect(works.len());
     let mut diagnostics = Vec::new();
-    if options.services.is_empty() {
-        return diagnostics;
+    for work in works.iter_mut() {
+        diagnostics.extend(lookups.complete(work));
     }
-    let cache = options.cache_dir.clone().map(Cache::new);
-    let mut client = Client::new(options);
-    let mut unanswered = 0;
-    let total = works.len();
-    for (done, work) in works.iter_mut().enumerate() {
+    diagnostics.extend(lookups.finish());
+    diagnostics
+}
+
+/// Lookups made one work at a time, as the works come (a list read whole
+/// or a stream): the cache, the client that keeps each service's
+/// spacing, and how many lookups the cache could not answer.
+pub struct Lookups<'o> {
+    options: &'o Options,
+    cache: Option<Cache>,
+    client: Client,
+    unanswered: usize,
+    done: usize,
+    total: Option<usize>,
+}
+
+impl<'o> Lookups<'o> {
+    /// `None` when `options` names no service: then nothing is looked up.
+    pub fn new(options: &'o Options) -> Option<Self> {
+        if options.services.is_empty() {
+            return None;
+        }
+        Some(Lookups {
+            options,
+            cache: options.cache_dir.clone().map(Cache::new),
+            client: Client::new(options),
+            unanswered: 0,
+            done: 0,
+            total: None,
+        })
+    }
+
+    /// Says how many works there are to look up, for the progress shown.
+    pub fn expect(&mut self, total: usize) {
+        self.total = Some(total);
+    }
+
+    /// Completes `work` from each service in turn; says what was matched,
+    /// rejected, filled and what failed.
+    pub fn complete(&mut self, work: &mut Work) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        let options = self.options;
         for &service in &options.services {
             let Some(query) = services::query(service, work) else {
                 continue;
             };
-            match answer(&query, options, cache.as_ref(), &mut client) {
+            match answer(&query, options, self.cache.as_ref(), &mut self.client) {
                 Answer::Reply(reply) => {
-                    diagnostics.extend(use_reply(work, &query, &reply, cache.as_ref()));
+                    diagnostics.extend(use_reply(work, &query, &reply, self.cache.as_ref()));
                 }
                 Answer::NotCached => {
-                    unanswered += 1;
+                    self.unanswered += 1;
                     diagnostics.push(Diagnostic::new(
                         Severity::Note,
                         "lookup::not-cached",
@@ -223,22 +274,26 @@ pub fn complete(
                 ),
             }
         }
-        progress(done + 1, total);
+        self.done += 1;
+        if let Some(progress) = &options.progress {
+            progress.0(self.done, self.total);
+        }
+        diagnostics
     }
-    if unanswered > 0 {
-        diagnostics.push(
-            Diagnostic::new(
-                Severity::Warning,
-                "lookup::offline",
-                match unanswered {
-                    1 => "1 lookup is not in the cache and was not made (--offline)".to_owned(),
-                    n => format!("{n} lookups are not in the cache and were not made (--offline)"),
-                },
-            )
-            .hint("run once without --offline to fetch them"),
-        );
+
+    /// What is left to say once every work is looked up: how many lookups
+    /// `--offline` kept from being made.
+    pub fn finish(self) -> Option<Diagnostic> {
+        let message = match self.unanswered {
+            0 => return None,
+            1 => "1 lookup is not in the cache and was not made (--offline)".to_owned(),
+            n => format!("{n} lookups are not in the cache and were not made (--offline)"),
+        };
+        Some(
+            Diagnostic::new(Severity::Warning, "lookup::offline", message)
+                .hint("run once without --offline to fetch them"),
+        )
     }
-    diagnostics
 }
 
 /// Where an answer came from.

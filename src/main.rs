@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -12,7 +12,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use pubconv::config::{self, Arguments};
 use pubconv::convert::{
     self, convert_streaming, convert_streaming_several, convert_streaming_text,
-    convert_with_progress, read_all, Input, Progress, Request,
+    convert_with_progress, read_all, Input, Request,
 };
 use pubconv::diagnostic::{Diagnostic, Severity};
 use pubconv::key::KeyPattern;
@@ -327,6 +327,7 @@ fn lookup_options(args: &LookupArgs, default_all: bool) -> lookup::Options {
         refresh: args.refresh,
         base_urls,
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        progress: Some(lookup::Progress(Arc::new(show_lookups))),
         ..defaults
     }
 }
@@ -363,7 +364,13 @@ fn parse_full_date(text: &str) -> Result<Date, String> {
 /// Prints to stderr; a closed stderr is no reason to stop.
 macro_rules! say {
     ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+        let say = || {
+            let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+        };
+        match LOOKUP_BAR.get() {
+            Some(bar) => bar.suspend(say),
+            None => say(),
+        }
     }};
 }
 
@@ -732,8 +739,10 @@ fn run_convert(
     // With --out-dir, each input is a conversion of its own, streamed when
     // it can be. (--strict writes all or nothing, so reads all first.)
     if let Some(directory) = &args.out_dir {
-        if request.lookup.services.is_empty() && args.per_file.is_none() && !args.report.strict {
-            return Ok(convert_each(directory, args, &request));
+        if args.per_file.is_none() && !args.report.strict {
+            let status = convert_each(directory, args, &request);
+            lookup_bar_finish();
+            return Ok(status);
         }
     }
     // Standard input alone is read first: converted as it is read from
@@ -747,7 +756,9 @@ fn run_convert(
         true => Some(read_inputs(&args.read.inputs)?),
         false => None,
     };
-    if let Some(status) = try_streaming(args, output, &request, stdin.as_deref())? {
+    let streamed = try_streaming(args, output, &request, stdin.as_deref());
+    lookup_bar_finish();
+    if let Some(status) = streamed? {
         return Ok(status);
     }
     let inputs = match stdin {
@@ -775,14 +786,10 @@ fn run_convert(
         None => vec![(None, &inputs[..])],
     };
     let progress = progress_bar(&inputs);
-    let mut lookup_bar = LookupBar::default();
     let mut outputs = Vec::new();
     let mut diagnostics = Vec::new();
     for (input, group) in groups {
-        let mut advance = |step: Progress<'_>| match step {
-            Progress::Read(input) => progress.inc(input.bytes.len() as u64),
-            Progress::LookedUp { done, total } => lookup_bar.show(done, total),
-        };
+        let mut advance = |input: &Input| progress.inc(input.bytes.len() as u64);
         let conversion = match convert_with_progress(group, &request, &mut advance) {
             Ok(conversion) => conversion,
             Err(diagnostic) => {
@@ -795,7 +802,7 @@ fn run_convert(
         outputs.push((input, conversion));
     }
     progress.finish_and_clear();
-    lookup_bar.finish();
+    lookup_bar_finish();
     for diagnostic in &diagnostics {
         printer.print(diagnostic);
     }
@@ -843,10 +850,7 @@ fn try_streaming(
 ) -> Result<Option<u8>, String> {
     // --strict withholds all output after a warning: stdout cannot take
     // back what was streamed to it.
-    if !request.lookup.services.is_empty()
-        || args.out_dir.is_some()
-        || args.per_file.is_some()
-        || (output.is_none() && args.report.strict)
+    if args.out_dir.is_some() || args.per_file.is_some() || (output.is_none() && args.report.strict)
     {
         return Ok(None);
     }
@@ -1052,35 +1056,34 @@ fn progress_bar(inputs: &[Input]) -> indicatif::ProgressBar {
     bar
 }
 
-/// A bar over the works looked up (a run may take minutes: arXiv is asked
-/// once every 3 s), drawn only when stderr is a terminal.
-#[derive(Default)]
-struct LookupBar {
-    bar: Option<indicatif::ProgressBar>,
+/// The bar over the works looked up, once the first is (a run may take
+/// minutes: arXiv is asked once every 3 s); drawn only when stderr is a
+/// terminal. Messages are printed above it ([`say!`]).
+static LOOKUP_BAR: OnceLock<indicatif::ProgressBar> = OnceLock::new();
+
+/// Moves [`LOOKUP_BAR`] on: `done` works looked up, of `total` if known.
+fn show_lookups(done: usize, total: Option<usize>) {
+    let bar = LOOKUP_BAR.get_or_init(|| {
+        if !std::io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::no_length();
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} works looked up")
+        {
+            bar.set_style(style);
+        }
+        bar
+    });
+    if let Some(total) = total {
+        bar.set_length(total.max(done) as u64);
+    }
+    bar.set_position(done as u64);
 }
 
-impl LookupBar {
-    fn show(&mut self, done: usize, total: usize) {
-        let bar = self.bar.get_or_insert_with(|| {
-            if !std::io::stderr().is_terminal() {
-                return indicatif::ProgressBar::hidden();
-            }
-            let bar = indicatif::ProgressBar::new(total as u64);
-            if let Ok(style) =
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} works looked up")
-            {
-                bar.set_style(style);
-            }
-            bar
-        });
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
+fn lookup_bar_finish() {
+    if let Some(bar) = LOOKUP_BAR.get() {
+        bar.finish_and_clear();
     }
 }
 

@@ -43,13 +43,9 @@ fn options(server: &HttpServer, services: &[Service], cache: &Path) -> Options {
     }
 }
 
-fn run(name: &str, bytes: &[u8], to: OutputFormat, lookup: Options) -> Conversion {
-    let input = Input {
-        name: name.into(),
-        path: Some(name.into()),
-        bytes: bytes.to_vec(),
-    };
-    let request = Conversion_ {
+/// A conversion to `to` with `lookup`.
+fn request(to: OutputFormat, lookup: Options) -> Conversion_ {
+    Conversion_ {
         from: None,
         to,
         read: ReadOptions {
@@ -58,8 +54,19 @@ fn run(name: &str, bytes: &[u8], to: OutputFormat, lookup: Options) -> Conversio
         write: Default::default(),
         merge: true,
         lookup,
-    };
-    convert(&[input], &request).unwrap()
+    }
+}
+
+fn input(name: &str, bytes: &[u8]) -> Input {
+    Input {
+        name: name.into(),
+        path: Some(name.into()),
+        bytes: bytes.to_vec(),
+    }
+}
+
+fn run(name: &str, bytes: &[u8], to: OutputFormat, lookup: Options) -> Conversion {
+    convert(&[input(name, bytes)], &request(to, lookup)).unwrap()
 }
 
 fn dump() -> Vec<u8> {
@@ -627,4 +634,107 @@ fn accents_case_and_punctuation_do_not_stop_a_match_but_the_year_does() {
         rejected[0].contains("years more than one apart"),
         "{rejected:?}"
     );
+}
+
+/// The messages of a conversion, each with its severity, sorted: a list
+/// read as it streams says what it says of each work where it reads the
+/// work, the whole reading says all of it after reading.
+fn sorted_messages(diagnostics: &[pubconv::diagnostic::Diagnostic]) -> Vec<String> {
+    let mut messages: Vec<String> = diagnostics.iter().map(|d| d.render(false)).collect();
+    messages.sort();
+    messages
+}
+
+/// Each input converted whole and as it streams, looked up on arXiv,
+/// Crossref and OpenAlex, each conversion with its own cache: the same
+/// output, the same messages, the same requests.
+fn streams_as_read_whole(inputs: &[(&str, String)], to: OutputFormat, directory: &Path) {
+    let server = HttpServer::start(services);
+    let services = [Service::Arxiv, Service::Crossref, Service::OpenAlex];
+    let caches = tempfile::tempdir().unwrap();
+    let request = |cache: &str| {
+        let lookup = options(&server, &services, &caches.path().join(cache));
+        request(to, lookup)
+    };
+    let whole_inputs: Vec<Input> = inputs
+        .iter()
+        .map(|(name, text)| input(name, text.as_bytes()))
+        .collect();
+    let whole = convert(&whole_inputs, &request("whole")).unwrap();
+    let asked_whole = server.requests().len();
+    assert!(asked_whole > 10, "{asked_whole} requests");
+
+    let mut output = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut report = |diagnostic| diagnostics.push(diagnostic);
+    let streamed = match inputs {
+        [(name, text)] => pubconv::convert::convert_streaming_text(
+            text,
+            name,
+            &request("stream"),
+            &mut output,
+            &mut report,
+        ),
+        _ => {
+            let paths: Vec<_> = inputs
+                .iter()
+                .map(|(name, text)| {
+                    let path = directory.join(name);
+                    std::fs::write(&path, text).unwrap();
+                    path
+                })
+                .collect();
+            let named: Vec<_> = paths
+                .iter()
+                .map(|path| path.as_path())
+                .zip(inputs.iter().map(|(name, _)| *name))
+                .collect();
+            pubconv::convert::convert_streaming_several(
+                &named,
+                &request("stream"),
+                &mut output,
+                &mut report,
+            )
+        }
+    };
+    let streamed = streamed.unwrap().expect("these inputs stream");
+    assert_eq!(String::from_utf8(output).unwrap(), whole.output, "{to:?}");
+    assert_eq!(streamed.written, whole.written);
+    assert_eq!(
+        sorted_messages(&diagnostics),
+        sorted_messages(&whole.diagnostics)
+    );
+    assert!(!messages(&whole, "lookup::matched").is_empty());
+    assert_eq!(server.requests().len(), 2 * asked_whole);
+}
+
+/// The bundled dump written as `to`, without lookups, its lines ending
+/// in `line_end`.
+fn dump_as(to: OutputFormat, line_end: &str) -> String {
+    let text = run("sungjun-lim.txt", &dump(), to, Options::default()).output;
+    text.replace('\n', line_end)
+}
+
+#[test]
+fn a_bib_or_csl_json_list_looked_up_as_it_streams_is_what_reading_it_whole_gives() {
+    let directory = tempfile::tempdir().unwrap();
+    let bib = dump_as(OutputFormat::Bibtex, "\n");
+    // Other names and accents, CRLF, a work without a year: the lookups
+    // that match, those that do not, and the work looked up with none.
+    let varied = dump_as(OutputFormat::Bibtex, "\r\n")
+        .replace("Sungjun Lim", "Sùngjun Lim")
+        .replacen("year = {2024}", "note = {no year}", 1);
+    let csl = dump_as(OutputFormat::CslJson, "\n");
+    for (input, to) in [
+        (("lim.bib", bib.clone()), OutputFormat::CslJson),
+        (("lim.bib", bib.clone()), OutputFormat::Biblatex),
+        (("varied.bib", varied), OutputFormat::Bibtex),
+        (("lim.json", csl.clone()), OutputFormat::Bibtex),
+        (("lim.json", csl.clone()), OutputFormat::Markdown),
+    ] {
+        streams_as_read_whole(&[input], to, directory.path());
+    }
+    // The same works from two files: merged first, then looked up once.
+    let both = [("lim.bib", bib), ("lim.json", csl)];
+    streams_as_read_whole(&both, OutputFormat::CslJson, directory.path());
 }

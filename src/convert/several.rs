@@ -77,8 +77,11 @@ pub fn convert_streaming_several(
         strings.extend(outline.strings.iter().cloned());
     }
     let whole = Arc::new(Outline::of_list(preambles, strings, plan.own_keys));
-    let prepare = Prepare::new(request, outlined.profile.as_ref());
+    let prepare = Prepare::new(request, outlined.profile.as_ref()).looking_up();
     let mut sink = Sink::new(&prepare, out);
+    let left_out = plan.decided.iter().flat_map(HashMap::values);
+    let left_out = left_out.filter(|decision| matches!(decision, Decision::LeftOut));
+    sink.expect_works(outlined.works.len() - left_out.count());
     let failed = Mutex::new(None);
     for (input, (&(path, name), &format)) in inputs.iter().zip(&formats).enumerate() {
         let decided = &plan.decided[input];

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::{nothing_written, Request};
 use crate::diagnostic::Diagnostic;
 use crate::key::KeyAssigner;
+use crate::lookup;
 use crate::model::{Library, Profile, Work};
 use crate::read::bibtex::stream::{EntryAt, Outline};
 use crate::write::{self, bibtex, OutputFormat};
@@ -54,6 +55,9 @@ pub(super) struct Prepare<'r> {
     /// Buffers already written out, for later works: memory touched once
     /// is cheaper to write than fresh memory.
     spare: Mutex<Vec<Vec<u8>>>,
+    /// Whether works are looked up first: then they are made in order,
+    /// by the sink, once looked up.
+    look_up: bool,
 }
 
 impl<'r> Prepare<'r> {
@@ -91,14 +95,51 @@ impl<'r> Prepare<'r> {
             bib: OnceLock::new(),
             no_strings,
             spare: Mutex::new(Vec::new()),
+            look_up: false,
         }
+    }
+
+    /// The same, for works not looked up yet: those the request asks to
+    /// look up are, one at a time, as the sink takes them.
+    pub(super) fn looking_up(self) -> Prepare<'r> {
+        let look_up = !self.request.lookup.services.is_empty();
+        Prepare { look_up, ..self }
     }
 
     /// What the output makes of `work`: it gets the work's own key when no
     /// other work has it, where the work was read, the outline once the
     /// reader knows it, and what was made of the work before in the same
     /// window, to add this one to (then it returns `None`).
+    ///
+    /// A work to be looked up first is kept as it is: lookups go one at a
+    /// time, in order, and the sink makes the work once it is looked up.
     pub(super) fn make(
+        &self,
+        work: Work,
+        unique_key: Option<String>,
+        at: EntryAt,
+        outline: Option<&Outline>,
+        last: Option<&mut Made>,
+    ) -> Option<Made> {
+        if !self.look_up {
+            return self.make_now(work, unique_key, at, outline, last);
+        }
+        let unmade = Unmade {
+            work,
+            unique_key,
+            at,
+        };
+        match last {
+            Some(Made::ToLookUp(works)) => {
+                works.push(unmade);
+                None
+            }
+            _ => Some(Made::ToLookUp(vec![unmade])),
+        }
+    }
+
+    /// [`Prepare::make`], the work looked up if it was to be.
+    fn make_now(
         &self,
         work: Work,
         unique_key: Option<String>,
@@ -220,6 +261,8 @@ pub(super) struct Sink<'p, 'r, 'o> {
     state: State<'p, 'r>,
     /// For works whose own key another work has too (or that have none).
     keys: Option<KeyAssigner<'r>>,
+    /// The lookups, when the request asks for them.
+    lookups: Option<lookup::Lookups<'r>>,
     out: BufWriter<&'o mut dyn Write>,
     written: usize,
     /// The first error writing out; the rest of the works are let go.
@@ -262,6 +305,10 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
             prepare,
             state,
             keys: None,
+            lookups: match prepare.look_up {
+                true => lookup::Lookups::new(&prepare.request.lookup),
+                false => None,
+            },
             out: BufWriter::with_capacity(1 << 16, out),
             written: 0,
             failure: None,
@@ -278,6 +325,10 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
         locate: &Locate<'_>,
         report: &mut dyn FnMut(Diagnostic),
     ) {
+        if let Made::ToLookUp(works) = made {
+            self.look_up(works, outline, locate, report);
+            return;
+        }
         let request = self.prepare.request;
         let mut key_of = |work: &Work, unique_key: Option<String>| {
             unique_key.unwrap_or_else(|| {
@@ -366,6 +417,7 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
                     works: 1,
                 }
             }
+            (Made::ToLookUp(_), _) => unreachable!("looked up above"),
             (Made::Work(_), State::InOrder { .. } | State::Section(..))
             | (Made::Entry(_), State::SideBySide(_) | State::Whole(_))
             | (Made::Drafted(_), State::SideBySide(_) | State::InOrder { .. } | State::Whole(_))
@@ -387,6 +439,44 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
         self.prepare.give_back(rendered.bytes);
     }
 
+    /// Says how many works there are to take, for the lookups' progress,
+    /// where the outline does not tell (a list put together from others).
+    pub(super) fn expect_works(&mut self, total: usize) {
+        if let Some(lookups) = &mut self.lookups {
+            lookups.expect(total);
+        }
+    }
+
+    /// Looks each work up, in order, then takes what is made of it.
+    fn look_up(
+        &mut self,
+        works: Vec<Unmade>,
+        outline: &Arc<Outline>,
+        locate: &Locate<'_>,
+        report: &mut dyn FnMut(Diagnostic),
+    ) {
+        for Unmade {
+            mut work,
+            unique_key,
+            at,
+        } in works
+        {
+            if let Some(lookups) = &mut self.lookups {
+                if outline.entries() > 0 {
+                    lookups.expect(outline.entries());
+                }
+                lookups
+                    .complete(&mut work)
+                    .into_iter()
+                    .for_each(&mut *report);
+            }
+            let prepare = self.prepare;
+            if let Some(made) = prepare.make_now(work, unique_key, at, Some(outline), None) {
+                self.take(made, outline, locate, report);
+            }
+        }
+    }
+
     /// Ends the output, saying when it holds no work (`skipped` entries
     /// had errors); returns how many works it holds. `outline` is `None`
     /// when the input held no windows.
@@ -398,6 +488,9 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
     ) -> std::io::Result<usize> {
         if let Some(error) = self.failure {
             return Err(error);
+        }
+        if let Some(note) = self.lookups.take().and_then(lookup::Lookups::finish) {
+            report(note);
         }
         let request = self.prepare.request;
         // A CV section counts the works it shows; the others, the works taken.
@@ -499,6 +592,15 @@ pub(super) enum Made {
     Drafted(write::cv::Draft),
     /// Entries written with the file's `@string`s, one after another.
     Entries(Entries),
+    /// Works to be looked up, then made.
+    ToLookUp(Vec<Unmade>),
+}
+
+/// A work as read, to be looked up before it is made.
+pub(super) struct Unmade {
+    work: Work,
+    unique_key: Option<String>,
+    at: EntryAt,
 }
 
 /// A work to be written in order: its own key if no other work has it,

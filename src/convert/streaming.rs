@@ -117,7 +117,7 @@ fn convert_read(
     out: &mut dyn Write,
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<Streamed, WindowError> {
-    let prepare = Prepare::new(request, owner);
+    let prepare = Prepare::new(request, owner).looking_up();
     let mut sink = Sink::new(&prepare, out);
     let mut skipped = 0;
     // The reading and the writing both report, in file order.

@@ -509,6 +509,12 @@ impl Outline {
         )
     }
 
+    /// How many entries the file holds (0 for a list put together from
+    /// others).
+    pub fn entries(&self) -> usize {
+        self.keys.sorted.len()
+    }
+
     /// The line the entry starts on.
     pub fn line(&self, at: EntryAt) -> usize {
         let near = self.keys.near(at.hash);
