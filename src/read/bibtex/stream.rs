@@ -32,8 +32,8 @@ use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 use super::first_pass::{self, Split};
-use super::syntax::{self, Block, Fields};
-use super::windows::{for_each_window, Window, WindowError};
+use super::syntax::{self, Block};
+use super::windows::{first_block, Window, WindowError};
 use super::{inherit, names};
 use super::{Macros, RawEntry, RawField, Reader};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -1126,22 +1126,16 @@ impl<'o> EntriesAt<'o> {
     /// `window` bytes at least.
     fn read(&mut self, offset: u64, window: usize) -> Result<RawEntry<'static>, WindowError> {
         let file = self.bytes.at(&mut self.file, offset)?;
-        let mut found = None;
-        let name = self.name.clone();
+        let name = &self.name;
         let macros = &self.outline.macros;
-        for_each_window(
-            BufReader::with_capacity(window, file),
-            window,
-            Fields::Kept,
-            |window| {
-                let lines = OnceLock::new();
-                let mut reader = Reader::new(&name, window.text, 1, &lines);
-                if let Some(Block::Entry(entry)) = window.syntax.blocks.into_iter().next() {
-                    found = Some(owned(reader.raw_entry(entry, macros)));
-                }
-                false
-            },
-        )?;
+        let found = first_block(file, offset, window, |window| {
+            let lines = OnceLock::new();
+            let mut reader = Reader::new(name, window.text, 1, &lines);
+            match window.syntax.blocks.into_iter().next() {
+                Some(Block::Entry(entry)) => Some(owned(reader.raw_entry(entry, macros))),
+                _ => None,
+            }
+        })?;
         found.ok_or(WindowError::Io(std::io::Error::other(format!(
             "{} changed while it was read",
             self.name

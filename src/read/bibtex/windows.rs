@@ -171,6 +171,48 @@ pub fn for_each_window_of(
     }
 }
 
+/// The block `reader` starts with (it is read from an entry's `@`, at
+/// byte `start` of the file), with its fields: read `chunk` bytes at a
+/// time until the next line that starts an entry, or the end of the file,
+/// so that only this block is parsed. `each` gets it as a window's first.
+pub fn first_block<T>(
+    reader: impl Read,
+    start: u64,
+    chunk: usize,
+    each: impl FnOnce(Window<'_>) -> T,
+) -> Result<T, WindowError> {
+    let mut input = Input {
+        reader,
+        pending: Vec::new(),
+        read: start,
+        at_end: false,
+        started: true,
+        skipped: 0,
+        scratch: Vec::new(),
+    };
+    let mut buffer = String::new();
+    let mut size = chunk;
+    loop {
+        input.fill(&mut buffer, size)?;
+        let limit = match input.at_end {
+            true => Some(buffer.len()),
+            false => syntax::first_entry_line(&buffer),
+        };
+        if let Some(limit) = limit {
+            let (syntax, resume) = syntax::parse_part(&buffer, limit, input.at_end, Fields::Kept);
+            return Ok(each(Window {
+                text: &buffer,
+                base: start,
+                end: start + resume as u64,
+                first_line: 1,
+                syntax,
+            }));
+        }
+        // A long entry costs time in proportion to its length.
+        size = buffer.len();
+    }
+}
+
 struct Input<R> {
     reader: R,
     /// The bytes of a character split by the end of the last chunk.
