@@ -320,7 +320,16 @@ mod tests {
              @string{pub = {Pub}}\r\n",
             "@misc{only, title = {Only}}",
         ];
-        for (text, works) in texts.into_iter().zip([4, 1]) {
+        // A parent and a work longer than what is read of them at first,
+        // accents across where that ends, with no line after them that
+        // starts an entry.
+        let long = format!(
+            "@misc{{child, crossref = {{parent}}}}\n@proceedings{{parent, title = {{{}}}}}\n\
+             @misc{{last, note = {{{}}}}}",
+            "é ".repeat(3000),
+            "ü".repeat(5000)
+        );
+        for (text, works) in texts.into_iter().chain([long.as_str()]).zip([4, 1, 3]) {
             assert_eq!(
                 reads_again_as_read(Bytes::Text(text), InputFormat::Bibtex),
                 works

@@ -1014,10 +1014,8 @@ pub(crate) struct EntriesAt<'o> {
 /// windows are few, small enough not to matter.
 pub(super) const WINDOW: usize = 1 << 16;
 
-/// A parent is read with a small window: most entries are short.
-const PARENT_WINDOW: usize = 1 << 14;
-
-/// An entry read again alone is read with a smaller window still.
+/// How much is read at first of an entry read again alone (a parent, or
+/// a work to merge): most entries are shorter; a longer one is read on.
 const ENTRY_WINDOW: usize = 1 << 11;
 
 /// How many parents are kept: enough for the children near each other in
@@ -1098,7 +1096,7 @@ impl<'o> EntriesAt<'o> {
     /// pass reads it (its parents fetched too), its problems not reported
     /// again: they were where it was first read. `None` for `@xdata`.
     pub(crate) fn work(&mut self, offset: u64) -> Result<Option<Work>, WindowError> {
-        let entry = self.read(offset, ENTRY_WINDOW)?;
+        let entry = self.read(offset)?;
         let resolved = self.family(entry, offset)?;
         if resolved.entry.kind == "xdata" {
             return Ok(None);
@@ -1114,7 +1112,7 @@ impl<'o> EntriesAt<'o> {
         if let Some(entry) = self.cache.get(&offset) {
             return Ok(entry.clone());
         }
-        let entry = self.read(offset, PARENT_WINDOW)?;
+        let entry = self.read(offset)?;
         if self.cache.len() >= CACHED_PARENTS {
             self.cache.clear();
         }
@@ -1122,13 +1120,12 @@ impl<'o> EntriesAt<'o> {
         Ok(entry)
     }
 
-    /// The entry at `offset`, read from the file with a window of
-    /// `window` bytes at least.
-    fn read(&mut self, offset: u64, window: usize) -> Result<RawEntry<'static>, WindowError> {
+    /// The entry at `offset`, read from the file.
+    fn read(&mut self, offset: u64) -> Result<RawEntry<'static>, WindowError> {
         let file = self.bytes.at(&mut self.file, offset)?;
         let name = &self.name;
         let macros = &self.outline.macros;
-        let found = first_block(file, offset, window, |window| {
+        let found = first_block(file, offset, ENTRY_WINDOW, |window| {
             let lines = OnceLock::new();
             let mut reader = Reader::new(name, window.text, 1, &lines);
             match window.syntax.blocks.into_iter().next() {
