@@ -309,7 +309,7 @@ impl Item {
         let mut work = Work {
             key: self.citation_key.or(text(self.id)),
             kind,
-            title: text(self.title).map(|t| markup(&t)),
+            title: text(self.title).map(markup_owned),
             ..Work::default()
         };
         work.date = self
@@ -318,7 +318,7 @@ impl Item {
         let (authors, truncated) = people(self.author.unwrap_or_default());
         work.authors = authors;
         work.editors = people(self.editor.unwrap_or_default()).0;
-        work.venue.container_title = text(self.container_title).map(|t| markup(&t));
+        work.venue.container_title = text(self.container_title).map(markup_owned);
         work.venue.volume = text(self.volume);
         work.venue.issue = text(self.issue);
         work.venue.pages = text(self.page).map(|pages| page_range(&pages));
@@ -328,7 +328,7 @@ impl Item {
         work.ids.url = text(self.url);
         work.ids.isbn = text(self.isbn);
         work.ids.issn = text(self.issn);
-        work.abstract_text = text(self.abstract_text).map(|t| markup(&t));
+        work.abstract_text = text(self.abstract_text).map(markup_owned);
         work.keywords = text(self.keyword)
             .map(|k| {
                 k.split(',')
@@ -403,7 +403,7 @@ fn read_variable(work: &mut Work, name: &str, value: Value, notes: &mut Vec<Stri
                 .flatten();
             let text = match tag {
                 Some(tag) => Text::plain(tag),
-                None => markup(&text),
+                None => markup_owned(text),
             };
             work.fields.insert(variable, text);
             return;
@@ -615,6 +615,15 @@ fn date_parts(parts: &[Value]) -> Option<(Date, Option<RangeEnd>)> {
     Some((start, end))
 }
 
+/// [`markup`] of a text owned already: text without markup, entities or
+/// math (nearly all) is kept as it is.
+fn markup_owned(text: String) -> Text {
+    match text.is_empty() || text.contains(['<', '&', '$']) {
+        true => markup(&text),
+        false => Text::plain(text),
+    }
+}
+
 /// CSL's HTML-like markup as rich text. Unknown tags stay as text.
 pub fn markup(text: &str) -> Text {
     let mut stack: Vec<(Option<Tag>, Vec<Inline>)> = vec![(None, Vec::new())];
@@ -650,8 +659,16 @@ pub fn markup(text: &str) -> Text {
                 rest = &rest[length..];
             }
             None => {
-                let (decoded, length) = entity(rest);
-                plain.push_str(&decoded);
+                // Text up to the next tag or entity, as it is.
+                let run = match memchr::memchr2(b'<', b'&', &rest.as_bytes()[1..]) {
+                    Some(at) => at + 1,
+                    None => rest.len(),
+                };
+                let (decoded, length) = match entity(rest) {
+                    Some(found) => found,
+                    None => (&rest[..run], run),
+                };
+                plain.push_str(decoded);
                 rest = &rest[length..];
             }
         }
@@ -730,15 +747,13 @@ fn flush(plain: &mut String, stack: &mut [(Option<Tag>, Vec<Inline>)]) {
     plain.clear();
 }
 
-/// One character or entity of text and its length in bytes.
-fn entity(text: &str) -> (String, usize) {
-    for (name, character) in csl::ENTITIES {
-        if text.starts_with(name) {
-            return (character.to_string(), name.len());
-        }
-    }
-    let c = text.chars().next().unwrap_or(' ');
-    (c.to_string(), c.len_utf8())
+/// The character the entity `text` starts with stands for, and the
+/// entity's length in bytes; `None` if it starts with none.
+fn entity(text: &str) -> Option<(&'static str, usize)> {
+    csl::ENTITIES
+        .iter()
+        .find(|(name, _)| text.starts_with(name))
+        .map(|&(name, character)| (character, name.len()))
 }
 
 /// The model's inline for a tag's contents.
@@ -753,6 +768,33 @@ fn wrap(tag: Tag, inner: Vec<Inline>) -> Inline {
 mod tests {
     use super::*;
     use crate::model::Style;
+
+    proptest::proptest! {
+        /// Text kept as it is when it has no markup reads as marked-up
+        /// text does; markup-free text is its entities decoded.
+        #[test]
+        fn markup_reads_runs_of_text_as_characters_one_by_one(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(&[
+                    "a", "é", " ", "&", "&amp;", "&lt;", "&#38;", "&am", "<", "<i>", "</i>",
+                    "<span class=\"nocase\">", "</span>", "$", "$x^2$", "ü\u{300}", ">",
+                ][..]),
+                0..30,
+            ),
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(markup_owned(text.clone()), markup(&text));
+            if !text.contains(['<', '$']) {
+                let decoded = csl::ENTITIES
+                    .iter()
+                    .fold(text.clone(), |text, (name, character)| text.replace(name, character));
+                // `&amp;lt;` is `&lt;` decoded once, not `<`.
+                if !text.contains("&amp;") {
+                    proptest::prop_assert_eq!(markup(&text).raw_string(), decoded);
+                }
+            }
+        }
+    }
 
     #[test]
     fn markup_becomes_rich_text() {
