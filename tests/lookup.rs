@@ -738,3 +738,50 @@ fn a_bib_or_csl_json_list_looked_up_as_it_streams_is_what_reading_it_whole_gives
     let both = [("lim.bib", bib), ("lim.json", csl)];
     streams_as_read_whole(&both, OutputFormat::CslJson, directory.path());
 }
+
+/// A writer that takes nothing, as a pipe closed by `head`.
+struct Closed;
+
+impl std::io::Write for Closed {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::BrokenPipe.into())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn once_the_output_is_closed_nothing_more_is_looked_up() {
+    let cache = tempfile::tempdir().unwrap();
+    let works = 3000;
+    let bib: String = (0..works)
+        .map(|n| format!("@misc{{w{n}, title = {{Wörk number {n}}}, author = {{Dœ, Jane}}, year = 2020}}\r\n"))
+        .collect();
+    let lookup = Options {
+        services: vec![Service::Crossref],
+        cache_dir: Some(cache.path().to_path_buf()),
+        offline: true,
+        ..Options::default()
+    };
+    let mut asked = 0;
+    let mut report = |diagnostic: pubconv::diagnostic::Diagnostic| {
+        asked += usize::from(diagnostic.code == "lookup::not-cached");
+    };
+    let request = request(OutputFormat::CslJson, lookup);
+    let streamed = pubconv::convert::convert_streaming_text(
+        &bib,
+        "many.bib",
+        &request,
+        &mut Closed,
+        &mut report,
+    );
+    let error = streamed.expect_err("the output is closed");
+    assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe);
+    assert!(asked > 0, "works are looked up until the output fails");
+    assert!(
+        asked < works / 2,
+        "{asked} of {works} looked up after the output failed"
+    );
+}

@@ -447,7 +447,9 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
         }
     }
 
-    /// Looks each work up, in order, then takes what is made of it.
+    /// Looks each work up, in order, then takes what is made of it; once
+    /// the output has failed (a pipe closed by `head`), nothing more is
+    /// looked up: it would be asked of the services for nothing.
     fn look_up(
         &mut self,
         works: Vec<Unmade>,
@@ -461,6 +463,9 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
             at,
         } in works
         {
+            if self.failure.is_some() {
+                return;
+            }
             if let Some(lookups) = &mut self.lookups {
                 if outline.entries() > 0 {
                     lookups.expect(outline.entries());
