@@ -108,10 +108,10 @@ pub(crate) enum Bytes<'a> {
 
 impl<'a> Bytes<'a> {
     pub(crate) fn open(self) -> std::io::Result<Opened<'a>> {
-        match self {
-            Bytes::File(path) => File::open(path).map(Opened::File),
-            Bytes::Text(text) => Ok(Opened::Text(Cursor::new(text.as_bytes()))),
-        }
+        Ok(match self {
+            Bytes::File(path) => Box::new(File::open(path)?),
+            Bytes::Text(text) => Box::new(Cursor::new(text.as_bytes())),
+        })
     }
 
     /// `opened`, opened if it is not yet, at `offset`: for reading again
@@ -138,29 +138,16 @@ impl<'a> Bytes<'a> {
     }
 }
 
-/// [`Bytes`] opened, to read from any offset.
-pub(crate) enum Opened<'a> {
-    File(File),
-    Text(Cursor<&'a [u8]>),
-}
+/// [`Bytes`] opened, to read from any offset. A trait object rather than
+/// an enum of the two: reading through it reaches `File`'s own way of
+/// reading into memory not yet written, where an enum's `read` would have
+/// that memory zeroed first on every read.
+pub(crate) type Opened<'a> = Box<dyn ReadSeek + Send + 'a>;
 
-impl Read for Opened<'_> {
-    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            Opened::File(file) => file.read(buffer),
-            Opened::Text(text) => text.read(buffer),
-        }
-    }
-}
+/// [`Read`] and [`Seek`], for [`Opened`].
+pub(crate) trait ReadSeek: Read + Seek {}
 
-impl Seek for Opened<'_> {
-    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        match self {
-            Opened::File(file) => file.seek(to),
-            Opened::Text(text) => text.seek(to),
-        }
-    }
-}
+impl<T: Read + Seek> ReadSeek for T {}
 
 /// What a reading reads: the bytes, their name in diagnostics, and
 /// whether entries that mark the list's owner are looked for (else such
