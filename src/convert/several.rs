@@ -81,7 +81,7 @@ pub fn convert_streaming_several(
     let mut sink = Sink::new(&prepare, out);
     let left_out = plan.decided.iter().flat_map(HashMap::values);
     let left_out = left_out.filter(|decision| matches!(decision, Decision::LeftOut));
-    sink.expect_works(outlined.works.len() - left_out.count());
+    sink.expect_works(outlined.works.len().saturating_sub(left_out.count()));
     let failed = Mutex::new(None);
     for (input, (&(path, name), &format)) in inputs.iter().zip(&formats).enumerate() {
         let decided = &plan.decided[input];
