@@ -38,8 +38,12 @@ pub enum Dialect {
 /// A field value: braced text, or a bare macro name such as `oct`.
 enum Value {
     Braced(String),
-    Macro(String),
+    Macro(Name),
 }
+
+/// A field or macro name: nearly always one of the tables' own, which
+/// needs no copy (an entry has a dozen).
+type Name = Cow<'static, str>;
 
 /// Writes the library as a `.bib` file, works in input order; what the
 /// file cannot hold as it was is reported to `lost`.
@@ -269,7 +273,7 @@ fn write_entry(
                 ];
                 let at = fields
                     .iter()
-                    .rposition(|(other, _)| titles.contains(&other.as_str()))
+                    .rposition(|(other, _)| titles.contains(&other.as_ref()))
                     .map_or(fields.len(), |at| at + 1);
                 let at = if name == "note" { fields.len() } else { at };
                 fields.insert(at, (name, value));
@@ -279,7 +283,7 @@ fn write_entry(
     for (name, value) in fields {
         let value = match value {
             Value::Braced(text) => match abbreviations.get(text.as_str()) {
-                Some(string) => Value::Macro(string.clone()),
+                Some(string) => Value::Macro(Cow::Owned(string.clone())),
                 None => Value::Braced(text),
             },
             macro_name => macro_name,
@@ -287,8 +291,8 @@ fn write_entry(
         // Pieces pushed one by one: this is the hottest loop of a `.bib`
         // output, where `write!` costs a tenth of the time.
         let (open, value, close) = match &value {
-            Value::Braced(text) => (" = {", text, "},\n"),
-            Value::Macro(name_of_macro) => (" = ", name_of_macro, ",\n"),
+            Value::Braced(text) => (" = {", text.as_str(), "},\n"),
+            Value::Macro(name_of_macro) => (" = ", name_of_macro.as_ref(), ",\n"),
         };
         for piece in ["  ", &name, open, value, close] {
             out.push_str(piece);
@@ -399,7 +403,7 @@ const FIELDS: &[(&str, &str, Getter)] = &[
             .filter(|date| !spans_years(date))?
             .start
             .month
-            .map(|month| Value::Macro(month.bibtex_macro().to_owned()))
+            .map(|month| Value::Macro(Cow::Borrowed(month.bibtex_macro())))
     }),
     // Classic styles print no day, but biblatex and reference managers
     // read it, so it is kept.
@@ -554,7 +558,7 @@ fn fields_of(
     dialect: Dialect,
     owner: &[String],
     lost: &mut Vec<Diagnostic>,
-) -> Vec<(String, Value)> {
+) -> Vec<(Name, Value)> {
     let implied_genre = crate::vocab::bibtex::implied_genre(entry_type(work, dialect));
     let pick = |bibtex: &'static str, biblatex: &'static str| match dialect {
         Dialect::Bibtex => bibtex,
@@ -568,7 +572,7 @@ fn fields_of(
     for &(bibtex, biblatex, value) in FIELDS {
         let name = pick(bibtex, biblatex);
         if let Some(value) = (!name.is_empty()).then(|| value(work, dialect)).flatten() {
-            fields.written.push((name.to_owned(), value));
+            fields.written.push((Cow::Borrowed(name), value));
         }
     }
     let annotated = match owner.is_empty() {
@@ -634,10 +638,10 @@ fn fields_of(
     let mut written = fields.written;
     // An entry with no BibLaTeX-only type or field is read back as
     // classic BibTeX, where lists are plain text: so they are written.
-    let names = written.iter().map(|(name, _)| name.as_str());
+    let names = written.iter().map(|(name, _)| name.as_ref());
     if dialect == Dialect::Biblatex && !reads_as_biblatex(entry_type(work, dialect), names) {
         for (name, value) in &mut written {
-            let items = match name.as_str() {
+            let items = match name.as_ref() {
                 "publisher" | "institution" => &work.venue.publisher,
                 "location" => &work.venue.place,
                 _ => continue,
@@ -663,7 +667,7 @@ const ANNOTATED_LISTS: &[(&str, People)] =
 /// work's CV group among its `keywords`, for
 /// `\printbibliography[keyword=article]`. Returns the annotation fields
 /// the source had that are merged here, so they are not written twice.
-fn cv_fields(work: &Work, owner: &[String], written: &mut Vec<(String, Value)>) -> Vec<String> {
+fn cv_fields(work: &Work, owner: &[String], written: &mut Vec<(Name, Value)>) -> Vec<String> {
     let mut merged = Vec::new();
     for &(list, people) in ANNOTATED_LISTS {
         let positions: Vec<usize> = people(work)
@@ -684,7 +688,7 @@ fn cv_fields(work: &Work, owner: &[String], written: &mut Vec<(String, Value)>) 
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(&field));
         let value = annotate(source.map_or("", |(_, value)| value), &positions);
-        written.insert(at + 1, (field, Value::Braced(value)));
+        written.insert(at + 1, (Cow::Owned(field), Value::Braced(value)));
         merged.extend(source.map(|(name, _)| name.clone()));
     }
     let group = work.kind.cv_group();
@@ -704,7 +708,7 @@ fn cv_fields(work: &Work, owner: &[String], written: &mut Vec<(String, Value)>) 
                     .iter()
                     .position(|(name, _)| name == "abstract")
                     .unwrap_or(written.len());
-                written.insert(at, ("keywords".to_owned(), value));
+                written.insert(at, (Cow::Borrowed("keywords"), value));
             }
         }
     }
@@ -764,7 +768,7 @@ fn number_variable(work: &Work) -> Option<Variable> {
 
 /// An entry's fields as they are placed, each name once.
 struct Placed<'l> {
-    written: Vec<(String, Value)>,
+    written: Vec<(Name, Value)>,
     key: &'l str,
     lost: &'l mut Vec<Diagnostic>,
 }
@@ -780,12 +784,12 @@ impl Placed<'_> {
 
     /// A value under its field `name`, else under its CSL name (which the
     /// reader maps back), else reported.
-    fn place(&mut self, name: &str, csl_name: &str, value: Value) {
+    fn place(&mut self, name: &'static str, csl_name: &'static str, value: Value) {
         let field = [name, csl_name]
             .into_iter()
             .find(|name| self.is_free(name) && is_safe_field_name(name));
         match field {
-            Some(field) => self.written.push((field.to_owned(), value)),
+            Some(field) => self.written.push((Cow::Borrowed(field), value)),
             None => {
                 let fields = match name {
                     "" => format!("`{csl_name}`"),
@@ -822,9 +826,10 @@ impl Placed<'_> {
             None
         };
         match problem {
-            None => self
-                .written
-                .push((name.to_owned(), Value::Braced(source_text(value)))),
+            None => self.written.push((
+                Cow::Owned(name.to_owned()),
+                Value::Braced(source_text(value)),
+            )),
             Some(why) => self.report(
                 name,
                 format!(
@@ -1178,7 +1183,7 @@ fn unread_dates(
     key: &str,
     dialect: Dialect,
     lost: &mut Vec<Diagnostic>,
-) -> Vec<(String, Value)> {
+) -> Vec<(Name, Value)> {
     let mut fields = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     for (name, value) in &work.extra {
@@ -1192,7 +1197,7 @@ fn unread_dates(
                     Dialect::Bibtex => "year",
                     Dialect::Biblatex => "date",
                 };
-                fields.push((field.to_owned(), Value::Braced(year.to_string())));
+                fields.push((Cow::Borrowed(field), Value::Braced(year.to_string())));
                 if text == year.to_string() {
                     continue;
                 }
@@ -1224,7 +1229,7 @@ fn unread_dates(
             .get(&Variable::Note)
             .map(|note| rich(note, false));
         let note = own.into_iter().chain(notes).collect::<Vec<_>>().join("; ");
-        fields.push(("note".to_owned(), Value::Braced(note)));
+        fields.push((Cow::Borrowed("note"), Value::Braced(note)));
     }
     fields
 }
@@ -1345,7 +1350,9 @@ fn has_and_word(text: &str) -> bool {
 /// Rich text as TeX. `protect_case` adds braces around acronyms and words
 /// with inner capitals when the source had no case protection of its own.
 fn rich(text: &Text, protect_case: bool) -> String {
-    let mut out = String::new();
+    // Room for most values at once: grown from nothing, a title is copied
+    // several times over.
+    let mut out = String::with_capacity(RICH_CAPACITY);
     let auto_protect = protect_case && text.casing == Casing::AsWritten;
     render(&text.inlines, auto_protect, &mut out);
     // Math and TeX kept as written can carry a stray brace (a pasted
@@ -1357,6 +1364,9 @@ fn rich(text: &Text, protect_case: bool) -> String {
         escape(&text.raw_string())
     }
 }
+
+/// The room [`rich`] starts with: more than most titles take.
+const RICH_CAPACITY: usize = 128;
 
 /// True when braces pair up as BibTeX counts them (escaped ones too).
 fn balanced(value: &str) -> bool {
@@ -1378,13 +1388,15 @@ fn render(inlines: &[Inline], auto_protect: bool, out: &mut String) {
             Inline::Plain(text) if auto_protect => protect_words(text, out),
             Inline::Plain(text) => out.push_str(&escaped(text)),
             Inline::Protected(inner) => {
-                let mut group = String::new();
-                render(inner, false, &mut group);
+                let start = out.len();
+                out.push('{');
+                render(inner, false, out);
                 // `{\…}` reads as a BibTeX special character, not as case
                 // protection: a group around it is.
-                let special = group.starts_with('\\');
-                out.push_str(if special { "{{" } else { "{" });
-                out.push_str(&group);
+                let special = out[start + 1..].starts_with('\\');
+                if special {
+                    out.insert(start, '{');
+                }
                 out.push_str(if special { "}}" } else { "}" });
             }
             Inline::Styled(style, inner) => {
