@@ -238,12 +238,14 @@ fn write_entry(
     abbreviations: &foldhash::HashMap<String, String>,
     lost: &mut Vec<Diagnostic>,
 ) {
-    let _ = writeln!(out, "@{}{{{key},", entry_type(work, dialect));
+    let written_type = entry_type(work, dialect);
+    for piece in ["@", written_type, "{", key, ",\n"] {
+        out.push_str(piece);
+    }
     let mut fields = fields_of(work, key, dialect, owner, lost);
     if dialect == Dialect::Bibtex {
         classic_date_losses(work, key, lost);
     }
-    let written_type = entry_type(work, dialect);
     let implied = crate::vocab::bibtex::implied_genre(written_type);
     if let (Some(genre), None) = (implied, work.fields.get(&Variable::Genre)) {
         let message = format!(

@@ -106,6 +106,11 @@ const DECLARATIONS: &[&str] = &["{\\bf ", "{\\em ", "{\\it "];
 /// The name inside a formatting command that wraps all of it, if one does.
 pub fn unmarked(name: &str) -> Option<&str> {
     let name = name.trim();
+    // Every command and declaration starts so: most names are ruled out
+    // without a look for each.
+    if !name.starts_with(['\\', '{']) {
+        return None;
+    }
     let inner = NAME_MARKUP
         .iter()
         .find_map(|command| name.strip_prefix(command)?.trim_start().strip_prefix('{'));
