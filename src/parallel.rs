@@ -97,6 +97,133 @@ pub fn map_in_order_from<I, T>(
     });
 }
 
+/// What one thread finds, handed to others as it finds it, and what it
+/// makes of all it found once it has ended: how a first pass over a file
+/// lets the second begin before it is done.
+pub struct Relay<F, O> {
+    state: Mutex<RelayState<F, O>>,
+    changed: Condvar,
+}
+
+struct RelayState<F, O> {
+    found: Vec<F>,
+    /// Set when the finder has ended.
+    ended: Option<O>,
+    /// Those waiting want no more.
+    stopped: bool,
+}
+
+impl<F: Clone, O: Clone> Default for Relay<F, O> {
+    fn default() -> Self {
+        Relay {
+            state: Mutex::new(RelayState {
+                found: Vec::new(),
+                ended: None,
+                stopped: false,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+}
+
+impl<F: Clone, O: Clone> Relay<F, O> {
+    fn state(&self) -> std::sync::MutexGuard<'_, RelayState<F, O>> {
+        // A panic while holding the lock is passed on when the threads are
+        // joined; the state itself stays whole.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn wait<'s>(
+        &self,
+        state: std::sync::MutexGuard<'s, RelayState<F, O>>,
+    ) -> std::sync::MutexGuard<'s, RelayState<F, O>> {
+        self.changed
+            .wait(state)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Hands on what was found; false when no more is wanted.
+    pub fn publish(&self, found: F) -> bool {
+        self.publish_with(|_| found)
+    }
+
+    /// Hands on what `found` makes, given how much was handed on before.
+    pub fn publish_with(&self, found: impl FnOnce(usize) -> F) -> bool {
+        let mut state = self.state();
+        let count = state.found.len();
+        state.found.push(found(count));
+        self.changed.notify_all();
+        !state.stopped
+    }
+
+    /// All that was found so far.
+    pub fn found_so_far(&self) -> Vec<F> {
+        self.state().found.clone()
+    }
+
+    /// Ends the finding, with what it made.
+    pub fn end(&self, outcome: O) {
+        self.state().ended = Some(outcome);
+        self.changed.notify_all();
+    }
+
+    /// No more is wanted: the finder and those waiting stop.
+    pub fn stop(&self) {
+        self.state().stopped = true;
+        self.changed.notify_all();
+    }
+
+    /// The `index`-th thing found, once it is; `None` when the finder
+    /// ended without it, or no more is wanted.
+    pub fn found(&self, index: usize) -> Option<F> {
+        let mut state = self.state();
+        loop {
+            if state.stopped {
+                return None;
+            }
+            if let Some(found) = state.found.get(index) {
+                return Some(found.clone());
+            }
+            if state.ended.is_some() {
+                return None;
+            }
+            state = self.wait(state);
+        }
+    }
+
+    /// What the finder made, if it has ended, without waiting.
+    pub fn outcome_now(&self) -> Option<O> {
+        self.state().ended.clone()
+    }
+
+    /// What the finder made, once it has ended; `None` if no more is
+    /// wanted before then.
+    pub fn outcome(&self) -> Option<O> {
+        let mut state = self.state();
+        loop {
+            match &state.ended {
+                Some(outcome) => return Some(outcome.clone()),
+                None if state.stopped => return None,
+                None => state = self.wait(state),
+            }
+        }
+    }
+}
+
+/// Stops a [`Relay`] when dropped by a panic, so that no thread waits for
+/// a finder that will never end.
+pub struct StopRelayWhenPanicking<'r, F: Clone, O: Clone>(pub &'r Relay<F, O>);
+
+impl<F: Clone, O: Clone> Drop for StopRelayWhenPanicking<'_, F, O> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
+    }
+}
+
 /// Tells the threads to stop when dropped by a panic.
 struct StopWhenPanicking<'p>(&'p Progress);
 

@@ -364,6 +364,9 @@ fn csl_json_streams_as_read_whole() {
         // stays the work's own, as read whole.
         r#"[{"id": "k", "author": "not a list"}, {"id": "k", "type": "book", "title": "K"}, {"citation-key": "k2", "id": 5}, {"id": "k2", "type": "book"}]"#.to_owned(),
         "[\n]".to_owned(),
+        // Windows read while the first pass still runs, one of them with
+        // a key a later window's work has too.
+        many_items(4000, 37, 3900),
     ];
     let handwritten = arrays.len();
     let mut made = Vec::new();
@@ -413,6 +416,21 @@ fn csl_json_streams_as_read_whole() {
             assert!(streamed > files.len() / 2);
         }
     }
+}
+
+/// A CSL-JSON array of `count` items of about 200 bytes, a line each,
+/// in which item `again` has item `first`'s key.
+fn many_items(count: usize, first: usize, again: usize) -> String {
+    let items: Vec<String> = (0..count)
+        .map(|n| {
+            let key = if n == again { first } else { n };
+            format!(
+                r#"{{"id": "k{key}", "type": "article-journal", "title": "Título número {n} of a list long enough to fill several windows", "author": [{{"family": "Ørsted", "given": "H. C."}}], "issued": {{"date-parts": [[{}]]}}}}"#,
+                1900 + n % 120
+            )
+        })
+        .collect();
+    format!("[\n{}\n]\n", items.join(",\n"))
 }
 
 #[test]

@@ -29,7 +29,9 @@ use std::fs::File;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use crate::parallel::{Relay, StopRelayWhenPanicking};
 
 use super::first_pass::{self, Split};
 use super::syntax::{self, Block};
@@ -298,7 +300,10 @@ fn works_split<T: Send>(
 ) -> Result<Option<Arc<Outline>>, WindowError> {
     let found = Found::default();
     let first_pass = || {
-        let _stop = StopWhenPanicking(&found);
+        // A panic stops the second pass, which would otherwise wait for
+        // windows that never come; it is passed on when the first pass is
+        // joined.
+        let _stop = StopRelayWhenPanicking(&found.0);
         let outcome = first_pass::outline(input, &found, split)
             .map(|(outline, diagnostics)| (Arc::new(outline), diagnostics));
         found.end(outcome.as_ref().ok().map(|(outline, _)| outline.clone()));
@@ -366,19 +371,6 @@ fn works_split<T: Send>(
         }
         result.map(|()| outline)
     })
-}
-
-/// Stops the second pass when the first panics, which would otherwise
-/// leave it waiting for windows that never come; the panic is passed on
-/// when the first pass is joined.
-struct StopWhenPanicking<'f>(&'f Found);
-
-impl Drop for StopWhenPanicking<'_> {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            self.0.stop();
-        }
-    }
 }
 
 /// The first pass, on its own thread or done.
@@ -552,21 +544,10 @@ fn stop(
 }
 
 /// What the first pass has found so far, shared with the second: the
-/// windows it has passed, and the outline once it has ended.
+/// windows it has passed, and the outline once it has ended (`None` in it
+/// if that failed).
 #[derive(Default)]
-pub(super) struct Found {
-    state: Mutex<FoundState>,
-    changed: Condvar,
-}
-
-#[derive(Default)]
-struct FoundState {
-    windows: Vec<Published>,
-    /// Set when the first pass has ended (`None` in it if that failed).
-    outline: Option<Option<Arc<Outline>>>,
-    /// The second pass wants no more.
-    stopped: bool,
-}
+pub(super) struct Found(Relay<Published, Option<Arc<Outline>>>);
 
 /// A window the first pass has passed, with the `@string`s defined up to
 /// its end if it may be read before the first pass ends.
@@ -577,89 +558,48 @@ struct Published {
 }
 
 impl Found {
-    fn state(&self) -> std::sync::MutexGuard<'_, FoundState> {
-        // A panic while holding the lock is passed on when the threads
-        // are joined; the state itself stays whole.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     /// Adds a window, with the `@string`s defined up to its end if known;
     /// false when the second pass wants no more.
     pub(super) fn publish(&self, span: Span, macros: Option<&Arc<Macros<'static>>>) -> bool {
-        let mut state = self.state();
         // Until the first pass ends nothing is handed on, so the second
         // reads no further than this: only these windows keep the
         // `@string`s of their time, and memory stays bounded.
-        let early = state.windows.len() < AHEAD;
-        let macros = macros.filter(|_| early).cloned();
-        state.windows.push(Published { span, macros });
-        self.changed.notify_all();
-        !state.stopped
+        self.0.publish_with(|published| Published {
+            span,
+            macros: macros.filter(|_| published < AHEAD).cloned(),
+        })
     }
 
     fn end(&self, outline: Option<Arc<Outline>>) {
-        self.state().outline = Some(outline);
-        self.changed.notify_all();
+        self.0.end(outline);
     }
 
     fn stop(&self) {
-        self.state().stopped = true;
-        self.changed.notify_all();
+        self.0.stop();
     }
 
     /// Window `index`, once the first pass has passed it; `None` when
     /// there is no such window or no more are wanted.
     fn window(&self, index: usize) -> Option<Published> {
-        let mut state = self.state();
-        loop {
-            if state.stopped {
-                return None;
-            }
-            if let Some(window) = state.windows.get(index) {
-                return Some(window.clone());
-            }
-            if state.outline.is_some() {
-                return None;
-            }
-            state = self
-                .changed
-                .wait(state)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
+        self.0.found(index)
     }
 
     /// The windows published so far.
     #[cfg(test)]
     pub(super) fn spans(&self) -> Vec<Span> {
-        self.state()
-            .windows
-            .iter()
-            .map(|window| window.span)
-            .collect()
+        let windows = self.0.found_so_far();
+        windows.into_iter().map(|window| window.span).collect()
     }
 
     /// The outline if the first pass has ended well, without waiting.
     fn outline_now(&self) -> Option<Arc<Outline>> {
-        self.state().outline.clone().flatten()
+        self.0.outcome_now().flatten()
     }
 
     /// The outline, once the first pass has ended; `None` if it failed or
     /// no more is wanted.
     fn outline(&self) -> Option<Arc<Outline>> {
-        let mut state = self.state();
-        loop {
-            match &state.outline {
-                Some(outline) => return outline.clone(),
-                None if state.stopped => return None,
-                None => {}
-            }
-            state = self
-                .changed
-                .wait(state)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
+        self.0.outcome().flatten()
     }
 }
 
@@ -1221,7 +1161,7 @@ mod tests {
             };
             works.events.into_iter().map(show).collect()
         };
-        let windows = found.state().windows.clone();
+        let windows = found.0.found_so_far();
         assert!(windows.len() >= 3, "the test text spans several windows");
         let (mut held, mut failed, mut marks) = (0, 0, 0);
         for window in windows {

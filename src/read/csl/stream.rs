@@ -25,6 +25,7 @@ use serde::Deserialize;
 use super::{read_item, Scalar};
 use crate::diagnostic::Diagnostic;
 use crate::model::Work;
+use crate::parallel::{Relay, StopRelayWhenPanicking};
 use crate::read::bibtex::stream::{
     key_hash, Bytes, EntryAt, KeyRecord, Make, Opened, Outline, NO_KEY,
 };
@@ -56,39 +57,81 @@ pub(crate) fn works_of<T: Send>(
     each: &mut dyn FnMut(T, &Arc<Outline>),
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<Option<Arc<Outline>>, WindowError> {
-    let plan = first_pass(bytes)?;
-    let outline = Arc::new(Outline::of_works(plan.works));
-    let threads = match plan.windows.len() {
-        0 | 1 => 1,
-        _ => crate::parallel::available_threads(),
+    let passed = Passed::default();
+    let first_pass = || {
+        let _stop = StopRelayWhenPanicking(&passed);
+        let outcome = first_pass(bytes, &passed);
+        passed.end(outcome.as_ref().ok().cloned().flatten());
+        outcome
     };
-    let mut result = Ok(Some(outline.clone()));
-    crate::parallel::map_in_order_from(
-        |index| plan.windows.get(index).copied(),
-        threads,
-        AHEAD.max(2 * threads),
-        |window| second_pass(bytes, name, &outline, window, make),
-        |read| match read {
-            Ok(events) => {
-                for event in events {
-                    match event {
-                        Event::Made(made) => each(made, &outline),
-                        Event::Reported(diagnostic) => report(diagnostic),
+    // A file of one window is read on this thread, one pass after the
+    // other: threads would not pay for themselves. A larger one is read
+    // by the second pass as the first passes its windows.
+    let small = bytes.len().is_ok_and(|length| length <= WINDOW);
+    let threads = match small {
+        true => 1,
+        false => crate::parallel::available_threads(),
+    };
+    std::thread::scope(|scope| {
+        let first = match small {
+            true => Ok(first_pass()),
+            false => Err(scope.spawn(first_pass)),
+        };
+        let mut result = Ok(());
+        crate::parallel::map_in_order_from(
+            |index| passed.found(index),
+            threads,
+            AHEAD.max(2 * threads),
+            |window| (window, second_pass(bytes, name, &passed, window, make)),
+            |(window, read)| {
+                // Nothing is handed on before the first pass has ended
+                // well: until then, the file may yet be read whole.
+                let Some(Some(outline)) = passed.outcome() else {
+                    return false;
+                };
+                let read = match read {
+                    Ok(works) if works.holds(&outline) => Ok(works),
+                    // A key taken for one work's alone is another's too.
+                    Ok(_) => second_pass(bytes, name, &passed, window, make),
+                    Err(error) => Err(error),
+                };
+                match read {
+                    Ok(works) => {
+                        for event in works.events {
+                            match event {
+                                Event::Made(made) => each(made, &outline),
+                                Event::Reported(diagnostic) => report(diagnostic),
+                            }
+                        }
+                        true
+                    }
+                    Err(error) => {
+                        result = Err(error);
+                        false
                     }
                 }
-                true
-            }
-            Err(error) => {
-                result = Err(error);
-                false
-            }
-        },
-    );
-    result
+            },
+        );
+        // A first pass still running is no longer wanted.
+        passed.stop();
+        let outline = match first {
+            Ok(outcome) => outcome,
+            Err(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        };
+        result.and(outline)
+    })
 }
 
-/// How many windows the second pass may read ahead of those handed on.
-const AHEAD: usize = 8;
+/// What the first pass hands the second: the windows as it passes them,
+/// then the outline (`None` if it failed or was stopped).
+type Passed = Relay<Span, Option<Arc<Outline>>>;
+
+/// How many windows the second pass may read ahead of those handed on:
+/// while the first pass runs, the works of some 4 MB of the file are made
+/// and held, waiting for its outline.
+const AHEAD: usize = 16;
 
 /// The size a window grows to before it is cut at the next line break
 /// between items.
@@ -108,18 +151,13 @@ struct Span {
     expect: Expect,
 }
 
-/// What the first pass found.
-struct Plan {
-    windows: Vec<Span>,
-    /// For each item that is a work: its own key's hash, offset and line.
-    works: Vec<KeyRecord>,
-}
-
-/// The first pass: the array's items, their keys and the windows.
-fn first_pass(bytes: Bytes<'_>) -> Result<Plan, WindowError> {
+/// The first pass: the array's items, their keys and the windows, each
+/// window handed to the second pass once passed. Gives the outline;
+/// `None` if the second pass wanted no more.
+fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>, WindowError> {
     let mut file = bytes.open().map_err(WindowError::Io)?;
     let mut scanner = Scanner::new(Expect::Open, 1);
-    let mut windows = Vec::new();
+    let mut stopped = false;
     let mut window = Span {
         start: 0,
         end: 0,
@@ -168,7 +206,7 @@ fn first_pass(bytes: Bytes<'_>) -> Result<Plan, WindowError> {
                 }
                 Found::LineStart { at, line, expect } => {
                     if at - window.start >= WINDOW {
-                        windows.push(Span { end: at, ..window });
+                        stopped = !passed.publish(Span { end: at, ..window });
                         window = Span {
                             start: at,
                             end: at,
@@ -178,8 +216,11 @@ fn first_pass(bytes: Bytes<'_>) -> Result<Plan, WindowError> {
                     }
                 }
             }
-            !broken
+            !broken && !stopped
         });
+        if stopped {
+            return Ok(None);
+        }
         if broken || scanner.broken {
             return Err(WindowError::ReadWhole);
         }
@@ -193,10 +234,13 @@ fn first_pass(bytes: Bytes<'_>) -> Result<Plan, WindowError> {
     if !scanner.ended() {
         return Err(WindowError::ReadWhole);
     }
-    windows.push(Span {
+    let last = Span {
         end: base + buffer.len() as u64,
         ..window
-    });
+    };
+    if !passed.publish(last) {
+        return Ok(None);
+    }
     settle(&mut file, &mut items, unsettled)?;
     // Made in place: the records take the items' room.
     let works = items
@@ -209,7 +253,7 @@ fn first_pass(bytes: Bytes<'_>) -> Result<Plan, WindowError> {
             cited: item.hash != NO_KEY,
         })
         .collect();
-    Ok(Plan { windows, works })
+    Ok(Some(Arc::new(Outline::of_works(works))))
 }
 
 /// An item as the first pass records it, in as little room as a
@@ -328,10 +372,19 @@ enum Event<T> {
 fn second_pass<T>(
     bytes: Bytes<'_>,
     name: &str,
-    outline: &Outline,
+    passed: &Passed,
     span: Span,
     make: &Make<'_, T>,
-) -> Result<Vec<Event<T>>, WindowError> {
+) -> Result<WindowWorks<T>, WindowError> {
+    // Before the first pass has ended, each work with a key is taken to
+    // be the only one with it, and that is checked once it has.
+    let outline = passed.outcome_now();
+    let outline = match &outline {
+        Some(Some(outline)) => Some(outline.as_ref()),
+        // The first pass failed: that is what is reported.
+        Some(None) => return Ok(WindowWorks::default()),
+        None => None,
+    };
     let mut file = bytes.open().map_err(WindowError::Io)?;
     let text = read_span(&mut file, span.start, span.end).map_err(|error| match error {
         WindowError::NotUtf8(_) => WindowError::Io(std::io::Error::other(format!(
@@ -340,7 +393,10 @@ fn second_pass<T>(
         error => error,
     })?;
     let lines = LineIndex::new(&text);
-    let mut events = Vec::new();
+    let mut works = WindowWorks {
+        events: Vec::new(),
+        assumed: outline.is_none().then(Vec::new),
+    };
     let mut scanner = Scanner::new(span.expect, span.first_line);
     let mut items = Vec::new();
     scanner.scan(text.as_bytes(), span.start, &mut |found| {
@@ -349,6 +405,11 @@ fn second_pass<T>(
         }
         true
     });
+    // What `make` needs of the outline before it is known is the file's
+    // `@string`s, of which a CSL-JSON file has none.
+    let no_strings = outline.is_none().then(|| Outline::of_works(Vec::new()));
+    let made_with = outline.or(no_strings.as_ref());
+    let events = &mut works.events;
     for range in items {
         let mut report = |diagnostic: Diagnostic, offset: usize| {
             let (line, column) = lines.line_column(offset);
@@ -361,19 +422,54 @@ fn second_pass<T>(
             continue;
         };
         let hash = crate::key::own_key(&work).map(|key| key_hash(&key));
-        let unique_key = hash
-            .filter(|&hash| outline.works_with_key_hash(hash) == 1)
-            .and_then(|_| crate::key::own_key(&work));
+        let unique = match (outline, hash) {
+            (Some(outline), Some(hash)) => outline.works_with_key_hash(hash) == 1,
+            (None, Some(hash)) => {
+                works
+                    .assumed
+                    .iter_mut()
+                    .for_each(|assumed| assumed.push(hash));
+                true
+            }
+            (_, None) => false,
+        };
+        let unique_key = unique.then(|| crate::key::own_key(&work)).flatten();
         let at = EntryAt::new(hash.unwrap_or(NO_KEY), span.start + range.start as u64);
         let last = match events.last_mut() {
             Some(Event::Made(last)) => Some(last),
             _ => None,
         };
-        if let Some(made) = make(work, unique_key, at, Some(outline), last) {
+        if let Some(made) = make(work, unique_key, at, made_with, last) {
             events.push(Event::Made(made));
         }
     }
-    Ok(events)
+    Ok(works)
+}
+
+/// A window's works, and, if they were made before the first pass ended,
+/// the hashes of the keys taken to be each one work's alone.
+struct WindowWorks<T> {
+    events: Vec<Event<T>>,
+    assumed: Option<Vec<u64>>,
+}
+
+impl<T> Default for WindowWorks<T> {
+    fn default() -> Self {
+        WindowWorks {
+            events: Vec::new(),
+            assumed: None,
+        }
+    }
+}
+
+impl<T> WindowWorks<T> {
+    /// Whether the works are as the outline would have them made.
+    fn holds(&self, outline: &Outline) -> bool {
+        self.assumed
+            .iter()
+            .flatten()
+            .all(|&hash| outline.works_with_key_hash(hash) == 1)
+    }
 }
 
 /// Items read again from the file by offset.
@@ -693,5 +789,55 @@ mod tests {
         }
         assert!(scan("[]", 1).1);
         assert!(scan(" [ ] ", 2).1);
+    }
+
+    /// The keys a window's works were made with: read before the first
+    /// pass ended, and after.
+    #[test]
+    fn works_made_before_the_outline_are_checked_against_it() {
+        let make: &Make<'_, Option<String>> = &|_, key, _, _, _| Some(key);
+        for (text, shared) in [
+            (
+                r#"[{"id": "a"}, {"id": "Ünï"}, {"citation-key": "c", "id": "a"}]"#,
+                false,
+            ),
+            (
+                "[\r\n{\"id\": \"a\"},\r\n{\"id\": \"b\"},\r\n{\"id\": \"a\"}\r\n]",
+                true,
+            ),
+            (
+                r#"[{"id": "a"}, {"title": "no key"}, {"id": "x", "type": "book"}, {"id": "x"}]"#,
+                true,
+            ),
+        ] {
+            let bytes = Bytes::Text(text);
+            let span = Span {
+                start: 0,
+                end: text.len() as u64,
+                first_line: 1,
+                expect: Expect::Open,
+            };
+            let keys = |works: WindowWorks<Option<String>>| -> Vec<Option<String>> {
+                let made = works.events.into_iter().filter_map(|event| match event {
+                    Event::Made(key) => Some(key),
+                    Event::Reported(_) => None,
+                });
+                made.collect()
+            };
+            let running = Passed::default();
+            let early = second_pass(bytes, "t.json", &running, span, make).unwrap();
+            assert!(early.assumed.is_some(), "{text}");
+            let ended = Passed::default();
+            let outline = first_pass(bytes, &ended).unwrap().unwrap();
+            ended.end(Some(outline.clone()));
+            assert_eq!(early.holds(&outline), !shared, "{text}");
+            let late = second_pass(bytes, "t.json", &ended, span, make).unwrap();
+            assert!(late.assumed.is_none() && late.holds(&outline));
+            if !shared {
+                assert_eq!(keys(early), keys(late), "{text}");
+            } else {
+                assert_ne!(keys(early), keys(late), "{text}");
+            }
+        }
     }
 }
