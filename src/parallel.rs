@@ -97,6 +97,40 @@ pub fn map_in_order_from<I, T>(
     });
 }
 
+/// A job started on a thread of a scope, or done on this one where a
+/// thread would not pay for itself.
+pub enum Started<'s, T> {
+    Running(std::thread::ScopedJoinHandle<'s, T>),
+    Done(T),
+}
+
+impl<'s, T> Started<'s, T> {
+    /// Runs `job` on a thread of `scope` if `on_a_thread`, else now.
+    pub fn new<'e>(
+        scope: &'s std::thread::Scope<'s, 'e>,
+        on_a_thread: bool,
+        job: impl FnOnce() -> T + Send + 's,
+    ) -> Self
+    where
+        T: Send + 's,
+    {
+        match on_a_thread {
+            true => Started::Running(scope.spawn(job)),
+            false => Started::Done(job()),
+        }
+    }
+
+    /// What the job gave, once it has ended; its panic is passed on.
+    pub fn join(self) -> T {
+        match self {
+            Started::Running(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Started::Done(outcome) => outcome,
+        }
+    }
+}
+
 /// What one thread finds, handed to others as it finds it, and what it
 /// makes of all it found once it has ended: how a first pass over a file
 /// lets the second begin before it is done.

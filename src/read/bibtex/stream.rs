@@ -31,7 +31,7 @@ use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use crate::parallel::{Relay, StopRelayWhenPanicking};
+use crate::parallel::{Relay, Started, StopRelayWhenPanicking};
 
 use super::first_pass::{self, Split};
 use super::syntax::{self, Block};
@@ -320,10 +320,7 @@ fn works_split<T: Send>(
         false => crate::parallel::available_threads(),
     };
     std::thread::scope(|scope| {
-        let mut first_pass = Some(match small {
-            true => FirstPass::Ended(first_pass()),
-            false => FirstPass::Running(scope.spawn(first_pass)),
-        });
+        let mut first_pass = Some(Started::new(scope, !small, first_pass));
         let mut outline = None;
         let mut result = Ok(());
         crate::parallel::map_in_order_from(
@@ -373,28 +370,19 @@ fn works_split<T: Send>(
     })
 }
 
-/// The first pass, on its own thread or done.
-enum FirstPass<'s> {
-    Running(std::thread::ScopedJoinHandle<'s, Outcome>),
-    Ended(Outcome),
-}
-
+/// What the first pass gives.
 type Outcome = Result<(Arc<Outline>, Vec<Diagnostic>), WindowError>;
 
 /// Waits for the first pass, reports its problems and gives its outline;
 /// `Ok(None)` if it was ended before.
 fn end_first_pass(
-    first_pass: &mut Option<FirstPass<'_>>,
+    first_pass: &mut Option<Started<'_, Outcome>>,
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<Option<Arc<Outline>>, WindowError> {
-    let outcome = match first_pass.take() {
-        None => return Ok(None),
-        Some(FirstPass::Ended(outcome)) => outcome,
-        Some(FirstPass::Running(handle)) => match handle.join() {
-            Ok(outcome) => outcome,
-            Err(panic) => std::panic::resume_unwind(panic),
-        },
+    let Some(first_pass) = first_pass.take() else {
+        return Ok(None);
     };
+    let outcome = first_pass.join();
     let (outline, diagnostics) = outcome?;
     diagnostics.into_iter().for_each(report);
     Ok(Some(outline))

@@ -25,7 +25,7 @@ use serde::Deserialize;
 use super::{read_item, Scalar};
 use crate::diagnostic::Diagnostic;
 use crate::model::Work;
-use crate::parallel::{Relay, StopRelayWhenPanicking};
+use crate::parallel::{Relay, Started, StopRelayWhenPanicking};
 use crate::read::bibtex::stream::{
     key_hash, Bytes, EntryAt, KeyRecord, Make, Opened, Outline, NO_KEY,
 };
@@ -73,10 +73,7 @@ pub(crate) fn works_of<T: Send>(
         false => crate::parallel::available_threads(),
     };
     std::thread::scope(|scope| {
-        let first = match small {
-            true => Ok(first_pass()),
-            false => Err(scope.spawn(first_pass)),
-        };
+        let first = Started::new(scope, !small, first_pass);
         let mut result = Ok(());
         crate::parallel::map_in_order_from(
             |index| passed.found(index),
@@ -114,13 +111,7 @@ pub(crate) fn works_of<T: Send>(
         );
         // A first pass still running is no longer wanted.
         passed.stop();
-        let outline = match first {
-            Ok(outcome) => outcome,
-            Err(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        };
-        result.and(outline)
+        result.and(first.join())
     })
 }
 
