@@ -7,8 +7,10 @@
 //! item's own key (as a 64-bit hash), offset and line, so that a work
 //! knows whether another has its key. It also cuts the file into windows
 //! at line breaks between items. The second pass reads the windows again,
-//! several side by side, and reads each item exactly as
-//! [`read_csl`](super::read_csl) does.
+//! several side by side as the first hands them on, and reads each item
+//! exactly as [`read_csl`](super::read_csl) does; works made before the
+//! first pass has ended take their keys to be their own alone, which is
+//! checked once it has.
 //!
 //! Only what the whole reading would read item by item is streamed: one
 //! well-formed JSON array in UTF-8. Anything else (one item alone, broken
