@@ -143,7 +143,7 @@ pub fn write_with(
         .unwrap_or_default();
     let temporary = parent(&path).join(format!(".{file_name}.pubconv-{}.tmp", std::process::id()));
     let result = std::fs::File::create(&temporary).and_then(|file| {
-        let mut file = std::io::BufWriter::new(file);
+        let mut file = std::io::BufWriter::new(WrittenBack::new(file));
         let keep = write(&mut file)?;
         file.flush()?;
         drop(file);
@@ -161,6 +161,66 @@ pub fn write_with(
     }
     result
 }
+
+/// A new file whose pages are sent to disk a stretch at a time as it is
+/// written. Replacing a file by renaming another over it makes ext4 send
+/// the new file to disk first, within the rename (so that a crash leaves
+/// the old file or the new, never an empty one): a 4 MB output held the
+/// rename some 4 ms, a tenth of its conversion. Sent as it is written,
+/// while the conversion goes on, little is left for the rename.
+struct WrittenBack {
+    file: std::fs::File,
+    written: u64,
+    /// Where the stretch not yet sent starts.
+    unsent: u64,
+}
+
+/// How much is written before it is sent.
+const WRITEBACK_STRETCH: u64 = 1 << 20;
+
+impl WrittenBack {
+    fn new(file: std::fs::File) -> WrittenBack {
+        WrittenBack {
+            file,
+            written: 0,
+            unsent: 0,
+        }
+    }
+}
+
+impl Write for WrittenBack {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let count = self.file.write(bytes)?;
+        self.written += count as u64;
+        if self.written - self.unsent >= WRITEBACK_STRETCH {
+            start_writeback(&self.file, self.unsent, self.written - self.unsent);
+            self.unsent = self.written;
+        }
+        Ok(count)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Starts sending a stretch of the file to disk, without waiting for it.
+/// Only a hint: where the system cannot, the file is sent as it would
+/// have been.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &std::fs::File, from: u64, length: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(from), Ok(length)) = (i64::try_from(from), i64::try_from(length)) else {
+        return;
+    };
+    // SAFETY: the descriptor is the open file's; the call reads no memory.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), from, length, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &std::fs::File, _: u64, _: u64) {}
 
 /// Gives the new file the replaced one's owner and group, where the user
 /// may (root may; others keep their own, which is all they can do).
@@ -268,6 +328,26 @@ mod tests {
         let error = write(&locked, b"new").unwrap_err();
         assert_eq!(error.kind(), std::io::ErrorKind::PermissionDenied);
         assert_eq!(std::fs::read_to_string(&locked).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_file_written_back_as_it_is_written_holds_every_byte() {
+        let folder = tempfile::tempdir().unwrap();
+        let out = folder.path().join("large.json");
+        std::fs::write(&out, "old").unwrap();
+        // Stretches sent whole and a part left, in pieces of odd sizes.
+        let bytes: Vec<u8> = (0..WRITEBACK_STRETCH * 5 / 2)
+            .map(|at| (at % 251) as u8)
+            .collect();
+        write_with(&out, |file| {
+            bytes
+                .chunks(7919)
+                .try_for_each(|piece| file.write_all(piece))?;
+            Ok(true)
+        })
+        .unwrap();
+        assert!(std::fs::read(&out).unwrap() == bytes);
         assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1);
     }
 }
