@@ -6,9 +6,10 @@
 //! item by item, and notes what any work needs from the others: each
 //! item's own key (as a 64-bit hash), offset and line, so that a work
 //! knows whether another has its key. It also cuts the file into windows
-//! at line breaks between items. The second pass reads the windows again,
-//! several side by side as the first hands them on, and reads each item
-//! exactly as [`read_csl`](super::read_csl) does; works made before the
+//! at line breaks between items, each with where its items are. The
+//! second pass reads the windows again, several side by side as the first
+//! hands them on, and reads each item exactly as
+//! [`read_csl`](super::read_csl) does; works made before the
 //! first pass has ended take their keys to be their own alone, which is
 //! checked once it has.
 //!
@@ -19,6 +20,7 @@
 //! window: streamed, but held whole.
 
 use std::io::{Read, Seek, SeekFrom};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -81,7 +83,10 @@ pub(crate) fn works_of<T: Send>(
             |index| passed.found(index),
             threads,
             AHEAD.max(2 * threads),
-            |window| (window, second_pass(bytes, name, &passed, window, make)),
+            |window| {
+                let read = second_pass(bytes, name, &passed, &window, make);
+                (window, read)
+            },
             |(window, read)| {
                 // Nothing is handed on before the first pass has ended
                 // well: until then, the file may yet be read whole.
@@ -91,7 +96,7 @@ pub(crate) fn works_of<T: Send>(
                 let read = match read {
                     Ok(works) if works.holds(&outline) => Ok(works),
                     // A key taken for one work's alone is another's too.
-                    Ok(_) => second_pass(bytes, name, &passed, window, make),
+                    Ok(_) => second_pass(bytes, name, &passed, &window, make),
                     Err(error) => Err(error),
                 };
                 match read {
@@ -133,15 +138,16 @@ const WINDOW: u64 = 1 << 18;
 /// How much of the file the first pass reads at a time.
 const CHUNK: usize = 1 << 20;
 
-/// A stretch of the file that starts at a line's start between items.
-#[derive(Debug, Clone, Copy)]
+/// A stretch of the file that starts at a line's start between items,
+/// and where its items are in it, as the first pass found them.
+#[derive(Debug, Clone)]
 struct Span {
     start: u64,
     end: u64,
     /// 1-based line of `start`.
     first_line: usize,
-    /// What the array's grammar expects at `start`.
-    expect: Expect,
+    /// From `start`.
+    items: Arc<[Range<usize>]>,
 }
 
 /// The first pass: the array's items, their keys and the windows, each
@@ -151,12 +157,8 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
     let mut file = bytes.open().map_err(WindowError::Io)?;
     let mut scanner = Scanner::new(Expect::Open, 1);
     let mut stopped = false;
-    let mut window = Span {
-        start: 0,
-        end: 0,
-        first_line: 1,
-        expect: Expect::Open,
-    };
+    // Where the window being passed starts, its line, and its items.
+    let (mut window, mut first_line, mut window_items) = (0, 1, Vec::new());
     // Room for as many items as the file may hold (room never written to
     // takes no memory from the system): grown a doubling at a time, the
     // list would be copied, old and new held at once.
@@ -180,6 +182,7 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
         scanner.scan(&buffer[scanned..], base + scanned as u64, &mut |found| {
             match found {
                 Found::Item { start, end, line } => {
+                    window_items.push((start - window) as usize..(end - window) as usize);
                     let bytes = &buffer[(start - base) as usize..(end - base) as usize];
                     let mut item = Item {
                         hash: NO_KEY,
@@ -197,15 +200,15 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
                     }
                     items.push(item);
                 }
-                Found::LineStart { at, line, expect } => {
-                    if at - window.start >= WINDOW {
-                        stopped = !passed.publish(Span { end: at, ..window });
-                        window = Span {
-                            start: at,
+                Found::LineStart { at, line } => {
+                    if at - window >= WINDOW {
+                        stopped = !passed.publish(Span {
+                            start: window,
                             end: at,
-                            first_line: line,
-                            expect,
-                        };
+                            first_line,
+                            items: std::mem::take(&mut window_items).into(),
+                        });
+                        (window, first_line) = (at, line);
                     }
                 }
             }
@@ -228,8 +231,10 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
         return Err(WindowError::ReadWhole);
     }
     let last = Span {
+        start: window,
         end: base + buffer.len() as u64,
-        ..window
+        first_line,
+        items: window_items.into(),
     };
     if !passed.publish(last) {
         return Ok(None);
@@ -366,7 +371,7 @@ fn second_pass<T>(
     bytes: Bytes<'_>,
     name: &str,
     passed: &Passed,
-    span: Span,
+    span: &Span,
     make: &Make<'_, T>,
 ) -> Result<WindowWorks<T>, WindowError> {
     // Before the first pass has ended, each work with a key is taken to
@@ -390,20 +395,12 @@ fn second_pass<T>(
         events: Vec::new(),
         assumed: outline.is_none().then(Vec::new),
     };
-    let mut scanner = Scanner::new(span.expect, span.first_line);
-    let mut items = Vec::new();
-    scanner.scan(text.as_bytes(), span.start, &mut |found| {
-        if let Found::Item { start, end, .. } = found {
-            items.push((start - span.start) as usize..(end - span.start) as usize);
-        }
-        true
-    });
     // What `make` needs of the outline before it is known is the file's
     // `@string`s, of which a CSL-JSON file has none.
     let no_strings = outline.is_none().then(|| Outline::of_works(Vec::new()));
     let made_with = outline.or(no_strings.as_ref());
     let events = &mut works.events;
-    for range in items {
+    for range in span.items.iter().cloned() {
         let mut report = |diagnostic: Diagnostic, offset: usize| {
             let (line, column) = lines.line_column(offset);
             let diagnostic = diagnostic
@@ -539,11 +536,7 @@ enum Found {
     /// An item's JSON text, from `start` to `end`, starting on `line`.
     Item { start: u64, end: u64, line: usize },
     /// A line that starts between items, at `at`.
-    LineStart {
-        at: u64,
-        line: usize,
-        expect: Expect,
-    },
+    LineStart { at: u64, line: usize },
 }
 
 /// An item being scanned.
@@ -621,12 +614,11 @@ impl Scanner {
             at += 1;
             match (byte, self.expect) {
                 (b' ' | b'\t' | b'\r', _) => {}
-                (b'\n', expect) => {
+                (b'\n', _) => {
                     self.line += 1;
                     let start = Found::LineStart {
                         at: base + at as u64,
                         line: self.line,
-                        expect,
                     };
                     if !found(start) {
                         return;
@@ -804,12 +796,6 @@ mod tests {
             ),
         ] {
             let bytes = Bytes::Text(text);
-            let span = Span {
-                start: 0,
-                end: text.len() as u64,
-                first_line: 1,
-                expect: Expect::Open,
-            };
             let keys = |works: WindowWorks<Option<String>>| -> Vec<Option<String>> {
                 let made = works.events.into_iter().filter_map(|event| match event {
                     Event::Made(key) => Some(key),
@@ -817,14 +803,17 @@ mod tests {
                 });
                 made.collect()
             };
-            let running = Passed::default();
-            let early = second_pass(bytes, "t.json", &running, span, make).unwrap();
-            assert!(early.assumed.is_some(), "{text}");
+            // The first pass's one window, the whole text.
             let ended = Passed::default();
             let outline = first_pass(bytes, &ended).unwrap().unwrap();
+            let span = ended.found(0).unwrap();
+            assert_eq!((span.start, span.end), (0, text.len() as u64));
+            let running = Passed::default();
+            let early = second_pass(bytes, "t.json", &running, &span, make).unwrap();
+            assert!(early.assumed.is_some(), "{text}");
             ended.end(Some(outline.clone()));
             assert_eq!(early.holds(&outline), !shared, "{text}");
-            let late = second_pass(bytes, "t.json", &ended, span, make).unwrap();
+            let late = second_pass(bytes, "t.json", &ended, &span, make).unwrap();
             assert!(late.assumed.is_none() && late.holds(&outline));
             if !shared {
                 assert_eq!(keys(early), keys(late), "{text}");
