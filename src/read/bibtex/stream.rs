@@ -72,35 +72,46 @@ struct ByHash<T> {
     shift: u32,
 }
 
-impl<T: Copy> ByHash<T> {
+impl<T> ByHash<T> {
     /// `items`, in any order, sorted by hash and, among equal hashes, by
-    /// `then`; four records a run, on average. Each record is put in its
-    /// run by counting (the runs are known before the order within them),
-    /// then each run of a few is sorted alone: a tenth of what sorting the
-    /// whole list cost.
-    fn new<K: Ord>(items: Vec<T>, hash: impl Fn(&T) -> u64, then: impl Fn(&T) -> K) -> ByHash<T> {
+    /// `then`; four records a run, on average. Each record is moved into
+    /// its run, in place (the runs' places are counted first), then each
+    /// run of a few is sorted alone: a tenth of what sorting the whole
+    /// list cost, and no second list (on a large file, the records are
+    /// most of the memory).
+    fn new<K: Ord>(
+        mut items: Vec<T>,
+        hash: impl Fn(&T) -> u64,
+        then: impl Fn(&T) -> K,
+    ) -> ByHash<T> {
         let bits = (items.len() / 4).checked_ilog2().unwrap_or(0).min(24);
         let shift = 64 - bits;
-        let run = |hash: u64| hash.checked_shr(shift).unwrap_or(0) as usize;
+        let run = |item: &T| hash(item).checked_shr(shift).unwrap_or(0) as usize;
         let mut starts = vec![0; (1 << bits) + 1];
         for item in &items {
-            starts[run(hash(item)) + 1] += 1;
+            starts[run(item) + 1] += 1;
         }
         for at in 1..starts.len() {
             starts[at] += starts[at - 1];
         }
+        // Where the next record of each run goes: a record found in
+        // another run's place is swapped into its own.
         let mut next = starts.clone();
-        let mut sorted = items.clone();
-        for item in items {
-            let at = &mut next[run(hash(&item))];
-            sorted[*at] = item;
-            *at += 1;
+        for current in 0..starts.len() - 1 {
+            while next[current] < starts[current + 1] {
+                let at = next[current];
+                let belongs = run(&items[at]);
+                if belongs != current {
+                    items.swap(at, next[belongs]);
+                }
+                next[belongs] += 1;
+            }
         }
         for pair in starts.windows(2) {
-            sorted[pair[0]..pair[1]].sort_unstable_by_key(|item| (hash(item), then(item)));
+            items[pair[0]..pair[1]].sort_unstable_by_key(|item| (hash(item), then(item)));
         }
         ByHash {
-            sorted,
+            sorted: items,
             starts,
             shift,
         }
