@@ -212,13 +212,18 @@ impl<F: Clone, O: Clone> Relay<F, O> {
     /// The `index`-th thing found, once it is; `None` when the finder
     /// ended without it, or no more is wanted.
     pub fn found(&self, index: usize) -> Option<F> {
+        self.when_found(index, |found| found.clone())
+    }
+
+    /// What `hand_on` makes of the `index`-th thing found, once it is.
+    fn when_found(&self, index: usize, hand_on: impl FnOnce(&mut F) -> F) -> Option<F> {
         let mut state = self.state();
         loop {
             if state.stopped {
                 return None;
             }
-            if let Some(found) = state.found.get(index) {
-                return Some(found.clone());
+            if let Some(found) = state.found.get_mut(index) {
+                return Some(hand_on(found));
             }
             if state.ended.is_some() {
                 return None;
@@ -243,6 +248,15 @@ impl<F: Clone, O: Clone> Relay<F, O> {
                 None => state = self.wait(state),
             }
         }
+    }
+}
+
+impl<F: Clone + Default, O: Clone> Relay<F, O> {
+    /// [`Relay::found`], taken: the default is left in its place. For what
+    /// one reader alone wants, which the relay would otherwise hold until
+    /// it is dropped.
+    pub fn take(&self, index: usize) -> Option<F> {
+        self.when_found(index, std::mem::take)
     }
 }
 
