@@ -232,13 +232,9 @@ impl<'r> Prepare<'r> {
         })
     }
 
-    /// A written buffer to use again, or a fresh one with room for a
-    /// window's works: grown from nothing, its bytes would be copied a
-    /// dozen times and fresh memory touched at each. Room never written
-    /// to takes no memory from the system.
     fn take_spare(&self) -> Vec<u8> {
         let spare = self.spare.lock().ok().and_then(|mut spare| spare.pop());
-        spare.unwrap_or_else(|| Vec::with_capacity(RENDERED_CAPACITY))
+        spare.unwrap_or_default()
     }
 
     /// Keeps a written buffer for later works. One grown far past the
@@ -690,7 +686,8 @@ impl Rendered {
 /// About the room a window's rendered works take: a 64 kB window of
 /// BibTeX is about 100 kB of CSL-JSON. Written buffers of about this room
 /// are used again (memory touched once is cheaper to write than fresh
-/// memory).
+/// memory); a fresh one starts empty and grows, since a window whose
+/// works are broken up (by a diagnostic, a repeated key) starts several.
 const RENDERED_CAPACITY: usize = 160 << 10;
 
 /// The room a `.bib` entry written alone starts with: most take less
