@@ -418,7 +418,14 @@ fn second_pass<T>(
                 .line_text(lines.line_text(line));
             events.push(Event::Reported(diagnostic));
         };
-        let Some(work) = read_item(&text[range.clone()], range.start, &mut report) else {
+        // The places are the first pass's: a file changed since may not
+        // have them.
+        let Some(item) = text.get(range.clone()) else {
+            return Err(WindowError::Io(std::io::Error::other(format!(
+                "{name} changed while it was read"
+            ))));
+        };
+        let Some(work) = read_item(item, range.start, &mut report) else {
             continue;
         };
         let hash = crate::key::own_key(&work).map(|key| key_hash(&key));
