@@ -839,4 +839,29 @@ mod tests {
             }
         }
     }
+
+    /// A file that changed after the first pass read it: shorter, or with
+    /// other characters where an item was, is reported as changed, never
+    /// read in pieces.
+    #[test]
+    fn a_file_changed_between_the_passes_is_reported() {
+        let make: &Make<'_, ()> = &|_, _, _, _, _| Some(());
+        let text = "[\r\n{\"id\": \"a\", \"title\": \"Énigme\"},\r\n{\"id\": \"b\"}\r\n]\r\n";
+        let ended = Passed::default();
+        first_pass(Bytes::Text(text), &ended).unwrap().unwrap();
+        let span = ended.found(0).unwrap();
+        let cut = text.find("b\"").unwrap();
+        let shorter = &text[..cut];
+        // The last line end now a character of two bytes: the first pass's
+        // span ends within it.
+        let accented = format!("{}é", text.trim_end_matches('\n'));
+        for changed in [shorter, "", &accented] {
+            let error = match second_pass(Bytes::Text(changed), "t.json", &ended, &span, make) {
+                Err(WindowError::Io(error)) => error.to_string(),
+                Err(_) => panic!("{changed:?}: not an input error"),
+                Ok(_) => panic!("{changed:?}: read as if unchanged"),
+            };
+            assert_eq!(error, "t.json changed while it was read", "{changed:?}");
+        }
+    }
 }
