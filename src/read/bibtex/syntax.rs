@@ -170,6 +170,7 @@ impl<'a> Blocks<'a> {
             pos: 0,
             in_entry: false,
             comment_unclosed: false,
+            open_comments: None,
             fields,
             common,
         };
@@ -459,6 +460,88 @@ const IDENTIFIER_BYTES: [bool; 256] = {
     table
 };
 
+/// Where the delimiter that closes one already open is, one past it, in
+/// `bytes`; `None` if it never closes.
+fn matching(bytes: &[u8], open: u8, close: u8) -> Option<usize> {
+    let mut depth = 1usize;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if byte == open {
+            depth += 1;
+        } else if byte == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(index + 1);
+            }
+        }
+    }
+    None
+}
+
+/// The braces from an `@comment{` that never closed to the end of the
+/// text, kept so that each later `@comment{` is known to close or not
+/// without a scan to the end of its own: a file of many that never close
+/// would otherwise take a time that grows with its square.
+///
+/// A later comment opened where this scan was at depth `d` closes if the
+/// scan comes down to `d - 1` after it. `lows` has, for the positions
+/// where the depth is lower than anywhere after them, the position and
+/// the depth: the lowest depth from any position on is that of the first
+/// of them at or after it.
+#[derive(Debug)]
+struct OpenComments {
+    lows: Vec<(usize, isize)>,
+    /// How far the depth of the scan has been counted, and to what.
+    counted: usize,
+    depth: isize,
+}
+
+impl OpenComments {
+    /// Scans `bytes` from `from`, just past a `{` that never closes.
+    fn scan(bytes: &[u8], from: usize) -> OpenComments {
+        let mut lows = vec![(from, 1)];
+        let mut depth = 1;
+        for at in memchr::memchr2_iter(b'{', b'}', &bytes[from..]) {
+            match bytes[from + at] {
+                b'{' => depth += 1,
+                _ => {
+                    depth -= 1;
+                    while lows.last().is_some_and(|&(_, low)| low >= depth) {
+                        lows.pop();
+                    }
+                    lows.push((from + at + 1, depth));
+                }
+            }
+        }
+        OpenComments {
+            lows,
+            counted: from,
+            depth: 1,
+        }
+    }
+
+    /// Whether a comment opened just before `from` (later than the first
+    /// one, and than any asked about before) closes.
+    fn closes(&mut self, bytes: &[u8], from: usize) -> bool {
+        if from < self.counted {
+            // Not asked in order: a scan tells.
+            return matching(&bytes[from..], b'{', b'}').is_some();
+        }
+        for at in memchr::memchr2_iter(b'{', b'}', &bytes[self.counted..from]) {
+            self.depth += match bytes[self.counted + at] {
+                b'{' => 1,
+                _ => -1,
+            };
+        }
+        self.counted = from;
+        let first_after = self.lows.partition_point(|&(at, _)| at < from);
+        match self.lows.get(first_after) {
+            Some(&(_, lowest)) => lowest < self.depth,
+            // No brace after it: it stays open.
+            None => false,
+        }
+    }
+}
+
 struct Scanner<'a> {
     text: &'a str,
     pos: usize,
@@ -466,6 +549,9 @@ struct Scanner<'a> {
     in_entry: bool,
     /// Whether the last `@comment` read never closed.
     comment_unclosed: bool,
+    /// What the first `@comment{` that never closed found on its way to
+    /// the end of the text.
+    open_comments: Option<OpenComments>,
     fields: Fields,
     /// Whether entries' fields are first tried in their common form.
     common: bool,
@@ -562,17 +648,18 @@ impl<'a> Scanner<'a> {
     /// entry starts.
     fn skip_comment(&mut self, start: usize, close: u8) -> Result<()> {
         let open = if close == b'}' { b'{' } else { b'(' };
-        let mut depth = 1usize;
         self.comment_unclosed = false;
-        for (index, &byte) in self.text.as_bytes()[self.pos..].iter().enumerate() {
-            if byte == open {
-                depth += 1;
-            } else if byte == close {
-                depth -= 1;
-                if depth == 0 {
-                    self.pos += index + 1;
-                    return Ok(());
-                }
+        let closes = match (&mut self.open_comments, open) {
+            (Some(before), b'{') => before.closes(self.text.as_bytes(), self.pos),
+            _ => true,
+        };
+        if closes {
+            if let Some(end) = matching(&self.text.as_bytes()[self.pos..], open, close) {
+                self.pos += end;
+                return Ok(());
+            }
+            if open == b'{' {
+                self.open_comments = Some(OpenComments::scan(self.text.as_bytes(), self.pos));
             }
         }
         self.comment_unclosed = true;
@@ -1078,6 +1165,41 @@ pub(crate) mod tests {
             "{:?}",
             syntax.errors
         );
+    }
+
+    proptest::proptest! {
+        /// Whether a comment opened at each `{` after the first that never
+        /// closes closes, as a scan to its end finds.
+        #[test]
+        fn later_comments_close_as_a_scan_finds(
+            text in "[{}x]{0,60}",
+        ) {
+            let bytes = format!("{{{{{text}").into_bytes();
+            if matching(&bytes[1..], b'{', b'}').is_some() {
+                return Ok(());
+            }
+            let mut open = OpenComments::scan(&bytes, 1);
+            for at in (1..bytes.len()).filter(|&at| bytes[at] == b'{') {
+                proptest::prop_assert_eq!(
+                    open.closes(&bytes, at + 1),
+                    matching(&bytes[at + 1..], b'{', b'}').is_some(),
+                    "{{ at {}", at
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn many_comments_that_never_close_each_end_at_the_next_entry() {
+        let copy = "@comment{open {\n@misc{k, title = {T}}\n@comment{closed}\n";
+        let text = copy.repeat(200);
+        let found = parse(&text);
+        let entries = found
+            .blocks
+            .iter()
+            .filter(|block| matches!(block, Block::Entry(_)))
+            .count();
+        assert_eq!(entries, 200);
     }
 
     #[test]
