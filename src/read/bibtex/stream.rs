@@ -57,7 +57,15 @@ pub struct Outline {
     /// Hashes of the keys works will cite by (BibTeX-safe, lower case)
     /// where those are not their entries' keys as they are, sorted.
     cite_keys: ByHash<u64>,
+    /// The hashes more than [`CROWDED`] entries have, sorted, and how many
+    /// of those cite by it: a key that thousands of entries share (a
+    /// placeholder an export gave them all) is counted once, not again
+    /// for each of them, which took a time growing with their square.
+    crowded: Vec<(u64, usize)>,
 }
+
+/// How many entries with one key are counted one by one when asked.
+const CROWDED: usize = 16;
 
 /// A list sorted by hash, and where each run of hashes that share their
 /// first bits starts in it: a lookup reads a few neighbouring records
@@ -231,12 +239,20 @@ impl Outline {
     }
 
     pub(crate) fn works_with_key_hash(&self, hash: u64) -> usize {
-        let own = self.keys.near(hash);
-        let own = own
-            .iter()
-            .filter(|record| record.hash == hash && record.cited);
+        let near = self.keys.near(hash);
+        let from = near.partition_point(|record| record.hash < hash);
+        let same = &near[from..];
+        let same = &same[..same.partition_point(|record| record.hash == hash)];
+        let own = match same.len() > CROWDED {
+            true => self
+                .crowded
+                .binary_search_by_key(&hash, |&(crowded, _)| crowded)
+                .map_or(0, |at| self.crowded[at].1),
+            false => same.iter().filter(|record| record.cited).count(),
+        };
         let others = self.cite_keys.near(hash);
-        own.count() + others.iter().filter(|&&other| other == hash).count()
+        let from = others.partition_point(|&other| other < hash);
+        own + others[from..].partition_point(|&other| other == hash)
     }
 
     /// The work's own key if no other work has it; `entry` is the key it
@@ -473,14 +489,26 @@ impl Outline {
         cite_keys: Vec<u64>,
     ) -> Outline {
         let (macros, preambles, strings) = library;
+        // Offsets differ, so no two records compare equal: the one order.
+        let keys = ByHash::new(keys, |record| record.hash, |record| record.offset);
+        let crowded = keys
+            .sorted
+            .chunk_by(|a, b| a.hash == b.hash)
+            .filter(|same| same.len() > CROWDED)
+            .map(|same| {
+                (
+                    same[0].hash,
+                    same.iter().filter(|record| record.cited).count(),
+                )
+            })
+            .collect();
         Outline {
             macros,
             preambles,
             strings,
-            // Offsets differ, so no two records compare equal: the one
-            // order.
-            keys: ByHash::new(keys, |record| record.hash, |record| record.offset),
+            keys,
             cite_keys: ByHash::new(cite_keys, |&hash| hash, |_| ()),
+            crowded,
         }
     }
 
@@ -1108,6 +1136,33 @@ fn owned(entry: RawEntry<'_>) -> RawEntry<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys many entries share are counted as keys few share are: the
+    /// entries that cite by them, and the others' keys made the same.
+    #[test]
+    fn works_sharing_a_key_are_counted_however_many() {
+        let record = |hash, offset: u64| KeyRecord {
+            hash,
+            offset,
+            line: offset as u32,
+            cited: offset % 3 != 0,
+        };
+        for many in [0, 1, 2, CROWDED, CROWDED + 1, 1000] {
+            let mut keys: Vec<_> = (0..many as u64).map(|at| record(7 << 40, at)).collect();
+            keys.extend((0..50).map(|at| record(at << 40 | 1, 10_000 + at)));
+            let cite_keys = vec![7 << 40; many / 2];
+            let library = (Arc::new(Macros::new()), Vec::new(), Vec::new());
+            let outline = Outline::new(library, keys.clone(), cite_keys);
+            let cited = keys.iter().filter(|r| r.hash == 7 << 40 && r.cited).count();
+            assert_eq!(
+                outline.works_with_key_hash(7 << 40),
+                cited + many / 2,
+                "{many}"
+            );
+            assert_eq!(outline.works_with_key_hash(3 << 40 | 1), 1, "{many}");
+            assert_eq!(outline.works_with_key_hash(8 << 40), 0, "{many}");
+        }
+    }
 
     proptest::proptest! {
         /// Every hash's records are among those near it, as a scan of the
