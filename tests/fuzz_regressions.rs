@@ -52,7 +52,10 @@ fn fuzz_cases_stay_fixed() {
     }) + each_case("dblp_search", |bytes| {
         checks::read_and_write(InputFormat::DblpSearch, bytes)
     }) + each_case("round_trip", checks::round_trip_case)
-        + each_case("streaming", checks::streaming);
+        + each_case("streaming", checks::streaming)
+        + each_case("streaming", |bytes| {
+            let _ = checks::streaming_tiled(bytes);
+        });
     eprintln!("{cases} fuzz regression cases pass");
     assert!(
         cases > 0,

@@ -7,7 +7,8 @@ use std::path::Path;
 
 mod common;
 
-// The fuzz targets' checks; only the window check is used here.
+// The fuzz targets' checks; the window check and the tiled one are used
+// here.
 #[allow(dead_code)]
 #[path = "../fuzz/src/lib.rs"]
 mod checks;
@@ -88,6 +89,35 @@ fn a_file_is_streamed_when_its_start_reads_as_bibtex() {
             streamed.is_some(),
             detected == Some(InputFormat::Bibtex),
             "{name}"
+        );
+    }
+}
+
+/// Small files copied one after another over several windows (the fuzz
+/// check [`checks::streaming_tiled`]) stream as they read whole: the
+/// same keys and `@string`s again in later windows, parents before and
+/// after their children, and what a copy leaves open running into the
+/// next. The first byte picks the output: each is written once.
+#[test]
+fn small_files_copied_over_several_windows_stream_as_read_whole() {
+    let cases = [
+        // '\n': LaTeX.
+        TRICKY.to_owned(),
+        // ' ': BibLaTeX; CRLF, accents, a parent after its child.
+        " @string{j = \"Journal of Ümlauts\"}\r\n@article{a, author = {Çelik, Ayşe and Ñúñez, José}, title = {Über {DNA}}, journal = j # \" B\", year = 2021}\r\n@inproceedings{b, crossref = {c}, author = {Doe, J.}, pages = {1--2}}\r\n@proceedings{c, title = {Proc}, year = 2020, month = mar}\r\n".to_owned(),
+        // '\t': Markdown; an entry never closed takes in every copy after.
+        "\t@misc{first, title = {First}, year = 1999}\n@misc{open, title = {never closed\n".to_owned(),
+        // '\r': BibTeX; a comment never closed.
+        "\r\n@misc{x, title = {X}, year = 2000}\n@comment{open comment\n@misc{y, title = {Y}}\n".to_owned(),
+        // '\x0c': CSL-JSON; no key, no fields, a key given twice in a copy.
+        "\x0c@misc{, title = {No key}}\n@book{}\n@misc{twice, year = 2001}\n@misc{twice, year = 2002}\n".to_owned(),
+        // 'A': HTML; a line of text before the first entry.
+        "A line before\n@misc{k, title = {K}, note = {Ünïcödé}, author = {Lim, Sungjun}, year = 2026}\n".to_owned(),
+    ];
+    for text in cases {
+        assert!(
+            checks::streaming_tiled(text.as_bytes()),
+            "not streamed: {text:?}"
         );
     }
 }

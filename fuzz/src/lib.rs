@@ -72,7 +72,8 @@ pub fn round_trip(from: InputFormat, through: OutputFormat, bytes: &[u8]) {
 /// and the same number of entries skipped; and windows of any size (the
 /// first byte picks one) find the blocks one parse of the whole finds.
 /// Bytes that start as a JSON array does are read as CSL-JSON, the others
-/// as BibTeX.
+/// as BibTeX. One input in eight is also checked copied over several
+/// windows ([`streaming_tiled`]).
 pub fn streaming(bytes: &[u8]) {
     let first = bytes.first().copied().unwrap_or_default();
     if let Some((&chunk, text)) = bytes.split_first() {
@@ -80,7 +81,41 @@ pub fn streaming(bytes: &[u8]) {
             same_blocks_in_windows(text, usize::from(chunk % 64) + 1);
         }
     }
-    use pubconv::convert::{convert, convert_streaming, Input, Request};
+    let (request, extension) = streaming_request(bytes);
+    if !file_streams_as_read_whole(bytes, &request, extension) {
+        return;
+    }
+    several(bytes, &request, extension);
+    if first % 8 == 0 {
+        let _ = streaming_tiled(bytes);
+    }
+}
+
+/// BibTeX bytes copied one after another, a line apart, until they fill
+/// several 64 kB windows, stream as they read whole: so the inputs reach
+/// the path of large files (entries made on every core, some before the
+/// first pass has ended and made again after it), with the same keys and
+/// `@string`s again in later windows, and whatever a copy leaves open
+/// running into the next one. False when they were not streamed.
+pub fn streaming_tiled(bytes: &[u8]) -> bool {
+    let (request, extension) = streaming_request(bytes);
+    if extension != "bib" || bytes.is_empty() {
+        return false;
+    }
+    const SEVERAL_WINDOWS: usize = 3 * 65_536;
+    let mut tiled = Vec::with_capacity(SEVERAL_WINDOWS + bytes.len() + 1);
+    while tiled.len() < SEVERAL_WINDOWS {
+        tiled.extend_from_slice(bytes);
+        tiled.push(b'\n');
+    }
+    file_streams_as_read_whole(&tiled, &request, extension)
+}
+
+/// The conversion [`streaming`] checks, the first byte picking the
+/// output, and the input's extension.
+fn streaming_request(bytes: &[u8]) -> (pubconv::convert::Request, &'static str) {
+    use pubconv::convert::Request;
+    let first = bytes.first().copied().unwrap_or_default();
     let outputs = [
         OutputFormat::CslJson,
         OutputFormat::Bibtex,
@@ -106,25 +141,37 @@ pub fn streaming(bytes: &[u8]) {
         merge: true,
         lookup: Default::default(),
     };
+    (request, extension)
+}
+
+/// The bytes as a file, streamed, and read whole, from the file and from
+/// memory: the same output and counts. False when the file is not
+/// streamed (it is left to the whole reader).
+fn file_streams_as_read_whole(
+    bytes: &[u8],
+    request: &pubconv::convert::Request,
+    extension: &str,
+) -> bool {
+    use pubconv::convert::{convert, convert_streaming, Input};
     let path =
         std::env::temp_dir().join(format!("pubconv-fuzz-{}.{extension}", std::process::id()));
     std::fs::write(&path, bytes).expect("the temporary folder takes a file");
     let mut streamed_output = Vec::new();
-    let streamed = convert_streaming(&path, "fuzz", &request, &mut streamed_output, &mut |_| {})
+    let streamed = convert_streaming(&path, "fuzz", request, &mut streamed_output, &mut |_| {})
         .expect("a file just written can be read");
     let _ = std::fs::remove_file(&path);
     let Some(streamed) = streamed else {
-        return;
+        return false;
     };
     let input = Input {
         name: "fuzz".into(),
         path: None,
         bytes: bytes.to_vec(),
     };
-    let whole = convert(std::slice::from_ref(&input), &request).expect("the format is given");
+    let whole = convert(std::slice::from_ref(&input), request).expect("the format is given");
     assert_eq!(String::from_utf8_lossy(&streamed_output), whole.output);
     // The library writers give what the conversion's sink writes.
-    let (library, _) = pubconv::convert::read_all(&[input], &request).expect("the format is given");
+    let (library, _) = pubconv::convert::read_all(&[input], request).expect("the format is given");
     assert_eq!(request.to.write(&library, &request.write), whole.output);
     assert_eq!(streamed.skipped, whole.skipped);
     // The same text in memory (standard input) streams the same.
@@ -133,7 +180,7 @@ pub fn streaming(bytes: &[u8]) {
     let in_memory = pubconv::convert::convert_streaming_text(
         text,
         "fuzz",
-        &request,
+        request,
         &mut from_memory,
         &mut |_| {},
     )
@@ -144,7 +191,7 @@ pub fn streaming(bytes: &[u8]) {
         (in_memory.written, in_memory.skipped),
         (streamed.written, streamed.skipped)
     );
-    several(bytes, &request, extension);
+    true
 }
 
 /// The bytes cut in two files at a line break and the first again, as
