@@ -4,7 +4,7 @@
 //! `kim2022sufficient`), unique within the output.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -127,13 +127,24 @@ pub struct KeyAssigner<'a> {
     own: Box<dyn Fn(&str) -> usize + 'a>,
     /// The keys given so far that another work could ask for again: own
     /// keys that are repeated, and keys made up or suffixed. (A key only
-    /// one work has can come back only as that work's own.)
-    used: HashSet<String>,
-    /// For each base key (folded), the first suffix not yet tried: the
-    /// ones before are taken for good, so that many works of one base
-    /// (one author's 10,000 works of a year) take a look each, not a
-    /// look per earlier work.
-    next_suffix: HashMap<String, usize>,
+    /// one work has can come back only as that work's own.) By the hash
+    /// of the key folded to lower case ([`folded_hash`]): a list without
+    /// keys of its own has one here a work, and a hash is a sixth of the
+    /// memory of a string.
+    used: foldhash::HashSet<u64>,
+    /// For each base key (by its folded hash), the first suffix not yet
+    /// tried: the ones before are taken for good, so that many works of
+    /// one base (one author's 10,000 works of a year) take a look each,
+    /// not a look per earlier work.
+    next_suffix: foldhash::HashMap<u64, usize>,
+}
+
+/// The hash a key is remembered by, folded to lower case; with a fixed
+/// seed, so that two runs give the same keys. (Two keys of one hash would
+/// count as one: one chance in 2^64.)
+fn folded_hash(folded: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x6b65_7973).hash_one(folded)
 }
 
 impl<'a> KeyAssigner<'a> {
@@ -143,8 +154,8 @@ impl<'a> KeyAssigner<'a> {
         KeyAssigner {
             pattern,
             own,
-            used: HashSet::new(),
-            next_suffix: HashMap::new(),
+            used: foldhash::HashSet::default(),
+            next_suffix: foldhash::HashMap::default(),
         }
     }
 
@@ -157,25 +168,26 @@ impl<'a> KeyAssigner<'a> {
         let available = |candidate: &String| {
             let folded = candidate.to_lowercase();
             let own_key = mine.as_ref() == Some(candidate);
-            !self.used.contains(&folded) && (own_key || (self.own)(&folded) == 0)
+            !self.used.contains(&folded_hash(&folded)) && (own_key || (self.own)(&folded) == 0)
         };
         // The base itself may be free for this work alone (its own key);
         // a suffixed key is never a work's own, so one taken stays taken.
         let key = match available(&base) {
             true => base,
             false => {
-                let first = self.next_suffix.get(&base.to_lowercase()).copied();
+                let base_hash = folded_hash(&base.to_lowercase());
+                let first = self.next_suffix.get(&base_hash).copied();
                 let (n, key) = (first.unwrap_or(1)..)
                     .map(|n| (n, format!("{base}{}", suffix(n))))
                     .find(|(_, candidate)| available(candidate))
                     .unwrap_or((0, base.clone()));
-                self.next_suffix.insert(base.to_lowercase(), n + 1);
+                self.next_suffix.insert(base_hash, n + 1);
                 key
             }
         };
         let folded = key.to_lowercase();
         if mine.as_ref() != Some(&key) || (self.own)(&folded) > 1 {
-            self.used.insert(folded);
+            self.used.insert(folded_hash(&folded));
         }
         key
     }
