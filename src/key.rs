@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher, Hasher};
 use std::str::FromStr;
 
 use crate::model::Work;
@@ -128,24 +129,39 @@ pub struct KeyAssigner<'a> {
     /// The keys given so far that another work could ask for again: own
     /// keys that are repeated, and keys made up or suffixed. (A key only
     /// one work has can come back only as that work's own.) By the hash
-    /// of the key folded to lower case ([`folded_hash`]): a list without
+    /// of the key folded to lower case ([`key_hash`]): a list without
     /// keys of its own has one here a work, and a hash is a sixth of the
     /// memory of a string.
     used: foldhash::HashSet<u64>,
-    /// For each base key (by its folded hash), the first suffix not yet
+    /// For each base key (by its [`key_hash`]), the first suffix not yet
     /// tried: the ones before are taken for good, so that many works of
     /// one base (one author's 10,000 works of a year) take a look each,
     /// not a look per earlier work.
     next_suffix: foldhash::HashMap<u64, usize>,
 }
 
-/// The hash a key is remembered by, folded to lower case; with a fixed
-/// seed, so that two runs give the same keys. (Two keys of one hash would
-/// count as one: one chance in 2^64.)
-fn folded_hash(folded: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::quality::FixedState::with_seed(0x6b65_7973).hash_one(folded)
+/// The hash of `key` folded to lower case, as BibTeX and biber compare
+/// keys: what keys are counted and remembered by, in 64 bits alone (two
+/// keys of one hash would count as one: one chance in 2^64). With a fixed
+/// seed, so that a file reads and gets its keys the same each time.
+pub(crate) fn key_hash(key: &str) -> u64 {
+    let mut hasher = foldhash::quality::FixedState::with_seed(KEY_SEED).build_hasher();
+    // Most keys are short ASCII: folded on the stack.
+    let mut folded = [0u8; 64];
+    match key.len() <= folded.len() && key.is_ascii() {
+        true => {
+            let folded = &mut folded[..key.len()];
+            folded.copy_from_slice(key.as_bytes());
+            folded.make_ascii_lowercase();
+            hasher.write(folded);
+        }
+        false => hasher.write(key.to_lowercase().as_bytes()),
+    }
+    hasher.finish()
 }
+
+/// Any number: the seed of [`key_hash`].
+const KEY_SEED: u64 = 0x7075_6263_6f6e_7600;
 
 impl<'a> KeyAssigner<'a> {
     /// `own` says how many of the works have a given own key, folded to
@@ -168,14 +184,14 @@ impl<'a> KeyAssigner<'a> {
         let available = |candidate: &String| {
             let folded = candidate.to_lowercase();
             let own_key = mine.as_ref() == Some(candidate);
-            !self.used.contains(&folded_hash(&folded)) && (own_key || (self.own)(&folded) == 0)
+            !self.used.contains(&key_hash(&folded)) && (own_key || (self.own)(&folded) == 0)
         };
         // The base itself may be free for this work alone (its own key);
         // a suffixed key is never a work's own, so one taken stays taken.
         let key = match available(&base) {
             true => base,
             false => {
-                let base_hash = folded_hash(&base.to_lowercase());
+                let base_hash = key_hash(&base);
                 let first = self.next_suffix.get(&base_hash).copied();
                 let (n, key) = (first.unwrap_or(1)..)
                     .map(|n| (n, format!("{base}{}", suffix(n))))
@@ -187,7 +203,7 @@ impl<'a> KeyAssigner<'a> {
         };
         let folded = key.to_lowercase();
         if mine.as_ref() != Some(&key) || (self.own)(&folded) > 1 {
-            self.used.insert(folded_hash(&folded));
+            self.used.insert(key_hash(&folded));
         }
         key
     }

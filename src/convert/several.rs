@@ -25,9 +25,10 @@ use super::sink::{Made, Prepare, Sink};
 use super::streaming::{read_works, streamed_format, WorksAt};
 use super::{Request, Streamed};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::key::key_hash;
 use crate::merge::Groups;
 use crate::model::{Profile, Work};
-use crate::read::bibtex::stream::{key_hash, Bytes, EntryAt, Marked, Outline, NO_KEY};
+use crate::read::bibtex::stream::{Bytes, EntryAt, Marked, Outline, NO_KEY};
 use crate::read::bibtex::windows::WindowError;
 use crate::read::InputFormat;
 

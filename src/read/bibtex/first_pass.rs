@@ -17,11 +17,12 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use super::stream::{key_hash, newlines, spans, Bytes, Found, Input, KeyRecord, Outline, Span};
+use super::stream::{newlines, spans, Bytes, Found, Input, KeyRecord, Outline, Span};
 use super::syntax::{self, Block, Fields, Piece};
 use super::windows::{for_each_window_of, Ended, Stretch, Window, WindowError};
 use super::{names, Macros, Reader};
 use crate::diagnostic::Diagnostic;
+use crate::key::key_hash;
 
 /// When a file is read in parts, and in how many (0: one a core).
 #[derive(Debug, Clone, Copy)]

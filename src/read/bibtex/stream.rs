@@ -26,11 +26,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::hash::{BuildHasher, Hasher};
 use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+use crate::key::key_hash;
 use crate::parallel::{Relay, Started, StopRelayWhenPanicking};
 
 use super::first_pass::{self, Split};
@@ -271,27 +271,6 @@ fn hash_again(key: &str, known: (&str, u64)) -> u64 {
         false => key_hash(key),
     }
 }
-
-pub(crate) fn key_hash(key: &str) -> u64 {
-    // Fixed, so that a file reads the same each time; keys are compared
-    // by these 64 bits alone.
-    let mut hasher = foldhash::quality::FixedState::with_seed(KEY_SEED).build_hasher();
-    // Most keys are short ASCII: folded on the stack.
-    let mut folded = [0u8; 64];
-    match key.len() <= folded.len() && key.is_ascii() {
-        true => {
-            let folded = &mut folded[..key.len()];
-            folded.copy_from_slice(key.as_bytes());
-            folded.make_ascii_lowercase();
-            hasher.write(folded);
-        }
-        false => hasher.write(key.to_lowercase().as_bytes()),
-    }
-    hasher.finish()
-}
-
-/// Any number: the seed of [`key_hash`].
-const KEY_SEED: u64 = 0x7075_6263_6f6e_7600;
 
 /// Reads the file in two overlapping passes and calls `each`, in file
 /// order, with what `make` turned the works into; `make` gets the work's

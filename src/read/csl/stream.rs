@@ -27,11 +27,10 @@ use serde::Deserialize;
 
 use super::{read_item, Scalar};
 use crate::diagnostic::Diagnostic;
+use crate::key::key_hash;
 use crate::model::Work;
 use crate::parallel::{Relay, Started, StopRelayWhenPanicking};
-use crate::read::bibtex::stream::{
-    key_hash, Bytes, EntryAt, KeyRecord, Make, Opened, Outline, NO_KEY,
-};
+use crate::read::bibtex::stream::{Bytes, EntryAt, KeyRecord, Make, Opened, Outline, NO_KEY};
 use crate::read::bibtex::windows::WindowError;
 use crate::read::LineIndex;
 
