@@ -10,6 +10,7 @@ pub mod csl;
 pub mod dblp;
 pub mod dblp_search;
 pub mod json;
+mod lines;
 pub mod openalex;
 pub mod orcid;
 pub mod profile;
@@ -17,6 +18,8 @@ pub mod scholar;
 pub mod semantic_scholar;
 
 use std::path::Path;
+
+pub use lines::LineIndex;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Date, Library};
@@ -409,53 +412,6 @@ fn windows_1252(byte: u8) -> char {
     }
 }
 
-/// Turns byte offsets into 1-based lines and columns (in characters).
-pub struct LineIndex<'a> {
-    text: &'a str,
-    line_starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
-            .collect();
-        LineIndex { text, line_starts }
-    }
-
-    /// The text of a 1-based line, without its line end.
-    pub fn line_text(&self, line: usize) -> &'a str {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
-            return "";
-        };
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&next| next);
-        self.text
-            .get(start..end)
-            .unwrap_or_default()
-            .trim_end_matches(['\n', '\r'])
-    }
-
-    /// The 1-based line of an offset.
-    pub fn line(&self, offset: usize) -> usize {
-        let offset = offset.min(self.text.len());
-        self.line_starts.partition_point(|&start| start <= offset)
-    }
-
-    pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line - 1];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |before| before.chars().count() + 1);
-        (line, column)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,15 +447,5 @@ mod tests {
             .unwrap()
             .to_string()
             .starts_with("old.bib:1:2: warning: the file is not valid UTF-8"));
-    }
-
-    #[test]
-    fn offsets_become_lines_and_columns() {
-        let index = LineIndex::new("ab\nçd\n\nx");
-        assert_eq!(index.line_column(0), (1, 1));
-        assert_eq!(index.line_column(3), (2, 1));
-        assert_eq!(index.line_column(5), (2, 2));
-        assert_eq!(index.line_column(7), (3, 1));
-        assert_eq!(index.line_column(99), (4, 2));
     }
 }

@@ -133,3 +133,40 @@ fn a_dump_with_twenty_thousand_impossible_dates() {
         20_000
     );
 }
+
+/// A file written on one line, as JSON often is, with a warning for each
+/// of its 20,000 records: each quotes a stretch of the line around its
+/// column, not the line (2 MB each, 40 GB in all).
+#[test]
+fn twenty_thousand_warnings_on_one_line() {
+    let items: Vec<String> = (0..20_000)
+        .map(|n| format!(r#"{{"id": "k{n}", "type": "no-such-type", "title": "Über {n}"}}"#))
+        .collect();
+    let csl = format!("[{}]", items.join(", "));
+    let entries: Vec<String> = (0..20_000)
+        .map(|n| format!("@misc{{k{n}, title = {{Über {n}}}, year = {{nineteen}}}}"))
+        .collect();
+    let bib = entries.join(" ");
+    for (name, text, pointed_at) in [("one.json", csl, '{'), ("one.bib", bib, 'y')] {
+        let conversion = convert_bytes(name, text.into_bytes(), OutputFormat::Bibtex);
+        assert_eq!(conversion.written, 20_000, "{name}");
+        let quoted: Vec<_> = conversion
+            .diagnostics
+            .iter()
+            .filter(|d| d.source_line.is_some())
+            .collect();
+        assert!(quoted.len() >= 20_000, "{name}: {}", quoted.len());
+        for diagnostic in quoted {
+            let shown = diagnostic.source_line.as_deref().unwrap_or_default();
+            assert!(
+                shown.chars().count() <= pubconv::diagnostic::QUOTED + 2,
+                "{shown}"
+            );
+            assert_eq!(
+                shown.chars().nth(diagnostic.caret),
+                Some(pointed_at),
+                "{diagnostic:?}"
+            );
+        }
+    }
+}

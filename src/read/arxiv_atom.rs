@@ -187,10 +187,7 @@ struct ArxivReader<'a> {
 
 impl ArxivReader<'_> {
     fn at(&self, diagnostic: Diagnostic, offset: usize) -> Diagnostic {
-        let (line, column) = self.index.line_column(offset);
-        diagnostic
-            .at(self.file, line, column)
-            .line_text(self.index.line_text(line))
+        self.index.place(diagnostic, self.file, offset)
     }
 
     fn push(&mut self, diagnostic: Diagnostic, node: Node<'_, '_>) {

@@ -316,18 +316,19 @@ impl<'a> Reader<'a> {
 
     fn lines(&self) -> &'a LineIndex<'a> {
         let text = self.text;
-        self.lines.get_or_init(|| LineIndex::new(text))
+        let first_line = self.first_line;
+        self.lines
+            .get_or_init(|| LineIndex::within(text, 0, first_line, 1))
     }
 
     /// The 1-based line and column of an offset in the text.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let (line, column) = self.lines().line_column(offset);
-        (line + self.first_line - 1, column)
+        self.lines().line_column(offset)
     }
 
     /// The 1-based line of an offset in the text.
     pub fn line(&self, offset: usize) -> usize {
-        self.lines().line(offset) + self.first_line - 1
+        self.lines().line(offset)
     }
 
     fn report(&mut self, diagnostic: Diagnostic, offset: usize) {
@@ -337,9 +338,7 @@ impl<'a> Reader<'a> {
 
     /// The diagnostic placed at an offset in the text, with its line.
     fn placed(&self, diagnostic: Diagnostic, offset: usize) -> Diagnostic {
-        let (line, column) = self.line_column(offset);
-        let text = self.lines().line_text(line + 1 - self.first_line);
-        diagnostic.at(self.file, line, column).line_text(text)
+        self.lines().place(diagnostic, self.file, offset)
     }
 
     pub fn report_syntax_errors(&mut self, errors: &[syntax::SyntaxError]) {

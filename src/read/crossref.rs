@@ -526,10 +526,7 @@ impl<'a> CrossrefReader<'a> {
     }
 
     fn report_at(&mut self, diagnostic: Diagnostic, offset: usize) {
-        let (line, column) = self.index.line_column(offset);
-        let diagnostic = diagnostic
-            .at(self.file, line, column)
-            .line_text(self.index.line_text(line));
+        let diagnostic = self.index.place(diagnostic, self.file, offset);
         self.diagnostics.push(diagnostic);
     }
 

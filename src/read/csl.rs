@@ -74,9 +74,8 @@ pub fn read_csl(source: Source<'_>, _options: &ReadOptions) -> Reading {
     let lines = LineIndex::new(source.text);
     let mut diagnostics = Vec::new();
     let mut report = |diagnostic: Diagnostic, offset: usize| {
-        let (line, column) = lines.line_column(offset + (source.text.len() - text.len()));
-        let text = lines.line_text(line);
-        diagnostics.push(diagnostic.at(source.name, line, column).line_text(text));
+        let offset = offset + (source.text.len() - text.len());
+        diagnostics.push(lines.place(diagnostic, source.name, offset));
     };
     let items: Vec<&RawValue> = match serde_json::from_str::<Vec<&RawValue>>(text) {
         Ok(items) => items,

@@ -417,10 +417,7 @@ struct DblpReader<'a> {
 
 impl DblpReader<'_> {
     fn at(&self, diagnostic: Diagnostic, offset: usize) -> Diagnostic {
-        let (line, column) = self.index.line_column(offset);
-        diagnostic
-            .at(self.file, line, column)
-            .line_text(self.index.line_text(line))
+        self.index.place(diagnostic, self.file, offset)
     }
 
     /// Reports text that is not XML: `failure.offset` is in a text that

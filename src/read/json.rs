@@ -35,10 +35,7 @@ impl<'a> Locator<'a> {
 
     /// The diagnostic, placed at a byte offset of the text.
     pub fn at(&self, diagnostic: Diagnostic, offset: usize) -> Diagnostic {
-        let (line, column) = self.lines.line_column(offset);
-        diagnostic
-            .at(self.file, line, column)
-            .line_text(self.lines.line_text(line))
+        self.lines.place(diagnostic, self.file, offset)
     }
 
     /// Where `part` (a slice of the text, such as a record's raw JSON)

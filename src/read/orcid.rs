@@ -633,10 +633,7 @@ impl<'a> OrcidReader<'a> {
 
     fn report(&mut self, diagnostic: Diagnostic, offset: usize) {
         let index = self.index.get_or_insert_with(|| LineIndex::new(self.text));
-        let (line, column) = index.line_column(offset);
-        let diagnostic = diagnostic
-            .at(self.file, line, column)
-            .line_text(index.line_text(line));
+        let diagnostic = index.place(diagnostic, self.file, offset);
         self.diagnostics.push(diagnostic);
     }
 

@@ -843,15 +843,15 @@ pub(super) fn spans(window: &Window<'_>) -> Vec<Span> {
         return vec![whole];
     }
     let text = window.text.as_bytes();
+    // Only blanks back to a line end or the start: on a file of one long
+    // line, reading back to the line's start would read it once an entry.
     let starts_line = |at: usize| {
-        let before = &text[..at];
-        let line_start = before
+        let blanks = text[..at]
             .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        before[line_start..]
-            .iter()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+            .rev()
+            .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\r'))
+            .count();
+        at == blanks || text[at - blanks - 1] == b'\n'
     };
     let mut spans = Vec::new();
     let (mut from, mut first_line) = (0usize, window.first_line);

@@ -161,6 +161,7 @@ struct Blocks<'a> {
     /// Where reading should go on, once the blocks are read.
     resume: usize,
     done: bool,
+    comments: LineComments,
 }
 
 impl<'a> Blocks<'a> {
@@ -180,6 +181,7 @@ impl<'a> Blocks<'a> {
             at_end,
             resume: text.len().min(limit),
             done: false,
+            comments: LineComments::default(),
         }
     }
 
@@ -204,7 +206,7 @@ impl<'a> Iterator for Blocks<'a> {
                 return self.stop(start);
             }
             self.parser.pos = start;
-            if commented_out(text, start) {
+            if self.comments.commented_out(text, start) {
                 self.parser.pos = start + 1;
                 continue;
             }
@@ -255,16 +257,41 @@ pub fn first_entry_line(text: &str) -> Option<usize> {
     })
 }
 
-/// True when a `%` earlier on the line makes the `@` at `at` part of a
-/// comment, as biber and pandoc read `%@article{…}`: commenting an entry
-/// out with `%` is how people remove it.
-fn commented_out(text: &str, at: usize) -> bool {
-    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let before = &text.as_bytes()[line_start..at];
-    before
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'%' && (i == 0 || before[i - 1] != b'\\'))
+/// Whether a `%` earlier on the line makes an `@` part of a comment, as
+/// biber and pandoc read `%@article{…}`: commenting an entry out with `%`
+/// is how people remove it. Asked of `@`s in order, it reads on from the
+/// last one, so that a file on one line is read once, not once an `@`.
+#[derive(Default)]
+struct LineComments {
+    /// The line read so far: where it starts, and how far it was read.
+    line_start: usize,
+    read_to: usize,
+    /// A `%` (not `\%`) was found on it.
+    percent: bool,
+}
+
+impl LineComments {
+    fn commented_out(&mut self, text: &str, at: usize) -> bool {
+        let bytes = text.as_bytes();
+        if at < self.read_to {
+            *self = LineComments::default();
+        }
+        let line_end = memchr::memrchr2(b'\n', b'\r', &bytes[self.read_to..at]);
+        if let Some(end) = line_end {
+            let line_start = self.read_to + end + 1;
+            *self = LineComments {
+                line_start,
+                read_to: line_start,
+                percent: false,
+            };
+        }
+        let escaped = |i: usize| i > self.line_start && bytes[i - 1] == b'\\';
+        self.percent = self.percent
+            || memchr::memchr_iter(b'%', &bytes[self.read_to..at])
+                .any(|found| !escaped(self.read_to + found));
+        self.read_to = at;
+        self.percent
+    }
 }
 
 /// The start of the next line (at or after `from`) whose first non-blank
@@ -1185,6 +1212,27 @@ pub(crate) mod tests {
                     matching(&bytes[at + 1..], b'{', b'}').is_some(),
                     "{{ at {}", at
                 );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Asked in order, whether each `@` is commented out is what
+        /// reading its line back to its start finds: a `%` before it on
+        /// the line, not after a backslash.
+        #[test]
+        fn comments_read_on_are_as_read_from_the_line_start(
+            text in "[@%\\\\\n\rx]{0,40}",
+        ) {
+            let mut comments = LineComments::default();
+            for at in text.match_indices('@').map(|(at, _)| at) {
+                let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                let before = &text.as_bytes()[line_start..at];
+                let plainly = before
+                    .iter()
+                    .enumerate()
+                    .any(|(i, &b)| b == b'%' && (i == 0 || before[i - 1] != b'\\'));
+                proptest::prop_assert_eq!(comments.commented_out(&text, at), plainly, "@ at {}", at);
             }
         }
     }

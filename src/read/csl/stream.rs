@@ -395,7 +395,7 @@ fn second_pass<T>(
         ))),
         error => error,
     })?;
-    let lines = LineIndex::new(&text);
+    let lines = LineIndex::within(&text, 0, span.first_line, 1);
     let mut works = WindowWorks {
         events: Vec::new(),
         assumed: outline.is_none().then(Vec::new),
@@ -411,11 +411,7 @@ fn second_pass<T>(
         .map(|&(start, end)| start as usize..end as usize)
     {
         let mut report = |diagnostic: Diagnostic, offset: usize| {
-            let (line, column) = lines.line_column(offset);
-            let diagnostic = diagnostic
-                .at(name, line + span.first_line - 1, column)
-                .line_text(lines.line_text(line));
-            events.push(Event::Reported(diagnostic));
+            events.push(Event::Reported(lines.place(diagnostic, name, offset)));
         };
         // The places are the first pass's: a file changed since may not
         // have them.
