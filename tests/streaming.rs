@@ -298,12 +298,13 @@ fn streams_as_read_whole(path: &Path, request: &Request) -> bool {
                 .iter()
                 .map(|d| {
                     format!(
-                        "{}:{}:{} {} {:?}",
+                        "{}:{}:{} {} {:?} {}",
                         d.file,
                         d.line,
                         d.column,
                         what(d),
-                        d.source_line
+                        d.source_line,
+                        d.caret
                     )
                 })
                 .collect();
@@ -449,13 +450,18 @@ fn csl_json_streams_as_read_whole() {
 }
 
 /// A CSL-JSON array of `count` items of about 200 bytes, a line each,
-/// in which item `again` has item `first`'s key.
+/// in which item `again` has item `first`'s key. Every third item has a
+/// type CSL does not know, warned at its start, and every fifth its title
+/// twice, warned at its end: on one line, the warnings quote the items
+/// beside them, across the windows' edges.
 fn many_items(count: usize, first: usize, again: usize) -> String {
     let items: Vec<String> = (0..count)
         .map(|n| {
             let key = if n == again { first } else { n };
+            let kind = if n % 3 == 0 { "no-such-type" } else { "article-journal" };
+            let again = if n % 5 == 0 { r#", "title": "Titre répété""# } else { "" };
             format!(
-                r#"{{"id": "k{key}", "type": "article-journal", "title": "Título número {n} of a list long enough to fill several windows", "author": [{{"family": "Ørsted", "given": "H. C."}}], "issued": {{"date-parts": [[{}]]}}}}"#,
+                r#"{{"id": "k{key}", "type": "{kind}", "title": "Título número {n} of a list long enough to fill several windows", "author": [{{"family": "Ørsted", "given": "H. C."}}], "issued": {{"date-parts": [[{}]]}}{again}}}"#,
                 1900 + n % 120
             )
         })

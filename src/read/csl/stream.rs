@@ -6,7 +6,9 @@
 //! item by item, and notes what any work needs from the others: each
 //! item's own key (as a 64-bit hash), offset and line, so that a work
 //! knows whether another has its key. It also cuts the file into windows
-//! at line breaks between items, each with where its items are. The
+//! at line breaks between items (after an item, on a line as long as a
+//! window: an array written on one line), each with where its items are
+//! and the column it starts at. The
 //! second pass reads the windows again, several side by side as the first
 //! hands them on, and reads each item exactly as
 //! [`read_csl`](super::read_csl) does; works made before the
@@ -16,8 +18,7 @@
 //! Only what the whole reading would read item by item is streamed: one
 //! well-formed JSON array in UTF-8. Anything else (one item alone, broken
 //! JSON, which the whole reading reports for the file as a whole) is left
-//! to it before anything is handed on. A file written on one line is one
-//! window: streamed, but held whole.
+//! to it before anything is handed on.
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -26,7 +27,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::{read_item, Scalar};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, QUOTED};
 use crate::key::key_hash;
 use crate::model::Work;
 use crate::parallel::{Relay, Started, StopRelayWhenPanicking};
@@ -131,20 +132,24 @@ type Passed = Relay<Span, Option<Arc<Outline>>>;
 const AHEAD: usize = 16;
 
 /// The size a window grows to before it is cut at the next line break
-/// between items.
+/// between items or, on a line as long, after the next item.
 const WINDOW: u64 = 1 << 18;
 
 /// How much of the file the first pass reads at a time.
 const CHUNK: usize = 1 << 20;
 
-/// A stretch of the file that starts at a line's start between items,
-/// and where its items are in it, as the first pass found them.
+/// A stretch of the file that starts between items, at a line's start or,
+/// on a long line (an array written on one line), after an item; and
+/// where its items are in it, as the first pass found them.
 #[derive(Debug, Clone, Default)]
 struct Span {
     start: u64,
     end: u64,
-    /// 1-based line of `start`.
+    /// 1-based line and column of `start`.
     first_line: usize,
+    first_column: usize,
+    /// Its last line runs on into the next span.
+    runs_on: bool,
     /// Where each item starts and ends, from `start`: 8 bytes an item,
     /// held from when the first pass passes the window until the second
     /// reads it (the first pass runs ahead: on a 1 GB file, some 15 MB).
@@ -158,8 +163,11 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
     let mut file = bytes.open().map_err(WindowError::Io)?;
     let mut scanner = Scanner::new(Expect::Open, 1);
     let mut stopped = false;
-    // Where the window being passed starts, its line, and its items.
-    let (mut window, mut first_line, mut window_items) = (0, 1, Vec::new());
+    // Where the window being passed starts, its line and column, and its
+    // items.
+    let (mut window, mut first_line, mut first_column) = (0, 1, 1);
+    let mut window_items = Vec::new();
+    let mut characters = LineCharacters::default();
     // Room for as many items as the file may hold (room never written to
     // takes no memory from the system): grown a doubling at a time, the
     // list would be copied, old and new held at once.
@@ -182,7 +190,13 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
         let mut broken = false;
         scanner.scan(&buffer[scanned..], base + scanned as u64, &mut |found| {
             match found {
-                Found::Item { start, end, line } => {
+                Found::Item {
+                    start,
+                    end,
+                    line,
+                    last_line,
+                    last_line_start,
+                } => {
                     // An item of 4 GB: read whole, which says what it can
                     // of it.
                     let from_window = |at: u64| u32::try_from(at - window).ok();
@@ -204,6 +218,18 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
                         Key::Broken => broken = true,
                     }
                     items.push(item);
+                    if end - window >= WINDOW && end - last_line_start >= WINDOW {
+                        let column = characters.up_to(last_line_start, end, &buffer, base) + 1;
+                        stopped = !passed.publish(Span {
+                            start: window,
+                            end,
+                            first_line,
+                            first_column,
+                            runs_on: true,
+                            items: std::mem::take(&mut window_items).into(),
+                        });
+                        (window, first_line, first_column) = (end, last_line, column);
+                    }
                 }
                 Found::LineStart { at, line } => {
                     if at - window >= WINDOW {
@@ -211,9 +237,11 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
                             start: window,
                             end: at,
                             first_line,
+                            first_column,
+                            runs_on: false,
                             items: std::mem::take(&mut window_items).into(),
                         });
-                        (window, first_line) = (at, line);
+                        (window, first_line, first_column) = (at, line, 1);
                     }
                 }
             }
@@ -229,6 +257,7 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
         let keep = scanner
             .open_item_start()
             .unwrap_or(base + buffer.len() as u64);
+        characters.up_to(scanner.line_start, keep, &buffer, base);
         buffer.drain(..(keep - base) as usize);
         base = keep;
     }
@@ -239,6 +268,8 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
         start: window,
         end: base + buffer.len() as u64,
         first_line,
+        first_column,
+        runs_on: false,
         items: window_items.into(),
     };
     if !passed.publish(last) {
@@ -257,6 +288,39 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
         })
         .collect();
     Ok(Some(Arc::new(Outline::of_works(works))))
+}
+
+/// The characters of the line being read, counted before the bytes are
+/// let go, for the column of a window cut within it. Most lines end
+/// before they are let go: a line a chunk is counted, unless lines are
+/// long.
+#[derive(Default)]
+struct LineCharacters {
+    line_start: u64,
+    counted_to: u64,
+    characters: usize,
+}
+
+impl LineCharacters {
+    /// How many characters the line that starts at `line_start` has up to
+    /// `at`; the bytes from the last count on are `buffer`'s, from `base`.
+    fn up_to(&mut self, line_start: u64, at: u64, buffer: &[u8], base: u64) -> usize {
+        if line_start != self.line_start {
+            *self = LineCharacters {
+                line_start,
+                counted_to: line_start,
+                characters: 0,
+            };
+        }
+        let from = self.counted_to.max(base);
+        if at > from {
+            let bytes = &buffer[(from - base) as usize..(at - base) as usize];
+            // A character is a byte that does not continue one.
+            self.characters += bytes.iter().filter(|&&byte| (byte as i8) >= -64).count();
+            self.counted_to = at;
+        }
+        self.characters
+    }
 }
 
 /// An item as the first pass records it, in as little room as a
@@ -365,6 +429,48 @@ fn read_span(file: &mut Opened<'_>, start: u64, end: u64) -> Result<String, Wind
         .map_err(|error| WindowError::NotUtf8(start + error.utf8_error().valid_up_to() as u64))
 }
 
+/// The text the second pass reads a span in, and where the span starts in
+/// it. Where the span starts or ends within a line, it comes with as much
+/// of the line beyond as a diagnostic may quote: [`QUOTED`] characters and
+/// one more, of up to 4 bytes each.
+fn span_text(file: &mut Opened<'_>, span: &Span) -> Result<(String, usize), WindowError> {
+    let context = 4 * (QUOTED as u64 + 1);
+    // Three bytes more: a character the edge cuts is left out.
+    let lead = match span.first_column > 1 {
+        true => span.start.min(context + 3),
+        false => 0,
+    };
+    let tail = if span.runs_on { context + 3 } else { 0 };
+    let (from, to) = (span.start - lead, span.end + tail);
+    if lead + tail == 0 {
+        return Ok((read_span(file, from, to)?, 0));
+    }
+    file.seek(SeekFrom::Start(from)).map_err(WindowError::Io)?;
+    let mut bytes = Vec::with_capacity((to - from) as usize);
+    file.take(to - from)
+        .read_to_end(&mut bytes)
+        .map_err(WindowError::Io)?;
+    let continues = |byte: &&u8| (**byte as i8) < -64;
+    let cut = bytes[..lead as usize].iter().take_while(continues).count();
+    let within = (span.end - from) as usize;
+    if bytes.len() < within {
+        return Err(WindowError::NotUtf8(span.end));
+    }
+    let end = match std::str::from_utf8(&bytes[within..]) {
+        Ok(_) => bytes.len(),
+        Err(error) if error.error_len().is_none() => within + error.valid_up_to(),
+        Err(_) => return Err(WindowError::NotUtf8(span.end)),
+    };
+    bytes.truncate(end);
+    bytes.drain(..cut);
+    let text = String::from_utf8(bytes).map_err(|_| WindowError::NotUtf8(span.start))?;
+    let lead = lead as usize - cut;
+    if !text.is_char_boundary(lead) || !text.is_char_boundary(within - cut) {
+        return Err(WindowError::NotUtf8(span.start));
+    }
+    Ok((text, lead))
+}
+
 /// What the second pass found in a window, in order.
 enum Event<T> {
     Made(T),
@@ -389,13 +495,15 @@ fn second_pass<T>(
         None => None,
     };
     let mut file = bytes.open().map_err(WindowError::Io)?;
-    let text = read_span(&mut file, span.start, span.end).map_err(|error| match error {
-        WindowError::NotUtf8(_) => WindowError::Io(std::io::Error::other(format!(
-            "{name} changed while it was read"
-        ))),
+    let changed = || {
+        let message = format!("{name} changed while it was read");
+        WindowError::Io(std::io::Error::other(message))
+    };
+    let (text, lead) = span_text(&mut file, span).map_err(|error| match error {
+        WindowError::NotUtf8(_) => changed(),
         error => error,
     })?;
-    let lines = LineIndex::within(&text, 0, span.first_line, 1);
+    let lines = LineIndex::within(&text, lead, span.first_line, span.first_column);
     let mut works = WindowWorks {
         events: Vec::new(),
         assumed: outline.is_none().then(Vec::new),
@@ -408,7 +516,7 @@ fn second_pass<T>(
     for range in span
         .items
         .iter()
-        .map(|&(start, end)| start as usize..end as usize)
+        .map(|&(start, end)| lead + start as usize..lead + end as usize)
     {
         let mut report = |diagnostic: Diagnostic, offset: usize| {
             events.push(Event::Reported(lines.place(diagnostic, name, offset)));
@@ -416,9 +524,7 @@ fn second_pass<T>(
         // The places are the first pass's: a file changed since may not
         // have them.
         let Some(item) = text.get(range.clone()) else {
-            return Err(WindowError::Io(std::io::Error::other(format!(
-                "{name} changed while it was read"
-            ))));
+            return Err(changed());
         };
         let Some(work) = read_item(item, range.start, &mut report) else {
             continue;
@@ -436,7 +542,10 @@ fn second_pass<T>(
             (_, None) => false,
         };
         let unique_key = unique.then(|| crate::key::own_key(&work)).flatten();
-        let at = EntryAt::new(hash.unwrap_or(NO_KEY), span.start + range.start as u64);
+        let at = EntryAt::new(
+            hash.unwrap_or(NO_KEY),
+            span.start + (range.start - lead) as u64,
+        );
         let last = match events.last_mut() {
             Some(Event::Made(last)) => Some(last),
             _ => None,
@@ -545,8 +654,15 @@ enum Expect {
 
 /// What the scanner hands on.
 enum Found {
-    /// An item's JSON text, from `start` to `end`, starting on `line`.
-    Item { start: u64, end: u64, line: usize },
+    /// An item's JSON text, from `start` to `end`, starting on `line` and
+    /// ending on `last_line`, which starts at `last_line_start`.
+    Item {
+        start: u64,
+        end: u64,
+        line: usize,
+        last_line: usize,
+        last_line_start: u64,
+    },
     /// A line that starts between items, at `at`.
     LineStart { at: u64, line: usize },
 }
@@ -563,6 +679,8 @@ struct Open {
     escaped: bool,
     /// A number, `true`, `false` or `null`, ended by what follows it.
     scalar: bool,
+    /// Where the last line end its last stretch of bytes held is in it.
+    newline: Option<usize>,
 }
 
 /// Follows the array's structure a stretch of bytes at a time: enough to
@@ -573,6 +691,8 @@ struct Scanner {
     expect: Expect,
     item: Option<Open>,
     line: usize,
+    /// Where the line being scanned starts.
+    line_start: u64,
     broken: bool,
 }
 
@@ -582,6 +702,7 @@ impl Scanner {
             expect,
             item: None,
             line,
+            line_start: 0,
             broken: false,
         }
     }
@@ -604,6 +725,9 @@ impl Scanner {
         while at < bytes.len() {
             if let Some(mut item) = self.item {
                 let (end, ended) = item.scan(&bytes[at..], &mut self.line);
+                if let Some(newline) = item.newline.take() {
+                    self.line_start = base + (at + newline) as u64 + 1;
+                }
                 at += end;
                 match ended {
                     false => self.item = Some(item),
@@ -614,6 +738,8 @@ impl Scanner {
                             start: item.start,
                             end: base + at as u64,
                             line: item.line,
+                            last_line: self.line,
+                            last_line_start: self.line_start,
                         };
                         if !found(item) {
                             return;
@@ -628,6 +754,7 @@ impl Scanner {
                 (b' ' | b'\t' | b'\r', _) => {}
                 (b'\n', _) => {
                     self.line += 1;
+                    self.line_start = base + at as u64;
                     let start = Found::LineStart {
                         at: base + at as u64,
                         line: self.line,
@@ -649,6 +776,7 @@ impl Scanner {
                         in_string: byte == b'"',
                         escaped: false,
                         scalar: !matches!(byte, b'{' | b'[' | b'"'),
+                        newline: None,
                     });
                 }
                 _ => {
@@ -716,7 +844,10 @@ impl Open {
                         return (at, true);
                     }
                 }
-                b'\n' => *line += 1,
+                b'\n' => {
+                    *line += 1;
+                    self.newline = Some(at - 1);
+                }
                 _ => {}
             }
         }
@@ -737,7 +868,9 @@ mod tests {
         for (index, piece) in bytes.chunks(size).enumerate() {
             scanner.scan(piece, (index * size) as u64, &mut |what| {
                 found.push(match what {
-                    Found::Item { start, end, line } => {
+                    Found::Item {
+                        start, end, line, ..
+                    } => {
                         format!("{line}:{}", &text[start as usize..end as usize])
                     }
                     Found::LineStart { at, line, .. } => format!("line {line} at {at}"),
@@ -832,6 +965,48 @@ mod tests {
             } else {
                 assert_ne!(keys(early), keys(late), "{text}");
             }
+        }
+    }
+
+    /// An array on one line is cut into windows after items, each knowing
+    /// the column it starts at; the second pass reads each with enough of
+    /// the line around it to quote as the whole reading does.
+    #[test]
+    fn an_array_on_one_line_is_cut_after_items() {
+        let items: Vec<String> = (0..20_000)
+            .map(|n| format!(r#"{{"id": "s{n}", "title": "😀é{n}"}}"#))
+            .collect();
+        let text = format!("\u{feff}[{}]", items.join(", "));
+        let passed = Passed::default();
+        let outline = first_pass(Bytes::Text(&text), &passed).unwrap();
+        passed.end(outline);
+        let whole = LineIndex::new(&text);
+        let mut spans = Vec::new();
+        while let Some(span) = passed.found(spans.len()) {
+            spans.push(span);
+        }
+        assert!(spans.len() >= 3, "{}", spans.len());
+        for (span, next) in spans.iter().zip(&spans[1..]) {
+            assert_eq!(span.end, next.start);
+            assert!(span.runs_on);
+            let at = usize::try_from(next.start).unwrap();
+            assert!(text[..at].ends_with('}'));
+            assert_eq!(whole.line_column(at), (next.first_line, next.first_column));
+        }
+        for span in &spans {
+            let mut file = Bytes::Text(&text).open().unwrap();
+            let (read, lead) = span_text(&mut file, span).unwrap();
+            let start = usize::try_from(span.start).unwrap();
+            let end = usize::try_from(span.end).unwrap();
+            assert_eq!(&read[lead..lead + end - start], &text[start..end]);
+            // The line's characters around the span, as far as quoted.
+            let before = text[..start].chars().rev().take(QUOTED + 1).count();
+            let after = text[end..].chars().take(QUOTED + 1).count();
+            assert_eq!(read[..lead].chars().count().min(QUOTED + 1), before);
+            assert_eq!(
+                read[lead + end - start..].chars().count().min(QUOTED + 1),
+                after
+            );
         }
     }
 
