@@ -33,8 +33,11 @@ pub fn available_threads() -> usize {
 
 /// As [`map_in_order`] for items that come one at a time: `item(index)`
 /// gives the item at that index, waiting for it if need be, or `None`
-/// when there are no more. At most `ahead` items are made before all
-/// those before them are handed on: that bounds the memory results take.
+/// when there are no more. Until the first result is handed on, `ahead`
+/// items are made (a reader whose first pass must end before it hands
+/// anything on makes that many early); after, four for each thread.
+/// That bounds the memory results take: once results are handed
+/// on, a slower `each` does not let them pile up.
 pub fn map_in_order_from<I, T>(
     item: impl Fn(usize) -> Option<I> + Sync,
     threads: usize,
@@ -67,7 +70,7 @@ pub fn map_in_order_from<I, T>(
                 // result that never comes.
                 let _stop = StopWhenPanicking(handed);
                 let index = next.fetch_add(1, Ordering::Relaxed);
-                if !handed.wait_below(index, ahead) {
+                if !handed.wait_below(index, ahead, 4 * threads) {
                     return;
                 }
                 let Some(item) = item(index) else {
@@ -307,12 +310,16 @@ impl Progress {
     }
 
     /// Waits until item `index` is fewer than `ahead` past the results
-    /// handed on; false when no more are wanted.
-    fn wait_below(&self, index: usize, ahead: usize) -> bool {
+    /// handed on (`then` once any is); false when no more are wanted.
+    fn wait_below(&self, index: usize, ahead: usize, then: usize) -> bool {
         let Ok(mut state) = self.state.lock() else {
             return false;
         };
-        while !state.1 && index >= state.0 + ahead {
+        let limit = |handed: usize| match handed {
+            0 => ahead,
+            handed => handed + then,
+        };
+        while !state.1 && index >= limit(state.0) {
             match self.changed.wait(state) {
                 Ok(next) => state = next,
                 Err(_) => return false,
@@ -381,5 +388,40 @@ mod tests {
         assert_eq!(seen, 5);
         // Only the few items threads may run ahead by were made.
         assert!(made.load(Ordering::Relaxed) < 100);
+    }
+
+    /// Before the first result is handed on, `ahead` are made; after, a
+    /// slow `each` keeps no more than four a thread waiting.
+    #[test]
+    fn a_slow_taker_lets_few_results_wait() {
+        let made = AtomicUsize::new(0);
+        let mut most_waiting = 0;
+        let threads = 3;
+        map_in_order_from(
+            |index| (index < 200).then_some(index),
+            threads,
+            50,
+            |n| {
+                made.fetch_add(1, Ordering::SeqCst);
+                n
+            },
+            |n| {
+                if n == 0 {
+                    // Waits, as a reader's first pass does, then hands on.
+                    while made.load(Ordering::SeqCst) < 50 {
+                        std::thread::yield_now();
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    assert_eq!(made.load(Ordering::SeqCst), 50);
+                }
+                std::thread::sleep(std::time::Duration::from_micros(300));
+                if n >= 50 {
+                    most_waiting = most_waiting.max(made.load(Ordering::SeqCst) - n);
+                }
+                true
+            },
+        );
+        assert_eq!(made.load(Ordering::SeqCst), 200);
+        assert!(most_waiting <= 4 * threads + 1, "{most_waiting}");
     }
 }

@@ -377,6 +377,25 @@ fn strings_defined_again_stream_as_read_whole() {
     assert!(out.contains("@string{jcs = {Journal of Computer Science}}"));
     assert!(!out.contains("J. Comp. Sci."));
     assert_eq!(out.matches("journal = jcs,").count(), 2400);
+    // The `@string`s last, after many windows of entries that use none,
+    // made before the first pass found them: those are made again, their
+    // values written with the `@string`s.
+    let late = folder.path().join("late.bib");
+    let (entries, strings) = text.split_at(text.rfind("@string{JCS").unwrap());
+    let strings = strings.split_inclusive("\r\n").take(2).collect::<String>();
+    let entries = entries
+        .replace("@string{", "@comment{")
+        .replace("journal = jcs", "journal = {J}");
+    std::fs::write(&late, entries + &strings).unwrap();
+    for to in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
+        assert!(streams_as_read_whole(&late, &request_to(to)));
+    }
+    let mut out = Vec::new();
+    convert_streaming(&late, "late.bib", &request, &mut out, &mut |_| {})
+        .unwrap()
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches("publisher = ieee3,").count(), 1800);
 }
 
 #[test]

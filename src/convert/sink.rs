@@ -49,8 +49,8 @@ pub(super) struct Prepare<'r> {
     /// The `.bib` writer with the file's `@string`s, once they are known.
     bib: OnceLock<bibtex::Writer>,
     /// The `.bib` writer for a file without `@string`s: an entry read
-    /// before they are known is drafted with it, and the draft is its
-    /// entry if there are none.
+    /// before they are known is written with it (the reader makes it again
+    /// if the file turns out to have some).
     no_strings: Option<bibtex::Writer>,
     /// Buffers already written out, for later works: memory touched once
     /// is cheaper to write than fresh memory.
@@ -97,6 +97,11 @@ impl<'r> Prepare<'r> {
             spare: Mutex::new(Vec::new()),
             look_up: false,
         }
+    }
+
+    /// Whether what is made is written with the file's `@string`s.
+    pub(super) fn writes_with_strings(&self) -> bool {
+        matches!(self.output, Output::InOrder(_))
     }
 
     /// The same, for works not looked up yet: those the request asks to
@@ -173,7 +178,6 @@ impl<'r> Prepare<'r> {
                         work,
                         unique_key,
                         at,
-                        draft: None,
                     })),
                 })
             }
@@ -181,9 +185,10 @@ impl<'r> Prepare<'r> {
         }
     }
 
-    /// A `.bib` entry: written with the file's `@string`s once they are
-    /// known, next to the entries before it in its window; before, drafted
-    /// as if the file had none.
+    /// A `.bib` entry with a key of its own: written next to the entries
+    /// before it in its window, with the file's `@string`s once they are
+    /// known, before that as if the file had none (the reader makes it
+    /// again if it has some). One whose key is shared waits for its key.
     fn make_entry(
         &self,
         dialect: bibtex::Dialect,
@@ -193,34 +198,31 @@ impl<'r> Prepare<'r> {
         outline: Option<&Outline>,
         last: Option<&mut Made>,
     ) -> Option<Made> {
-        if let (Some(outline), Some(key)) = (outline, &unique_key) {
-            let mut fresh = None;
-            let entries = match last {
-                Some(Made::Entries(entries)) => {
-                    entries.text.push('\n');
-                    entries
-                }
-                // A spare buffer is empty, so it is text.
-                _ => fresh.insert(Entries {
-                    text: String::from_utf8(self.take_spare()).unwrap_or_default(),
-                    ..Entries::default()
-                }),
-            };
-            entries.add(self.bib_writer(dialect, outline), &work, key, at);
-            return fresh.map(Made::Entries);
-        }
-        let draft = self.no_strings.as_ref().filter(|_| outline.is_none());
-        let draft = draft.zip(unique_key.as_ref()).map(|(draft, key)| {
-            let (mut text, mut lost) = (String::with_capacity(ENTRY_CAPACITY), Vec::new());
-            draft.entry(&work, key, false, &mut text, &mut lost);
-            (text, lost)
-        });
-        Some(Made::Entry(Box::new(Entry {
-            work,
-            unique_key,
-            at,
-            draft,
-        })))
+        let writer = match outline {
+            Some(outline) => Some(self.bib_writer(dialect, outline)),
+            None => self.no_strings.as_ref(),
+        };
+        let (Some(writer), Some(key)) = (writer, &unique_key) else {
+            return Some(Made::Entry(Box::new(Entry {
+                work,
+                unique_key,
+                at,
+            })));
+        };
+        let mut fresh = None;
+        let entries = match last {
+            Some(Made::Entries(entries)) => {
+                entries.text.push('\n');
+                entries
+            }
+            // A spare buffer is empty, so it is text.
+            _ => fresh.insert(Entries {
+                text: String::from_utf8(self.take_spare()).unwrap_or_default(),
+                ..Entries::default()
+            }),
+        };
+        entries.add(writer, &work, key, at);
+        fresh.map(Made::Entries)
     }
 
     /// The `.bib` writer with the `@string`s of `outline` (the first pass
@@ -393,21 +395,14 @@ impl<'p, 'r, 'o> Sink<'p, 'r, 'o> {
                     work,
                     unique_key,
                     at,
-                    draft,
                 } = *entry;
                 let writer = self.prepare.bib_writer(*dialect, outline);
                 let mut lost = Vec::new();
                 let before = start_entry(writer, outline, opened, after, &mut lost);
-                let (text, entry_lost) = match draft {
-                    Some(draft) if outline.strings.is_empty() => draft,
-                    _ => {
-                        let key = key_of(&work, unique_key);
-                        let (mut text, mut lost) =
-                            (String::with_capacity(ENTRY_CAPACITY), Vec::new());
-                        writer.entry(&work, &key, false, &mut text, &mut lost);
-                        (text, lost)
-                    }
-                };
+                let key = key_of(&work, unique_key);
+                let (mut text, mut entry_lost) =
+                    (String::with_capacity(ENTRY_CAPACITY), Vec::new());
+                writer.entry(&work, &key, false, &mut text, &mut entry_lost);
                 let located = locate(at);
                 for diagnostic in lost.into_iter().chain(entry_lost) {
                     report(place(diagnostic, located));
@@ -609,14 +604,12 @@ pub(super) struct Unmade {
     at: EntryAt,
 }
 
-/// A work to be written in order: its own key if no other work has it,
-/// where it is read, and its entry as drafted side by side (for a file
-/// without `@string`s), with what the entry could not hold.
+/// A work to be written in order, once its key is known: its own key if
+/// no other work has it, and where it is read.
 pub(super) struct Entry {
     work: Work,
     unique_key: Option<String>,
     at: EntryAt,
-    draft: Option<(String, Vec<Diagnostic>)>,
 }
 
 /// `.bib` entries written one after another, with what they could not

@@ -147,6 +147,7 @@ fn convert_read(
                 bytes,
                 name,
                 owner_marks,
+                written_with_strings: prepare.writes_with_strings(),
             };
             let mut marked = |mark: stream::Marked| {
                 entries_marked += 1;
@@ -183,6 +184,7 @@ pub(super) fn read_works<T: Send>(
                 bytes,
                 name,
                 owner_marks: true,
+                written_with_strings: false,
             };
             stream::works_of(input, make, each, marked, report)
         }
@@ -211,6 +213,7 @@ impl<'a> WorksAt<'a> {
                     bytes,
                     name,
                     owner_marks: true,
+                    written_with_strings: false,
                 };
                 WorksAt::Bibtex(stream::EntriesAt::new(input, outline))
             }

@@ -114,6 +114,7 @@ pub fn read_bibtex(source: Source<'_>, _options: &ReadOptions) -> Reading {
         bytes: stream::Bytes::Text(source.text),
         name: source.name,
         owner_marks: true,
+        written_with_strings: false,
     };
     // A window's works, with where each starts.
     let make = |work: Work,
@@ -194,6 +195,15 @@ impl<'t> Macros<'t> {
         )
     }
 
+    /// Whether any `@string` was defined beyond the month names as they
+    /// are predefined.
+    pub fn defines_any(&self) -> bool {
+        self.0.len() != MONTH_MACROS.len()
+            || MONTH_MACROS
+                .iter()
+                .any(|&(name, month)| self.0.get(name).is_none_or(|value| value != month))
+    }
+
     pub fn insert(&mut self, name: &str, value: Cow<'t, str>) {
         self.0.insert(name.to_lowercase(), value);
     }
@@ -263,6 +273,7 @@ pub(crate) fn owner_of(
         bytes,
         name,
         owner_marks: true,
+        written_with_strings: false,
     };
     let make = |_: Work,
                 _: Option<String>,
@@ -475,5 +486,23 @@ impl<'a> Reader<'a> {
             spellings,
             offset: entry.offset,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_defined_beyond_the_month_names_as_predefined() {
+        let mut macros = Macros::new();
+        assert!(!macros.defines_any());
+        macros.insert("JAN", Cow::Borrowed("January"));
+        assert!(!macros.defines_any());
+        macros.insert("jan", Cow::Borrowed("Janvier"));
+        assert!(macros.defines_any());
+        let mut macros = Macros::new();
+        macros.insert("ieee", Cow::Borrowed("IEEE"));
+        assert!(macros.defines_any());
     }
 }

@@ -444,6 +444,7 @@ pub(super) mod tests {
             bytes: Bytes::Text(text),
             name: "test.bib",
             owner_marks,
+            written_with_strings: false,
         };
         let found = Found::default();
         let outcome = outline(input, &found, split);
@@ -565,6 +566,7 @@ pub(super) mod tests {
             bytes: Bytes::Text(text),
             name: "test.bib",
             owner_marks: true,
+            written_with_strings: false,
         };
         let cuts = cuts(input.bytes, text.len() as u64, 2).unwrap();
         assert_eq!(cuts.len(), 1, "the text is cut once");

@@ -192,6 +192,11 @@ pub(crate) struct Input<'a> {
     pub(crate) bytes: Bytes<'a>,
     pub(crate) name: &'a str,
     pub(crate) owner_marks: bool,
+    /// What `make` makes depends on all the file's `@string`s (a `.bib`
+    /// written with them): a window is made before the first pass ends
+    /// only while the file has shown none, and made again if it turns out
+    /// to have some.
+    pub(crate) written_with_strings: bool,
 }
 
 /// A window of the file: its bytes and the line it starts on.
@@ -291,6 +296,7 @@ pub fn works<T: Send>(
         bytes: Bytes::File(path),
         name,
         owner_marks: false,
+        written_with_strings: false,
     };
     works_of(input, make, each, &mut |_| {}, report)
 }
@@ -655,6 +661,8 @@ struct Assumed {
     first_keys: Vec<(u64, u64)>,
     /// The own keys (hashed) its works were given as no other work's.
     unique_keys: Vec<u64>,
+    /// Its works were made as if the file had no `@string`s.
+    no_strings: bool,
 }
 
 impl Assumed {
@@ -663,6 +671,7 @@ impl Assumed {
             return true;
         };
         macros.agree(&outline.macros, &self.looked_up)
+            && (!self.no_strings || outline.strings.is_empty())
             && self.first_keys.iter().all(|&(hash, offset)| {
                 outline
                     .first_with_hash(hash)
@@ -765,19 +774,25 @@ fn final_pass<T>(
 
 /// The works of one window read before the first pass ended, with the
 /// `@string`s defined up to its end, and what that takes for granted;
-/// `None` when an entry has parents, which may come later in the file.
+/// `None` when an entry has parents, which may come later in the file, or
+/// when the file has `@string`s and what is made is written with them.
 fn early_pass<T>(
     input: Input<'_>,
     span: Span,
     macros: &Arc<Macros<'static>>,
     make: &Make<'_, T>,
 ) -> Result<Option<WindowWorks<T>>, WindowError> {
+    // The file has `@string`s: the works would be made again.
+    if input.written_with_strings && macros.defines_any() {
+        return Ok(None);
+    }
     let name = input.name;
     let text = read_span(input.bytes, span)?;
     let lines = OnceLock::new();
     let mut events = Vec::new();
     let mut assumed = Assumed {
         macros: Some(macros.clone()),
+        no_strings: input.written_with_strings,
         ..Assumed::default()
     };
     let look_for_marks = input.owner_marks && names::may_mark_a_name(&text);
@@ -1196,6 +1211,7 @@ mod tests {
             bytes: Bytes::File(file.path()),
             name: "test.bib",
             owner_marks: true,
+            written_with_strings: false,
         };
         let found = Found::default();
         let (outline, _) = first_pass::outline(input, &found, first_pass::SPLIT).unwrap();
@@ -1316,6 +1332,7 @@ mod tests {
             bytes,
             name: "test.bib",
             owner_marks: true,
+            written_with_strings: false,
         };
         let make = |work: Work,
                     key: Option<String>,
