@@ -450,12 +450,12 @@ fn span_text(file: &mut Opened<'_>, span: &Span) -> Result<(String, usize), Wind
     file.take(to - from)
         .read_to_end(&mut bytes)
         .map_err(WindowError::Io)?;
-    let continues = |byte: &&u8| (**byte as i8) < -64;
-    let cut = bytes[..lead as usize].iter().take_while(continues).count();
     let within = (span.end - from) as usize;
     if bytes.len() < within {
         return Err(WindowError::NotUtf8(span.end));
     }
+    let continues = |byte: &&u8| (**byte as i8) < -64;
+    let cut = bytes[..lead as usize].iter().take_while(continues).count();
     let end = match std::str::from_utf8(&bytes[within..]) {
         Ok(_) => bytes.len(),
         Err(error) if error.error_len().is_none() => within + error.valid_up_to(),
@@ -1007,6 +1007,19 @@ mod tests {
                 read[lead + end - start..].chars().count().min(QUOTED + 1),
                 after
             );
+        }
+        // A window within a line, of a file that has since been cut short
+        // before, within or after its lead: reported as changed.
+        let make: &Make<'_, ()> = &|_, _, _, _, _| Some(());
+        let span = &spans[1];
+        let start = usize::try_from(span.start).unwrap();
+        for cut in [0, start - 100, start + 5] {
+            let cut = (0..=cut)
+                .rev()
+                .find(|&at| text.is_char_boundary(at))
+                .unwrap();
+            let read = second_pass(Bytes::Text(&text[..cut]), "t.json", &passed, span, make);
+            assert!(matches!(read, Err(WindowError::Io(_))), "{cut}");
         }
     }
 
