@@ -117,11 +117,14 @@ impl Diagnostic {
             let shown_before =
                 before_count.min((QUOTED / 3).max(QUOTED.saturating_sub(after_count)));
             let shown_after = QUOTED - shown_before;
-            let start = before
-                .char_indices()
-                .rev()
-                .nth(shown_before.wrapping_sub(1))
-                .map_or(at, |(start, _)| start);
+            let start = match shown_before {
+                0 => at,
+                shown => before
+                    .char_indices()
+                    .rev()
+                    .nth(shown - 1)
+                    .map_or(0, |(start, _)| start),
+            };
             let end = after
                 .char_indices()
                 .nth(shown_after)
