@@ -62,6 +62,13 @@ pub struct Outline {
     /// placeholder an export gave them all) is counted once, not again
     /// for each of them, which took a time growing with their square.
     crowded: Vec<(u64, usize)>,
+    /// The hashes more than one record has, in `keys` and `cite_keys`
+    /// together, sorted: few or none. A key outside it is its entry's
+    /// alone, which answers the two questions asked of every entry (is it
+    /// the first with its key, does its work alone cite by it) from this
+    /// short list, not from a record far away in the large table (those
+    /// looks were a twentieth of a large file's conversion).
+    shared: Vec<u64>,
 }
 
 /// How many entries with one key are counted one by one when asked.
@@ -231,6 +238,13 @@ impl Outline {
         self.first_with_hash(key_hash(key))
     }
 
+    /// Whether no record but one has this hash: an entry's key outside
+    /// [`Outline::shared`] is the first with it, and if its work cites by
+    /// it, only that work does.
+    fn alone(&self, hash: u64) -> bool {
+        self.shared.binary_search(&hash).is_err()
+    }
+
     fn first_with_hash(&self, hash: u64) -> Option<KeyRecord> {
         let near = self.keys.near(hash);
         let at = near.partition_point(|record| record.hash < hash);
@@ -264,7 +278,21 @@ impl Outline {
     /// was read with, and that key's hash.
     fn unique_key(&self, work: &Work, entry: (&str, u64)) -> Option<String> {
         let key = crate::key::own_key(work)?;
+        // An own key that is the entry's own is cited by its record.
+        if key == entry.0 && self.alone(entry.1) {
+            return Some(key);
+        }
         (self.works_with_key_hash(hash_again(&key, entry)) == 1).then_some(key)
+    }
+
+    /// The first entry with this key if the entry at `offset` is not it.
+    fn earlier(&self, hash: u64, offset: u64) -> Option<KeyRecord> {
+        match self.alone(hash) {
+            true => None,
+            false => self
+                .first_with_hash(hash)
+                .filter(|first| first.offset != offset),
+        }
     }
 }
 
@@ -487,13 +515,16 @@ impl Outline {
                 )
             })
             .collect();
+        let cite_keys = ByHash::new(cite_keys, |&hash| hash, |_| ());
+        let shared = shared(&keys.sorted, &cite_keys.sorted);
         Outline {
             macros,
             preambles,
             strings,
             keys,
-            cite_keys: ByHash::new(cite_keys, |&hash| hash, |_| ()),
+            cite_keys,
             crowded,
+            shared,
         }
     }
 
@@ -524,6 +555,38 @@ impl Outline {
         let from = near.partition_point(|r| (r.hash, r.offset) < (at.hash, at.offset));
         near.get(from).map_or(0, |record| record.line as usize)
     }
+}
+
+/// The hashes more than one of `keys` and `cite_keys` (both sorted by
+/// hash) have, sorted.
+fn shared(keys: &[KeyRecord], cite_keys: &[u64]) -> Vec<u64> {
+    let mut others = cite_keys.iter().copied().peekable();
+    let mut shared = Vec::new();
+    let mut count = |hash: u64, records: usize| {
+        if records > 1 {
+            shared.push(hash);
+        }
+    };
+    for same in keys.chunk_by(|a, b| a.hash == b.hash) {
+        let hash = same[0].hash;
+        while let Some(other) = others.next_if(|&other| other < hash) {
+            count(
+                other,
+                1 + std::iter::from_fn(|| others.next_if_eq(&other)).count(),
+            );
+        }
+        count(
+            hash,
+            same.len() + std::iter::from_fn(|| others.next_if_eq(&hash)).count(),
+        );
+    }
+    while let Some(other) = others.next() {
+        count(
+            other,
+            1 + std::iter::from_fn(|| others.next_if_eq(&other)).count(),
+        );
+    }
+    shared
 }
 
 /// Hands a work to `make`, next to what it made just before, if anything.
@@ -672,11 +735,10 @@ impl Assumed {
         };
         macros.agree(&outline.macros, &self.looked_up)
             && (!self.no_strings || outline.strings.is_empty())
-            && self.first_keys.iter().all(|&(hash, offset)| {
-                outline
-                    .first_with_hash(hash)
-                    .is_some_and(|first| first.offset == offset)
-            })
+            && self
+                .first_keys
+                .iter()
+                .all(|&(hash, offset)| outline.earlier(hash, offset).is_none())
             && self
                 .unique_keys
                 .iter()
@@ -739,10 +801,7 @@ fn final_pass<T>(
         let mut reader = Reader::new(name, &text, span.first_line, &lines);
         let offset = span.start + entry.offset as u64;
         let key = (entry.key, key_hash(entry.key));
-        if let Some(first) = outline
-            .first_with_hash(key.1)
-            .filter(|f| f.offset != offset)
-        {
+        if let Some(first) = outline.earlier(key.1, offset) {
             reader.report_duplicate(entry.key, first.line as usize, entry.offset);
         }
         let raw = reader.raw_entry(entry, &outline.macros);
@@ -1190,6 +1249,30 @@ mod tests {
                 proptest::prop_assert_eq!(count(near), count(&hashes));
                 proptest::prop_assert!(near.is_sorted());
             }
+        }
+
+        /// A hash is shared when more than one record has it, in the
+        /// entries' keys and the cited keys together, as a plain count
+        /// of both lists says (few hashes, so that many repeat).
+        #[test]
+        fn shared_hashes_are_those_more_than_one_record_has(
+            key_hashes in proptest::collection::vec(0..40u64, 0..60),
+            cite_keys in proptest::collection::vec(0..40u64, 0..20),
+        ) {
+            let keys: Vec<_> = key_hashes
+                .iter()
+                .zip(0..)
+                .map(|(&hash, offset)| KeyRecord { hash: hash << 58, offset, line: 1, cited: true })
+                .collect();
+            let cite_keys: Vec<u64> = cite_keys.iter().map(|hash| hash << 58).collect();
+            let library = (Arc::new(Macros::new()), Vec::new(), Vec::new());
+            let outline = Outline::new(library, keys.clone(), cite_keys.clone());
+            for hash in (0..41u64).map(|hash| hash << 58) {
+                let records = keys.iter().filter(|record| record.hash == hash).count()
+                    + cite_keys.iter().filter(|&&other| other == hash).count();
+                proptest::prop_assert_eq!(outline.alone(hash), records <= 1, "{}", hash >> 58);
+            }
+            proptest::prop_assert!(outline.shared.is_sorted());
         }
     }
 
