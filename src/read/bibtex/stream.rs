@@ -239,10 +239,16 @@ impl Outline {
     }
 
     /// Whether no record but one has this hash: an entry's key outside
-    /// [`Outline::shared`] is the first with it, and if its work cites by
-    /// it, only that work does.
+    /// [`Outline::shared`] is the first with it.
     fn alone(&self, hash: u64) -> bool {
         self.shared.binary_search(&hash).is_err()
+    }
+
+    /// Whether only one work cites by this own key, which a work the
+    /// outline counts has (the first pass found its key as the second
+    /// pass makes it).
+    pub(crate) fn cited_once(&self, hash: u64) -> bool {
+        self.alone(hash) || self.works_with_key_hash(hash) == 1
     }
 
     fn first_with_hash(&self, hash: u64) -> Option<KeyRecord> {
@@ -278,11 +284,7 @@ impl Outline {
     /// was read with, and that key's hash.
     fn unique_key(&self, work: &Work, entry: (&str, u64)) -> Option<String> {
         let key = crate::key::own_key(work)?;
-        // An own key that is the entry's own is cited by its record.
-        if key == entry.0 && self.alone(entry.1) {
-            return Some(key);
-        }
-        (self.works_with_key_hash(hash_again(&key, entry)) == 1).then_some(key)
+        self.cited_once(hash_again(&key, entry)).then_some(key)
     }
 
     /// The first entry with this key if the entry at `offset` is not it.
@@ -742,7 +744,7 @@ impl Assumed {
             && self
                 .unique_keys
                 .iter()
-                .all(|&hash| outline.works_with_key_hash(hash) == 1)
+                .all(|&hash| outline.cited_once(hash))
     }
 }
 
@@ -1253,24 +1255,31 @@ mod tests {
 
         /// A hash is shared when more than one record has it, in the
         /// entries' keys and the cited keys together, as a plain count
-        /// of both lists says (few hashes, so that many repeat).
+        /// of both lists says (few hashes, so that many repeat); a work's
+        /// own key is cited once when the count of works citing by it says
+        /// so.
         #[test]
         fn shared_hashes_are_those_more_than_one_record_has(
-            key_hashes in proptest::collection::vec(0..40u64, 0..60),
+            key_hashes in proptest::collection::vec((0..40u64, proptest::prelude::any::<bool>()), 0..60),
             cite_keys in proptest::collection::vec(0..40u64, 0..20),
         ) {
             let keys: Vec<_> = key_hashes
                 .iter()
                 .zip(0..)
-                .map(|(&hash, offset)| KeyRecord { hash: hash << 58, offset, line: 1, cited: true })
+                .map(|(&(hash, cited), offset)| KeyRecord { hash: hash << 58, offset, line: 1, cited })
                 .collect();
             let cite_keys: Vec<u64> = cite_keys.iter().map(|hash| hash << 58).collect();
             let library = (Arc::new(Macros::new()), Vec::new(), Vec::new());
             let outline = Outline::new(library, keys.clone(), cite_keys.clone());
             for hash in (0..41u64).map(|hash| hash << 58) {
+                let cited = keys.iter().filter(|r| r.hash == hash && r.cited).count()
+                    + cite_keys.iter().filter(|&&other| other == hash).count();
                 let records = keys.iter().filter(|record| record.hash == hash).count()
                     + cite_keys.iter().filter(|&&other| other == hash).count();
                 proptest::prop_assert_eq!(outline.alone(hash), records <= 1, "{}", hash >> 58);
+                if cited > 0 {
+                    proptest::prop_assert_eq!(outline.cited_once(hash), cited == 1);
+                }
             }
             proptest::prop_assert!(outline.shared.is_sorted());
         }

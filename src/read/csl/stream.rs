@@ -531,7 +531,7 @@ fn second_pass<T>(
         };
         let hash = crate::key::own_key(&work).map(|key| key_hash(&key));
         let unique = match (outline, hash) {
-            (Some(outline), Some(hash)) => outline.works_with_key_hash(hash) == 1,
+            (Some(outline), Some(hash)) => outline.cited_once(hash),
             (None, Some(hash)) => {
                 works
                     .assumed
@@ -579,7 +579,7 @@ impl<T> WindowWorks<T> {
         self.assumed
             .iter()
             .flatten()
-            .all(|&hash| outline.works_with_key_hash(hash) == 1)
+            .all(|&hash| outline.cited_once(hash))
     }
 }
 
