@@ -9,9 +9,12 @@
 //! Variables the model has no place for are kept, as their JSON, in the
 //! work's `extra` map, and the CSL writer puts them back.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 
-use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -227,12 +230,55 @@ pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
 
 /// A string, or a number or boolean written where CSL expects a string
 /// (`"volume": 5`).
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum Scalar {
     Text(String),
     Number(serde_json::Number),
     Flag(bool),
+}
+
+/// Read by the JSON token's kind. (Derived as an untagged enum, each
+/// value would be copied into serde's buffer first, to try the variants
+/// on in turn.)
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Scalar, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl Visitor<'_> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a string or a number")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(text.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Scalar, E> {
+        Ok(Scalar::Text(text))
+    }
+
+    fn visit_u64<E: de::Error>(self, number: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(number.into()))
+    }
+
+    fn visit_i64<E: de::Error>(self, number: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(number.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, number: f64) -> Result<Scalar, E> {
+        serde_json::Number::from_f64(number)
+            .map(Scalar::Number)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Float(number), &self))
+    }
+
+    fn visit_bool<E: de::Error>(self, flag: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Flag(flag))
+    }
 }
 
 impl Scalar {
@@ -250,11 +296,9 @@ fn text(scalar: Option<Scalar>) -> Option<String> {
 }
 
 /// The core of a CSL item; every other variable is in `rest`.
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Default)]
 struct Item {
     id: Option<Scalar>,
-    #[serde(rename = "type")]
     kind: Option<String>,
     citation_key: Option<String>,
     title: Option<Scalar>,
@@ -267,21 +311,130 @@ struct Item {
     page: Option<Scalar>,
     publisher: Option<Scalar>,
     publisher_place: Option<Scalar>,
-    #[serde(rename = "DOI")]
     doi: Option<Scalar>,
-    #[serde(rename = "URL")]
     url: Option<Scalar>,
-    #[serde(rename = "ISBN")]
     isbn: Option<Scalar>,
-    #[serde(rename = "ISSN")]
     issn: Option<Scalar>,
     categories: Option<Vec<String>>,
     keyword: Option<Scalar>,
-    #[serde(rename = "abstract")]
     abstract_text: Option<Scalar>,
     custom: Option<serde_json::Map<String, Value>>,
-    #[serde(flatten)]
     rest: BTreeMap<String, Value>,
+}
+
+/// Read key by key: a core variable into its place (written twice, it is
+/// serde's "duplicate field" error, as a derived reading has it), any
+/// other into `rest`. (Derived with `#[serde(flatten)]` for `rest`, the
+/// whole item was copied into serde's buffer first and read from there:
+/// a fifth of a CSL-JSON file's reading.)
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Item, D::Error> {
+        deserializer.deserialize_map(ItemVisitor)
+    }
+}
+
+struct ItemVisitor;
+
+impl<'de> Visitor<'de> for ItemVisitor {
+    type Value = Item;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a CSL item (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+        let mut item = Item::default();
+        // The core variables read so far, a bit each.
+        let mut seen = 0u32;
+        while let Some(ItemKey(key)) = map.next_key()? {
+            let core = Core {
+                map: &mut map,
+                seen: &mut seen,
+                key: &key,
+            };
+            match &*key {
+                "id" => core.read(0, &mut item.id)?,
+                "type" => core.read(1, &mut item.kind)?,
+                "citation-key" => core.read(2, &mut item.citation_key)?,
+                "title" => core.read(3, &mut item.title)?,
+                "author" => core.read(4, &mut item.author)?,
+                "editor" => core.read(5, &mut item.editor)?,
+                "container-title" => core.read(6, &mut item.container_title)?,
+                "issued" => core.read(7, &mut item.issued)?,
+                "volume" => core.read(8, &mut item.volume)?,
+                "issue" => core.read(9, &mut item.issue)?,
+                "page" => core.read(10, &mut item.page)?,
+                "publisher" => core.read(11, &mut item.publisher)?,
+                "publisher-place" => core.read(12, &mut item.publisher_place)?,
+                "DOI" => core.read(13, &mut item.doi)?,
+                "URL" => core.read(14, &mut item.url)?,
+                "ISBN" => core.read(15, &mut item.isbn)?,
+                "ISSN" => core.read(16, &mut item.issn)?,
+                "categories" => core.read(17, &mut item.categories)?,
+                "keyword" => core.read(18, &mut item.keyword)?,
+                "abstract" => core.read(19, &mut item.abstract_text)?,
+                "custom" => core.read(20, &mut item.custom)?,
+                _ => {
+                    let value = map.next_value()?;
+                    item.rest.insert(key.into_owned(), value);
+                }
+            }
+        }
+        Ok(item)
+    }
+}
+
+/// A core variable's value being read, and which have been.
+struct Core<'r, A> {
+    map: &'r mut A,
+    seen: &'r mut u32,
+    key: &'r str,
+}
+
+impl<'de, A: MapAccess<'de>> Core<'_, A> {
+    /// The value into `slot` (`null` is `None`), the variable's `bit` in
+    /// `seen` marking it read.
+    fn read<T: Deserialize<'de>>(self, bit: u32, slot: &mut Option<T>) -> Result<(), A::Error> {
+        if *self.seen & 1 << bit != 0 {
+            // serde's own words, which `duplicate_key` reads.
+            let message = format!("duplicate field `{}`", self.key);
+            return Err(de::Error::custom(message));
+        }
+        *self.seen |= 1 << bit;
+        *slot = self.map.next_value()?;
+        Ok(())
+    }
+}
+
+/// A key of an item, borrowed from the JSON text when it has no escapes.
+struct ItemKey<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for ItemKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ItemKey<'de>, D::Error> {
+        deserializer.deserialize_str(ItemKeyVisitor)
+    }
+}
+
+struct ItemKeyVisitor;
+
+impl<'de> Visitor<'de> for ItemKeyVisitor {
+    type Value = ItemKey<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<ItemKey<'de>, E> {
+        Ok(ItemKey(Cow::Borrowed(key)))
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<ItemKey<'de>, E> {
+        Ok(ItemKey(Cow::Owned(key.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, key: String) -> Result<ItemKey<'de>, E> {
+        Ok(ItemKey(Cow::Owned(key)))
+    }
 }
 
 impl Item {
@@ -867,6 +1020,53 @@ mod tests {
         assert_eq!(
             extra["issued"], r#"{"literal":"13th century"}"#,
             "kept for the writer"
+        );
+    }
+
+    /// An item's keys as JSON readers take them: a core variable written
+    /// twice is said and its last value read, any other's last value is
+    /// kept, escapes in a key are read, and a value of the wrong kind is
+    /// reported where it starts.
+    #[test]
+    fn items_are_read_key_by_key() {
+        let read = |raw: &str| {
+            let mut reported = Vec::new();
+            let work = read_item(raw, 0, &mut |diagnostic, offset| {
+                reported.push((diagnostic.message, offset));
+            });
+            (work, reported)
+        };
+        let (work, reported) =
+            read(r#"{"id": "a", "type": "book", "title": "One", "title": "Two"}"#);
+        assert_eq!(work.unwrap().title.unwrap().raw_string(), "Two");
+        assert_eq!(reported.len(), 1);
+        assert!(reported[0].0.starts_with("`title` is written twice"));
+        // Read as null first, it was still written.
+        let (work, reported) = read(r#"{"id": "b", "title": null, "title": "Két"}"#);
+        assert_eq!(work.unwrap().title.unwrap().raw_string(), "Két");
+        assert_eq!(reported.len(), 1);
+        let (work, reported) = read(
+            r#"{"id": "c", "ti\u0074le": "Escaped", "x-field": "x", "x-field": "y", "volume": 5}"#,
+        );
+        let work = work.unwrap();
+        assert_eq!(work.title.unwrap().raw_string(), "Escaped");
+        assert_eq!(work.extra.get("x-field").map(String::as_str), Some("y"));
+        assert_eq!(work.venue.volume.as_deref(), Some("5"));
+        assert!(reported.is_empty(), "{reported:?}");
+        let raw = "{\"id\": \"d\",\r\n \"volume\": {\"x\": 1}}";
+        let (work, reported) = read(raw);
+        assert!(work.is_none());
+        assert_eq!(reported.len(), 1);
+        assert!(
+            reported[0].0.contains("expected a string or a number"),
+            "{reported:?}"
+        );
+        assert_eq!(reported[0].1, raw.find("{\"x\"").unwrap());
+        let (work, reported) = read(r#""not an object""#);
+        assert!(work.is_none());
+        assert!(
+            reported[0].0.contains("expected a CSL item"),
+            "{reported:?}"
         );
     }
 }
