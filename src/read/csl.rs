@@ -302,8 +302,8 @@ struct Item {
     kind: Option<String>,
     citation_key: Option<String>,
     title: Option<Scalar>,
-    author: Option<Vec<Value>>,
-    editor: Option<Vec<Value>>,
+    author: Option<Vec<Name>>,
+    editor: Option<Vec<Name>>,
     container_title: Option<Scalar>,
     issued: Option<Value>,
     volume: Option<Scalar>,
@@ -505,7 +505,7 @@ impl Item {
             .filter(|(name, _)| name != "authors-truncated")
         {
             match (csl::by_name(csl::CONTRIBUTOR_ROLES, &name), value) {
-                (Some(role), Value::Array(names)) => roles.push((role, people(names).0)),
+                (Some(role), Value::Array(names)) => roles.push((role, people_of(&names))),
                 (_, value) => {
                     work.extra.insert(name, json_text(&value));
                 }
@@ -566,7 +566,7 @@ fn read_variable(work: &mut Work, name: &str, value: Value, notes: &mut Vec<Stri
         ));
     } else if let Some(role) = csl::by_name(csl::ROLES, name) {
         if let Value::Array(names) = value {
-            work.contributors.insert(role, people(names).0);
+            work.contributors.insert(role, people_of(&names));
             return;
         }
     } else if let Some(variable) = csl::by_name(csl::DATES, name) {
@@ -635,6 +635,14 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
+/// [`scalar_text`] of a value that is not kept.
+fn into_scalar_text(value: Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text),
+        value => scalar_text(&value),
+    }
+}
+
 /// A value kept as it was: strings as they are, anything else as JSON.
 fn json_text(value: &Value) -> String {
     match value {
@@ -645,33 +653,31 @@ fn json_text(value: &Value) -> String {
 
 /// CSL names; a name that is `others` or `et al.` marks the list as cut
 /// short instead of becoming a person.
-fn people(names: Vec<Value>) -> (Vec<Person>, bool) {
+fn people(names: Vec<Name>) -> (Vec<Person>, bool) {
     let mut truncated = false;
     let mut people = Vec::new();
     for name in names {
-        let part = |key: &str| {
-            name.get(key)
-                .and_then(scalar_text)
-                .filter(|t| !t.is_empty())
-        };
-        let person = match (part("literal"), part("family")) {
+        let part = |part: Option<String>| part.filter(|t| !t.is_empty());
+        let person = match (part(name.literal), part(name.family)) {
             (Some(literal), _) => Person::Literal(literal),
             (None, Some(family)) => {
-                let (particle, dropping_particle) =
-                    match (part("non-dropping-particle"), part("dropping-particle")) {
-                        (Some(particle), _) => (Some(particle), false),
-                        (None, Some(particle)) => (Some(particle), true),
-                        (None, None) => (None, false),
-                    };
+                let (particle, dropping_particle) = match (
+                    part(name.non_dropping_particle),
+                    part(name.dropping_particle),
+                ) {
+                    (Some(particle), _) => (Some(particle), false),
+                    (None, Some(particle)) => (Some(particle), true),
+                    (None, None) => (None, false),
+                };
                 Person::Personal(PersonalName {
-                    given: part("given"),
+                    given: part(name.given),
                     family,
                     particle,
-                    suffix: part("suffix"),
+                    suffix: part(name.suffix),
                     dropping_particle,
                 })
             }
-            (None, None) => match part("given") {
+            (None, None) => match part(name.given) {
                 Some(given) => Person::Literal(given),
                 None => continue,
             },
@@ -686,6 +692,108 @@ fn people(names: Vec<Value>) -> (Vec<Person>, bool) {
         }
     }
     (people, truncated)
+}
+
+/// [`people`] of names kept as JSON (a role's in `custom`, say).
+fn people_of(names: &[Value]) -> Vec<Person> {
+    people(names.iter().map(Name::of_value).collect()).0
+}
+
+/// The parts of a CSL name a person is made of, each a string or a
+/// number; anything else (`null`, an object, a name that is no object) is
+/// none, and any other key is passed over.
+#[derive(Default)]
+struct Name {
+    literal: Option<String>,
+    family: Option<String>,
+    given: Option<String>,
+    non_dropping_particle: Option<String>,
+    dropping_particle: Option<String>,
+    suffix: Option<String>,
+}
+
+impl Name {
+    fn part(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "literal" => &mut self.literal,
+            "family" => &mut self.family,
+            "given" => &mut self.given,
+            "non-dropping-particle" => &mut self.non_dropping_particle,
+            "dropping-particle" => &mut self.dropping_particle,
+            "suffix" => &mut self.suffix,
+            _ => return None,
+        })
+    }
+
+    fn of_value(value: &Value) -> Name {
+        let mut name = Name::default();
+        for (key, value) in value.as_object().into_iter().flatten() {
+            if let Some(part) = name.part(key) {
+                *part = scalar_text(value);
+            }
+        }
+        name
+    }
+}
+
+/// Read straight from the JSON text, not first as a map of JSON values
+/// (each name was a map of its own, its keys and values copied).
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Name, D::Error> {
+        deserializer.deserialize_any(NameVisitor)
+    }
+}
+
+struct NameVisitor;
+
+impl<'de> Visitor<'de> for NameVisitor {
+    type Value = Name;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a CSL name")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Name, A::Error> {
+        let mut name = Name::default();
+        while let Some(ItemKey(key)) = map.next_key()? {
+            match name.part(&key) {
+                Some(part) => *part = into_scalar_text(map.next_value()?),
+                None => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(name)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Name, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(Name::default())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Name, E> {
+        Ok(Name::default())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Name, E> {
+        Ok(Name::default())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Name, E> {
+        Ok(Name::default())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Name, E> {
+        Ok(Name::default())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Name, E> {
+        Ok(Name::default())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Name, E> {
+        Ok(Name::default())
+    }
 }
 
 /// A CSL date: date-parts (one date or a range), `raw` EDTF, `circa`.
@@ -1068,5 +1176,37 @@ mod tests {
             reported[0].0.contains("expected a CSL item"),
             "{reported:?}"
         );
+    }
+
+    /// A name read straight from JSON makes the person its JSON value
+    /// does (a role's names in `custom` are read so), whatever its shape.
+    #[test]
+    fn names_read_from_text_as_from_values() {
+        let names = [
+            r#"{"family": "Doe", "given": "Jane"}"#,
+            r#"{"family": "Doe", "given": "Jane", "family": "Roé"}"#,
+            r#"{"fam\u0069ly": "Escaped", "other": [1, {"a": 2}]}"#,
+            r#"{"family": "Beethoven", "non-dropping-particle": "van", "suffix": "Jr."}"#,
+            r#"{"family": "Gogh", "dropping-particle": "van", "given": "Vincent"}"#,
+            r#"{"literal": "World Health Organization"}"#,
+            r#"{"literal": "", "given": "Solo"}"#,
+            r#"{"family": 12, "given": {"x": 1}}"#,
+            r#"{"family": "F", "given": 2.50, "suffix": null}"#,
+            r#"{"literal": "others"}"#,
+            r#""a string""#,
+            "5",
+            "null",
+            "true",
+            "[1, 2]",
+            "{}",
+        ];
+        for json in names {
+            let read: Name = serde_json::from_str(json).unwrap();
+            let value: Value = serde_json::from_str(json).unwrap();
+            let from_value = people_of(&[value]);
+            assert_eq!(people(vec![read]).0, from_value, "{json}");
+        }
+        let (people, truncated) = people(vec![serde_json::from_str(names[9]).unwrap()]);
+        assert!(people.is_empty() && truncated);
     }
 }
