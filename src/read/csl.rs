@@ -2,8 +2,9 @@
 //! citeproc write them.
 //!
 //! Each item is read on its own, so one malformed item costs only itself.
-//! The item's core variables are serde fields; the rest are walked through
-//! the shared tables in [`crate::vocab::csl`]. CSL's HTML-like markup
+//! The item is read key by key: its core variables into typed fields, the
+//! rest as JSON values, walked through the shared tables in
+//! [`crate::vocab::csl`]. CSL's HTML-like markup
 //! (`<i>`, `<b>`, `<sc>`, `<sup>`, `<sub>`, `<span class="nocase">`)
 //! becomes rich text.
 //! Variables the model has no place for are kept, as their JSON, in the
@@ -324,9 +325,8 @@ struct Item {
 
 /// Read key by key: a core variable into its place (written twice, it is
 /// serde's "duplicate field" error, as a derived reading has it), any
-/// other into `rest`. (Derived with `#[serde(flatten)]` for `rest`, the
-/// whole item was copied into serde's buffer first and read from there:
-/// a fifth of a CSL-JSON file's reading.)
+/// other into `rest`. (Derived with `#[serde(flatten)]` for `rest`, each
+/// item was copied into serde's buffer first and read again from there.)
 impl<'de> Deserialize<'de> for Item {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Item, D::Error> {
         deserializer.deserialize_map(ItemVisitor)
