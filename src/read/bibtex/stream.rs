@@ -518,7 +518,7 @@ impl Outline {
             })
             .collect();
         let cite_keys = ByHash::new(cite_keys, |&hash| hash, |_| ());
-        let shared = shared(&keys.sorted, &cite_keys.sorted);
+        let shared = shared(&keys, &cite_keys);
         Outline {
             macros,
             preambles,
@@ -559,35 +559,24 @@ impl Outline {
     }
 }
 
-/// The hashes more than one of `keys` and `cite_keys` (both sorted by
-/// hash) have, sorted.
-fn shared(keys: &[KeyRecord], cite_keys: &[u64]) -> Vec<u64> {
-    let mut others = cite_keys.iter().copied().peekable();
-    let mut shared = Vec::new();
-    let mut count = |hash: u64, records: usize| {
-        if records > 1 {
+/// The hashes more than one of `keys` and `cite_keys` have, sorted.
+fn shared(keys: &ByHash<KeyRecord>, cite_keys: &ByHash<u64>) -> Vec<u64> {
+    let mut shared: Vec<u64> = keys
+        .sorted
+        .chunk_by(|a, b| a.hash == b.hash)
+        .filter(|same| same.len() > 1)
+        .map(|same| same[0].hash)
+        .collect();
+    // Few works cite by a key other than their entry's.
+    for same in cite_keys.sorted.chunk_by(|a, b| a == b) {
+        let hash = same[0];
+        let entries = keys.near(hash).iter().filter(|record| record.hash == hash);
+        if same.len() + entries.count() > 1 {
             shared.push(hash);
         }
-    };
-    for same in keys.chunk_by(|a, b| a.hash == b.hash) {
-        let hash = same[0].hash;
-        while let Some(other) = others.next_if(|&other| other < hash) {
-            count(
-                other,
-                1 + std::iter::from_fn(|| others.next_if_eq(&other)).count(),
-            );
-        }
-        count(
-            hash,
-            same.len() + std::iter::from_fn(|| others.next_if_eq(&hash)).count(),
-        );
     }
-    while let Some(other) = others.next() {
-        count(
-            other,
-            1 + std::iter::from_fn(|| others.next_if_eq(&other)).count(),
-        );
-    }
+    shared.sort_unstable();
+    shared.dedup();
     shared
 }
 
