@@ -5,7 +5,10 @@
 //! It reads the file twice. The first pass scans the array's structure,
 //! item by item, and notes what any work needs from the others: each
 //! item's own key (as a 64-bit hash), offset and line, so that a work
-//! knows whether another has its key. It also cuts the file into windows
+//! knows whether another has its key. An item whose end is in the bytes
+//! at hand is read by serde_json, every value skipped but its key's,
+//! which tells where it ends and that it is JSON at all; an item across
+//! the bytes read so far is followed a byte at a time, then read. It also cuts the file into windows
 //! at line breaks between items (after an item, on a line as long as a
 //! window: an array written on one line), each with where its items are
 //! and the column it starts at. The
@@ -20,11 +23,13 @@
 //! JSON, which the whole reading reports for the file as a whole) is left
 //! to it before anything is handed on.
 
+use std::fmt;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use super::{read_item, Scalar};
 use crate::diagnostic::{Diagnostic, QUOTED};
@@ -196,6 +201,7 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
                     line,
                     last_line,
                     last_line_start,
+                    key,
                 } => {
                     // An item of 4 GB: read whole, which says what it can
                     // of it.
@@ -212,7 +218,7 @@ fn first_pass(bytes: Bytes<'_>, passed: &Passed) -> Result<Option<Arc<Outline>>,
                         line: u32::try_from(line).unwrap_or(u32::MAX),
                         length: range.1 - range.0,
                     };
-                    match own_key(bytes) {
+                    match key.unwrap_or_else(|| own_key(bytes)) {
                         Key::Settled(hash) => item.hash = hash.unwrap_or(NO_KEY),
                         Key::Unsettled => unsettled.push(items.len()),
                         Key::Broken => broken = true,
@@ -345,6 +351,7 @@ const MAX_EXPECTED: usize = 1 << 24;
 const NOT_A_WORK: u64 = u64::MAX;
 
 /// What the cheap look at an item says of its own key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
     /// The hash of its key (BibTeX-safe), if it has one.
     Settled(Option<u64>),
@@ -354,29 +361,132 @@ enum Key {
     Broken,
 }
 
-/// The fields a key is made of, as [`super::Item`] reads them.
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case")]
-struct KeyFields {
-    id: Option<Scalar>,
-    citation_key: Option<String>,
+/// An item's own key as the first pass reads it: every other value is
+/// skipped unread. `id` and `citation-key` are read as [`super::Item`]
+/// reads them; an object that has either twice is left to the full
+/// reading, which says which counts.
+struct PeekedKey(Key);
+
+impl<'de> Deserialize<'de> for PeekedKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<PeekedKey, D::Error> {
+        deserializer.deserialize_map(PeekedKeyVisitor)
+    }
 }
 
-/// The item's own key, read cheaply: every other field is skipped.
-fn own_key(bytes: &[u8]) -> Key {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Key::Broken;
-    };
-    match serde_json::from_str::<KeyFields>(text) {
-        Ok(fields) => {
-            let key = fields.citation_key.or(super::text(fields.id));
-            let key = key.map(|key| crate::key::safe(&key).into_owned());
-            Key::Settled(key.filter(|key| !key.is_empty()).map(|key| key_hash(&key)))
+struct PeekedKeyVisitor;
+
+impl<'de> Visitor<'de> for PeekedKeyVisitor {
+    type Value = PeekedKey;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a CSL item (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PeekedKey, A::Error> {
+        let (mut id, mut citation_key) = (None, None);
+        let mut twice = false;
+        while let Some(member) = map.next_key()? {
+            let slot = match member {
+                Member::Id => &mut id,
+                Member::CitationKey => &mut citation_key,
+                Member::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            twice |= slot.is_some();
+            *slot = Some(map.next_value::<Option<Scalar>>()?);
         }
-        // Not an object, a field of another type, a key written twice:
-        // the item's full reading tells.
-        Err(error) if error.is_data() => Key::Unsettled,
-        Err(_) => Key::Broken,
+        let citation_key = match citation_key.flatten() {
+            Some(Scalar::Text(key)) => Some(key),
+            // A number or a flag is no citation key to the full reading.
+            Some(_) => return Ok(PeekedKey(Key::Unsettled)),
+            None => None,
+        };
+        if twice {
+            return Ok(PeekedKey(Key::Unsettled));
+        }
+        let key = citation_key.or(super::text(id.flatten()));
+        let key = key.map(|key| crate::key::safe(&key).into_owned());
+        let hash = key.filter(|key| !key.is_empty()).map(|key| key_hash(&key));
+        Ok(PeekedKey(Key::Settled(hash)))
+    }
+}
+
+/// A key of an item, as [`PeekedKey`] tells them apart.
+enum Member {
+    Id,
+    CitationKey,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Member {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Member, D::Error> {
+        // As bytes: a key is not checked to be UTF-8 on its own, as the
+        // whole item is once read.
+        deserializer.deserialize_bytes(MemberVisitor)
+    }
+}
+
+struct MemberVisitor;
+
+impl Visitor<'_> for MemberVisitor {
+    type Value = Member;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a key")
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Member, E> {
+        Ok(match key {
+            b"id" => Member::Id,
+            b"citation-key" => Member::CitationKey,
+            _ => Member::Other,
+        })
+    }
+}
+
+/// What a look at the text from an item's start on says of the item.
+enum Peek {
+    /// It is `length` bytes long, and its key is `key`.
+    Whole { length: usize, key: Key },
+    /// The text ends within the item, or the item is not an object, or it
+    /// holds a key's value of another type: only a scan of its structure
+    /// tells where it ends.
+    Unsure,
+    /// It is not JSON, or not UTF-8.
+    Broken,
+}
+
+/// Reads the item that `bytes` starts with just enough to know its key,
+/// and where it ends.
+fn peek(bytes: &[u8]) -> Peek {
+    let mut items = serde_json::Deserializer::from_slice(bytes).into_iter::<PeekedKey>();
+    match items.next() {
+        Some(Ok(PeekedKey(key))) => {
+            let length = items.byte_offset();
+            // Strings skipped unread were not checked.
+            match std::str::from_utf8(&bytes[..length]) {
+                Ok(_) => Peek::Whole { length, key },
+                Err(_) => Peek::Broken,
+            }
+        }
+        Some(Err(error)) if error.is_syntax() => Peek::Broken,
+        _ => Peek::Unsure,
+    }
+}
+
+/// The key of the item that is all of `bytes`, read cheaply.
+fn own_key(bytes: &[u8]) -> Key {
+    match peek(bytes) {
+        Peek::Whole { length, key } if length == bytes.len() => key,
+        Peek::Whole { .. } | Peek::Broken => Key::Broken,
+        // Not an object, or a value of another type: the full reading
+        // tells.
+        Peek::Unsure => match std::str::from_utf8(bytes).map(serde_json::from_str::<IgnoredAny>) {
+            Ok(Ok(_)) => Key::Unsettled,
+            _ => Key::Broken,
+        },
     }
 }
 
@@ -662,6 +772,9 @@ enum Found {
         line: usize,
         last_line: usize,
         last_line_start: u64,
+        /// Its own key, if the scan read it; otherwise it is read from
+        /// the item's text with [`own_key`].
+        key: Option<Key>,
     },
     /// A line that starts between items, at `at`.
     LineStart { at: u64, line: usize },
@@ -685,8 +798,8 @@ struct Open {
 
 /// Follows the array's structure a stretch of bytes at a time: enough to
 /// tell where each item starts and ends (strings, nesting) and that the
-/// array is well formed between items. The items themselves are checked
-/// by their reading.
+/// array is well formed between items. An item is checked by reading its
+/// key ([`peek`] and [`own_key`]).
 struct Scanner {
     expect: Expect,
     item: Option<Open>,
@@ -740,6 +853,7 @@ impl Scanner {
                             line: item.line,
                             last_line: self.line,
                             last_line_start: self.line_start,
+                            key: None,
                         };
                         if !found(item) {
                             return;
@@ -769,6 +883,34 @@ impl Scanner {
                 (b']', Expect::FirstItem | Expect::CommaOrClose) => self.expect = Expect::End,
                 (b',', Expect::CommaOrClose) => self.expect = Expect::Item,
                 (_, Expect::FirstItem | Expect::Item) if starts_value(byte) => {
+                    let start = at - 1;
+                    // Nearly every item is an object whose end is in the
+                    // bytes at hand: read, it tells its key and its end.
+                    // (Only a byte after it tells that a number ended.)
+                    if let Peek::Whole { length, key } = peek(&bytes[start..]) {
+                        if start + length < bytes.len() {
+                            let line = self.line;
+                            let item = &bytes[start..start + length];
+                            if let Some(last) = memchr::memrchr(b'\n', item) {
+                                self.line += memchr::memchr_iter(b'\n', item).count();
+                                self.line_start = base + (start + last) as u64 + 1;
+                            }
+                            at = start + length;
+                            self.expect = Expect::CommaOrClose;
+                            let item = Found::Item {
+                                start: base + start as u64,
+                                end: base + at as u64,
+                                line,
+                                last_line: self.line,
+                                last_line_start: self.line_start,
+                                key: Some(key),
+                            };
+                            if !found(item) {
+                                return;
+                            }
+                            continue;
+                        }
+                    }
                     self.item = Some(Open {
                         start: base + at as u64 - 1,
                         line: self.line,
@@ -899,6 +1041,112 @@ mod tests {
                     "line 4 at 61",
                     "line 5 at 63",
                 ],
+                "{pieces}"
+            );
+        }
+    }
+
+    /// The key a look at an item finds is the full reading's, or the look
+    /// leaves it to that; and the scan finds it alike however the bytes
+    /// come in.
+    #[test]
+    fn keys_looked_at_are_the_full_readings() {
+        let hash = |key: &str| Key::Settled(Some(key_hash(key)));
+        let shapes: [(&[u8], Key); 19] = [
+            (br#"{"id": "a", "title": "t"}"#, hash("a")),
+            (br#"{"title": "t", "id": 5}"#, hash("5")),
+            (br#"{"id": -1.5e3, "type": "book"}"#, hash("-1500.0")),
+            (br#"{"id": true, "type": "book"}"#, hash("true")),
+            (
+                br#"{"id": null, "citation-key": "k", "type": "book"}"#,
+                hash("k"),
+            ),
+            (
+                r#"{"citation-key": "Ünï x", "id": "a"}"#.as_bytes(),
+                hash(&crate::key::safe("Ünï x")),
+            ),
+            (
+                br#"{"i\u0064": "esc", "x": [1, {"id": "no"}]}"#,
+                hash("esc"),
+            ),
+            (
+                br#"{"custom": {"id": "inner"}, "title": "t"}"#,
+                Key::Settled(None),
+            ),
+            (br#"{"id": "", "title": "t"}"#, Key::Settled(None)),
+            (br#"{"id": "a", "id": "b"}"#, Key::Unsettled),
+            (br#"{"id": null, "id": "b"}"#, Key::Unsettled),
+            (br#"{"citation-key": 3, "id": "a"}"#, Key::Unsettled),
+            (br#"{"id": {"x": 1}, "title": "t"}"#, Key::Unsettled),
+            (br#"[1, 2]"#, Key::Unsettled),
+            (br#""text""#, Key::Unsettled),
+            (br#"{"id": "a" "b"}"#, Key::Broken),
+            (b"{\"id\": \"\xff\"}", Key::Broken),
+            (b"{\"title\": \"\xff\", \"id\": \"a\"}", Key::Broken),
+            (br#"{"id": "a", "x": tru}"#, Key::Broken),
+        ];
+        for (item, key) in shapes {
+            let shown = String::from_utf8_lossy(item);
+            assert_eq!(own_key(item), key, "{shown}");
+            if let Key::Settled(hash) = key {
+                let text = std::str::from_utf8(item).unwrap();
+                let work = read_item(text, 0, &mut |_, _| {});
+                let full = work.as_ref().and_then(crate::key::own_key);
+                assert_eq!(full.map(|key| key_hash(&key)), hash, "{shown}");
+            }
+        }
+        let whole: Vec<&[u8]> = shapes
+            .iter()
+            .filter(|(_, key)| *key != Key::Broken)
+            .map(|(item, _)| *item)
+            .collect();
+        let text = format!(
+            "[\r\n{}\n]",
+            String::from_utf8(whole.join(&b",\n "[..])).unwrap()
+        );
+        let bytes = text.as_bytes();
+        for pieces in [1, 2, 3, 7, 50, bytes.len()] {
+            let mut scanner = Scanner::new(Expect::Open, 1);
+            let (mut keys, mut lines) = (Vec::new(), Vec::new());
+            let size = bytes.len().div_ceil(pieces);
+            let mut buffer = Vec::new();
+            let mut base = 0;
+            for piece in bytes.chunks(size) {
+                // As the first pass has it: the bytes of an item still
+                // open are kept, so that it is whole when found.
+                let scanned = buffer.len();
+                buffer.extend_from_slice(piece);
+                scanner.scan(&buffer[scanned..], (base + scanned) as u64, &mut |found| {
+                    if let Found::Item {
+                        start,
+                        end,
+                        line,
+                        key,
+                        ..
+                    } = found
+                    {
+                        let item = &buffer[start as usize - base..end as usize - base];
+                        keys.push(key.unwrap_or_else(|| own_key(item)));
+                        lines.push(line);
+                    }
+                    true
+                });
+                let keep = scanner
+                    .open_item_start()
+                    .map_or(base + buffer.len(), |at| at as usize);
+                buffer.drain(..keep - base);
+                base = keep;
+            }
+            assert!(scanner.ended(), "{pieces}");
+            let expected: Vec<Key> = shapes
+                .iter()
+                .map(|&(_, key)| key)
+                .filter(|&key| key != Key::Broken)
+                .collect();
+            assert_eq!(keys, expected, "{pieces}");
+            assert_eq!(
+                lines,
+                (2..2 + expected.len()).collect::<Vec<_>>(),
                 "{pieces}"
             );
         }
