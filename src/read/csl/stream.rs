@@ -1152,6 +1152,106 @@ mod tests {
         }
     }
 
+    /// Scans `text` handed over `size` bytes at a time, keeping the bytes
+    /// of an item still open as the first pass does: each item's key, as
+    /// the scan read it or as read from the item once found, and its line.
+    fn keys_scanned(text: &[u8], size: usize) -> (Vec<Key>, Vec<usize>, bool) {
+        let mut scanner = Scanner::new(Expect::Open, 1);
+        let (mut keys, mut lines) = (Vec::new(), Vec::new());
+        let (mut buffer, mut base) = (Vec::new(), 0);
+        for piece in text.chunks(size.max(1)) {
+            let scanned = buffer.len();
+            buffer.extend_from_slice(piece);
+            scanner.scan(&buffer[scanned..], (base + scanned) as u64, &mut |found| {
+                if let Found::Item {
+                    start,
+                    end,
+                    line,
+                    key,
+                    ..
+                } = found
+                {
+                    let item = &buffer[start as usize - base..end as usize - base];
+                    keys.push(key.unwrap_or_else(|| own_key(item)));
+                    lines.push(line);
+                }
+                true
+            });
+            let keep = scanner
+                .open_item_start()
+                .map_or(base + buffer.len(), |at| at as usize);
+            buffer.drain(..keep - base);
+            base = keep;
+        }
+        (keys, lines, scanner.ended())
+    }
+
+    /// An array of items made of `members` (each a key, a value and the
+    /// blank after it, chosen by number), and the items' texts.
+    fn array_of(items: &[Vec<(usize, usize, usize)>]) -> (String, Vec<String>) {
+        const KEYS: [&str; 6] = ["id", "citation-key", "title", "custom", "i\\u0064", "note"];
+        const VALUES: [&str; 12] = [
+            r#""a""#,
+            r#""Ünï x""#,
+            r#""q\"}{,\\""#,
+            r#""\u00e9\n😀""#,
+            "5",
+            "-1.5e3",
+            "true",
+            "null",
+            r#"{"id": "inner", "x": [1, "]"]}"#,
+            r#"[1, "a", {}]"#,
+            r#""""#,
+            r#""k{n}""#,
+        ];
+        const BLANKS: [&str; 4] = ["", " ", "\n", "\r\n  "];
+        let texts: Vec<String> = items
+            .iter()
+            .enumerate()
+            .map(|(n, members)| {
+                let members: Vec<String> = members
+                    .iter()
+                    .map(|&(key, value, blank)| {
+                        let value = VALUES[value].replace("{n}", &n.to_string());
+                        format!(
+                            "\"{}\":{}{value}{}",
+                            KEYS[key], BLANKS[blank], BLANKS[blank]
+                        )
+                    })
+                    .collect();
+                format!("{{{}}}", members.join(","))
+            })
+            .collect();
+        (format!("[\n{}\n]\n", texts.join(",\n ")), texts)
+    }
+
+    proptest::proptest! {
+        /// Whatever pieces the bytes come in, the scan finds the same items
+        /// with the same keys and lines; each key the look settles is the
+        /// full reading's.
+        #[test]
+        fn keys_are_found_alike_whatever_the_pieces(
+            items in proptest::collection::vec(
+                proptest::collection::vec((0usize..6, 0usize..12, 0usize..4), 0..6),
+                1..8,
+            ),
+            size in 1usize..96,
+        ) {
+            let (text, texts) = array_of(&items);
+            let whole = keys_scanned(text.as_bytes(), text.len());
+            proptest::prop_assert!(whole.2);
+            proptest::prop_assert_eq!(&keys_scanned(text.as_bytes(), size), &whole);
+            for (item, &key) in texts.iter().zip(&whole.0) {
+                proptest::prop_assert_eq!(own_key(item.as_bytes()), key);
+                // (An item that is no work counts for its key all the same.)
+                if let (Key::Settled(hash), Some(work)) = (key, read_item(item, 0, &mut |_, _| {})) {
+                    let full = crate::key::own_key(&work).map(|key| key_hash(&key));
+                    proptest::prop_assert_eq!(full, hash, "{}", item);
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_broken_array_is_left_to_the_whole_reading() {
         for text in [
