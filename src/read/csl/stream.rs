@@ -1105,44 +1105,14 @@ mod tests {
             String::from_utf8(whole.join(&b",\n "[..])).unwrap()
         );
         let bytes = text.as_bytes();
+        let expected: Vec<Key> = shapes
+            .iter()
+            .map(|&(_, key)| key)
+            .filter(|&key| key != Key::Broken)
+            .collect();
         for pieces in [1, 2, 3, 7, 50, bytes.len()] {
-            let mut scanner = Scanner::new(Expect::Open, 1);
-            let (mut keys, mut lines) = (Vec::new(), Vec::new());
-            let size = bytes.len().div_ceil(pieces);
-            let mut buffer = Vec::new();
-            let mut base = 0;
-            for piece in bytes.chunks(size) {
-                // As the first pass has it: the bytes of an item still
-                // open are kept, so that it is whole when found.
-                let scanned = buffer.len();
-                buffer.extend_from_slice(piece);
-                scanner.scan(&buffer[scanned..], (base + scanned) as u64, &mut |found| {
-                    if let Found::Item {
-                        start,
-                        end,
-                        line,
-                        key,
-                        ..
-                    } = found
-                    {
-                        let item = &buffer[start as usize - base..end as usize - base];
-                        keys.push(key.unwrap_or_else(|| own_key(item)));
-                        lines.push(line);
-                    }
-                    true
-                });
-                let keep = scanner
-                    .open_item_start()
-                    .map_or(base + buffer.len(), |at| at as usize);
-                buffer.drain(..keep - base);
-                base = keep;
-            }
-            assert!(scanner.ended(), "{pieces}");
-            let expected: Vec<Key> = shapes
-                .iter()
-                .map(|&(_, key)| key)
-                .filter(|&key| key != Key::Broken)
-                .collect();
+            let (keys, lines, ended) = keys_scanned(bytes, bytes.len().div_ceil(pieces));
+            assert!(ended, "{pieces}");
             assert_eq!(keys, expected, "{pieces}");
             assert_eq!(
                 lines,
