@@ -886,30 +886,31 @@ impl Scanner {
                     let start = at - 1;
                     // Nearly every item is an object whose end is in the
                     // bytes at hand: read, it tells its key and its end.
-                    // (Only a byte after it tells that a number ended.)
-                    if let Peek::Whole { length, key } = peek(&bytes[start..]) {
-                        if start + length < bytes.len() {
-                            let line = self.line;
-                            let item = &bytes[start..start + length];
-                            if let Some(last) = memchr::memrchr(b'\n', item) {
-                                self.line += memchr::memchr_iter(b'\n', item).count();
-                                self.line_start = base + (start + last) as u64 + 1;
-                            }
-                            at = start + length;
-                            self.expect = Expect::CommaOrClose;
-                            let item = Found::Item {
-                                start: base + start as u64,
-                                end: base + at as u64,
-                                line,
-                                last_line: self.line,
-                                last_line_start: self.line_start,
-                                key: Some(key),
-                            };
-                            if !found(item) {
-                                return;
-                            }
-                            continue;
+                    let peeked = match byte {
+                        b'{' => peek(&bytes[start..]),
+                        _ => Peek::Unsure,
+                    };
+                    if let Peek::Whole { length, key } = peeked {
+                        let line = self.line;
+                        let item = &bytes[start..start + length];
+                        if let Some(last) = memchr::memrchr(b'\n', item) {
+                            self.line += memchr::memchr_iter(b'\n', item).count();
+                            self.line_start = base + (start + last) as u64 + 1;
                         }
+                        at = start + length;
+                        self.expect = Expect::CommaOrClose;
+                        let item = Found::Item {
+                            start: base + start as u64,
+                            end: base + at as u64,
+                            line,
+                            last_line: self.line,
+                            last_line_start: self.line_start,
+                            key: Some(key),
+                        };
+                        if !found(item) {
+                            return;
+                        }
+                        continue;
                     }
                     self.item = Some(Open {
                         start: base + at as u64 - 1,
