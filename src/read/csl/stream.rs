@@ -5,18 +5,17 @@
 //! It reads the file twice. The first pass scans the array's structure,
 //! item by item, and notes what any work needs from the others: each
 //! item's own key (as a 64-bit hash), offset and line, so that a work
-//! knows whether another has its key. An item whose end is in the bytes
-//! at hand is read by serde_json, every value skipped but its key's,
-//! which tells where it ends and that it is JSON at all; an item across
-//! the bytes read so far is followed a byte at a time, then read. It also cuts the file into windows
-//! at line breaks between items (after an item, on a line as long as a
-//! window: an array written on one line), each with where its items are
-//! and the column it starts at. The
-//! second pass reads the windows again, several side by side as the first
-//! hands them on, and reads each item exactly as
-//! [`read_csl`](super::read_csl) does; works made before the
-//! first pass has ended take their keys to be their own alone, which is
-//! checked once it has.
+//! knows whether another has its key. An object whose end is in the
+//! bytes at hand is read by serde_json, every value skipped but its
+//! key's, which tells where it ends and that it is JSON at all; any other
+//! item is followed a byte at a time, then read. It also cuts the file
+//! into windows at line breaks between items (after an item, on a line as
+//! long as a window: an array written on one line), each with where its
+//! items are and the column it starts at. The second pass reads the
+//! windows again, several side by side as the first hands them on, and
+//! reads each item exactly as [`read_csl`](super::read_csl) does; works
+//! made before the first pass has ended take their keys to be their own
+//! alone, which is checked once it has.
 //!
 //! Only what the whole reading would read item by item is streamed: one
 //! well-formed JSON array in UTF-8. Anything else (one item alone, broken
