@@ -55,6 +55,8 @@ fn fuzz_cases_stay_fixed() {
         + each_case("streaming", checks::streaming)
         + each_case("streaming", |bytes| {
             let _ = checks::streaming_tiled(bytes);
+            let _ = checks::streaming_tiled_with_line_ends(bytes, b" ");
+            let _ = checks::streaming_tiled_with_line_ends(bytes, b"\r");
         });
     eprintln!("{cases} fuzz regression cases pass");
     assert!(

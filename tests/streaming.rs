@@ -119,6 +119,13 @@ fn small_files_copied_over_several_windows_stream_as_read_whole() {
             checks::streaming_tiled(text.as_bytes()),
             "not streamed: {text:?}"
         );
+        // On one line, and with lines ended by carriage returns alone.
+        for line_end in [&b" "[..], b"\r"] {
+            assert!(
+                checks::streaming_tiled_with_line_ends(text.as_bytes(), line_end),
+                "not streamed: {text:?} {line_end:?}"
+            );
+        }
     }
 }
 
@@ -954,4 +961,103 @@ fn corpus_files_stream_together_as_read_whole() {
     }
     eprintln!("{together} conversions of corpus files streamed together");
     assert!(together > files.len());
+}
+
+/// A file written without line breaks (or with lines ended by carriage
+/// returns alone) is read in windows cut within its line: it streams as
+/// it reads whole, to each diagnostic's place and the text it quotes,
+/// also for problems just after a cut, where the text before is quoted.
+#[test]
+fn a_file_on_one_line_streams_as_read_whole_to_each_place() {
+    let entry = |n: usize| {
+        let problem = match n % 5 {
+            // Kept TeX commands are warned about, with a quote.
+            0 => r"\Unknown{x}",
+            // A key given twice.
+            1 => "",
+            2 => "Ünïcödé ☃ ",
+            3 => r"50\% of",
+            _ => "plain",
+        };
+        let key = match n % 7 {
+            1 => "twice".to_owned(),
+            _ => format!("k{n}"),
+        };
+        format!(
+            "@article{{{key}, author = {{Çelik, Ayşe and Doe, J.}}, title = {{{problem} title {n}}}, journal = jn, year = {}}}",
+            1990 + n % 30
+        )
+    };
+    let body: Vec<String> = (0..3_000).map(entry).collect();
+    let folder = tempfile::tempdir().unwrap();
+    for line_end in [" ", "\r", "  \t"] {
+        let text = format!(
+            "@string{{jn = \"Journal of Ümlauts\"}}{line_end}{}{line_end}an @ sign in a note{line_end}@misc{{last, title = {{Last}}}}",
+            body.join(line_end)
+        );
+        assert!(
+            text.len() > 4 * 65_536 && !text.contains('\n'),
+            "{}",
+            text.len()
+        );
+        let path = folder.path().join("one-line.bib");
+        std::fs::write(&path, &text).unwrap();
+        for to in [OutputFormat::CslJson, OutputFormat::Bibtex] {
+            let request = request_to(to);
+            let input = Input {
+                name: "one-line.bib".into(),
+                path: Some(path.clone()),
+                bytes: text.clone().into_bytes(),
+            };
+            let whole = convert(&[input], &request).unwrap();
+            let (mut out, mut diagnostics) = (Vec::new(), Vec::new());
+            let streamed = convert_streaming(&path, "one-line.bib", &request, &mut out, &mut |d| {
+                diagnostics.push(d)
+            })
+            .unwrap()
+            .expect("a file on one line streams");
+            assert_eq!(streamed.written, 3_001);
+            assert_eq!(
+                (streamed.written, streamed.skipped),
+                (whole.written, whole.skipped)
+            );
+            assert_eq!(String::from_utf8(out).unwrap(), whole.output);
+            let placed = |diagnostics: &[Diagnostic]| {
+                let mut placed: Vec<String> = diagnostics
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{}:{} {} {:?} {}",
+                            d.line,
+                            d.column,
+                            what(d),
+                            d.source_line,
+                            d.caret
+                        )
+                    })
+                    .collect();
+                placed.sort();
+                placed
+            };
+            assert!(diagnostics.len() > 600, "{}", diagnostics.len());
+            assert_eq!(
+                placed(&diagnostics),
+                placed(&whole.diagnostics),
+                "{line_end:?}"
+            );
+            // Both readings cut the line into windows: each place and
+            // quote is checked against the text itself too.
+            let starts: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+            for diagnostic in diagnostics.iter().filter(|d| d.source_line.is_some()) {
+                assert_eq!(diagnostic.line, 1);
+                let offset = starts[diagnostic.column - 1];
+                let expected = diagnostic.clone().quote(&text, offset);
+                assert_eq!(
+                    (&diagnostic.source_line, diagnostic.caret),
+                    (&expected.source_line, expected.caret),
+                    "{line_end:?} {diagnostic:?}"
+                );
+            }
+        }
+    }
 }

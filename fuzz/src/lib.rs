@@ -88,6 +88,8 @@ pub fn streaming(bytes: &[u8]) {
     several(bytes, &request, extension);
     if first % 8 == 0 {
         let _ = streaming_tiled(bytes);
+        let _ = streaming_tiled_with_line_ends(bytes, b" ");
+        let _ = streaming_tiled_with_line_ends(bytes, b"\r");
     }
 }
 
@@ -107,6 +109,33 @@ pub fn streaming_tiled(bytes: &[u8]) -> bool {
     while tiled.len() < SEVERAL_WINDOWS {
         tiled.extend_from_slice(bytes);
         tiled.push(b'\n');
+    }
+    file_streams_as_read_whole(&tiled, &request, extension)
+}
+
+/// [`streaming_tiled`] with every line end, and the one between copies,
+/// made `line_end`: a space puts the copies on one line, as a file written
+/// without line breaks; a carriage return ends lines as old Mac files do.
+/// Either way no line starts an entry, and windows are cut within a line.
+pub fn streaming_tiled_with_line_ends(bytes: &[u8], line_end: &[u8]) -> bool {
+    let (request, extension) = streaming_request(bytes);
+    if extension != "bib" || bytes.is_empty() {
+        return false;
+    }
+    let mut lines = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(at) = rest.iter().position(|&byte| byte == b'\n') {
+        let line = &rest[..at];
+        lines.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        lines.extend_from_slice(line_end);
+        rest = &rest[at + 1..];
+    }
+    lines.extend_from_slice(rest);
+    const SEVERAL_WINDOWS: usize = 3 * 65_536;
+    let mut tiled = Vec::with_capacity(SEVERAL_WINDOWS + lines.len() + 1);
+    while tiled.len() < SEVERAL_WINDOWS {
+        tiled.extend_from_slice(&lines);
+        tiled.extend_from_slice(line_end);
     }
     file_streams_as_read_whole(&tiled, &request, extension)
 }
@@ -268,7 +297,7 @@ pub fn same_blocks_in_windows(text: &str, chunk: usize) {
     let mut expected = describe(&whole, 0);
     let mut windowed = Vec::new();
     let read = for_each_window(text.as_bytes(), chunk, syntax::Fields::Kept, |window| {
-        let base = usize::try_from(window.base).unwrap_or(usize::MAX);
+        let base = usize::try_from(window.base()).unwrap_or(usize::MAX);
         windowed.extend(describe(&window.syntax, base));
         true
     });

@@ -27,6 +27,7 @@ use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Library, Profile, Work};
+use crate::read::lines::Anchor;
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
 use crate::vocab::bibtex::{canonical_name, name_bit, reads_as_biblatex, MONTH_MACROS};
 
@@ -295,8 +296,8 @@ pub(crate) fn owner_of(
 pub struct Reader<'a> {
     file: &'a str,
     text: &'a str,
-    /// The line `text` starts on.
-    first_line: usize,
+    /// Where `text` is in the file.
+    anchor: Anchor,
     /// Built at the first problem: most texts have none.
     lines: &'a OnceLock<LineIndex<'a>>,
     pub diagnostics: Vec<Diagnostic>,
@@ -307,18 +308,18 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// A reader of `text`, which starts on line `first_line` of `file`;
+    /// A reader of `text`, whose place in `file` `anchor` gives;
     /// `lines` is where the text's line index is kept once built.
     pub fn new(
         file: &'a str,
         text: &'a str,
-        first_line: usize,
+        anchor: Anchor,
         lines: &'a OnceLock<LineIndex<'a>>,
     ) -> Self {
         Reader {
             file,
             text,
-            first_line,
+            anchor,
             lines,
             diagnostics: Vec::new(),
             looked_up: None,
@@ -327,9 +328,9 @@ impl<'a> Reader<'a> {
 
     fn lines(&self) -> &'a LineIndex<'a> {
         let text = self.text;
-        let first_line = self.first_line;
+        let anchor = self.anchor;
         self.lines
-            .get_or_init(|| LineIndex::within(text, 0, first_line, 1))
+            .get_or_init(|| LineIndex::within(text, anchor.at, anchor.line, anchor.column))
     }
 
     /// The 1-based line and column of an offset in the text.

@@ -31,6 +31,26 @@ struct Known {
     column: usize,
 }
 
+/// A byte of a text whose line and column in its file are known: where
+/// a stretch of a file read on its own starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    pub at: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Anchor {
+    /// The start of a text that starts a line.
+    pub const fn line_start(line: usize) -> Anchor {
+        Anchor {
+            at: 0,
+            line,
+            column: 1,
+        }
+    }
+}
+
 impl<'a> LineIndex<'a> {
     /// The lines of a whole file.
     pub fn new(text: &'a str) -> Self {

@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::stream::{newlines, spans, Bytes, Found, Input, KeyRecord, Outline, Span};
 use super::syntax::{self, Block, Fields, Piece};
-use super::windows::{for_each_window_of, Ended, Stretch, Window, WindowError};
+use super::windows::{for_each_window_of, lead_before, Ended, Start, Stretch, Window, WindowError};
 use super::{names, Macros, Reader};
 use crate::diagnostic::Diagnostic;
 use crate::key::key_hash;
@@ -54,13 +54,15 @@ pub(super) fn outline(
         true => cuts(input.bytes, length, parts).map_err(WindowError::Io)?,
         false => Vec::new(),
     };
-    let stretch = |index: usize, first_line: usize| Stretch {
+    let stretch = |index: usize, line: usize| Stretch {
         start: match index {
-            0 => 0,
-            index => cuts[index - 1],
+            0 => Start::FILE,
+            index => Start {
+                line,
+                ..cuts[index - 1]
+            },
         },
-        first_line,
-        until: cuts.get(index).copied(),
+        until: cuts.get(index).map(|cut| cut.offset),
     };
     let cancelled = AtomicBool::new(false);
     std::thread::scope(|scope| {
@@ -75,7 +77,7 @@ pub(super) fn outline(
                 let part_length = stretch
                     .until
                     .unwrap_or(length)
-                    .saturating_sub(stretch.start);
+                    .saturating_sub(stretch.start.offset);
                 scope.spawn(move || {
                     let mut part = Gathered::new(part_length, true);
                     let ended = part.read(input, stretch, Passed::Kept(cancelled))?;
@@ -104,10 +106,11 @@ pub(super) fn outline(
 }
 
 /// Where the parts after the first start: at the first line that starts
-/// an entry after each `length / parts`-th byte.
-fn cuts(bytes: Bytes<'_>, length: u64, parts: usize) -> std::io::Result<Vec<u64>> {
+/// an entry after each `length / parts`-th byte (each on line 1: a part
+/// counts its lines from there).
+fn cuts(bytes: Bytes<'_>, length: u64, parts: usize) -> std::io::Result<Vec<Start>> {
     let mut file = bytes.open()?;
-    let mut cuts: Vec<u64> = Vec::new();
+    let mut cuts: Vec<Start> = Vec::new();
     for part in 1..parts as u64 {
         let target = length * part / parts as u64;
         file.seek(SeekFrom::Start(target))?;
@@ -127,8 +130,15 @@ fn cuts(bytes: Bytes<'_>, length: u64, parts: usize) -> std::io::Result<Vec<u64>
         };
         if let Some(at) = syntax::first_entry_line(text) {
             let cut = target + (skipped + at) as u64;
-            if cuts.last().is_none_or(|&last| cut > last) {
-                cuts.push(cut);
+            // The blanks before it are read with it, to be quoted.
+            let blanks = lead_before(text, at);
+            if cuts.last().is_none_or(|last| cut > last.offset) {
+                cuts.push(Start {
+                    offset: cut,
+                    line: 1,
+                    column: blanks + 1,
+                    lead: blanks,
+                });
             }
         }
     }
@@ -227,7 +237,7 @@ impl Gathered {
         passed: Passed<'_>,
     ) -> Result<Ended, WindowError> {
         let mut file = input.bytes.open().map_err(WindowError::Io)?;
-        file.seek(SeekFrom::Start(stretch.start))
+        file.seek(SeekFrom::Start(stretch.start.base()))
             .map_err(WindowError::Io)?;
         // Where marks are looked for here, the entries' author lists are
         // kept.
@@ -249,9 +259,9 @@ impl Gathered {
         }
         // Lines are counted on from entry to entry: a window's entries
         // come in order.
-        let (mut counted, mut line) = (0, window.first_line);
+        let (mut counted, mut line) = (window.start.lead, window.start.line);
         let lines = OnceLock::new();
-        let mut reader = Reader::new(input.name, window.text, window.first_line, &lines);
+        let mut reader = Reader::new(input.name, window.text, window.start.anchor(), &lines);
         reader.looked_up = self.from_before.is_some().then(Vec::new);
         reader.report_syntax_errors(&window.syntax.errors);
         for block in &window.syntax.blocks {
@@ -275,7 +285,7 @@ impl Gathered {
                     let same = cited == entry.key;
                     self.keys.push(KeyRecord {
                         hash,
-                        offset: window.base + entry.offset as u64,
+                        offset: window.base() + entry.offset as u64,
                         line: line as u32,
                         cited: cites && same,
                     });
@@ -354,7 +364,7 @@ impl Gathered {
         };
         let lines = OnceLock::new();
         // Its own reader: what expanding says is the second pass's to say.
-        let mut reader = Reader::new(name, window.text, window.first_line, &lines);
+        let mut reader = Reader::new(name, window.text, window.start.anchor(), &lines);
         reader.looked_up = self.from_before.is_some().then(Vec::new);
         let macros = &self.macros;
         let marks = window.syntax.blocks.iter().any(|block| match block {
@@ -406,8 +416,9 @@ impl Gathered {
         self.diagnostics.extend(diagnostics);
         self.owner_marked |= part.owner_marked;
         for span in part.spans {
-            let first_line = span.first_line + shift;
-            if !found.publish(Span { first_line, ..span }, None) {
+            let line = span.start.line + shift;
+            let start = Start { line, ..span.start };
+            if !found.publish(Span { start, ..span }, None) {
                 return Ended::Stopped;
             }
         }
@@ -436,6 +447,7 @@ impl Gathered {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::read::bibtex::windows::LEAD;
     use proptest::prelude::*;
 
     /// All the first pass gives for `text`: the outline (or why it
@@ -452,11 +464,21 @@ pub(super) mod tests {
         let found = Found::default();
         let outcome = outline(input, &found, split);
         if outcome.is_ok() {
-            let mut at = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
+            let mark = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
+            let mut at = mark;
             for span in found.spans() {
-                assert_eq!(span.start, at as u64, "{split:?}");
+                assert_eq!(span.start.offset, at as u64, "{split:?}");
                 let line = text[..at].matches('\n').count() + 1;
-                assert_eq!(span.first_line, line, "{split:?} {span:?}");
+                // (A byte-order mark is no character of the text.)
+                let line_start = text[..at].rfind('\n').map_or(mark, |newline| newline + 1);
+                let column = text[line_start..at].chars().count() + 1;
+                let lead_start = at - span.start.lead;
+                assert_eq!(span.start.line, line, "{split:?} {span:?}");
+                assert_eq!(span.start.column, column, "{split:?} {span:?}");
+                // The text before it on its line is read along, but for
+                // what is more than a quote shows.
+                assert!(lead_start >= line_start, "{span:?}");
+                assert!(lead_start == line_start || span.start.lead + 3 >= LEAD);
                 at = span.end as usize;
             }
             assert_eq!(at, text.len(), "{split:?}");
@@ -574,9 +596,9 @@ pub(super) mod tests {
         let cuts = cuts(input.bytes, text.len() as u64, 2).unwrap();
         assert_eq!(cuts.len(), 1, "the text is cut once");
         let found = Found::default();
-        let mut first = Gathered::new(cuts[0], false);
+        let mut first = Gathered::new(cuts[0].offset, false);
         let first_stretch = Stretch {
-            until: Some(cuts[0]),
+            until: Some(cuts[0].offset),
             ..Stretch::WHOLE
         };
         let first_ended = first
@@ -586,7 +608,6 @@ pub(super) mod tests {
         let mut second = Gathered::new(text.len() as u64, true);
         let second_stretch = Stretch {
             start: cuts[0],
-            first_line: 1,
             until: None,
         };
         let second_ended = second
@@ -601,7 +622,8 @@ pub(super) mod tests {
         let length = text.len() as u64;
         let cuts = cuts(Bytes::Text(&text), length, 4).unwrap();
         assert_eq!(cuts.len(), 3);
-        for (part, &cut) in (1..).zip(&cuts) {
+        for (part, cut) in (1..).zip(&cuts) {
+            let cut = cut.offset;
             assert!(cut >= length * part / 4);
             assert!(text[..cut as usize].ends_with("\n\n"));
             assert!(text[cut as usize..].starts_with("@article{"));

@@ -6,7 +6,7 @@
 //!
 //! It reads the file twice, a window at a time
 //! ([`windows`](super::windows)). The first pass
-//! ([`first_pass`](super::first_pass), a large file in parts side by
+//! (`first_pass`, a large file in parts side by
 //! side) gathers what any entry may need from anywhere in the file: the
 //! `@string`s (entries see all of them, also later ones) and, for every
 //! entry, its key (as a 64-bit hash), offset and line: 24 bytes an entry,
@@ -26,7 +26,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -35,11 +35,12 @@ use crate::parallel::{Relay, Started, StopRelayWhenPanicking};
 
 use super::first_pass::{self, Split};
 use super::syntax::{self, Block};
-use super::windows::{first_block, Window, WindowError};
+use super::windows::{first_block, Start, Window, WindowError};
 use super::{inherit, names};
 use super::{Macros, RawEntry, RawField, Reader};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Work;
+use crate::read::lines::Anchor;
 
 /// What the first pass found: everything but the entries themselves.
 pub struct Outline {
@@ -206,12 +207,11 @@ pub(crate) struct Input<'a> {
     pub(crate) written_with_strings: bool,
 }
 
-/// A window of the file: its bytes and the line it starts on.
+/// A window of the file: where its blocks start and end.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Span {
-    pub(super) start: u64,
+    pub(super) start: Start,
     pub(super) end: u64,
-    pub(super) first_line: usize,
 }
 
 /// An entry's key, where the entry starts and its line.
@@ -769,10 +769,13 @@ fn second_pass<T>(
 
 /// A window's entries with their fields, read one at a time.
 fn parse_span(text: &str, span: Span) -> impl Iterator<Item = syntax::Entry<'_>> {
-    let limit = usize::try_from(span.end - span.start).unwrap_or(usize::MAX);
+    let from = span.start.lead;
+    let limit = usize::try_from(span.end - span.start.offset)
+        .unwrap_or(usize::MAX)
+        .saturating_add(from);
     // The span ends where the first pass found a block to start, so no
     // block before it runs on: the span reads as a text of its own.
-    syntax::entries_of_part(text, limit, true)
+    syntax::entries_of_part(text, from, limit, true)
 }
 
 /// The works of one window, read with the full outline.
@@ -789,8 +792,8 @@ fn final_pass<T>(
     let mut events = Vec::new();
     let look_for_marks = input.owner_marks && names::may_mark_a_name(&text);
     for entry in parse_span(&text, span) {
-        let mut reader = Reader::new(name, &text, span.first_line, &lines);
-        let offset = span.start + entry.offset as u64;
+        let mut reader = Reader::new(name, &text, span.start.anchor(), &lines);
+        let offset = span.start.base() + entry.offset as u64;
         let key = (entry.key, key_hash(entry.key));
         if let Some(first) = outline.earlier(key.1, offset) {
             reader.report_duplicate(entry.key, first.line as usize, entry.offset);
@@ -847,10 +850,10 @@ fn early_pass<T>(
     };
     let look_for_marks = input.owner_marks && names::may_mark_a_name(&text);
     for entry in parse_span(&text, span) {
-        let mut reader = Reader::new(name, &text, span.first_line, &lines);
+        let mut reader = Reader::new(name, &text, span.start.anchor(), &lines);
         // One list for the window: each name is kept once.
         reader.looked_up = Some(std::mem::take(&mut assumed.looked_up));
-        let offset = span.start + entry.offset as u64;
+        let offset = span.start.base() + entry.offset as u64;
         let key = (entry.key, key_hash(entry.key));
         assumed.first_keys.push((key.1, offset));
         let raw = reader.raw_entry(entry, macros);
@@ -899,15 +902,16 @@ fn owner_mark(entry: &RawEntry<'_>, reader: &Reader<'_>) -> Option<Marked> {
 /// holds no more of it at once.
 pub(super) fn spans(window: &Window<'_>) -> Vec<Span> {
     let whole = Span {
-        start: window.base,
+        start: window.start,
         end: window.end,
-        first_line: window.first_line,
     };
-    let length = usize::try_from(window.end - window.base).unwrap_or(usize::MAX);
+    let from = window.start.lead;
+    let length = usize::try_from(window.end - window.start.offset).unwrap_or(usize::MAX);
     if length <= 4 * WINDOW {
         return vec![whole];
     }
     let text = window.text.as_bytes();
+    let end = from.saturating_add(length);
     // Only blanks back to a line end or the start: on a file of one long
     // line, reading back to the line's start would read it once an entry.
     let starts_line = |at: usize| {
@@ -919,25 +923,24 @@ pub(super) fn spans(window: &Window<'_>) -> Vec<Span> {
         at == blanks || text[at - blanks - 1] == b'\n'
     };
     let mut spans = Vec::new();
-    let (mut from, mut first_line) = (0usize, window.first_line);
+    let mut start = window.start;
+    let mut at = from;
     for block in &window.syntax.blocks {
         let Block::Entry(entry) = block else {
             continue;
         };
-        if entry.offset >= from + WINDOW && entry.offset < length && starts_line(entry.offset) {
+        if entry.offset >= at + WINDOW && entry.offset < end && starts_line(entry.offset) {
+            let next = start.moved_to(window.text, at, entry.offset);
             spans.push(Span {
-                start: window.base + from as u64,
-                end: window.base + entry.offset as u64,
-                first_line,
+                start,
+                end: next.offset,
             });
-            first_line += newlines(&text[from..entry.offset]);
-            from = entry.offset;
+            (start, at) = (next, entry.offset);
         }
     }
     spans.push(Span {
-        start: window.base + from as u64,
+        start,
         end: window.end,
-        first_line,
     });
     spans
 }
@@ -955,52 +958,84 @@ pub(super) fn newlines(bytes: &[u8]) -> usize {
         .sum()
 }
 
-/// A window's text as the first pass saw it: its bytes and the rest of
-/// the line after it, where the next entry starts (the syntax layer looks
-/// at that line to end a value that runs into it).
+/// A span's text as the first pass saw it: its lead, its bytes and what
+/// follows them on their last line ([`tail_length`]).
 fn read_span(bytes: Bytes<'_>, span: Span) -> Result<Cow<'_, str>, WindowError> {
+    let base = span.start.base();
+    let size = usize::try_from(span.end - base).unwrap_or(usize::MAX);
     // A text in memory is read where it is.
     if let Bytes::Text(text) = bytes {
-        let start = usize::try_from(span.start)
-            .unwrap_or(usize::MAX)
-            .min(text.len());
-        let end = usize::try_from(span.end)
-            .unwrap_or(usize::MAX)
-            .clamp(start, text.len());
-        let line_end = memchr::memchr(b'\n', &text.as_bytes()[end..])
-            .map_or(text.len(), |newline| end + newline + 1);
+        let start = usize::try_from(base).unwrap_or(usize::MAX).min(text.len());
+        let end = start.saturating_add(size).min(text.len());
+        let mut tail_end = end + tail_length(&text.as_bytes()[end..], true).unwrap_or(0);
+        while !text.is_char_boundary(tail_end) {
+            tail_end -= 1;
+        }
         return text
-            .get(start..line_end)
+            .get(start..tail_end)
             .map(Cow::Borrowed)
-            .ok_or(WindowError::NotUtf8(span.start));
+            .ok_or(WindowError::NotUtf8(base));
     }
     let mut file = bytes.open().map_err(WindowError::Io)?;
-    file.seek(SeekFrom::Start(span.start))
-        .map_err(WindowError::Io)?;
-    let size = usize::try_from(span.end - span.start).unwrap_or(usize::MAX);
-    // The span and the rest of its last line, which is short, read in one
-    // go: a read for the line's rest would cost as much as the span's.
+    file.seek(SeekFrom::Start(base)).map_err(WindowError::Io)?;
+    // The span and what follows it, which is short, read in one go: a
+    // read for the tail would cost as much as the span's.
     let mut bytes = Vec::with_capacity(size.saturating_add(LINE_REST));
-    file.by_ref()
-        .take((size.saturating_add(LINE_REST)) as u64)
-        .read_to_end(&mut bytes)
-        .map_err(WindowError::Io)?;
-    match memchr::memchr(b'\n', bytes.get(size..).unwrap_or_default()) {
-        Some(newline) => bytes.truncate(size + newline + 1),
-        // A long last line, or the end of the file.
-        None => {
-            BufReader::new(file)
-                .read_until(b'\n', &mut bytes)
-                .map_err(WindowError::Io)?;
+    let mut wanted = size;
+    loop {
+        wanted = wanted.saturating_add(LINE_REST);
+        let more = wanted - bytes.len();
+        file.by_ref()
+            .take(more as u64)
+            .read_to_end(&mut bytes)
+            .map_err(WindowError::Io)?;
+        let after = bytes.get(size..).unwrap_or_default();
+        if let Some(tail) = tail_length(after, bytes.len() < wanted) {
+            bytes.truncate(size.saturating_add(tail));
+            break;
         }
     }
-    String::from_utf8(bytes).map(Cow::Owned).map_err(|error| {
-        let offset = span.start + error.utf8_error().valid_up_to() as u64;
-        WindowError::NotUtf8(offset)
-    })
+    let not_utf8 =
+        |error: std::str::Utf8Error| WindowError::NotUtf8(base + error.valid_up_to() as u64);
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Cow::Owned(text)),
+        // A tail cut within a character ends before it.
+        Err(error)
+            if error.utf8_error().error_len().is_none()
+                && error.utf8_error().valid_up_to() >= size =>
+        {
+            let valid = error.utf8_error().valid_up_to();
+            let mut bytes = error.into_bytes();
+            bytes.truncate(valid);
+            String::from_utf8(bytes)
+                .map(Cow::Owned)
+                .map_err(|error| not_utf8(error.utf8_error()))
+        }
+        Err(error) => Err(not_utf8(error.utf8_error())),
+    }
 }
 
-/// How much of the line a span ends in is read with it at first.
+/// How much of what follows a span is read with it: the rest of its last
+/// line, where the next entry starts, as far as the name of its type and
+/// [`LINE_REST`] bytes more (a value left open before it must see that
+/// `@type{` starts an entry, and a quote shows the text after a problem);
+/// `None` when `after` is too short to tell and the file goes on.
+fn tail_length(after: &[u8], at_end: bool) -> Option<usize> {
+    let head = match after.first() {
+        Some(b'@') => syntax::identifier_end(after, 1).unwrap_or(1),
+        _ => 0,
+    };
+    let bound = head + LINE_REST;
+    match memchr::memchr(b'\n', &after[..after.len().min(bound)]) {
+        Some(newline) => Some(newline + 1),
+        None if after.len() >= bound => Some(bound),
+        None if at_end => Some(after.len()),
+        None => None,
+    }
+}
+
+/// How much of the line a span ends in is read with it, past the name
+/// of the entry type there.
 const LINE_REST: usize = 1024;
 
 /// An entry with what it inherited, and the problems doing so.
@@ -1112,7 +1147,7 @@ impl<'o> EntriesAt<'o> {
             return Ok(None);
         }
         let lines = OnceLock::new();
-        let mut reader = Reader::new(&self.name, "", 1, &lines);
+        let mut reader = Reader::new(&self.name, "", Anchor::line_start(1), &lines);
         Ok(Some(reader.work(&resolved.entry)))
     }
 
@@ -1137,7 +1172,7 @@ impl<'o> EntriesAt<'o> {
         let macros = &self.outline.macros;
         let found = first_block(file, offset, ENTRY_WINDOW, |window| {
             let lines = OnceLock::new();
-            let mut reader = Reader::new(name, window.text, 1, &lines);
+            let mut reader = Reader::new(name, window.text, window.start.anchor(), &lines);
             match window.syntax.blocks.into_iter().next() {
                 Some(Block::Entry(entry)) => Some(owned(reader.raw_entry(entry, macros))),
                 _ => None,

@@ -86,7 +86,7 @@ pub struct SyntaxError {
 
 /// Splits `text` into blocks.
 pub fn parse(text: &str) -> Syntax<'_> {
-    parse_part(text, text.len(), true, Fields::Kept).0
+    parse_part(text, 0, text.len(), true, Fields::Kept).0
 }
 
 /// Whether entries come with their fields, or only with their type and
@@ -111,28 +111,55 @@ impl Fields {
     }
 }
 
-/// Splits the blocks that start before `limit` out of `text`, a window on
-/// a larger file, and returns them with the offset where reading should
-/// go on. The window must start where a block may start and `limit` must
-/// be the `@` of a line that starts an entry (or the end of the file,
-/// with `at_end`): then no entry, `@string` or `@preamble` reads past
-/// `limit`, as each stops at a line that starts an entry. Only a
-/// `@comment` can; one that is still open, or runs past `limit`, is left
-/// for a larger window (the offset returned is its `@`).
-pub fn parse_part(text: &str, limit: usize, at_end: bool, fields: Fields) -> (Syntax<'_>, usize) {
-    scan(text, limit, at_end, fields, true)
+/// Splits the blocks from `from` that start before `limit` out of
+/// `text`, a window on a larger file, and returns them with the offset
+/// where reading should go on. `from` must be where a block may start (the
+/// text before it is only there to be quoted) and `limit` the `@` of a
+/// line that starts an entry (or the end of the file, with `at_end`): then
+/// no entry, `@string` or `@preamble` reads past `limit`, as each stops at
+/// a line that starts an entry. Only a `@comment` can; one that is still
+/// open, or runs past `limit`, is left for a larger window (the offset
+/// returned is its `@`).
+pub fn parse_part(
+    text: &str,
+    from: usize,
+    limit: usize,
+    at_end: bool,
+    fields: Fields,
+) -> (Syntax<'_>, usize) {
+    scan(text, from, limit, at_end, fields, true)
+}
+
+/// The blocks from `from` on that are surely read as a reading of the
+/// whole file reads them, where `text` is a window that no line starting
+/// an entry cuts (a file on one line): those before the first that is
+/// broken or still open, but the last of them, which the window's end may
+/// cut short. Gives them and where the last of them starts, where a
+/// window can be cut; `from` when there is no such block.
+pub fn parse_before_last_block(text: &str, from: usize, fields: Fields) -> (Syntax<'_>, usize) {
+    let mut blocks = Blocks::new(text, from, text.len(), false, fields, true);
+    blocks.stop_at_error = true;
+    let mut syntax = Syntax::default();
+    let mut last_start = from;
+    while let Some(Ok(block)) = blocks.next() {
+        last_start = blocks.block_start;
+        syntax.blocks.push(block);
+    }
+    syntax.blocks.pop();
+    (syntax, last_start)
 }
 
 /// [`parse_part`], with or without [`Scanner::common_fields`] (the tests
 /// compare the two).
 fn scan(
     text: &str,
+    from: usize,
     limit: usize,
     at_end: bool,
     fields: Fields,
     common: bool,
 ) -> (Syntax<'_>, usize) {
-    let mut blocks = Blocks::new(text, limit, at_end, fields, common);
+    let mut blocks = Blocks::new(text, from, limit, at_end, fields, common);
     let mut syntax = Syntax::default();
     for found in &mut blocks {
         match found {
@@ -145,8 +172,13 @@ fn scan(
 
 /// The entries of [`parse_part`]'s blocks, with their fields, read one at
 /// a time: an entry's fields can be done with before the next is read.
-pub fn entries_of_part(text: &str, limit: usize, at_end: bool) -> impl Iterator<Item = Entry<'_>> {
-    let blocks = Blocks::new(text, limit, at_end, Fields::Kept, true);
+pub fn entries_of_part(
+    text: &str,
+    from: usize,
+    limit: usize,
+    at_end: bool,
+) -> impl Iterator<Item = Entry<'_>> {
+    let blocks = Blocks::new(text, from, limit, at_end, Fields::Kept, true);
     blocks.filter_map(|found| match found {
         Ok(Block::Entry(entry)) => Some(entry),
         _ => None,
@@ -162,13 +194,25 @@ struct Blocks<'a> {
     resume: usize,
     done: bool,
     comments: LineComments,
+    /// Whether the blocks end at the first broken one, which is left to
+    /// a larger window.
+    stop_at_error: bool,
+    /// Where the last block handed out starts.
+    block_start: usize,
 }
 
 impl<'a> Blocks<'a> {
-    fn new(text: &'a str, limit: usize, at_end: bool, fields: Fields, common: bool) -> Self {
+    fn new(
+        text: &'a str,
+        from: usize,
+        limit: usize,
+        at_end: bool,
+        fields: Fields,
+        common: bool,
+    ) -> Self {
         let parser = Scanner {
             text,
-            pos: 0,
+            pos: from,
             in_entry: false,
             comment_unclosed: false,
             open_comments: None,
@@ -181,7 +225,15 @@ impl<'a> Blocks<'a> {
             at_end,
             resume: text.len().min(limit),
             done: false,
-            comments: LineComments::default(),
+            // No `%` before `from` comments out what follows: a block
+            // starts there.
+            comments: LineComments {
+                line_start: from,
+                read_to: from,
+                percent: false,
+            },
+            stop_at_error: false,
+            block_start: from,
         }
     }
 
@@ -216,10 +268,14 @@ impl<'a> Iterator for Blocks<'a> {
             };
             match self.parser.block() {
                 Ok(Some(_)) if unfinished(&self.parser) => return self.stop(start),
-                Ok(Some(block)) => return Some(Ok(block)),
+                Ok(Some(block)) => {
+                    self.block_start = start;
+                    return Some(Ok(block));
+                }
                 // An `@` that starts no entry (an e-mail address in a note
                 // between entries) is text, as BibTeX has it.
                 Ok(None) => self.parser.pos = start + 1,
+                Err(_) if self.stop_at_error => return self.stop(start),
                 Err(error) => {
                     self.parser.pos = next_entry_line(text, start + 1);
                     return Some(Err(error));
@@ -343,7 +399,7 @@ fn plain_blanks_end(bytes: &[u8], mut pos: usize) -> usize {
 /// going on beyond ASCII is the general reading's: no byte the fast one
 /// expects after a name is beyond ASCII.)
 #[inline(always)]
-fn identifier_end(bytes: &[u8], start: usize) -> Option<usize> {
+pub(super) fn identifier_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut pos = start;
     while bytes
         .get(pos)
@@ -1287,15 +1343,15 @@ pub(crate) mod tests {
             let mut limits = vec![(text.len(), true)];
             limits.extend(last_entry_line(text).map(|limit| (limit, false)));
             for (limit, at_end) in limits {
-                let (fast, fast_resume) = scan(text, limit, at_end, fields, true);
-                let (general, resume) = scan(text, limit, at_end, fields, false);
+                let (fast, fast_resume) = scan(text, 0, limit, at_end, fields, true);
+                let (general, resume) = scan(text, 0, limit, at_end, fields, false);
                 assert_eq!(fast.blocks, general.blocks, "{text:?}");
                 assert_eq!(fast.errors, general.errors, "{text:?}");
                 assert_eq!(fast_resume, resume, "{text:?}");
                 // Author lists alone: the entries read in full, less their
                 // other fields.
                 if fields == Fields::Authors {
-                    let (mut kept, _) = scan(text, limit, at_end, Fields::Kept, true);
+                    let (mut kept, _) = scan(text, 0, limit, at_end, Fields::Kept, true);
                     for block in &mut kept.blocks {
                         if let Block::Entry(entry) = block {
                             entry
@@ -1311,7 +1367,7 @@ pub(crate) mod tests {
                         Block::Entry(entry) => Some(entry),
                         _ => None,
                     });
-                    let one_at_a_time: Vec<_> = entries_of_part(text, limit, at_end).collect();
+                    let one_at_a_time: Vec<_> = entries_of_part(text, 0, limit, at_end).collect();
                     assert_eq!(one_at_a_time, entries.collect::<Vec<_>>(), "{text:?}");
                 }
             }

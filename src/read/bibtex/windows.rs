@@ -2,9 +2,14 @@
 //! parsed in memory bounded by its largest entry.
 //!
 //! A window is cut at a line that starts an entry, where the syntax layer
-//! guarantees no block before it reads past it ([`syntax::parse_part`]);
-//! each window's blocks are handed out with the window's text, then the
-//! window is dropped. Text must be UTF-8 (a byte-order mark is skipped;
+//! guarantees no block before it reads past it ([`syntax::parse_part`]).
+//! A file where no such line comes for a window's length (one written on
+//! a single line, or with carriage returns alone ending its lines) is cut
+//! within the line instead, before a block that the blocks before it
+//! were read whole up to ([`syntax::parse_before_last_block`]); a
+//! window's text then starts with a little of the line before its first
+//! block, for quotes. Each window's blocks are handed out with the
+//! window's text, then the window is dropped. Text must be UTF-8 (a byte-order mark is skipped;
 //! what [`decode`](crate::read::decode) takes for UTF-16 is refused):
 //! anything else is refused before the window holding it is handed out,
 //! so the caller can read the file whole instead, with its fallbacks.
@@ -12,19 +17,98 @@
 use std::io::Read;
 
 use super::syntax::{self, Fields, Syntax};
+use crate::read::lines::Anchor;
 
 /// One window: its text, where it starts in the file, and its blocks.
 pub struct Window<'a> {
-    /// The window's text; the blocks' offsets are relative to it.
+    /// The window's text; the blocks' offsets are relative to it. It
+    /// starts `start.lead` bytes before its first block.
     pub text: &'a str,
-    /// Byte offset of `text` in the file.
-    pub base: u64,
+    /// Where its blocks start.
+    pub start: Start,
     /// Byte offset in the file where the window's blocks end: the next
     /// window starts there. (`text` may run on past it.)
     pub end: u64,
-    /// 1-based line number of `text`'s first line.
-    pub first_line: usize,
     pub syntax: Syntax<'a>,
+}
+
+impl Window<'_> {
+    /// Byte offset of `text` in the file.
+    pub fn base(&self) -> u64 {
+        self.start.base()
+    }
+}
+
+/// Where a window's blocks start: at a line that starts an entry, or, in
+/// a file where none comes for long (one on a single line), at the `@`
+/// of a block within a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Start {
+    /// Its byte offset in the file.
+    pub offset: u64,
+    /// Its 1-based line, and column in characters.
+    pub line: usize,
+    pub column: usize,
+    /// How many bytes before it are read with it (those on its line, at
+    /// most [`LEAD`]): a problem near it is quoted with the text before
+    /// it, as when the file is read whole.
+    pub lead: usize,
+}
+
+impl Start {
+    /// The start of a file.
+    pub const FILE: Start = Start {
+        offset: 0,
+        line: 1,
+        column: 1,
+        lead: 0,
+    };
+
+    /// Byte offset in the file of the text read from here: the lead's.
+    pub fn base(self) -> u64 {
+        self.offset - self.lead as u64
+    }
+
+    /// Where this text's line and column are known: at its first block.
+    pub fn anchor(self) -> Anchor {
+        Anchor {
+            at: self.lead,
+            line: self.line,
+            column: self.column,
+        }
+    }
+
+    /// The start at byte `at` of `text`, whose byte `from` is this one.
+    pub fn moved_to(self, text: &str, from: usize, at: usize) -> Start {
+        let bytes = &text.as_bytes()[from..at];
+        let column = match memchr::memrchr(b'\n', bytes) {
+            Some(newline) => text[from + newline + 1..at].chars().count() + 1,
+            None => self.column + text[from..at].chars().count(),
+        };
+        Start {
+            offset: self.offset + (at - from) as u64,
+            line: self.line + memchr::memchr_iter(b'\n', bytes).count(),
+            column,
+            lead: lead_before(text, at),
+        }
+    }
+}
+
+/// The most bytes read before a window's first block, to be quoted: as
+/// many as the characters a quote shows before the place it is about
+/// can take.
+pub const LEAD: usize = 4 * (crate::diagnostic::QUOTED + 1);
+
+/// How many bytes before `at` of `text` are read with what follows: back
+/// to the start of its line, at most [`LEAD`], from a character's start.
+pub fn lead_before(text: &str, at: usize) -> usize {
+    let floor = at.saturating_sub(LEAD);
+    let mut start = memchr::memrchr(b'\n', &text.as_bytes()[floor..at])
+        .map_or(floor, |newline| floor + newline + 1);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    at - start
 }
 
 #[derive(Debug)]
@@ -56,11 +140,10 @@ pub fn for_each_window(
 /// can be read side by side.
 #[derive(Debug, Clone, Copy)]
 pub struct Stretch {
-    /// Byte offset of its start: 0, or the `@` of a line that starts an
-    /// entry.
-    pub start: u64,
-    /// The number its first line is given.
-    pub first_line: usize,
+    /// Where it starts: the file's start, or the `@` of a line that starts
+    /// an entry (its lead the blanks before it), with the number its line
+    /// is given.
+    pub start: Start,
     /// Where the next stretch starts, the `@` of a line that starts an
     /// entry; `None` for the end of the file.
     pub until: Option<u64>,
@@ -68,8 +151,7 @@ pub struct Stretch {
 
 impl Stretch {
     pub const WHOLE: Stretch = Stretch {
-        start: 0,
-        first_line: 1,
+        start: Start::FILE,
         until: None,
     };
 }
@@ -88,7 +170,7 @@ pub enum Ended {
 }
 
 /// [`for_each_window`] on a stretch of a file; `reader` starts at the
-/// stretch's start.
+/// stretch's start, less its lead.
 pub fn for_each_window_of(
     reader: impl Read,
     stretch: Stretch,
@@ -99,38 +181,52 @@ pub fn for_each_window_of(
     let mut input = Input {
         reader,
         pending: Vec::new(),
-        read: stretch.start,
+        read: stretch.start.base(),
         at_end: false,
         // Only a file's start is looked at for its encoding.
-        started: stretch.start > 0,
+        started: stretch.start.base() > 0,
         skipped: 0,
         scratch: Vec::new(),
     };
+    // The buffer holds the next window's lead, then its text.
     let mut buffer = String::new();
-    let mut base = stretch.start;
-    let mut first_line = stretch.first_line;
+    let mut start = stretch.start;
     let mut until = stretch.until;
     loop {
-        if buffer.len() < chunk && !input.at_end {
+        let from = start.lead;
+        if buffer.len() < from + chunk && !input.at_end {
             input.fill(&mut buffer, chunk)?;
         }
+        // A byte-order mark skipped at the file's start moves the first
+        // block on.
+        if start.offset < input.skipped {
+            start.offset = input.skipped;
+        }
+        let base = start.base();
         // Where the stretch ends, once it is in the buffer. (One inside a
         // character, in a file changed since the cut was found, is never
         // reached: the reading goes on to the end.)
         let cut = until
-            .and_then(|until| usize::try_from(until.checked_sub(base + input.skipped)?).ok())
-            .filter(|&cut| buffer.is_char_boundary(cut));
-        if cut == Some(0) {
-            return Ok(Ended::AtUntil { line: first_line });
+            .and_then(|until| usize::try_from(until.checked_sub(base)?).ok())
+            .filter(|&cut| cut >= from && buffer.is_char_boundary(cut));
+        if cut == Some(from) {
+            return Ok(Ended::AtUntil { line: start.line });
         }
         // A window grows by as much as it holds, so that a long entry or
         // `@comment` costs time in proportion to its length.
         let grown = buffer.len().max(chunk);
-        let limit = match (cut, input.at_end) {
-            (Some(cut), _) => cut,
-            (None, true) => buffer.len(),
-            (None, false) => match syntax::last_entry_line(&buffer) {
-                Some(limit) => limit,
+        let at_end = input.at_end && cut.is_none();
+        let (syntax, resume) = match (cut, input.at_end) {
+            (Some(cut), _) => syntax::parse_part(&buffer, from, cut, false, fields),
+            (None, true) => syntax::parse_part(&buffer, from, buffer.len(), true, fields),
+            (None, false) => match syntax::last_entry_line(&buffer[from..]) {
+                Some(limit) => syntax::parse_part(&buffer, from, from + limit, false, fields),
+                // No line starts an entry for as long as a window: a file
+                // on one line (or with its lines ended by carriage returns
+                // alone). The window is cut within the line.
+                None if buffer.len() - from >= chunk => {
+                    syntax::parse_before_last_block(&buffer, from, fields)
+                }
                 // One entry and no end in sight yet: the window grows.
                 None => {
                     input.fill(&mut buffer, grown)?;
@@ -138,25 +234,23 @@ pub fn for_each_window_of(
                 }
             },
         };
-        let at_end = input.at_end && cut.is_none();
-        let (syntax, resume) = syntax::parse_part(&buffer, limit, at_end, fields);
-        if cut.is_some() && resume < limit {
+        if cut.is_some_and(|cut| resume < cut) {
             // A `@comment` runs on past the stretch's end: so does the
             // reading, to the end of the file.
             until = None;
             continue;
         }
-        if resume == 0 && !at_end {
-            // A `@comment` runs past the window: it grows.
+        if resume == from && !at_end {
+            // A `@comment` (or, within a line, a block) runs past the
+            // window: it grows.
             drop(syntax);
             input.fill(&mut buffer, grown)?;
             continue;
         }
         let go_on = each(Window {
             text: &buffer,
-            base: base + input.skipped,
-            end: base + input.skipped + resume as u64,
-            first_line,
+            start,
+            end: base + resume as u64,
             syntax,
         });
         if !go_on {
@@ -165,16 +259,16 @@ pub fn for_each_window_of(
         if at_end && resume >= buffer.len() {
             return Ok(Ended::AtEnd);
         }
-        first_line += memchr::memchr_iter(b'\n', &buffer.as_bytes()[..resume]).count();
-        base += resume as u64;
-        buffer.drain(..resume);
+        start = start.moved_to(&buffer, from, resume);
+        buffer.drain(..resume - start.lead);
     }
 }
 
 /// The block `reader` starts with (it is read from an entry's `@`, at
 /// byte `start` of the file), with its fields: read `chunk` bytes at a
 /// time until the next line that starts an entry, or the end of the file,
-/// so that only this block is parsed. `each` gets it as a window's first.
+/// or in a file on one line the next block read whole, so that only this
+/// block is parsed. `each` gets it as a window's first.
 pub fn first_block<T>(
     reader: impl Read,
     start: u64,
@@ -194,17 +288,25 @@ pub fn first_block<T>(
     let mut size = chunk;
     loop {
         input.fill(&mut buffer, size)?;
-        let limit = match input.at_end {
-            true => Some(buffer.len()),
-            false => syntax::first_entry_line(&buffer),
+        let fields = Fields::Kept;
+        let found = match input.at_end {
+            true => Some(syntax::parse_part(&buffer, 0, buffer.len(), true, fields)),
+            false => match syntax::first_entry_line(&buffer) {
+                Some(limit) => Some(syntax::parse_part(&buffer, 0, limit, false, fields)),
+                None => match syntax::parse_before_last_block(&buffer, 0, fields) {
+                    (syntax, resume @ 1..) => Some((syntax, resume)),
+                    _ => None,
+                },
+            },
         };
-        if let Some(limit) = limit {
-            let (syntax, resume) = syntax::parse_part(&buffer, limit, input.at_end, Fields::Kept);
+        if let Some((syntax, resume)) = found {
             return Ok(each(Window {
                 text: &buffer,
-                base: start,
+                start: Start {
+                    offset: start,
+                    ..Start::FILE
+                },
                 end: start + resume as u64,
-                first_line: 1,
                 syntax,
             }));
         }
@@ -290,7 +392,7 @@ mod tests {
         let ended = for_each_window_of(text.as_bytes(), stretch, 64, Fields::Skipped, |window| {
             for block in &window.syntax.blocks {
                 if let syntax::Block::Entry(entry) = block {
-                    seen.push((window.base + entry.offset as u64, window.first_line));
+                    seen.push((window.base() + entry.offset as u64, window.start.line));
                 }
             }
             true
@@ -318,6 +420,47 @@ mod tests {
             let (blocks, ended) = read(&text, Some(nth("ï", n) as u64 + 1));
             assert_eq!(ended, Ended::AtEnd);
             assert_eq!(blocks, whole);
+        }
+    }
+
+    #[test]
+    fn a_file_on_one_line_is_cut_within_it_into_windows_of_bounded_size() {
+        let entry =
+            |n: usize| format!("@misc{{k{n}, title = {{Ünïcödé {n}}}, note = {{50\\% {{x}}}}}}");
+        for line_end in [" ", "\r", "\t\t"] {
+            let text: String = (0..2_000).map(entry).collect::<Vec<_>>().join(line_end);
+            let mut windows = Vec::new();
+            let mut blocks = Vec::new();
+            for_each_window(text.as_bytes(), 1_024, Fields::Kept, |window| {
+                let from = window.start.lead;
+                let length = (window.end - window.start.offset) as usize;
+                windows.push((window.text.len(), from, length));
+                let base = window.base() as usize;
+                blocks.extend(window.syntax.blocks.into_iter().map(|block| match block {
+                    syntax::Block::Entry(entry) => (base + entry.offset, entry.fields.len()),
+                    _ => (0, 0),
+                }));
+                // The text before its first block on its line is read along,
+                // as much as a quote shows.
+                let before = &text[..window.start.offset as usize];
+                assert_eq!(window.text[..from], before[before.len() - from..]);
+                assert!(from == before.len() || from + 3 >= LEAD);
+                let column = before.chars().count() + 1;
+                assert_eq!((window.start.line, window.start.column), (1, column));
+                true
+            })
+            .unwrap();
+            let whole: Vec<_> = syntax::parse(&text)
+                .blocks
+                .into_iter()
+                .map(|block| match block {
+                    syntax::Block::Entry(entry) => (entry.offset, entry.fields.len()),
+                    _ => (0, 0),
+                })
+                .collect();
+            assert_eq!(blocks, whole);
+            assert!(windows.len() > 50);
+            assert!(windows.iter().all(|&(size, _, _)| size <= 2_048 + LEAD));
         }
     }
 }
