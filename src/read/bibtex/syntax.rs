@@ -269,6 +269,7 @@ impl<'a> Iterator for Blocks<'a> {
             match self.parser.block() {
                 Ok(Some(_)) if unfinished(&self.parser) => return self.stop(start),
                 Ok(Some(block)) => {
+                    self.comments.passed(text, self.parser.pos);
                     self.block_start = start;
                     return Some(Ok(block));
                 }
@@ -347,6 +348,20 @@ impl LineComments {
                 .any(|found| !escaped(self.read_to + found));
         self.read_to = at;
         self.percent
+    }
+
+    /// Passes over a block read from the `@` last asked about to `end`:
+    /// a `%` inside it (`50%` in a value, a URL's `%20`) is text, and
+    /// comments out no entry after it on its line.
+    fn passed(&mut self, text: &str, end: usize) {
+        let bytes = text.as_bytes();
+        let end = end.clamp(self.read_to, bytes.len());
+        if let Some(line_end) = memchr::memrchr2(b'\n', b'\r', &bytes[self.read_to..end]) {
+            self.line_start = self.read_to + line_end + 1;
+        }
+        // The block's `@` was not commented out: no `%` was before it.
+        self.percent = false;
+        self.read_to = end;
     }
 }
 
@@ -1316,6 +1331,36 @@ pub(crate) mod tests {
         assert!(syntax.errors.is_empty(), "{:?}", syntax.errors);
         let escaped = parse("@misc{a, note = {50\\%@misc{b, title={B}}}}");
         assert_eq!(entries(&escaped).len(), 1);
+    }
+
+    #[test]
+    fn a_percent_sign_inside_an_entry_comments_out_nothing_after_it() {
+        // A `%` in a value is text: the entries after it on its line are
+        // read, but one after a `%` between entries, or a `%` line.
+        let cases = [
+            (
+                "@misc{a, url = {http://x.org/a%20b}} @misc{b, title = {B}}",
+                "a b",
+            ),
+            (
+                "@misc{a, note = {50%}}\r@misc{b} @comment{99%} @book{c,}",
+                "a b c",
+            ),
+            (
+                "@misc{a, note = \"%\"} % a comment @misc{gone,}\n@misc{b,}",
+                "a b",
+            ),
+            (
+                "@misc{a, x = {%}}\n%@misc{gone,} @misc{gone,}\n  @misc{b,}",
+                "a b",
+            ),
+            ("@string{s = \"%\"} @preamble{\"%\"} @misc{a,}", "a"),
+        ];
+        for (text, expected) in cases {
+            let syntax = parse(text);
+            let keys: Vec<&str> = entries(&syntax).iter().map(|e| e.key).collect();
+            assert_eq!(keys.join(" "), expected, "{text:?}");
+        }
     }
 
     #[test]
