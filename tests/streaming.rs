@@ -44,6 +44,13 @@ fn windows_of_any_size_find_the_blocks_a_whole_parse_finds() {
         .collect();
     texts.push(TRICKY.to_owned());
     texts.push(TRICKY.replace('\n', "\r\n"));
+    // On one line, and with carriage returns alone ending lines: windows
+    // are cut within a line.
+    let lines: Vec<String> = texts
+        .iter()
+        .flat_map(|text| [text.replace('\n', " "), text.replace('\n', "\r")])
+        .collect();
+    texts.extend(lines);
     for text in &texts {
         for chunk in [1, 2, 3, 7, 16, 61, 100, 1000, 1 << 20] {
             checks::same_blocks_in_windows(text, chunk);

@@ -138,9 +138,9 @@ pub fn parse_part(
 /// window can be cut; `from` when there is no such block.
 pub fn parse_before_last_block(text: &str, from: usize, fields: Fields) -> (Syntax<'_>, usize) {
     let mut blocks = Blocks::new(text, from, text.len(), false, fields, true);
-    blocks.stop_at_error = true;
     let mut syntax = Syntax::default();
     let mut last_start = from;
+    // Up to the first broken block, or one still open.
     while let Some(Ok(block)) = blocks.next() {
         last_start = blocks.block_start;
         syntax.blocks.push(block);
@@ -194,9 +194,6 @@ struct Blocks<'a> {
     resume: usize,
     done: bool,
     comments: LineComments,
-    /// Whether the blocks end at the first broken one, which is left to
-    /// a larger window.
-    stop_at_error: bool,
     /// Where the last block handed out starts.
     block_start: usize,
 }
@@ -232,7 +229,6 @@ impl<'a> Blocks<'a> {
                 read_to: from,
                 percent: false,
             },
-            stop_at_error: false,
             block_start: from,
         }
     }
@@ -276,7 +272,6 @@ impl<'a> Iterator for Blocks<'a> {
                 // An `@` that starts no entry (an e-mail address in a note
                 // between entries) is text, as BibTeX has it.
                 Ok(None) => self.parser.pos = start + 1,
-                Err(_) if self.stop_at_error => return self.stop(start),
                 Err(error) => {
                     self.parser.pos = next_entry_line(text, start + 1);
                     return Some(Err(error));
