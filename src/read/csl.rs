@@ -467,9 +467,9 @@ impl Item {
         work.date = self
             .issued
             .and_then(|value| date(&value, "issued", &mut work.extra));
-        let (authors, truncated) = people(self.author.unwrap_or_default());
+        let (authors, truncated) = people(self.author.unwrap_or_default(), "author", notes);
         work.authors = authors;
-        work.editors = people(self.editor.unwrap_or_default()).0;
+        work.editors = people(self.editor.unwrap_or_default(), "editor", notes).0;
         work.venue.container_title = text(self.container_title).map(markup_owned);
         work.venue.volume = text(self.volume);
         work.venue.issue = text(self.issue);
@@ -505,7 +505,9 @@ impl Item {
             .filter(|(name, _)| name != "authors-truncated")
         {
             match (csl::by_name(csl::CONTRIBUTOR_ROLES, &name), value) {
-                (Some(role), Value::Array(names)) => roles.push((role, people_of(&names))),
+                (Some(role), Value::Array(names)) => {
+                    roles.push((role, people_of(&names, &name, notes)));
+                }
                 (_, value) => {
                     work.extra.insert(name, json_text(&value));
                 }
@@ -566,7 +568,8 @@ fn read_variable(work: &mut Work, name: &str, value: Value, notes: &mut Vec<Stri
         ));
     } else if let Some(role) = csl::by_name(csl::ROLES, name) {
         if let Value::Array(names) = value {
-            work.contributors.insert(role, people_of(&names));
+            work.contributors
+                .insert(role, people_of(&names, name, notes));
             return;
         }
     } else if let Some(variable) = csl::by_name(csl::DATES, name) {
@@ -651,12 +654,36 @@ fn json_text(value: &Value) -> String {
     }
 }
 
-/// CSL names; a name that is `others` or `et al.` marks the list as cut
-/// short instead of becoming a person.
-fn people(names: Vec<Name>) -> (Vec<Person>, bool) {
+/// CSL names, the list of `variable`; a name that is `others` or `et al.`
+/// marks the list as cut short instead of becoming a person. What of a
+/// name is not kept is said in `notes`.
+fn people(names: Vec<Name>, variable: &str, notes: &mut Vec<String>) -> (Vec<Person>, bool) {
     let mut truncated = false;
     let mut people = Vec::new();
-    for name in names {
+    for (number, name) in (1..).zip(names) {
+        // Only where something is said: most names have nothing to say.
+        let place = || format!("`{variable}` name {number}");
+        match &name.shape {
+            Shape::Object => {}
+            Shape::Text => notes.push(format!(
+                "{} is a string, not a CSL name object; it was read as a literal name",
+                place()
+            )),
+            Shape::Other(json) => {
+                notes.push(format!(
+                    "{} is {json}, not a CSL name; it was left out",
+                    place()
+                ));
+                continue;
+            }
+        }
+        if !name.unread.is_empty() {
+            notes.push(format!(
+                "{} has {}, which pubconv does not keep; left out",
+                place(),
+                name.unread.join(", ")
+            ));
+        }
         let part = |part: Option<String>| part.filter(|t| !t.is_empty());
         let person = match (part(name.literal), part(name.family)) {
             (Some(literal), _) => Person::Literal(literal),
@@ -679,7 +706,25 @@ fn people(names: Vec<Name>) -> (Vec<Person>, bool) {
             }
             (None, None) => match part(name.given) {
                 Some(given) => Person::Literal(given),
-                None => continue,
+                None => {
+                    let parts = [
+                        name.non_dropping_particle,
+                        name.dropping_particle,
+                        name.suffix,
+                    ];
+                    let kept = parts.into_iter().flatten().filter(|t| !t.is_empty());
+                    let rest: Vec<String> = kept.collect();
+                    let message = match rest.is_empty() {
+                        true => format!("{} has no name in it; it was left out", place()),
+                        false => format!(
+                            "{} has no family, given or literal name, only `{}`; it was left out",
+                            place(),
+                            rest.join(" ")
+                        ),
+                    };
+                    notes.push(message);
+                    continue;
+                }
             },
         };
         if matches!(
@@ -695,13 +740,12 @@ fn people(names: Vec<Name>) -> (Vec<Person>, bool) {
 }
 
 /// [`people`] of names kept as JSON (a role's in `custom`, say).
-fn people_of(names: &[Value]) -> Vec<Person> {
-    people(names.iter().map(Name::of_value).collect()).0
+fn people_of(names: &[Value], variable: &str, notes: &mut Vec<String>) -> Vec<Person> {
+    people(names.iter().map(Name::of_value).collect(), variable, notes).0
 }
 
 /// The parts of a CSL name a person is made of, each a string or a
-/// number; anything else (`null`, an object, a name that is no object) is
-/// none, and any other key is passed over.
+/// number, and what of it is not kept.
 #[derive(Default)]
 struct Name {
     literal: Option<String>,
@@ -710,6 +754,20 @@ struct Name {
     non_dropping_particle: Option<String>,
     dropping_particle: Option<String>,
     suffix: Option<String>,
+    /// Its other keys, and parts of another type (an object, a flag).
+    unread: Vec<String>,
+    shape: Shape,
+}
+
+/// What a name is in the JSON.
+#[derive(Default)]
+enum Shape {
+    #[default]
+    Object,
+    /// A string, read as a literal name.
+    Text,
+    /// Any other value, as JSON: no name.
+    Other(String),
 }
 
 impl Name {
@@ -725,14 +783,52 @@ impl Name {
         })
     }
 
-    fn of_value(value: &Value) -> Name {
-        let mut name = Name::default();
-        for (key, value) in value.as_object().into_iter().flatten() {
-            if let Some(part) = name.part(key) {
-                *part = scalar_text(value);
-            }
+    /// Reads a key of the name's object and its value.
+    fn read(&mut self, key: &str, value: Option<Value>) {
+        if self.part(key).is_none() {
+            self.unread.push(format!("`{key}`"));
+            return;
         }
-        name
+        let text = match value {
+            Some(value @ (Value::String(_) | Value::Number(_))) => into_scalar_text(value),
+            Some(Value::Null) | None => None,
+            Some(value) => {
+                self.unread.push(format!("`{key}` ({})", json_text(&value)));
+                None
+            }
+        };
+        if let Some(part) = self.part(key) {
+            *part = text;
+        }
+    }
+
+    fn of_value(value: &Value) -> Name {
+        match value {
+            Value::Object(object) => {
+                let mut name = Name::default();
+                for (key, value) in object {
+                    name.read(key, Some(value.clone()));
+                }
+                name
+            }
+            Value::String(text) => Name::of_text(text),
+            other => Name::other(json_text(other)),
+        }
+    }
+
+    fn of_text(text: &str) -> Name {
+        Name {
+            literal: Some(text.to_owned()),
+            shape: Shape::Text,
+            ..Name::default()
+        }
+    }
+
+    fn other(json: String) -> Name {
+        Name {
+            shape: Shape::Other(json),
+            ..Name::default()
+        }
     }
 }
 
@@ -757,9 +853,10 @@ impl<'de> Visitor<'de> for NameVisitor {
         let mut name = Name::default();
         while let Some(ItemKey(key)) = map.next_key()? {
             match name.part(&key) {
-                Some(part) => *part = into_scalar_text(map.next_value()?),
+                Some(_) => name.read(&key, Some(map.next_value()?)),
                 None => {
                     map.next_value::<de::IgnoredAny>()?;
+                    name.read(&key, None);
                 }
             }
         }
@@ -767,32 +864,35 @@ impl<'de> Visitor<'de> for NameVisitor {
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Name, A::Error> {
-        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-        Ok(Name::default())
+        let mut values = Vec::new();
+        while let Some(value) = seq.next_element::<Value>()? {
+            values.push(value);
+        }
+        Ok(Name::other(Value::Array(values).to_string()))
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Name, E> {
-        Ok(Name::default())
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Name, E> {
+        Ok(Name::of_text(text))
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Name, E> {
-        Ok(Name::default())
+    fn visit_u64<E: de::Error>(self, number: u64) -> Result<Name, E> {
+        Ok(Name::other(number.to_string()))
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Name, E> {
-        Ok(Name::default())
+    fn visit_i64<E: de::Error>(self, number: i64) -> Result<Name, E> {
+        Ok(Name::other(number.to_string()))
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Name, E> {
-        Ok(Name::default())
+    fn visit_f64<E: de::Error>(self, number: f64) -> Result<Name, E> {
+        Ok(Name::other(Value::from(number).to_string()))
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Name, E> {
-        Ok(Name::default())
+    fn visit_bool<E: de::Error>(self, flag: bool) -> Result<Name, E> {
+        Ok(Name::other(flag.to_string()))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Name, E> {
-        Ok(Name::default())
+        Ok(Name::other("null".to_owned()))
     }
 }
 
@@ -1203,10 +1303,65 @@ mod tests {
         for json in names {
             let read: Name = serde_json::from_str(json).unwrap();
             let value: Value = serde_json::from_str(json).unwrap();
-            let from_value = people_of(&[value]);
-            assert_eq!(people(vec![read]).0, from_value, "{json}");
+            let mut notes = (Vec::new(), Vec::new());
+            let from_value = people_of(&[value], "author", &mut notes.0);
+            assert_eq!(
+                people(vec![read], "author", &mut notes.1).0,
+                from_value,
+                "{json}"
+            );
+            assert_eq!(notes.0, notes.1, "{json}");
         }
-        let (people, truncated) = people(vec![serde_json::from_str(names[9]).unwrap()]);
+        let read = serde_json::from_str(names[9]).unwrap();
+        let (people, truncated) = people(vec![read], "author", &mut Vec::new());
         assert!(people.is_empty() && truncated);
+    }
+
+    /// Whatever of a name is not kept is said: keys beyond a person's
+    /// parts, parts that are no text, names that are no object.
+    #[test]
+    fn what_of_a_name_is_not_kept_is_said() {
+        let cases = [
+            (r#"{"family": "Doe", "given": "Jane"}"#, None),
+            (r#"{"literal": "others"}"#, None),
+            (r#"{"family": "Doe", "suffix": null}"#, None),
+            (
+                r#"{"family": "Roe", "static-ordering": true, "comma-suffix": 1}"#,
+                Some("`editor` name 1 has `static-ordering`, `comma-suffix`, which pubconv does not keep; left out"),
+            ),
+            (
+                r#"{"family": "Ōno", "given": {"x": 1}}"#,
+                Some(r#"`editor` name 1 has `given` ({"x":1}), which pubconv does not keep; left out"#),
+            ),
+            (
+                r#""Doe, Jane""#,
+                Some("`editor` name 1 is a string, not a CSL name object; it was read as a literal name"),
+            ),
+            ("42", Some("`editor` name 1 is 42, not a CSL name; it was left out")),
+            ("null", Some("`editor` name 1 is null, not a CSL name; it was left out")),
+            ("[1,2]", Some("`editor` name 1 is [1,2], not a CSL name; it was left out")),
+            ("{}", Some("`editor` name 1 has no name in it; it was left out")),
+            (
+                r#"{"suffix": "Jr.", "given": ""}"#,
+                Some("`editor` name 1 has no family, given or literal name, only `Jr.`; it was left out"),
+            ),
+        ];
+        for (json, expected) in cases {
+            let item = format!(r#"{{"id": "k", "type": "book", "editor": [{json}]}}"#);
+            let mut notes = Vec::new();
+            read_item(&item, 0, &mut |diagnostic, _| {
+                notes.push(diagnostic.message)
+            });
+            assert_eq!(notes.first().map(String::as_str), expected, "{json}");
+            assert!(notes.len() <= 1, "{notes:?}");
+        }
+        // A string is kept as a literal name.
+        let item = r#"{"id": "k", "author": ["World Health Organization", {"family": "Doe"}]}"#;
+        let work = read_item(item, 0, &mut |_, _| {}).unwrap();
+        assert_eq!(work.authors.len(), 2);
+        assert_eq!(
+            work.authors[0],
+            Person::Literal("World Health Organization".to_owned())
+        );
     }
 }
