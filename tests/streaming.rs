@@ -205,6 +205,26 @@ fn request_to(to: OutputFormat) -> Request {
     }
 }
 
+/// Each diagnostic with its place and the text it quotes, in order.
+fn placed(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut placed: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {} {:?} {}",
+                d.file,
+                d.line,
+                d.column,
+                what(d),
+                d.source_line,
+                d.caret
+            )
+        })
+        .collect();
+    placed.sort();
+    placed
+}
+
 /// A diagnostic without its place: inherited fields are reported at the
 /// entry when streaming (the parent's text is not at hand).
 fn what(diagnostic: &pubconv::diagnostic::Diagnostic) -> String {
@@ -307,24 +327,6 @@ fn streams_as_read_whole(path: &Path, request: &Request) -> bool {
     assert_eq!(got, expected, "{to}: {name}");
     // CSL-JSON items are read in place: each diagnostic at the same place.
     if request.from == Some(InputFormat::CslJson) || name.ends_with(".json") {
-        let placed = |diagnostics: &[Diagnostic]| {
-            let mut placed: Vec<String> = diagnostics
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{}:{}:{} {} {:?} {}",
-                        d.file,
-                        d.line,
-                        d.column,
-                        what(d),
-                        d.source_line,
-                        d.caret
-                    )
-                })
-                .collect();
-            placed.sort();
-            placed
-        };
         assert_eq!(
             placed(&diagnostics),
             placed(&whole.diagnostics),
@@ -1029,23 +1031,6 @@ fn a_file_on_one_line_streams_as_read_whole_to_each_place() {
                 (whole.written, whole.skipped)
             );
             assert_eq!(String::from_utf8(out).unwrap(), whole.output);
-            let placed = |diagnostics: &[Diagnostic]| {
-                let mut placed: Vec<String> = diagnostics
-                    .iter()
-                    .map(|d| {
-                        format!(
-                            "{}:{} {} {:?} {}",
-                            d.line,
-                            d.column,
-                            what(d),
-                            d.source_line,
-                            d.caret
-                        )
-                    })
-                    .collect();
-                placed.sort();
-                placed
-            };
             assert!(diagnostics.len() > 600, "{}", diagnostics.len());
             assert_eq!(
                 placed(&diagnostics),
