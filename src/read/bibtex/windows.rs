@@ -9,10 +9,11 @@
 //! were read whole up to ([`syntax::parse_before_last_block`]); a
 //! window's text then starts with a little of the line before its first
 //! block, for quotes. Each window's blocks are handed out with the
-//! window's text, then the window is dropped. Text must be UTF-8 (a byte-order mark is skipped;
-//! what [`decode`](crate::read::decode) takes for UTF-16 is refused):
-//! anything else is refused before the window holding it is handed out,
-//! so the caller can read the file whole instead, with its fallbacks.
+//! window's text, then the window is dropped. Text must be UTF-8 (a
+//! byte-order mark is skipped; what [`decode`](crate::read::decode) takes
+//! for UTF-16 is refused): anything else is refused before the window
+//! holding it is handed out, so the caller can read the file whole
+//! instead, with its fallbacks.
 
 use std::io::Read;
 
