@@ -130,14 +130,17 @@ fn cuts(bytes: Bytes<'_>, length: u64, parts: usize) -> std::io::Result<Vec<Star
         };
         if let Some(at) = syntax::first_entry_line(text) {
             let cut = target + (skipped + at) as u64;
-            // The blanks before it are read with it, to be quoted.
-            let blanks = lead_before(text, at);
+            // The blanks before it (ASCII, from its line's start) are read
+            // with it, to be quoted.
+            let blanks = text[..at]
+                .rfind('\n')
+                .map_or(at, |newline| at - newline - 1);
             if cuts.last().is_none_or(|last| cut > last.offset) {
                 cuts.push(Start {
                     offset: cut,
                     line: 1,
                     column: blanks + 1,
-                    lead: blanks,
+                    lead: lead_before(text, at),
                 });
             }
         }
@@ -583,6 +586,22 @@ pub(super) mod tests {
             let parts = first_pass_of(&text, true, Split { from: 0, parts: 3 });
             assert!(parts == whole, "{}", file.display());
         }
+    }
+
+    /// A part that starts at an entry indented further than a quote shows
+    /// starts at its column all the same (`first_pass_of` checks each
+    /// window's line, column and lead).
+    #[test]
+    fn a_part_cut_at_a_deeply_indented_entry_starts_at_its_column() {
+        let indent = " ".repeat(LEAD + 100);
+        let text: String = (0..200)
+            .map(|n| format!("{indent}@misc{{k{n}, title = {{T {n}}}}}\n"))
+            .collect();
+        let whole = first_pass_of(&text, true, WHOLE);
+        assert_eq!(
+            first_pass_of(&text, true, Split { from: 0, parts: 3 }),
+            whole
+        );
     }
 
     /// The first part of `text` and the second, each read on its own.
