@@ -13,161 +13,14 @@
 //!   otherwise.
 
 use std::borrow::Cow;
-use std::io;
 
-use serde::{Serialize, Serializer};
+use std::io::Write as _;
 
 use crate::key::citation_keys;
 use crate::model::{Date, DateValue, Inline, Library, Person, RangeEnd, Text, Work, WorkType};
 use crate::tex::math;
 use crate::vocab::csl::{self, Tag};
 use crate::write::{Options, OutputFormat};
-
-/// One item, borrowing what it can from the work: only rich text is
-/// rendered anew.
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct Item<'w> {
-    id: &'w str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    citation_key: &'w str,
-    #[serde(skip_serializing_if = "<[Person]>::is_empty", serialize_with = "names")]
-    author: &'w [Person],
-    #[serde(skip_serializing_if = "<[Person]>::is_empty", serialize_with = "names")]
-    editor: &'w [Person],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    container_title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    issued: Option<CslDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    volume: Option<&'w str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    issue: Option<&'w str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    page: Option<Cow<'w, str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    publisher: Option<&'w str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    publisher_place: Option<&'w str>,
-    #[serde(rename = "DOI", skip_serializing_if = "Option::is_none")]
-    doi: Option<&'w str>,
-    #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
-    url: Option<Cow<'w, str>>,
-    #[serde(rename = "ISBN", skip_serializing_if = "Option::is_none")]
-    isbn: Option<&'w str>,
-    #[serde(rename = "ISSN", skip_serializing_if = "Option::is_none")]
-    issn: Option<&'w str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    categories: Vec<&'w str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    keyword: Option<String>,
-    #[serde(rename = "abstract", skip_serializing_if = "Option::is_none")]
-    abstract_text: Option<String>,
-    #[serde(skip_serializing_if = "Custom::is_empty")]
-    custom: Custom<'w>,
-    /// The variables, roles and dates of the tables below.
-    #[serde(flatten)]
-    more: Entries<'w, Value<'w>>,
-}
-
-/// A value of [`Item::more`].
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Value<'w> {
-    Text(String),
-    Names(#[serde(serialize_with = "names")] &'w [Person]),
-    /// People of several roles, written as one list.
-    PersonList(#[serde(serialize_with = "person_list")] Vec<&'w Person>),
-    Date(CslDate),
-    /// A value a CSL source gave that the model could not hold.
-    Json(serde_json::Value),
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Name<'w> {
-    Personal {
-        family: &'w str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        given: Option<&'w str>,
-        #[serde(
-            rename = "non-dropping-particle",
-            skip_serializing_if = "Option::is_none"
-        )]
-        particle: Option<&'w str>,
-        #[serde(rename = "dropping-particle", skip_serializing_if = "Option::is_none")]
-        dropping_particle: Option<&'w str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        suffix: Option<&'w str>,
-    },
-    Literal {
-        literal: &'w str,
-    },
-}
-
-/// A CSL date: one or two sets of date parts (a range); an open range has
-/// its start as parts and the whole range as `raw` EDTF.
-#[derive(Serialize)]
-struct CslDate {
-    #[serde(rename = "date-parts")]
-    date_parts: Vec<DateParts>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    circa: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    raw: Option<String>,
-}
-
-/// Year, month, day: as many as are known.
-struct DateParts {
-    parts: [i32; 3],
-    known: usize,
-}
-
-impl Serialize for DateParts {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(&self.parts[..self.known])
-    }
-}
-
-/// Data CSL has no variable for, and fields of the source no writer knows.
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct Custom<'w> {
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    authors_truncated: bool,
-    /// BibLaTeX's roles CSL counts as contributors, by name, so that
-    /// reading the item back restores them.
-    #[serde(flatten)]
-    roles: Entries<'w, Value<'w>>,
-    #[serde(flatten)]
-    extra: Entries<'w, &'w str>,
-}
-
-impl Custom<'_> {
-    fn is_empty(&self) -> bool {
-        !self.authors_truncated && self.roles.0.is_empty() && self.extra.0.is_empty()
-    }
-}
-
-/// Named values written as the members of an object, in order.
-struct Entries<'w, V>(Vec<(&'w str, V)>);
-
-impl<V: Serialize> Serialize for Entries<'_, V> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
-    }
-}
-
-fn names<S: Serializer>(people: &&[Person], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(people.iter().map(name_of))
-}
-
-fn person_list<S: Serializer>(people: &[&Person], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(people.iter().map(|person| name_of(person)))
-}
 
 /// Writes the library as a pretty-printed CSL-JSON array, in input order.
 pub fn write(library: &Library, options: &Options) -> String {
@@ -183,188 +36,405 @@ pub fn write(library: &Library, options: &Options) -> String {
         let _ = writer.push(&mut json, &item);
     }
     let _ = writer.finish(&mut json);
-    // serde_json writes UTF-8 only.
+    // Only whole strings are written, so the bytes are UTF-8.
     String::from_utf8(json).unwrap_or_default()
 }
 
 /// Adds one item as it stands in the array, one level in: a variable a
-/// line, its value on that line (see `Layout`).
+/// line, its value on that line (`"author": [{"family": "Doe", "given":
+/// "Jane"}]`, `"issued": {"date-parts": [[2022, 10, 24]]}`), not a line
+/// for every name part and number. A file reads and diffs a work at a
+/// time, and is half as long as serde_json's pretty printing.
+///
+/// The JSON is written here rather than by serde: an item is a few dozen
+/// short strings, and serde_json's byte-by-byte escaping of each, with a
+/// call per key, was an eighth of a BibTeX to CSL-JSON conversion.
 pub fn render_item(work: &Work, key: String, out: &mut Vec<u8>) {
-    out.extend_from_slice(INDENT);
-    let mut serializer = serde_json::Serializer::with_formatter(out, Layout::default());
-    // Serialising plain structs of strings and numbers into memory cannot
-    // fail.
-    let _ = item(work, &key).serialize(&mut serializer);
-}
-
-/// The layout of an item: one variable a line, indented two spaces a
-/// level as serde_json's pretty printer does, but each variable's value on
-/// its line (`"author": [{"family": "Doe", "given": "Jane"}]`, `"issued":
-/// {"date-parts": [[2022, 10, 24]]}`), not a line for every name part
-/// and number. A file reads and diffs a work at a time, and is half as long.
-#[derive(Default)]
-struct Layout {
-    depth: usize,
-    has_value: bool,
-}
-
-const INDENT: &[u8] = b"  ";
-
-/// A comma, a line end and enough spaces for the indentation of any item
-/// pubconv writes: a new line, after a comma or not, is one write.
-const NEW_LINE: &[u8; 34] = b",\n                                ";
-
-impl Layout {
-    fn open<W: ?Sized + std::io::Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        out.write_all(bracket)
+    let on_arxiv = work.kind == WorkType::Preprint && work.is_on_arxiv();
+    let mut item = Members::open(out);
+    item.member("id", key.as_str());
+    item.member("type", csl::type_name(work.kind));
+    item.member("citation-key", key.as_str());
+    item.people("author", &work.authors);
+    item.people("editor", &work.editors);
+    item.optional("title", work.title.as_ref().map(markup).as_deref());
+    let container_title = work.venue.container_title.as_ref().map(markup);
+    item.optional("container-title", container_title.as_deref());
+    item.optional("issued", work.date.map(date).as_ref());
+    item.optional("volume", work.venue.volume.as_deref());
+    item.optional("issue", work.venue.issue.as_deref());
+    // CSL processors format page ranges from a plain hyphen.
+    let page = work
+        .venue
+        .pages
+        .as_deref()
+        .map(|pages| match pages.contains('–') {
+            true => Cow::Owned(hyphenated(pages)),
+            false => Cow::Borrowed(pages),
+        });
+    item.optional("page", page.as_deref());
+    let publisher = (work.venue.publisher.as_deref()).or_else(|| on_arxiv.then_some("arXiv"));
+    item.optional("publisher", publisher);
+    item.optional("publisher-place", work.venue.place.as_deref());
+    item.optional("DOI", work.ids.doi.as_deref());
+    let url = work.ids.url.as_deref().map(Cow::Borrowed).or_else(|| {
+        let arxiv = work.ids.arxiv.as_ref()?;
+        Some(Cow::Owned(format!("https://arxiv.org/abs/{arxiv}")))
+    });
+    item.optional("URL", url.as_deref());
+    item.optional("ISBN", work.ids.isbn.as_deref());
+    item.optional("ISSN", work.ids.issn.as_deref());
+    let categories: Vec<&str> = work.categories.iter().map(|c| c.best()).collect();
+    if !categories.is_empty() {
+        item.member("categories", categories.as_slice());
     }
+    let keywords = (!work.keywords.is_empty()).then(|| work.keywords.join(", "));
+    item.optional("keyword", keywords.as_deref());
+    item.optional(
+        "abstract",
+        work.abstract_text.as_ref().map(markup).as_deref(),
+    );
+    let custom = Custom::of(work);
+    if !custom.is_empty() {
+        item.member("custom", &custom);
+    }
+    for (name, value) in more(work) {
+        item.member(name, &value);
+    }
+    item.close();
+}
 
-    fn close<W: ?Sized + std::io::Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
-        let inline = self.inline();
-        self.depth -= 1;
-        if self.has_value && !inline {
-            self.line(out, false)?;
+/// A value written as JSON, on one line.
+trait Json {
+    fn write(&self, out: &mut Vec<u8>);
+}
+
+impl Json for str {
+    fn write(&self, out: &mut Vec<u8>) {
+        string(out, self);
+    }
+}
+
+impl<T: Json + ?Sized> Json for &T {
+    fn write(&self, out: &mut Vec<u8>) {
+        (**self).write(out);
+    }
+}
+
+impl<T: Json> Json for [T] {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (at, value) in self.iter().enumerate() {
+            if at > 0 {
+                out.extend_from_slice(b", ");
+            }
+            value.write(out);
         }
-        out.write_all(bracket)
+        out.push(b']');
     }
+}
 
-    /// Starts a line one level deeper than the depth, after a comma or not.
-    fn line<W: ?Sized + std::io::Write>(&self, out: &mut W, comma: bool) -> io::Result<()> {
-        let from = usize::from(!comma);
-        let width = INDENT.len() * (self.depth + 1);
-        match NEW_LINE.get(from..2 + width) {
-            Some(line) => out.write_all(line),
-            None => {
-                out.write_all(&NEW_LINE[from..2])?;
-                (0..=self.depth).try_for_each(|_| out.write_all(INDENT))
+impl Json for i32 {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(itoa::Buffer::new().format(*self).as_bytes());
+    }
+}
+
+/// A name as CSL has it: its parts, or the literal name.
+impl Json for Person {
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut object = Object::open(out);
+        match self {
+            Person::Literal(literal) => object.member("literal", literal.as_str()),
+            Person::Personal(name) => {
+                let particle = name.particle.as_deref();
+                let (dropping, non_dropping) = match name.dropping_particle {
+                    true => (particle, None),
+                    false => (None, particle),
+                };
+                object.member("family", name.family.as_str());
+                object.optional("given", name.given.as_deref());
+                object.optional("non-dropping-particle", non_dropping);
+                object.optional("dropping-particle", dropping);
+                object.optional("suffix", name.suffix.as_deref());
+            }
+        }
+        object.close();
+    }
+}
+
+/// A value a CSL source gave that the model could not hold, as it was.
+impl Json for serde_json::Value {
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            serde_json::Value::Null => out.extend_from_slice(b"null"),
+            serde_json::Value::Bool(value) => {
+                out.extend_from_slice(if *value { b"true" } else { b"false" })
+            }
+            // Writing to memory cannot fail.
+            serde_json::Value::Number(number) => _ = write!(out, "{number}"),
+            serde_json::Value::String(text) => string(out, text),
+            serde_json::Value::Array(values) => values.as_slice().write(out),
+            serde_json::Value::Object(members) => {
+                let mut object = Object::open(out);
+                for (name, value) in members {
+                    object.member(name, value);
+                }
+                object.close();
             }
         }
     }
+}
 
-    fn member<W: ?Sized + std::io::Write>(&self, out: &mut W, first: bool) -> io::Result<()> {
-        match (self.inline(), first) {
-            (true, true) => Ok(()),
-            (true, false) => out.write_all(b", "),
-            (false, first) => self.line(out, !first),
+/// A JSON string.
+fn string(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    match needs_escape(bytes) {
+        false => out.extend_from_slice(bytes),
+        true => escaped(out, bytes),
+    }
+    out.push(b'"');
+}
+
+/// Whether a byte must be escaped: `"`, `\` or a control character.
+fn needs_escape(bytes: &[u8]) -> bool {
+    next_escape(bytes, 0) < bytes.len()
+}
+
+/// Where the next byte at or after `from` that must be escaped is, or the
+/// length. Most text has none: eight bytes at a time are tested at once
+/// (the tests of a word for a zero byte and for a byte below a bound are
+/// exact).
+fn next_escape(bytes: &[u8], mut from: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH_BITS: u64 = ONES << 7;
+    let below =
+        |word: u64, bound: u8| word.wrapping_sub(ONES * u64::from(bound)) & !word & HIGH_BITS != 0;
+    let has = |word: u64, byte: u8| below(word ^ (ONES * u64::from(byte)), 1);
+    while let Some(word) = bytes.get(from..from + 8) {
+        let word = u64::from_ne_bytes(word.try_into().unwrap_or_default());
+        if below(word, 0x20) || has(word, b'"') || has(word, b'\\') {
+            break;
+        }
+        from += 8;
+    }
+    let is_escaped = |&byte: &u8| byte < 0x20 || byte == b'"' || byte == b'\\';
+    (bytes[from..].iter().position(is_escaped)).map_or(bytes.len(), |at| from + at)
+}
+
+/// The bytes with `"`, `\` and control characters escaped as serde_json
+/// (and JSON's own spelling) escape them; the runs between are copied
+/// whole.
+fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut run = 0;
+    loop {
+        let at = next_escape(bytes, run);
+        out.extend_from_slice(&bytes[run..at]);
+        let Some(&byte) = bytes.get(at) else {
+            return;
+        };
+        run = at + 1;
+        match byte {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 0xf)],
+            ]),
+        }
+    }
+}
+
+/// An object on one line: `{"family": "Doe", "given": "Jane"}`.
+struct Object<'o> {
+    out: &'o mut Vec<u8>,
+    empty: bool,
+}
+
+impl<'o> Object<'o> {
+    fn open(out: &'o mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Object { out, empty: true }
+    }
+
+    fn member<V: Json + ?Sized>(&mut self, name: &str, value: &V) {
+        if !std::mem::replace(&mut self.empty, false) {
+            self.out.extend_from_slice(b", ");
+        }
+        string(self.out, name);
+        self.out.extend_from_slice(b": ");
+        value.write(self.out);
+    }
+
+    fn optional<V: Json + ?Sized>(&mut self, name: &str, value: Option<&V>) {
+        if let Some(value) = value {
+            self.member(name, value);
         }
     }
 
-    /// Within a variable's value: the item is depth 1.
-    fn inline(&self) -> bool {
-        self.depth >= 2
+    fn close(self) {
+        self.out.push(b'}');
     }
 }
 
-impl serde_json::ser::Formatter for Layout {
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.open(out, b"[")
+/// The item's object: a member a line, indented two spaces a level as
+/// serde_json's pretty printer does.
+struct Members<'o> {
+    out: &'o mut Vec<u8>,
+    empty: bool,
+}
+
+impl<'o> Members<'o> {
+    fn open(out: &'o mut Vec<u8>) -> Self {
+        out.extend_from_slice(b"  {");
+        Members { out, empty: true }
     }
 
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.close(out, b"]")
+    fn member<V: Json + ?Sized>(&mut self, name: &str, value: &V) {
+        let line: &[u8] = match std::mem::replace(&mut self.empty, false) {
+            true => b"\n    ",
+            false => b",\n    ",
+        };
+        self.out.extend_from_slice(line);
+        string(self.out, name);
+        self.out.extend_from_slice(b": ");
+        value.write(self.out);
     }
 
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        out: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.member(out, first)
+    fn optional<V: Json + ?Sized>(&mut self, name: &str, value: Option<&V>) {
+        if let Some(value) = value {
+            self.member(name, value);
+        }
     }
 
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
+    /// A name list, left out when it names nobody.
+    fn people(&mut self, name: &str, people: &[Person]) {
+        if !people.is_empty() {
+            self.member(name, people);
+        }
     }
 
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.open(out, b"{")
-    }
-
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.close(out, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        out: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.member(out, first)
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> io::Result<()> {
-        out.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
+    fn close(self) {
+        self.out.extend_from_slice(b"\n  }");
     }
 }
 
-fn item<'w>(work: &'w Work, key: &'w str) -> Item<'w> {
-    let on_arxiv = work.kind == WorkType::Preprint && work.is_on_arxiv();
-    Item {
-        id: key,
-        kind: csl::type_name(work.kind),
-        citation_key: key,
-        author: &work.authors,
-        editor: &work.editors,
-        title: work.title.as_ref().map(markup),
-        container_title: work.venue.container_title.as_ref().map(markup),
-        issued: work.date.map(date),
-        volume: work.venue.volume.as_deref(),
-        issue: work.venue.issue.as_deref(),
-        // CSL processors format page ranges from a plain hyphen.
-        page: work
-            .venue
-            .pages
-            .as_deref()
-            .map(|pages| match pages.contains('–') {
-                true => Cow::Owned(hyphenated(pages)),
-                false => Cow::Borrowed(pages),
-            }),
-        publisher: work
-            .venue
-            .publisher
-            .as_deref()
-            .or_else(|| on_arxiv.then_some("arXiv")),
-        publisher_place: work.venue.place.as_deref(),
-        doi: work.ids.doi.as_deref(),
-        url: work.ids.url.as_deref().map(Cow::Borrowed).or_else(|| {
-            work.ids
-                .arxiv
-                .as_ref()
-                .map(|id| Cow::Owned(format!("https://arxiv.org/abs/{id}")))
-        }),
-        isbn: work.ids.isbn.as_deref(),
-        issn: work.ids.issn.as_deref(),
-        categories: work.categories.iter().map(|c| c.best()).collect(),
-        keyword: (!work.keywords.is_empty()).then(|| work.keywords.join(", ")),
-        abstract_text: work.abstract_text.as_ref().map(markup),
-        custom: Custom {
+/// A CSL date: one or two sets of date parts (a range); an open range has
+/// its start as parts and the whole range as `raw` EDTF.
+struct CslDate {
+    date_parts: Vec<DateParts>,
+    circa: bool,
+    raw: Option<String>,
+}
+
+impl Json for CslDate {
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut object = Object::open(out);
+        object.member("date-parts", self.date_parts.as_slice());
+        if self.circa {
+            object.member("circa", &true);
+        }
+        object.optional("raw", self.raw.as_deref());
+        object.close();
+    }
+}
+
+impl Json for bool {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if *self { b"true" } else { b"false" });
+    }
+}
+
+/// Year, month, day: as many as are known.
+struct DateParts {
+    parts: [i32; 3],
+    known: usize,
+}
+
+impl Json for DateParts {
+    fn write(&self, out: &mut Vec<u8>) {
+        self.parts[..self.known].write(out);
+    }
+}
+
+/// A value of the variables, roles and dates CSL names by tables.
+enum Value<'w> {
+    Text(String),
+    Names(&'w [Person]),
+    /// People of several roles, written as one list.
+    PersonList(Vec<&'w Person>),
+    Date(CslDate),
+    /// A value a CSL source gave that the model could not hold.
+    Json(serde_json::Value),
+}
+
+impl Json for Value<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            Value::Text(text) => string(out, text),
+            Value::Names(people) => people.write(out),
+            Value::PersonList(people) => people.as_slice().write(out),
+            Value::Date(date) => date.write(out),
+            Value::Json(json) => json.write(out),
+        }
+    }
+}
+
+/// Data CSL has no variable for, and fields of the source no writer knows.
+struct Custom<'w> {
+    authors_truncated: bool,
+    /// BibLaTeX's roles CSL counts as contributors, by name, so that
+    /// reading the item back restores them.
+    roles: Vec<(&'w str, &'w [Person])>,
+    extra: Vec<(&'w str, &'w str)>,
+}
+
+impl<'w> Custom<'w> {
+    fn of(work: &'w Work) -> Self {
+        let roles = csl::CONTRIBUTOR_ROLES.iter().filter_map(|(role, name)| {
+            let people = work.contributors.get(role)?;
+            Some((*name, people.as_slice()))
+        });
+        let extra = (work.extra.iter())
+            .filter(|(name, value)| !back_at_top_level(work, name, value))
+            .map(|(name, value)| (name.as_str(), value.as_str()));
+        Custom {
             authors_truncated: work.authors_truncated,
-            roles: Entries(
-                csl::CONTRIBUTOR_ROLES
-                    .iter()
-                    .filter_map(|(role, name)| {
-                        let people = work.contributors.get(role)?;
-                        Some((*name, Value::Names(people)))
-                    })
-                    .collect(),
-            ),
-            extra: Entries(
-                work.extra
-                    .iter()
-                    .filter(|(name, value)| !back_at_top_level(work, name, value))
-                    .map(|(name, value)| (name.as_str(), value.as_str()))
-                    .collect(),
-            ),
-        },
-        more: more(work),
+            roles: roles.collect(),
+            extra: extra.collect(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.authors_truncated && self.roles.is_empty() && self.extra.is_empty()
+    }
+}
+
+impl Json for Custom<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut object = Object::open(out);
+        if self.authors_truncated {
+            object.member("authors-truncated", &true);
+        }
+        for (name, people) in &self.roles {
+            object.member(name, *people);
+        }
+        for (name, value) in &self.extra {
+            object.member(name, *value);
+        }
+        object.close();
     }
 }
 
@@ -415,7 +485,7 @@ fn back_at_top_level(work: &Work, name: &str, value: &str) -> bool {
 
 /// The variables, roles and dates CSL names by tables, sorted by name;
 /// where two give the same name, the first.
-fn more(work: &Work) -> Entries<'_, Value<'_>> {
+fn more(work: &Work) -> Vec<(&str, Value<'_>)> {
     // Room for what most works have: growing is what costs.
     let mut more = Vec::with_capacity(work.fields.len() + 2);
     for (variable, text) in &work.fields {
@@ -456,23 +526,7 @@ fn more(work: &Work) -> Entries<'_, Value<'_>> {
     // A stable sort keeps the first of a name first.
     more.sort_by_key(|&(name, _)| name);
     more.dedup_by_key(|&mut (name, _)| name);
-    Entries(more)
-}
-
-fn name_of(person: &Person) -> Name<'_> {
-    match person {
-        Person::Literal(literal) => Name::Literal { literal },
-        Person::Personal(name) => {
-            let particle = name.particle.as_deref();
-            Name::Personal {
-                family: &name.family,
-                given: name.given.as_deref(),
-                particle: particle.filter(|_| !name.dropping_particle),
-                dropping_particle: particle.filter(|_| name.dropping_particle),
-                suffix: name.suffix.as_deref(),
-            }
-        }
-    }
+    more
 }
 
 fn date(value: DateValue) -> CslDate {
@@ -697,5 +751,33 @@ mod tests {
         );
         let protected = vec![Inline::Protected(vec![plain("</span>&lt;")])];
         assert_eq!(read_markup(&stable(protected.clone())).inlines, protected);
+    }
+
+    proptest::proptest! {
+        /// Strings are written as serde_json writes them, escapes and all,
+        /// wherever in a word the bytes to escape fall.
+        #[test]
+        fn strings_are_escaped_as_serde_json_escapes_them(
+            text in "[ -~\u{0}-\u{1f}\u{7f}é–\u{1F600}]{0,40}"
+        ) {
+            let mut written = Vec::new();
+            string(&mut written, &text);
+            let expected = serde_json::to_string(&text).unwrap_or_default();
+            proptest::prop_assert_eq!(String::from_utf8_lossy(&written), expected);
+        }
+    }
+
+    #[test]
+    fn a_value_kept_from_csl_is_written_as_serde_json_writes_it_inline() {
+        let json = r#"{"literal": "13th century", "date-parts": [[1200, -1.5e300, 0.25]], "x": [true, false, null, {}, []], "a\"b": "\u0001\n"}"#;
+        let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        let mut written = Vec::new();
+        value.write(&mut written);
+        let expected = serde_json::to_string(&value).unwrap_or_default();
+        // serde_json's compact form has no spaces after `:` and `,`.
+        let compact = String::from_utf8_lossy(&written)
+            .replace(": ", ":")
+            .replace(", ", ",");
+        assert_eq!(compact, expected);
     }
 }
