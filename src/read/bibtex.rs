@@ -31,7 +31,7 @@ use crate::read::lines::Anchor;
 use crate::read::{LineIndex, ReadOptions, Reading, Source};
 use crate::vocab::bibtex::{canonical_name, name_bit, reads_as_biblatex, MONTH_MACROS};
 
-use syntax::{Piece, Value};
+use syntax::{Lost, Piece, Value};
 
 /// True when some line starts an entry: `@type{` or `@type(`.
 pub fn recognizes(text: &str) -> bool {
@@ -354,19 +354,19 @@ impl<'a> Reader<'a> {
     }
 
     pub fn report_syntax_errors(&mut self, errors: &[syntax::SyntaxError]) {
+        const PASSED_OVER: &str = "fix the broken entry before it, or start each entry on a line of its own: reading went on at the next line starting with `@`";
         for error in errors {
             let key = error
                 .key
                 .as_deref()
                 .map_or(String::new(), |key| format!(" in entry `{key}`"));
-            let (code, what) = match error.in_entry {
-                true => ("bibtex::syntax", "entry"),
-                false => ("bibtex::string-syntax", "@string or @preamble"),
+            let (code, message, hint) = match error.lost {
+                Lost::Entry => ("bibtex::syntax", format!("{}{key}", error.message), "fix the entry; it was left out and reading went on at the next line starting with `@`"),
+                Lost::Definition => ("bibtex::string-syntax", format!("{}{key}", error.message), "fix the @string or @preamble; it was left out and reading went on at the next line starting with `@`"),
+                Lost::PassedOverEntry => ("bibtex::syntax", error.message.clone(), PASSED_OVER),
+                Lost::PassedOverDefinition => ("bibtex::string-syntax", error.message.clone(), PASSED_OVER),
             };
-            let diagnostic =
-                Diagnostic::new(Severity::Error, code, format!("{}{key}", error.message)).hint(
-                    format!("fix the {what}; it was left out and reading went on at the next line starting with `@`"),
-                );
+            let diagnostic = Diagnostic::new(Severity::Error, code, message).hint(hint);
             let diagnostic = match &error.key {
                 Some(key) => diagnostic.key(key.clone()),
                 None => diagnostic,

@@ -77,11 +77,26 @@ pub enum Piece<'a> {
 pub struct SyntaxError {
     /// Byte offset of the problem.
     pub offset: usize,
-    /// True when the problem is in an entry (not a @string or @preamble).
-    pub in_entry: bool,
+    /// What reading left out for it.
+    pub lost: Lost,
     pub message: String,
     /// The key of the entry it is in, when known.
     pub key: Option<String>,
+}
+
+/// What a syntax error cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lost {
+    /// The entry it is in.
+    Entry,
+    /// The `@string` or `@preamble` it is in.
+    Definition,
+    /// A whole entry after a broken one on the same line: reading goes on
+    /// at the next line that starts an entry, and passes over it with the
+    /// broken one.
+    PassedOverEntry,
+    /// A whole `@string` passed over so.
+    PassedOverDefinition,
 }
 
 /// Splits `text` into blocks.
@@ -196,6 +211,9 @@ struct Blocks<'a> {
     comments: LineComments,
     /// Where the last block handed out starts.
     block_start: usize,
+    /// The blocks passed over after a broken entry, still to be reported,
+    /// last first.
+    passed_over: Vec<SyntaxError>,
 }
 
 impl<'a> Blocks<'a> {
@@ -230,6 +248,7 @@ impl<'a> Blocks<'a> {
                 percent: false,
             },
             block_start: from,
+            passed_over: Vec::new(),
         }
     }
 
@@ -244,6 +263,9 @@ impl<'a> Iterator for Blocks<'a> {
     type Item = Result<Block<'a>>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(passed_over) = self.passed_over.pop() {
+            return Some(Err(passed_over));
+        }
         let text = self.parser.text;
         while !self.done {
             let Some(found) = text[self.parser.pos..].find('@') else {
@@ -274,12 +296,95 @@ impl<'a> Iterator for Blocks<'a> {
                 Ok(None) => self.parser.pos = start + 1,
                 Err(error) => {
                     self.parser.pos = next_entry_line(text, start + 1);
+                    self.passed_over = passed_over(text, start + 1, self.parser.pos);
+                    self.passed_over.reverse();
                     return Some(Err(error));
                 }
             }
         }
         None
     }
+}
+
+/// The whole entries and `@string`s in `text[from..to]`, which reading
+/// passes over after a broken entry (`@misc{a b, …} @misc{c, …}` on one
+/// line): each is an error of its own, so that none is left out without a
+/// word and each counts as skipped. Read as they would be on a line of
+/// their own; what does not read as a whole block is the broken entry's.
+fn passed_over(text: &str, from: usize, to: usize) -> Vec<SyntaxError> {
+    let mut scanner = Scanner {
+        text: &text[..to],
+        pos: from,
+        in_entry: false,
+        comment_unclosed: false,
+        open_comments: None,
+        fields: Fields::Skipped,
+        common: true,
+    };
+    // What a `%` comments out is passed over by any reading.
+    let mut comments = LineComments {
+        line_start: from,
+        read_to: from,
+        percent: false,
+    };
+    let mut lost = Vec::new();
+    while let Some(found) = scanner.rest().find('@') {
+        let at = scanner.pos + found;
+        scanner.pos = at;
+        // An `@` within a word (`ada@example.org` in the broken entry's
+        // note) starts nothing.
+        let within_word = text[..at]
+            .bytes()
+            .next_back()
+            .is_some_and(|before| before.is_ascii_alphanumeric() || b"._-".contains(&before));
+        let block = match within_word || comments.commented_out(scanner.text, at) {
+            true => Ok(None),
+            false => scanner.block(),
+        };
+        let (what, kind, key) = match block {
+            Ok(Some(Block::Entry(entry))) => {
+                let key = entry.key.to_owned();
+                (
+                    format!("the entry `{key}`"),
+                    Lost::PassedOverEntry,
+                    Some(key),
+                )
+            }
+            Ok(Some(Block::String(definition))) => {
+                let what = format!("the @string `{}`", definition.name);
+                (what, Lost::PassedOverDefinition, None)
+            }
+            Ok(Some(_)) if !scanner.comment_unclosed => {
+                comments.passed(scanner.text, scanner.pos);
+                continue;
+            }
+            // A broken entry of its own.
+            Err(SyntaxError {
+                key: Some(key),
+                lost: Lost::Entry,
+                ..
+            }) => {
+                scanner.pos = at + 1;
+                (
+                    format!("the entry `{key}`"),
+                    Lost::PassedOverEntry,
+                    Some(key),
+                )
+            }
+            _ => {
+                scanner.pos = at + 1;
+                continue;
+            }
+        };
+        comments.passed(scanner.text, scanner.pos);
+        lost.push(SyntaxError {
+            offset: at,
+            lost: kind,
+            message: format!("{what} was left out with the broken entry before it"),
+            key,
+        });
+    }
+    lost
 }
 
 /// The offset of the `@` on the last line of `text` that starts an entry
@@ -664,7 +769,10 @@ impl<'a> Scanner<'a> {
     fn error(&self, offset: usize, message: impl Into<String>, key: Option<&str>) -> SyntaxError {
         SyntaxError {
             offset,
-            in_entry: self.in_entry,
+            lost: match self.in_entry {
+                true => Lost::Entry,
+                false => Lost::Definition,
+            },
             message: message.into(),
             key: key.map(str::to_owned),
         }
@@ -1217,6 +1325,42 @@ pub(crate) mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn what_a_broken_entry_passes_over_on_its_line_is_each_reported() {
+        // Whatever separates the entries, whatever the keys are.
+        for (gap, end) in [(" ", "\n"), ("\r", "\r\n"), ("\t ", "\n"), ("", "\r\n")] {
+            for (good, other) in [("d", "Ödön:2020"), ("x-1", "y_2")] {
+                let text = format!(
+                    "@misc{{a, title = {{A}}}}{gap}@misc{{b c, title = {{B}}}}{gap}\
+                     @misc{{{good}, note = {{x@y.org (z)}}}}{gap}@string{{s = \"S\"}}{gap}\
+                     @comment{{q}}{gap}@book{{{other}, title = {{O}}}}{gap}@misc{{broken{end}\
+                     % commented out: @misc{{gone, title = {{G}}}}{end}\
+                     @misc{{e, title = {{E}}}}{end}"
+                );
+                let syntax = parse(&text);
+                let keys: Vec<&str> = entries(&syntax).iter().map(|e| e.key).collect();
+                assert_eq!(keys, ["a", "e"], "{text:?}");
+                let errors: Vec<(Lost, Option<&str>, usize)> = (syntax.errors.iter())
+                    .map(|error| (error.lost, error.key.as_deref(), error.offset))
+                    .collect();
+                let at = |what: &str| text.find(what).unwrap_or_default();
+                let expected = [
+                    (Lost::Entry, Some("b"), at(" c,") + 1),
+                    (
+                        Lost::PassedOverEntry,
+                        Some(good),
+                        at(&format!("@misc{{{good},")),
+                    ),
+                    (Lost::PassedOverDefinition, None, at("@string")),
+                    (Lost::PassedOverEntry, Some(other), at("@book")),
+                    (Lost::PassedOverEntry, Some("broken"), at("@misc{broken")),
+                ];
+                assert_eq!(errors, expected, "{text:?}");
+                assert!(syntax.errors[1].message.contains(&format!("`{good}`")));
+            }
+        }
     }
 
     #[test]
