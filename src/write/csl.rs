@@ -51,7 +51,7 @@ pub fn write(library: &Library, options: &Options) -> String {
 /// call per key, was an eighth of a BibTeX to CSL-JSON conversion.
 pub fn render_item(work: &Work, key: String, out: &mut Vec<u8>) {
     let on_arxiv = work.kind == WorkType::Preprint && work.is_on_arxiv();
-    let mut item = Members::open(out);
+    let mut item = Object::item(out);
     item.member("id", key.as_str());
     item.member("type", csl::type_name(work.kind));
     item.member("citation-key", key.as_str());
@@ -257,57 +257,39 @@ fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
-/// An object on one line: `{"family": "Doe", "given": "Jane"}`.
+/// A JSON object being written: on one line (`{"family": "Doe", "given":
+/// "Jane"}`), or, for the item itself, a member a line, indented two
+/// spaces a level as serde_json's pretty printer does.
 struct Object<'o> {
     out: &'o mut Vec<u8>,
+    /// Before the first member, before each other, and the end.
+    spacing: [&'static [u8]; 3],
     empty: bool,
 }
 
 impl<'o> Object<'o> {
     fn open(out: &'o mut Vec<u8>) -> Self {
-        out.push(b'{');
-        Object { out, empty: true }
+        Self::with(out, b"{", [b"", b", ", b"}"])
     }
 
-    fn member<V: Json + ?Sized>(&mut self, name: &str, value: &V) {
-        if !std::mem::replace(&mut self.empty, false) {
-            self.out.extend_from_slice(b", ");
-        }
-        string(self.out, name);
-        self.out.extend_from_slice(b": ");
-        value.write(self.out);
+    /// The item's object, one level into the array.
+    fn item(out: &'o mut Vec<u8>) -> Self {
+        Self::with(out, b"  {", [b"\n    ", b",\n    ", b"\n  }"])
     }
 
-    fn optional<V: Json + ?Sized>(&mut self, name: &str, value: Option<&V>) {
-        if let Some(value) = value {
-            self.member(name, value);
+    fn with(out: &'o mut Vec<u8>, open: &[u8], spacing: [&'static [u8]; 3]) -> Self {
+        out.extend_from_slice(open);
+        Object {
+            out,
+            spacing,
+            empty: true,
         }
     }
 
-    fn close(self) {
-        self.out.push(b'}');
-    }
-}
-
-/// The item's object: a member a line, indented two spaces a level as
-/// serde_json's pretty printer does.
-struct Members<'o> {
-    out: &'o mut Vec<u8>,
-    empty: bool,
-}
-
-impl<'o> Members<'o> {
-    fn open(out: &'o mut Vec<u8>) -> Self {
-        out.extend_from_slice(b"  {");
-        Members { out, empty: true }
-    }
-
     fn member<V: Json + ?Sized>(&mut self, name: &str, value: &V) {
-        let line: &[u8] = match std::mem::replace(&mut self.empty, false) {
-            true => b"\n    ",
-            false => b",\n    ",
-        };
-        self.out.extend_from_slice(line);
+        let first = std::mem::replace(&mut self.empty, false);
+        self.out
+            .extend_from_slice(self.spacing[usize::from(!first)]);
         string(self.out, name);
         self.out.extend_from_slice(b": ");
         value.write(self.out);
@@ -327,7 +309,7 @@ impl<'o> Members<'o> {
     }
 
     fn close(self) {
-        self.out.extend_from_slice(b"\n  }");
+        self.out.extend_from_slice(self.spacing[2]);
     }
 }
 
