@@ -684,6 +684,13 @@ fn people(names: Vec<Name>, variable: &str, notes: &mut Vec<String>) -> (Vec<Per
                 name.unread.join(", ")
             ));
         }
+        if !name.written_twice.is_empty() {
+            notes.push(format!(
+                "{} has {}; the last was read",
+                place(),
+                name.written_twice.join(", ")
+            ));
+        }
         let part = |part: Option<String>| part.filter(|t| !t.is_empty());
         let person = match (part(name.literal), part(name.family)) {
             (Some(literal), _) => Person::Literal(literal),
@@ -756,6 +763,9 @@ struct Name {
     suffix: Option<String>,
     /// Its other keys, and parts of another type (an object, a flag).
     unread: Vec<String>,
+    /// Parts written twice with different values, as said: JSON readers
+    /// keep the last, so the first is lost unless told.
+    written_twice: Vec<String>,
     shape: Shape,
 }
 
@@ -797,9 +807,19 @@ impl Name {
                 None
             }
         };
-        if let Some(part) = self.part(key) {
-            *part = text;
-        }
+        let Some(part) = self.part(key) else {
+            return;
+        };
+        let said_twice = match (part.take(), &text) {
+            (Some(first), last) if last.as_ref() != Some(&first) => Some(format!(
+                "`{key}` twice (`{first}`, then {})",
+                last.as_ref()
+                    .map_or("null".to_owned(), |last| format!("`{last}`"))
+            )),
+            _ => None,
+        };
+        *part = text;
+        self.written_twice.extend(said_twice);
     }
 
     fn of_value(value: &Value) -> Name {
@@ -1279,12 +1299,13 @@ mod tests {
     }
 
     /// A name read straight from JSON makes the person its JSON value
-    /// does (a role's names in `custom` are read so), whatever its shape.
+    /// does (a role's names in `custom` are read so), whatever its shape;
+    /// only a part written twice is said of the first alone (a JSON value
+    /// keeps the last and nothing else).
     #[test]
     fn names_read_from_text_as_from_values() {
         let names = [
             r#"{"family": "Doe", "given": "Jane"}"#,
-            r#"{"family": "Doe", "given": "Jane", "family": "Roé"}"#,
             r#"{"fam\u0069ly": "Escaped", "other": [1, {"a": 2}]}"#,
             r#"{"family": "Beethoven", "non-dropping-particle": "van", "suffix": "Jr."}"#,
             r#"{"family": "Gogh", "dropping-particle": "van", "given": "Vincent"}"#,
@@ -1312,7 +1333,7 @@ mod tests {
             );
             assert_eq!(notes.0, notes.1, "{json}");
         }
-        let read = serde_json::from_str(names[9]).unwrap();
+        let read = serde_json::from_str(r#"{"literal": "others"}"#).unwrap();
         let (people, truncated) = people(vec![read], "author", &mut Vec::new());
         assert!(people.is_empty() && truncated);
     }
@@ -1325,6 +1346,15 @@ mod tests {
             (r#"{"family": "Doe", "given": "Jane"}"#, None),
             (r#"{"literal": "others"}"#, None),
             (r#"{"family": "Doe", "suffix": null}"#, None),
+            (r#"{"family": "Doe", "family": "Doe"}"#, None),
+            (
+                r#"{"family": "Doe", "given": "Jane", "family": "Roé"}"#,
+                Some("`editor` name 1 has `family` twice (`Doe`, then `Roé`); the last was read"),
+            ),
+            (
+                r#"{"given": "Ann", "family": "Ōno", "given": 7, "family": null}"#,
+                Some("`editor` name 1 has `given` twice (`Ann`, then `7`), `family` twice (`Ōno`, then null); the last was read"),
+            ),
             (
                 r#"{"family": "Roe", "static-ordering": true, "comma-suffix": 1}"#,
                 Some("`editor` name 1 has `static-ordering`, `comma-suffix`, which pubconv does not keep; left out"),
