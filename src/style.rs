@@ -996,13 +996,26 @@ fn typographic_apostrophes(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// Which of a style's labels lead their items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Labels {
+    /// Every label, numbers too (`[1]`): the list numbers nothing itself.
+    All,
+    /// Labels other than numbers (`[Lim20]`): where the list numbers its
+    /// items itself (or shows one item alone), a style's number would say
+    /// again what the list says, or, counting down, contradict it.
+    ButNumbers,
+}
+
 /// Each work formatted by the style, in the order given (a CV orders its
 /// items itself), as pieces; the names for which `is_owner` holds are
-/// [`Style::Strong`]. A numbered style's label (`[1]`) leads its item.
+/// [`Style::Strong`]. A label the style gives (`[1]`, `[Lim20]`) leads its
+/// item as `labels` says.
 pub fn render(
     works: &[&Work],
     is_owner: &dyn Fn(&Person) -> bool,
     style: &CitationStyle,
+    labels: Labels,
 ) -> Vec<Vec<Piece>> {
     let entries: Vec<Entry> = works
         .iter()
@@ -1052,8 +1065,15 @@ pub fn render(
         };
         let mut pieces = Vec::new();
         if let Some(first) = &item.first_field {
-            walker.child(first, &mut pieces, false);
-            pieces.push(Piece::text(" "));
+            let mut label = Vec::new();
+            walker.child(first, &mut label, false);
+            let a_number = !crate::write::cv::plain(&label)
+                .chars()
+                .any(char::is_alphabetic);
+            if labels == Labels::All || !a_number {
+                pieces.extend(label);
+                pieces.push(Piece::text(" "));
+            }
         }
         walker.children(&item.content, &mut pieces, false);
         let mut pieces = tidy(pieces);

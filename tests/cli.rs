@@ -618,6 +618,45 @@ fn a_streamed_bibtex_file_reports_skips_and_writes_atomically() {
     );
 }
 
+/// A numbered style's label gives way to the CV's own number in every CV
+/// output, whichever way it counts; with `--numbering none` it leads.
+#[test]
+fn a_numbered_styles_labels_give_way_to_the_cvs_numbers() {
+    let bib = "@article{a,\r\n  author = {Zoë Kovács},\r\n  title = {Première},\r\n  \
+               journal = {J},\r\n  year = 2021\r\n}\r\n@book{b,\r\n  author = {Ōno, Hiroshi},\r\n  \
+               title = {Second},\r\n  publisher = {P},\r\n  year = 2020\r\n}\r\n";
+    for numbering in ["forward", "reverse", "none"] {
+        for to in ["markdown", "latex", "html"] {
+            let args = [
+                "convert",
+                "--from",
+                "bibtex",
+                "--to",
+                to,
+                "--style",
+                "ieee",
+                "--numbering",
+                numbering,
+            ];
+            let output = pubconv(&args, Some(bib.as_bytes()));
+            assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+            let out = text(&output.stdout);
+            for author in ["Z. Kovács", "H. Ōno"] {
+                let line = out.lines().find(|line| line.contains(author)).unwrap();
+                let before = &line[..line.find(author).unwrap()];
+                let numbers = before
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter(|run| !run.is_empty())
+                    .count();
+                match numbering {
+                    "none" => assert_eq!(numbers, 1, "{to}: {line}"),
+                    _ => assert!(numbers <= 1, "{to} {numbering}: {line}"),
+                }
+            }
+        }
+    }
+}
+
 /// A style that cannot be loaded ends the run before anything is read,
 /// saying what exists; `--locale` needs `--style`.
 #[test]

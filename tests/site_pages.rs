@@ -257,35 +257,51 @@ fn hostile_input_still_makes_valid_front_matter() {
     }
 }
 
+/// Each page's citation is the style's, and a numbered style's label,
+/// which numbers nothing on a page of one work, is left out.
 #[test]
 fn academicpages_citations_follow_the_citation_style() {
-    let dir = tempfile::tempdir().unwrap();
-    let cv = common::fixture("bibtex/cv.bib");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pubconv"))
-        .args([
-            "convert",
-            cv.to_str().unwrap(),
-            "--to",
-            "markdown",
-            "--per-file",
-        ])
-        .arg(dir.path())
-        .args(["--site", "academicpages", "--style", "apa"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let pages: Vec<String> = std::fs::read_dir(dir.path().join("_publications"))
-        .unwrap()
-        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
-        .collect();
-    assert!(
-        pages.iter().any(|page| page.contains(
-            "citation: \"Kovács-Müller, Z., &amp; Lim, S. (2021). A Journal Paper on BERT Probing."
-        )),
-        "{pages:#?}"
-    );
+    let cases = [
+        (
+            "apa",
+            "citation: \"Kovács-Müller, Z., &amp; Lim, S. (2021). A Journal Paper on BERT Probing.",
+        ),
+        (
+            "ieee",
+            "citation: \"Z. Kovács-Müller and S. Lim, “A Journal Paper on BERT Probing,”",
+        ),
+    ];
+    for (style, citation) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let cv = common::fixture("bibtex/cv.bib");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_pubconv"))
+            .args([
+                "convert",
+                cv.to_str().unwrap(),
+                "--to",
+                "markdown",
+                "--per-file",
+            ])
+            .arg(dir.path())
+            .args(["--site", "academicpages", "--style", style])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let pages: Vec<String> = std::fs::read_dir(dir.path().join("_publications"))
+            .unwrap()
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+            .collect();
+        assert!(
+            pages.iter().any(|page| page.contains(citation)),
+            "{pages:#?}"
+        );
+        assert!(
+            pages.iter().all(|page| !page.contains("citation: \"[")),
+            "{pages:#?}"
+        );
+    }
 }

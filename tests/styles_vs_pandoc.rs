@@ -189,7 +189,7 @@ fn styles_read_as_pandoc_renders_them() {
             .unwrap_or_else(|error| panic!("{error}"));
         let ours: Vec<_> = only_lists
             .iter()
-            .flat_map(|list| style::render(list, &nobody, &style))
+            .flat_map(|list| style::render(list, &nobody, &style, style::Labels::All))
             .collect();
         let theirs = pandoc(&only_lists, &csl, dir.path());
         let mut same = 0;

@@ -59,7 +59,7 @@ fn words(pieces: &[Piece]) -> String {
 
 fn render_one(work: &Work, owner: &Person, style: &CitationStyle) -> Vec<Piece> {
     let is_owner = |person: &Person| person == owner;
-    render(&[work], &is_owner, style).remove(0)
+    render(&[work], &is_owner, style, Labels::All).remove(0)
 }
 
 #[test]
@@ -101,7 +101,7 @@ fn several_items_keep_their_order_when_the_style_sorts() {
     let mut b = article(&[named("Amy Adams")]);
     b.title = Some(Text::plain("Another title"));
     let nobody = |_: &Person| false;
-    let items = render(&[&a, &b], &nobody, &style("apa"));
+    let items = render(&[&a, &b], &nobody, &style("apa"), Labels::All);
     assert!(plain(&items[0]).starts_with("Young, Z."));
     assert!(plain(&items[1]).starts_with("Adams, A."));
 }
@@ -204,7 +204,7 @@ fn initials_given_names_match() {
     let owner = named("Sungjun Lim");
     let work = article(&[Person::Personal(given), named("Jane Doe")]);
     let is_owner = |person: &Person| owner.matches(&person.display_name());
-    let item = render(&[&work], &is_owner, &style("ieee")).remove(0);
+    let item = render(&[&work], &is_owner, &style("ieee"), Labels::All).remove(0);
     assert_eq!(strong(&item), ["S. Lim"], "{}", plain(&item));
 }
 
@@ -213,9 +213,38 @@ fn a_numbered_style_labels_items_in_the_order_given() {
     let a = article(&[named("Zed Young")]);
     let b = article(&[named("Amy Adams")]);
     let nobody = |_: &Person| false;
-    let items = render(&[&a, &b], &nobody, &style("ieee"));
+    let items = render(&[&a, &b], &nobody, &style("ieee"), Labels::All);
     assert!(plain(&items[0]).starts_with("[1] Z. Young,"), "{items:?}");
     assert!(plain(&items[1]).starts_with("[2] A. Adams,"), "{items:?}");
+}
+
+/// A list that numbers its items itself shows no number of the style's
+/// besides, whatever the names; a label that is no number still leads.
+#[test]
+fn a_numbered_list_leaves_out_the_styles_numbers_only() {
+    let nobody = |_: &Person| false;
+    let works = [
+        article(&[named("Zoë Kovács-Müller")]),
+        article(&[named("Ana Lee"), named("Jane Doe")]),
+        undated("Ōno Hiroshi", "Book"),
+    ];
+    let works: Vec<&Work> = works.iter().collect();
+    let numbered = render(&works, &nobody, &style("ieee"), Labels::ButNumbers);
+    let labelled = render(&works, &nobody, &style("ieee"), Labels::All);
+    for (item, labelled) in numbered.iter().zip(&labelled) {
+        let (item, labelled) = (plain(item), plain(labelled));
+        assert!(item.starts_with(|c: char| c.is_alphabetic()), "{item}");
+        assert!(labelled.ends_with(&item), "{labelled} / {item}");
+        assert!(labelled.starts_with('['), "{labelled}");
+    }
+    // An author-date style has no label: both read alike.
+    let apa = |labels| render(&works, &nobody, &style("apa"), labels);
+    let plain_all =
+        |items: Vec<Vec<Piece>>| items.iter().map(|item| plain(item)).collect::<Vec<_>>();
+    assert_eq!(
+        plain_all(apa(Labels::All)),
+        plain_all(apa(Labels::ButNumbers))
+    );
 }
 
 #[test]
@@ -226,7 +255,7 @@ fn same_authors_and_year_take_suffixes_down_the_list_and_keep_full_names() {
     let earlier = article(&authors);
     let nobody = |_: &Person| false;
     // Given in CV order, rendered in the style's: by title here.
-    let items = render(&[&later, &earlier], &nobody, &style("apa"));
+    let items = render(&[&later, &earlier], &nobody, &style("apa"), Labels::All);
     let (later, earlier) = (plain(&items[0]), plain(&items[1]));
     assert!(
         earlier.starts_with("Lim, S., Park, S., & Lee, A. (2021a). Sparse coding"),
@@ -334,7 +363,12 @@ fn undated_works_cited_alike_take_suffixes_in_list_order() {
     let later = undated("Jane Smith", "Book C");
     let earlier = undated("Jane Smith", "Book B");
     let alone = undated("Ana Roe", "Book A");
-    let items = render(&[&later, &alone, &earlier], &nobody, &style("apa"));
+    let items = render(
+        &[&later, &alone, &earlier],
+        &nobody,
+        &style("apa"),
+        Labels::All,
+    );
     assert_eq!(plain(&items[0]), "Smith, J. (n.d.-b). Book C.");
     assert_eq!(plain(&items[1]), "Roe, A. (n.d.). Book A.");
     assert_eq!(plain(&items[2]), "Smith, J. (n.d.-a). Book B.");
@@ -347,7 +381,7 @@ fn undated_works_cited_alike_take_suffixes_in_list_order() {
         Some("de-DE"),
     )
     .unwrap();
-    let items = render(&[&zoe, &zoe_again], &nobody, &german);
+    let items = render(&[&zoe, &zoe_again], &nobody, &german, Labels::All);
     assert!(
         plain(&items[0]).contains("o.\u{a0}J.-b"),
         "{}",
@@ -365,11 +399,11 @@ fn numbered_styles_and_undated_works_by_others_take_no_suffix() {
     let nobody = |_: &Person| false;
     let a = undated("Jane Smith", "Book C");
     let b = undated("Jane Smith", "Book B");
-    for item in render(&[&a, &b], &nobody, &style("ieee")) {
+    for item in render(&[&a, &b], &nobody, &style("ieee"), Labels::All) {
         assert!(!plain(&item).contains("n.d.-"), "{}", plain(&item));
     }
     let c = undated("Ana Smith", "Book A");
-    let items = render(&[&a, &c], &nobody, &style("apa"));
+    let items = render(&[&a, &c], &nobody, &style("apa"), Labels::All);
     assert_eq!(plain(&items[0]), "Smith, J. (n.d.). Book C.");
     assert_eq!(plain(&items[1]), "Smith, A. (n.d.). Book A.");
 }

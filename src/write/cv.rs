@@ -13,6 +13,7 @@ use std::str::FromStr;
 use crate::key::citation_keys;
 use crate::model::person::is_owner;
 use crate::model::{DateValue, Inline, Library, Person, Style, Text, Variable, Work, WorkType};
+use crate::style::Labels;
 use crate::write::Options as WriteOptions;
 
 /// How the CV section is laid out and which works it shows.
@@ -273,8 +274,12 @@ pub fn section(library: &Library, options: &WriteOptions, spell: SpellItem) -> S
         let owner = owner(library, cv);
         let chosen = chosen(library, options);
         let works: Vec<&Work> = chosen.iter().map(|&index| &library.works[index]).collect();
+        let labels = match cv.numbering {
+            Numbering::None => Labels::All,
+            Numbering::Forward | Numbering::Reverse => Labels::ButNumbers,
+        };
         let mut styled =
-            crate::style::render(&works, &|person| owner.is(person), style).into_iter();
+            crate::style::render(&works, &|person| owner.is(person), style, labels).into_iter();
         let items = chosen.into_iter().map(|index| {
             let work = &library.works[index];
             let pieces = styled

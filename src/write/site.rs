@@ -85,10 +85,12 @@ pub fn pages(library: &Library, options: &WriteOptions, site: Site) -> Vec<(Stri
     let mut files = Vec::new();
     let chosen = cv::chosen(library, options);
     // With a citation style, the citations are the style's, rendered as
-    // one list, as the CV section renders them.
+    // one list, as the CV section renders them; a page holds one work, so
+    // a number from the style would count nothing there.
     let mut styled = options.style.as_deref().map(|style| {
         let works: Vec<&Work> = chosen.iter().map(|&index| &library.works[index]).collect();
-        crate::style::render(&works, &|person| owner.is(person), style).into_iter()
+        let labels = crate::style::Labels::ButNumbers;
+        crate::style::render(&works, &|person| owner.is(person), style, labels).into_iter()
     });
     for index in chosen {
         let (work, key) = (&library.works[index], &keys[index]);
