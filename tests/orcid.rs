@@ -146,9 +146,9 @@ fn a_works_reply_of_several_groups() {
         article.extra["orcid-path"],
         "/0000-0002-0613-2229/work/89975745"
     );
-    // The journal's ISSN is the container's, not the article's.
-    assert_eq!(article.ids.issn, None);
-    assert_eq!(article.extra["orcid-part-of"], "issn:1094-4087");
+    // The journal's ISSN is the article's, as CSL and BibTeX have it.
+    assert_eq!(article.ids.issn.as_deref(), Some("1094-4087"));
+    assert!(!article.extra.contains_key("orcid-part-of"));
     assert_eq!(article.date.unwrap().start.iso(), "2021-03-15");
     let preprint = &works[1];
     assert_eq!(preprint.kind, WorkType::Preprint);
@@ -170,10 +170,10 @@ fn a_works_reply_of_several_groups() {
     );
     let chapter = &works[2];
     assert_eq!(chapter.kind, WorkType::Chapter);
-    // A null date is no date; the book's ISBN is not the chapter's.
+    // A null date is no date; the book's ISBN is the chapter's ISBN.
     assert_eq!(chapter.date, None);
-    assert_eq!(chapter.ids.isbn, None);
-    assert_eq!(chapter.extra["orcid-part-of"], "isbn:978-3-16-148410-0");
+    assert_eq!(chapter.ids.isbn.as_deref(), Some("978-3-16-148410-0"));
+    assert!(!chapter.extra.contains_key("orcid-part-of"));
     assert_eq!(
         chapter.venue.container_title.as_ref().unwrap().raw_string(),
         "Handbook of Optical Metrology"
@@ -569,6 +569,9 @@ fn identifiers_by_relationship() {
         {\"external-id-type\": \"doi\", \"external-id-value\": \"10.1000/published\", \"external-id-relationship\": \"version-of\"},\
         {\"external-id-type\": \"issn\", \"external-id-value\": \"0028-0836\", \"external-id-relationship\": \"part-of\"},\
         {\"external-id-type\": \"isbn\", \"external-id-value\": \"978-0-00-000000-2\", \"external-id-relationship\": \"PART_OF\"},\
+        {\"external-id-type\": \"issn\", \"external-id-value\": \"1476-4687\", \"external-id-relationship\": \"part-of\"},\
+        {\"external-id-type\": \"issn\", \"external-id-value\": \"0028-0836\", \"external-id-relationship\": \"part-of\"},\
+        {\"external-id-type\": \"uri\", \"external-id-value\": \"https://www.nature.com\", \"external-id-relationship\": \"part-of\"},\
         {\"external-id-type\": \"pmid\", \"external-id-value\": \"12345678\", \"external-id-relationship\": \"self\"},\
         {\"external-id-type\": \"grant_number\", \"external-id-value\": \"EP/X000000/1\", \"external-id-relationship\": \"funded-by\"},\
         {\"external-id-type\": \"wosuid\", \"external-id-value\": \"WOS:000123\", \"external-id-relationship\": null}]}";
@@ -579,14 +582,16 @@ fn identifiers_by_relationship() {
     let reading = read(&text);
     let work = &reading.library.works[0];
     assert_eq!(work.ids.doi.as_deref(), Some("10.1000/ABC"));
-    assert_eq!(work.ids.issn, None);
-    assert_eq!(work.ids.isbn, None);
+    // The container's ISSN and ISBN are what CSL and BibTeX call the
+    // work's; a second ISSN has no place and is kept as it came.
+    assert_eq!(work.ids.issn.as_deref(), Some("0028-0836"));
+    assert_eq!(work.ids.isbn.as_deref(), Some("978-0-00-000000-2"));
     assert_eq!(work.ids.url.as_deref(), Some("https://example.org/paper"));
     assert_eq!(work.fields[&Variable::Pmid].raw_string(), "12345678");
     assert_eq!(work.extra["orcid-version-of"], "doi:10.1000/published");
     assert_eq!(
         work.extra["orcid-part-of"],
-        "issn:0028-0836; isbn:978-0-00-000000-2"
+        "issn:1476-4687; uri:https://www.nature.com"
     );
     assert_eq!(work.extra["orcid-funded-by"], "grant-number:EP/X000000/1");
     assert_eq!(work.extra["orcid-other-ids"], "wosuid:WOS:000123");

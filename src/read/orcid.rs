@@ -19,11 +19,12 @@
 //!
 //! This module owns the mapping from ORCID's work JSON to the model;
 //! parsing is serde's. Types map through one table ([`WORK_TYPES`]),
-//! external identifiers through two: a `self` identifier is the work's
-//! own (`OWN_IDS`), but a `part-of` one (the journal's ISSN, the book's
-//! ISBN) is the container's and a `version-of` one another version's, so
-//! those are kept in `extra` under their relationship (`RELATIONSHIPS`),
-//! never given to the work. Contributors keep the array's order (ORCID's
+//! external identifiers through three: a `self` identifier is the work's
+//! own (`OWN_IDS`); of a `part-of` one, the journal's ISSN and the book's
+//! ISBN are what CSL and BibTeX call the work's (`CONTAINER_IDS`), and any
+//! other (the journal's other ISSN, a `version-of` one, another version's)
+//! is kept in `extra` under its relationship (`RELATIONSHIPS`), never
+//! given to the work. Contributors keep the array's order (ORCID's
 //! `contributor-sequence` is mostly null), their ORCID iDs go to
 //! `orcid-contributors`. The embedded `citation` is used only where it is
 //! BibTeX that parses (read with the BibTeX reader), and then only to fill
@@ -209,6 +210,12 @@ const OWN_IDS: &[(&str, Slot)] = &[
     ("pmc", Slot::Field(Variable::Pmcid)),
     ("pat", Slot::Field(Variable::Number)),
 ];
+
+/// The `part-of` identifier types the model has a place for: the
+/// journal's ISSN and the book's ISBN are what a work's ISSN and ISBN
+/// are in CSL and BibTeX (an article's `issn` is its journal's, a
+/// chapter's `isbn` its book's), as Crossref and OpenAlex give them too.
+const CONTAINER_IDS: &[(&str, Slot)] = &[("isbn", Slot::Isbn), ("issn", Slot::Issn)];
 
 /// `external-id-relationship` values other than `self` (and a missing
 /// one, read as `self`), and the `extra` key their identifiers are kept
@@ -1066,39 +1073,29 @@ impl IdLists {
                 .trim()
                 .to_ascii_lowercase()
                 .replace('_', "-");
-            if relationship != "self" {
-                let key = RELATIONSHIPS
-                    .iter()
-                    .find(|(name, _)| *name == relationship)
-                    .map_or(OTHER_IDS, |&(_, key)| key);
-                let entry = (key, format!("{kind}:{value}"));
-                if !self.related.contains(&entry) {
-                    self.related.push(entry);
+            let slots = match relationship.as_str() {
+                "self" => OWN_IDS,
+                "part-of" => CONTAINER_IDS,
+                _ => &[],
+            };
+            let slot = slots.iter().find(|(name, _)| *name == kind);
+            if slot.is_some_and(|&(_, slot)| place(work, slot, value)) {
+                continue;
+            }
+            let entry = format!("{kind}:{value}");
+            if relationship == "self" {
+                if !self.other.contains(&entry) {
+                    self.other.push(entry);
                 }
                 continue;
             }
-            let slot = OWN_IDS
+            let key = RELATIONSHIPS
                 .iter()
-                .find(|(name, _)| *name == kind)
-                .map(|&(_, slot)| slot);
-            let placed = match slot {
-                Some(Slot::Doi) => fill(&mut work.ids.doi, bare_doi(value)),
-                Some(Slot::Arxiv) => fill(&mut work.ids.arxiv, bare_arxiv(value)),
-                Some(Slot::Isbn) => fill(&mut work.ids.isbn, value),
-                Some(Slot::Issn) => fill(&mut work.ids.issn, value),
-                Some(Slot::Url) => fill(&mut work.ids.url, value),
-                Some(Slot::Field(variable)) => {
-                    let free = !work.fields.contains_key(&variable);
-                    if free {
-                        work.fields.insert(variable, Text::plain(value));
-                    }
-                    free || work.fields[&variable].raw_string() == value
-                }
-                None => false,
-            };
-            let entry = format!("{kind}:{value}");
-            if !placed && !self.other.contains(&entry) {
-                self.other.push(entry);
+                .find(|(name, _)| *name == relationship)
+                .map_or(OTHER_IDS, |&(_, key)| key);
+            let entry = (key, entry);
+            if !self.related.contains(&entry) {
+                self.related.push(entry);
             }
         }
     }
@@ -1117,6 +1114,25 @@ impl IdLists {
                     kept.push_str(&value);
                 })
                 .or_insert(value);
+        }
+    }
+}
+
+/// Puts an identifier in its slot of the work, if free; true when the
+/// slot now holds it (it was free, or held it already).
+fn place(work: &mut Work, slot: Slot, value: &str) -> bool {
+    match slot {
+        Slot::Doi => fill(&mut work.ids.doi, bare_doi(value)),
+        Slot::Arxiv => fill(&mut work.ids.arxiv, bare_arxiv(value)),
+        Slot::Isbn => fill(&mut work.ids.isbn, value),
+        Slot::Issn => fill(&mut work.ids.issn, value),
+        Slot::Url => fill(&mut work.ids.url, value),
+        Slot::Field(variable) => {
+            let free = !work.fields.contains_key(&variable);
+            if free {
+                work.fields.insert(variable, Text::plain(value));
+            }
+            free || work.fields[&variable].raw_string() == value
         }
     }
 }
