@@ -1,14 +1,15 @@
 //! Profile dumps other than the reference, in the same shape: accented and
 //! hyphenated names, one author, no abstract, yearless dates on both sides
 //! of `--as-of`, spaced and separated metrics, TeX and Markdown specials,
-//! CRLF line ends, a byte-order mark, and broken blocks among good ones.
+//! CRLF or carriage returns alone ending lines, a byte-order mark, and
+//! broken blocks among good ones.
 
 mod common;
 
 use common::{convert_bytes, convert_fixture, fixture};
 use pubconv::diagnostic::Severity;
 use pubconv::model::Person;
-use pubconv::read::{profile::read_profile, ReadOptions, Source};
+use pubconv::read::{profile::read_profile, InputFormat, ReadOptions, Source};
 use pubconv::write::OutputFormat;
 
 fn read(text: &str) -> pubconv::read::Reading {
@@ -103,6 +104,32 @@ fn crlf_bom_and_trailing_spaces_read_the_same() {
     let plain = read(&variations()).library;
     let windows = format!("\u{feff}{}", variations().replace('\n', "  \r\n"));
     assert_eq!(read(&windows).library, plain);
+}
+
+/// A carriage return alone ends a line as a line feed does (as old Mac OS
+/// files end lines): the same works, each problem on the same line and
+/// column, and the file still told a profile dump.
+#[test]
+fn lone_carriage_returns_end_lines_too() {
+    let places = |reading: &pubconv::read::Reading| {
+        let diagnostics = reading.diagnostics.iter();
+        diagnostics
+            .map(|d| (d.line, d.column, d.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    let plain = read(&variations());
+    assert!(
+        !places(&plain).is_empty(),
+        "the sample has problems to place"
+    );
+    let mac = variations().replace('\n', "\r");
+    assert_eq!(read(&mac).library, plain.library);
+    assert_eq!(places(&read(&mac)), places(&plain));
+    let path = std::path::Path::new("profile.txt");
+    assert_eq!(
+        InputFormat::detect(Some(path), &mac),
+        Some(InputFormat::Profile)
+    );
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Google Scholar profile pages copied as text: the reference paste to
 //! CSL-JSON (a snapshot read and accepted by hand), and pastes written
-//! here in the shapes real ones take: accented names, CRLF line ends,
-//! empty cells, the narrow layout, cut venues, merged counts, rows with
-//! no header, and broken rows among good ones.
+//! here in the shapes real ones take: accented names, CRLF line ends or
+//! carriage returns alone, empty cells, the narrow layout, cut venues,
+//! merged counts, rows with no header, and broken rows among good ones.
 
 mod common;
 
@@ -236,6 +236,31 @@ fn crlf_and_a_byte_order_mark_read_the_same() {
     let windows = read(&windows);
     assert_eq!(windows.library, plain.library);
     assert_eq!(windows.library.works.len(), 4);
+}
+
+/// A carriage return alone ends a line as a line feed does: the same
+/// works and problems, on the same lines, and the paste still told one.
+#[test]
+fn lone_carriage_returns_end_lines_too() {
+    let places = |reading: &Reading| {
+        let diagnostics = reading.diagnostics.iter();
+        diagnostics
+            .map(|d| (d.line, d.column, d.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    let broken = format!("{}A row cut short\n", leek());
+    let plain = read(&broken);
+    assert!(
+        !places(&plain).is_empty(),
+        "the sample has problems to place"
+    );
+    let mac = broken.replace('\n', "\r");
+    assert_eq!(read(&mac).library, plain.library);
+    assert_eq!(places(&read(&mac)), places(&plain));
+    assert_eq!(
+        InputFormat::detect(Some(Path::new("paste.txt")), &mac),
+        Some(InputFormat::ScholarPaste)
+    );
 }
 
 #[test]

@@ -165,9 +165,58 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// The lines of a text typed or pasted line by line (a profile page, a
+/// Scholar paste), split where a line feed ends them or a carriage return
+/// alone does (as old Mac OS files and some copies end lines): a CRLF
+/// line keeps its carriage return, for the reader to trim. The formats
+/// read as a whole syntax (BibTeX, JSON, XML) take a carriage return for
+/// a blank, and count lines by line feeds.
+pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        let bytes = current.as_bytes();
+        let mut from = 0;
+        while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[from..]) {
+            let at = from + found;
+            if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                from = at + 1;
+                continue;
+            }
+            rest = Some(&current[at + 1..]);
+            return Some(&current[..at]);
+        }
+        rest = None;
+        Some(current)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Line feeds, CRLF and lone carriage returns each end a line; the
+    /// pieces are the text's own, so their offsets hold.
+    #[test]
+    fn lines_end_at_line_feeds_and_lone_carriage_returns() {
+        let cases: [(&str, &[&str]); 7] = [
+            ("a\nb\n", &["a", "b", ""]),
+            ("a\r\nb\r\n", &["a\r", "b\r", ""]),
+            ("a\rb\rc", &["a", "b", "c"]),
+            ("é\r\rñ\r\n\nx", &["é", "", "ñ\r", "", "x"]),
+            ("\r", &["", ""]),
+            ("", &[""]),
+            ("no end", &["no end"]),
+        ];
+        for (text, lines) in cases {
+            assert_eq!(split_lines(text).collect::<Vec<_>>(), lines, "{text:?}");
+            // Without a lone carriage return, as splitting at line feeds.
+            if !text.replace("\r\n", "").contains('\r') {
+                let by_feeds: Vec<&str> = text.split('\n').collect();
+                assert_eq!(split_lines(text).collect::<Vec<_>>(), by_feeds, "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn offsets_become_lines_and_columns() {

@@ -25,6 +25,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
     Category, Date, Library, Metrics, Month, Person, Profile, Text, Work, WorkType,
 };
+use crate::read::lines::split_lines;
 use crate::read::{ReadOptions, Reading, Source};
 use crate::tex::{self, Dialect};
 
@@ -93,10 +94,10 @@ struct Line<'a> {
     text: &'a str,
 }
 
-/// Lines without byte-order mark, carriage returns or surrounding spaces.
+/// Lines without byte-order mark, line ends or surrounding spaces.
 fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.split('\n').enumerate().map(|(index, raw)| {
+    split_lines(text).enumerate().map(|(index, raw)| {
         let end_trimmed = raw.trim_end();
         let text = end_trimmed.trim_start();
         Line {

@@ -53,6 +53,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
     page_range, Date, Library, Metrics, Person, PersonalName, Profile, Text, Venue, Work, WorkType,
 };
+use crate::read::lines::split_lines;
 use crate::read::{ReadOptions, Reading, Source};
 use crate::vocab;
 
@@ -156,11 +157,10 @@ impl<'a> Line<'a> {
     }
 }
 
-/// The lines of the text, without byte-order mark or carriage returns.
+/// The lines of the text, without byte-order mark or line ends.
 fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    text[start..]
-        .split('\n')
+    split_lines(&text[start..])
         .enumerate()
         .scan(start, |offset, (index, raw)| {
             let line = Line {
