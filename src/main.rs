@@ -222,6 +222,17 @@ struct ConvertArgs {
 
 /// Completing works from web services: the only options that touch the
 /// network.
+impl ConvertArgs {
+    /// `--per-file`'s folder, when this run writes Markdown: one the
+    /// config file names is a default for CV runs, left aside by a run
+    /// that writes another format (typed with one, it is refused).
+    fn pages_folder(&self, to: OutputFormat) -> Option<&Path> {
+        self.per_file
+            .as_deref()
+            .filter(|_| to == OutputFormat::Markdown)
+    }
+}
+
 #[derive(clap::Args)]
 struct LookupArgs {
     /// Complete works from these services: arxiv, crossref, dblp, openalex (comma-separated or repeated) or all. Without it, no network is used.
@@ -739,7 +750,7 @@ fn run_convert(
     // With --out-dir, each input is a conversion of its own, streamed when
     // it can be. (--strict writes all or nothing, so reads all first.)
     if let Some(directory) = &args.out_dir {
-        if args.per_file.is_none() && !args.report.strict {
+        if args.pages_folder(to).is_none() && !args.report.strict {
             let status = convert_each(directory, args, &request);
             lookup_bar_finish();
             return Ok(status);
@@ -766,7 +777,7 @@ fn run_convert(
         None => read_inputs(&args.read.inputs)?,
     };
     let mut printer = Printer::new(&args.report);
-    if let Some(directory) = &args.per_file {
+    if let Some(directory) = args.pages_folder(to) {
         let site = args.site;
         return write_per_file(
             directory,
@@ -850,7 +861,9 @@ fn try_streaming(
 ) -> Result<Option<u8>, String> {
     // --strict withholds all output after a warning: stdout cannot take
     // back what was streamed to it.
-    if args.out_dir.is_some() || args.per_file.is_some() || (output.is_none() && args.report.strict)
+    if args.out_dir.is_some()
+        || args.pages_folder(request.to).is_some()
+        || (output.is_none() && args.report.strict)
     {
         return Ok(None);
     }

@@ -391,6 +391,18 @@ fn options_that_change_nothing_are_refused() {
     .unwrap();
     let output = run(folder.path(), &["convert", "cv.bib", "--to", "csl-json"]);
     assert_status(&output, 0, "config defaults");
+    // A folder of Markdown pages is a CV run's default: a run that writes
+    // another format writes that, and no pages.
+    let pages = folder.path().join("pages");
+    std::fs::write(folder.path().join("pubconv.toml"), "per-file = \"pages\"\n").unwrap();
+    for to in ["csl-json", "bibtex", "html"] {
+        let output = run(folder.path(), &["convert", "cv.bib", "--to", to]);
+        assert_status(&output, 0, to);
+        assert!(!output.stdout.is_empty() && !pages.exists(), "{to}");
+    }
+    let output = run(folder.path(), &["convert", "cv.bib", "--to", "markdown"]);
+    assert_status(&output, 0, "per-file from the config");
+    assert!(output.stdout.is_empty() && pages.join("kovacs2021journal.md").is_file());
 }
 
 // --- detection matches the readers ---------------------------------------------
