@@ -99,10 +99,16 @@ impl fmt::Display for StyleError {
 
 impl std::error::Error for StyleError {}
 
-/// The names of the bundled styles, sorted.
+/// The names of the bundled styles that can set a CV, sorted: those
+/// with a bibliography (`alphanumeric`, a citation style only, has none).
 pub fn bundled_names() -> Vec<&'static str> {
+    let sets_a_bibliography = |style: &archive::ArchivedStyle| match style.get() {
+        CslStyle::Independent(style) => check::problem(&style).is_none(),
+        CslStyle::Dependent(_) => true,
+    };
     let mut names: Vec<&str> = archive::ArchivedStyle::all()
         .iter()
+        .filter(|style| sets_a_bibliography(style))
         .flat_map(|style| style.names().iter().copied())
         .collect();
     names.sort_unstable();
@@ -127,6 +133,9 @@ impl CitationStyle {
             Choice::Bundled(name) => (name.clone(), bundled(name)?),
             Choice::File(path) => (path.display().to_string(), from_file(path)?),
         };
+        if let Some(problem) = check::problem(&style) {
+            return Err(StyleError(format!("{name}: {problem}")));
+        }
         let locales = archive::locales();
         let tag = locale.unwrap_or(DEFAULT_LOCALE);
         let known = locales
@@ -214,6 +223,9 @@ fn from_file(path: &Path) -> Result<IndependentStyle, StyleError> {
     let shown = path.display();
     let xml = std::fs::read_to_string(path)
         .map_err(|error| StyleError(format!("{shown}: cannot read the style: {error}")))?;
+    if let Some(problem) = check::nesting_problem(&xml) {
+        return Err(StyleError(format!("{shown}: {problem}")));
+    }
     match CslStyle::from_xml(&xml) {
         Ok(CslStyle::Independent(style)) => Ok(style),
         Ok(CslStyle::Dependent(dependent)) => {
@@ -1375,6 +1387,7 @@ fn ends_with_initial(name: &str) -> bool {
     last && chars.next().is_none_or(|c| !c.is_alphanumeric())
 }
 
+mod check;
 mod labels;
 mod quotes;
 mod steer;

@@ -657,8 +657,8 @@ fn a_numbered_styles_labels_give_way_to_the_cvs_numbers() {
     }
 }
 
-/// A style that cannot be loaded ends the run before anything is read,
-/// saying what exists; `--locale` needs `--style`.
+/// A style that cannot be loaded or set ends the run before anything is
+/// read, saying what exists; `--locale` needs `--style`.
 #[test]
 fn a_style_that_cannot_load_is_a_usage_error() {
     let bib = "tests/../fixtures/bibtex/cv.bib";
@@ -682,6 +682,63 @@ fn a_style_that_cannot_load_is_a_usage_error() {
         let stderr = text(&output.stderr);
         assert!(stderr.contains(message), "{args:?}: {stderr}");
         assert!(output.stdout.is_empty(), "{args:?}");
+    }
+    // A style whose macros call themselves or whose elements nest
+    // thousands deep (hayagriva would overflow its stack), or that has no
+    // bibliography, is refused as it loads.
+    let folder = tempfile::tempdir().unwrap();
+    let style = |macros: &str, bibliography: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Boucle</title><id>b</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  {macros}
+  <citation><layout><text variable="title"/></layout></citation>
+  {bibliography}
+</style>"#
+        )
+    };
+    let bibliography = r#"<bibliography><layout><text macro="auteur"/></layout></bibliography>"#;
+    let files = [
+        (
+            "boucle.csl",
+            style(
+                r#"<macro name="auteur"><text macro="éditeur"/></macro><macro name="éditeur"><text macro="auteur"/></macro>"#,
+                bibliography,
+            ),
+            "the macro `auteur` calls itself (auteur → éditeur → auteur)",
+        ),
+        (
+            "citations-only.csl",
+            style(
+                r#"<macro name="auteur"><text variable="title"/></macro>"#,
+                "",
+            ),
+            "the style has no <bibliography>",
+        ),
+        (
+            "nested.csl",
+            style(
+                r#"<macro name="auteur"><text variable="title"/></macro>"#,
+                &format!(
+                    "<bibliography><layout>{}<text macro=\"auteur\"/>{}</layout></bibliography>",
+                    "<group>".repeat(50_000),
+                    "</group>".repeat(50_000)
+                ),
+            ),
+            "line 6: elements nested more than 100 deep",
+        ),
+    ];
+    for (name, xml, message) in files {
+        let path = folder.path().join(name);
+        std::fs::write(&path, xml).unwrap();
+        let path = path.display().to_string();
+        let args = ["convert", bib, "--to", "markdown", "--style", &path];
+        let output = pubconv(&args, None);
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains(&format!("{path}: {message}")), "{stderr}");
+        assert!(output.stdout.is_empty(), "{name}");
     }
     // A style loads, and a style with a CSL-JSON output is an error as
     // every Markdown option is.
