@@ -171,37 +171,65 @@ pub(crate) fn merge_group(
 ) -> GroupMerged {
     let mut notes = Vec::new();
     let mut into = Vec::with_capacity(works.len());
-    let mut kept: Vec<Option<Work>> = Vec::with_capacity(works.len());
+    let mut kept: Vec<Option<(Work, Likeness)>> = Vec::with_capacity(works.len());
+    // The places of the works kept by each of their match keys, in order:
+    // a work can only be the same as one that shares a key with it, so
+    // only those are compared, not every work kept before it (a group of
+    // thousands sharing a title took a time growing with their square).
+    let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
     for (position, (work, &origin)) in works.into_iter().zip(origins).enumerate() {
-        let found = (0..position).find(|&at| {
-            let other = kept[at].as_ref();
-            origins[at].0 != origin.0
-                && other.is_some_and(|other| same_work(other, &work).is_some())
-        });
+        let likeness = Likeness::of(&work);
+        let keys = match_keys(&work);
+        // The first work kept before it that is the same and from
+        // another input: the first such in each key's list, the earliest
+        // of those.
+        let same_as = |at: &usize| {
+            let (other, other_likeness) = kept[*at].as_ref()?;
+            (origins[*at].0 != origin.0)
+                .then(|| same_work((other, other_likeness), (&work, &likeness)))
+                .flatten()
+                .map(|reason| (*at, reason))
+        };
+        let found = keys
+            .iter()
+            .filter_map(|key| by_key.get(key)?.iter().find_map(same_as))
+            .min_by_key(|&(at, _)| at);
         match found {
-            Some(at) => {
-                let earlier = kept[at].take().unwrap_or_default();
-                let reason = same_work(&earlier, &work).unwrap_or("title");
+            Some((at, reason)) => {
+                let (earlier, _) = kept[at].take().unwrap_or_default();
                 notes.push(merge_note(
                     (&earlier, origins[at]),
                     (&work, origin),
                     reason,
                     input_names,
                 ));
-                kept[at] = Some(merged(earlier, work));
+                let merged = merged(earlier, work);
+                // Merged, it may have keys neither had alone.
+                for key in match_keys(&merged) {
+                    let places = by_key.entry(key).or_default();
+                    if let Err(place) = places.binary_search(&at) {
+                        places.insert(place, at);
+                    }
+                }
+                let likeness = Likeness::of(&merged);
+                kept[at] = Some((merged, likeness));
                 kept.push(None);
                 into.push(at);
             }
             None => {
-                kept.push(Some(work));
+                for key in keys {
+                    by_key.entry(key).or_default().push(position);
+                }
+                kept.push(Some((work, likeness)));
                 into.push(position);
             }
         }
     }
+    let kept = kept.into_iter().map(|kept| kept.map(|(work, _)| work));
     GroupMerged {
         notes,
         into,
-        works: kept,
+        works: kept.collect(),
     }
 }
 
@@ -273,37 +301,49 @@ pub(crate) fn match_keys(work: &Work) -> Vec<u64> {
 /// is the same in every run.
 const MATCH_KEY_SEED: u64 = 0x6d65_7267_6520_6b65;
 
-/// Why two works are the same, or `None`.
-fn same_work(a: &Work, b: &Work) -> Option<&'static str> {
-    let doi = |work: &Work| work.ids.doi.as_ref().map(|doi| doi.to_ascii_lowercase());
-    if doi(a).is_some() && doi(a) == doi(b) {
+/// What [`same_work`] compares of a work, worked out once for it.
+#[derive(Default)]
+struct Likeness {
+    doi: Option<String>,
+    arxiv: Option<String>,
+    title: Option<String>,
+}
+
+impl Likeness {
+    fn of(work: &Work) -> Likeness {
+        Likeness {
+            doi: work.ids.doi.as_ref().map(|doi| doi.to_ascii_lowercase()),
+            arxiv: (work.ids.arxiv.as_deref()).map(|id| arxiv_without_version(id).to_owned()),
+            title: (work.title.as_ref())
+                .map(|title| fold(&title.raw_string()))
+                .filter(|title| !title.is_empty()),
+        }
+    }
+}
+
+/// Why two works are the same, or `None`; each with its [`Likeness`].
+/// The names, dearest to compare, are compared only once the titles and
+/// years agree.
+fn same_work(a: (&Work, &Likeness), b: (&Work, &Likeness)) -> Option<&'static str> {
+    let ((a, a_is), (b, b_is)) = (a, b);
+    if a_is.doi.is_some() && a_is.doi == b_is.doi {
         return Some("DOI");
     }
-    let arxiv = |work: &Work| {
-        work.ids
-            .arxiv
-            .as_deref()
-            .map(|id| arxiv_without_version(id).to_owned())
-    };
-    if arxiv(a).is_some() && arxiv(a) == arxiv(b) {
+    if a_is.arxiv.is_some() && a_is.arxiv == b_is.arxiv {
         return Some("arXiv id");
     }
-    let title = |work: &Work| {
-        work.title
-            .as_ref()
-            .map(|t| fold(&t.raw_string()))
-            .filter(|t| !t.is_empty())
-    };
+    if a_is.title.is_none() || a_is.title != b_is.title {
+        return None;
+    }
     let years_close = match (a.date, b.date) {
         (Some(x), Some(y)) => (x.start.year - y.start.year).abs() <= 3,
         _ => true,
     };
-    let first_authors_match = match (a.authors.first(), b.authors.first()) {
+    let first_authors_match = || match (a.authors.first(), b.authors.first()) {
         (Some(x), Some(y)) => x.matches(&y.display_name()) || y.matches(&x.display_name()),
         _ => true,
     };
-    (title(a).is_some() && title(a) == title(b) && years_close && first_authors_match)
-        .then_some("title")
+    (years_close && first_authors_match()).then_some("title")
 }
 
 fn says_where(work: &Work) -> bool {
@@ -619,6 +659,10 @@ mod tests {
     use super::*;
     use crate::model::{Date, Text};
 
+    fn same(a: &Work, b: &Work) -> Option<&'static str> {
+        same_work((a, &Likeness::of(a)), (b, &Likeness::of(b)))
+    }
+
     fn work(title: &str, year: i32, author: &str) -> Work {
         Work {
             title: Some(Text::plain(title)),
@@ -632,20 +676,54 @@ mod tests {
     fn duplicates_match_by_identifier_or_folded_title() {
         let mut a = work("Sufficient Invariant Learning", 2022, "Taero Kim");
         let mut b = work("SUFFICIENT invariant learning!", 2025, "T. Kim");
-        assert_eq!(same_work(&a, &b), Some("title"));
+        assert_eq!(same(&a, &b), Some("title"));
         b.date = Some(Date::year(2030).into());
-        assert_eq!(same_work(&a, &b), None, "years too far apart");
+        assert_eq!(same(&a, &b), None, "years too far apart");
         a.ids.arxiv = Some("2210.13533v4".into());
         b.ids.arxiv = Some("2210.13533".into());
-        assert_eq!(same_work(&a, &b), Some("arXiv id"));
+        assert_eq!(same(&a, &b), Some("arXiv id"));
         let c = work("Sufficient Invariant Learning", 2022, "Someone Else");
         assert_eq!(
-            same_work(
+            same(
                 &work("Sufficient Invariant Learning", 2022, "Taero Kim"),
                 &c
             ),
             None
         );
+    }
+
+    /// Each work merges into the earliest kept work it is the same as,
+    /// also by a key that work gained in an earlier merge, and never into
+    /// one of its own input or one merged away.
+    #[test]
+    fn a_group_merges_into_the_earliest_same_work() {
+        let mut titled = work("Ünïcode Titles", 2020, "Zoë Müller");
+        titled.ids.doi = Some("10.1000/ABC".into());
+        let renamed = {
+            let mut renamed = work("Another Name Entirely", 2020, "Z. Muller");
+            renamed.ids.doi = Some("10.1000/abc".into());
+            renamed
+        };
+        let works = vec![
+            work("Unicode titles", 2019, "Zoe Muller"),
+            work("Unicode titles", 2019, "Zoe Muller"),
+            titled,
+            renamed,
+            work("Unicode Titles", 2021, "Someone Else"),
+        ];
+        let origins = [(0, 1), (0, 2), (1, 1), (2, 1), (3, 1)];
+        let names = ["a".into(), "b".into(), "c".into(), "d".into()];
+        let merged = merge_group(works, &origins, &names);
+        // The third goes into the first (by title), the fourth into that
+        // merged work by the DOI it took from the third; the second stays
+        // (same input as the first), as does the fifth (another author).
+        assert_eq!(merged.into, [0, 1, 0, 0, 4]);
+        let kept: Vec<bool> = merged.works.iter().map(Option::is_some).collect();
+        assert_eq!(kept, [true, true, false, false, true]);
+        let reasons: Vec<&str> = merged.notes.iter().map(|note| &note.message[..]).collect();
+        assert!(reasons[0].ends_with("same title"), "{reasons:?}");
+        assert!(reasons[1].ends_with("same DOI"), "{reasons:?}");
+        assert_eq!(reasons.len(), 2);
     }
 
     #[test]
