@@ -85,7 +85,7 @@ pub(super) fn nesting_problem(xml: &str) -> Option<String> {
 
 /// The macros a list of elements calls, in the order written, those
 /// inside groups, branches and a names' substitute included.
-fn calls_in<'a>(list: &'a [LayoutRenderingElement], called: &mut Vec<&'a str>) {
+pub(super) fn calls_in<'a>(list: &'a [LayoutRenderingElement], called: &mut Vec<&'a str>) {
     for element in list {
         match element {
             LayoutRenderingElement::Text(Text {

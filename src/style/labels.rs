@@ -171,28 +171,12 @@ fn substitutes_in_mut(
     }
 }
 
-/// The names of the macros a list calls, through groups and choices.
+/// The names of the macros a list calls, as [`check`](super::check)
+/// finds them.
 fn macros_called(list: &[LayoutRenderingElement], names: &mut BTreeSet<String>) {
-    for element in list {
-        match element {
-            LayoutRenderingElement::Text(Text {
-                target: TextTarget::Macro { name },
-                ..
-            }) => {
-                names.insert(name.clone());
-            }
-            LayoutRenderingElement::Group(group) => macros_called(&group.children, names),
-            LayoutRenderingElement::Choose(choose) => {
-                for branch in choose.branches() {
-                    macros_called(&branch.children, names);
-                }
-                if let Some(otherwise) = &choose.otherwise {
-                    macros_called(&otherwise.children, names);
-                }
-            }
-            _ => {}
-        }
-    }
+    let mut called = Vec::new();
+    super::check::calls_in(list, &mut called);
+    names.extend(called.into_iter().map(str::to_owned));
 }
 
 /// A list as it should read inside a substitute: labels as terms, and
