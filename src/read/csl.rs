@@ -11,7 +11,7 @@
 //! work's `extra` map, and the CSL writer puts them back.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{btree_map, BTreeMap};
 use std::fmt;
 
 use serde::de::{self, MapAccess, Visitor};
@@ -154,23 +154,27 @@ pub(crate) fn read_item(
     if unsure && not_an_item(report).is_some() {
         return None;
     }
+    let written_twice = |key: &str| {
+        let message = format!("`{key}` is written twice in this item; the last value was read");
+        Diagnostic::new(Severity::Warning, "csl::item", message).hint("remove the other one")
+    };
     if let Err(error) = &read {
-        // A key written twice: read the item as JSON readers do, the
-        // last value standing, and say so.
+        // A core variable written twice: read the item as JSON readers do,
+        // the last value standing, and say so.
         if let Some(key) = duplicate_key(error) {
             let (line, column) = (error.line(), error.column());
             read = serde_json::from_str::<Value>(raw).and_then(serde_json::from_value::<Item>);
             if read.is_ok() {
-                let message =
-                    format!("`{key}` is written twice in this item; the last value was read");
-                let diagnostic = Diagnostic::new(Severity::Warning, "csl::item", message)
-                    .hint("remove the other one");
-                report(diagnostic, offset + offset_of(raw, line, column));
+                report(written_twice(&key), offset + offset_of(raw, line, column));
             }
         }
     }
     match read {
-        Ok(item) => {
+        Ok(mut item) => {
+            // Any other variable written twice is read so as it comes.
+            for key in std::mem::take(&mut item.written_twice) {
+                report(written_twice(&key), offset);
+            }
             let mut notes = Vec::new();
             let work = item.into_work(&mut notes);
             for note in notes {
@@ -321,6 +325,9 @@ struct Item {
     abstract_text: Option<Scalar>,
     custom: Option<serde_json::Map<String, Value>>,
     rest: BTreeMap<String, Value>,
+    /// Keys of `rest` written twice: the last value stands, as a JSON
+    /// reader has it, and the first is said to be lost.
+    written_twice: Vec<String>,
 }
 
 /// Read key by key: a core variable into its place (written twice, it is
@@ -376,7 +383,15 @@ impl<'de> Visitor<'de> for ItemVisitor {
                 "custom" => core.read(20, &mut item.custom)?,
                 _ => {
                     let value = map.next_value()?;
-                    item.rest.insert(key.into_owned(), value);
+                    match item.rest.entry(key.into_owned()) {
+                        btree_map::Entry::Vacant(place) => {
+                            place.insert(value);
+                        }
+                        btree_map::Entry::Occupied(mut place) => {
+                            item.written_twice.push(place.key().clone());
+                            place.insert(value);
+                        }
+                    }
                 }
             }
         }
@@ -1280,7 +1295,18 @@ mod tests {
         assert_eq!(work.title.unwrap().raw_string(), "Escaped");
         assert_eq!(work.extra.get("x-field").map(String::as_str), Some("y"));
         assert_eq!(work.venue.volume.as_deref(), Some("5"));
-        assert!(reported.is_empty(), "{reported:?}");
+        // Any variable written twice is said, not only the core ones.
+        let said: Vec<&str> = reported.iter().map(|(message, _)| &message[..]).collect();
+        assert_eq!(
+            said,
+            ["`x-field` is written twice in this item; the last value was read"]
+        );
+        let (work, reported) =
+            read("{\"id\": \"é\",\r\n \"note\": \"un\",\r\n \"note\": \"deux\", \"title-short\": 1, \"title-short\": 2}");
+        assert_eq!(reported.len(), 2, "{reported:?}");
+        assert!(reported[1].0.starts_with("`title-short` is written twice"));
+        let note = &work.unwrap().fields[&crate::model::Variable::Note];
+        assert_eq!(note.raw_string(), "deux");
         let raw = "{\"id\": \"d\",\r\n \"volume\": {\"x\": 1}}";
         let (work, reported) = read(raw);
         assert!(work.is_none());
