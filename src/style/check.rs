@@ -46,10 +46,8 @@ pub(super) fn problem(style: &IndependentStyle) -> Option<String> {
              define it, or correct the name"
         ));
     }
-    let cycle = style
-        .macros
-        .iter()
-        .find_map(|csl_macro| cycle_from(&csl_macro.name, &calls))?;
+    let order = style.macros.iter().map(|csl_macro| csl_macro.name.as_str());
+    let cycle = first_cycle(order, &calls)?;
     Some(format!(
         "the macro `{}` calls itself ({}), which no CSL processor can set: \
          break the loop",
@@ -121,29 +119,47 @@ fn sort_calls<'a>(sort: Option<&'a Sort>, called: &mut Vec<&'a str>) {
     }
 }
 
-/// A chain of calls from `start` back to it (`a`, `b`, `a`), if any: a
-/// depth-first walk that keeps the path it is on.
-fn cycle_from<'a>(start: &'a str, calls: &HashMap<&'a str, Vec<&'a str>>) -> Option<Vec<&'a str>> {
-    let mut path = vec![start];
-    // For each macro on the path, the index of its next call to follow.
-    let mut next = vec![0];
-    let mut done: Vec<&str> = Vec::new();
-    while let (Some(&current), Some(index)) = (path.last(), next.last_mut()) {
-        let callees = calls.get(current).map_or(&[][..], Vec::as_slice);
-        let Some(&callee) = callees.get(*index) else {
-            done.push(current);
-            path.pop();
-            next.pop();
+/// The first chain of calls that comes back to where it started (`a`,
+/// `b`, `a`), walking from each macro in turn: one depth-first walk over
+/// all of them, each macro followed once, so that a style of thousands of
+/// macros is checked in a time growing with their number.
+fn first_cycle<'a>(
+    order: impl Iterator<Item = &'a str>,
+    calls: &HashMap<&'a str, Vec<&'a str>>,
+) -> Option<Vec<&'a str>> {
+    // A macro on the current path (`true`), or followed to the end.
+    let mut state: HashMap<&str, bool> = HashMap::new();
+    for start in order {
+        if state.contains_key(start) {
             continue;
-        };
-        *index += 1;
-        if callee == start {
-            path.push(callee);
-            return Some(path);
         }
-        if !path.contains(&callee) && !done.contains(&callee) {
-            path.push(callee);
-            next.push(0);
+        state.insert(start, true);
+        let mut path = vec![start];
+        // For each macro on the path, the index of its next call to follow.
+        let mut next = vec![0];
+        while let (Some(&current), Some(index)) = (path.last(), next.last_mut()) {
+            let callees = calls.get(current).map_or(&[][..], Vec::as_slice);
+            let Some(&callee) = callees.get(*index) else {
+                state.insert(current, false);
+                path.pop();
+                next.pop();
+                continue;
+            };
+            *index += 1;
+            match state.get(callee) {
+                Some(true) => {
+                    let from = path.iter().position(|&name| name == callee).unwrap_or(0);
+                    let mut cycle = path.split_off(from);
+                    cycle.push(callee);
+                    return Some(cycle);
+                }
+                Some(false) => {}
+                None => {
+                    state.insert(callee, true);
+                    path.push(callee);
+                    next.push(0);
+                }
+            }
         }
     }
     None
@@ -215,6 +231,17 @@ mod tests {
                 None,
             ),
         ];
+        // Thousands of macros in a chain, the last calling the first.
+        let chain: String = (0..20_000)
+            .map(|n| format!(r#"<macro name="m{n}"><text macro="m{}"/></macro>"#, n + 1))
+            .collect::<String>()
+            + r#"<macro name="m20000"><text macro="a"/></macro><macro name="a"><text macro="m0"/></macro>"#;
+        let found = problem(&style(&chain, BIBLIOGRAPHY)).unwrap_or_default();
+        assert!(
+            found.starts_with("the macro `m0` calls itself (m0 → m1 → "),
+            "{found:.80}"
+        );
+        assert!(found.contains("m20000 → a → m0)"), "{found:.80}");
         for (macros, bibliography, expected) in cases {
             let found = problem(&style(macros, bibliography));
             match expected {
